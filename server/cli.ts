@@ -1,1 +1,118 @@
-console.log("cli", process.argv.slice(2))
+// The `lungang` command line. Exit codes: 0 plan written / audit passed; 1 infeasible (report
+// still written) / audit failed; 2 bad input (errors on stderr, nothing written).
+import { parseArgs } from 'node:util';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import { formatInputError, type InputError } from '../solver/input-errors.ts';
+import { jsLpSolverEngine } from '../solver/engine.ts';
+import { toLpText } from '../solver/lp.ts';
+import { planDataset } from '../solver/planner.ts';
+import { auditPlan } from '../solver/audit.ts';
+import { auditSections, buildReport } from '../solver/report.ts';
+import { PLAN_COLUMNS } from '../solver/plan.ts';
+import { highsEngine } from './engine.ts';
+import { loadDatasetFrom, parsePlanCsv } from './contract-files.ts';
+
+const USAGE = `用法 / usage:
+  lungang plan <数据目录或.xlsx> --out <输出目录> [--policy policy.json] [--time-limit 秒] [--engine highs|jslp] [--export-lp model.lp] [--lang zh|en]
+  lungang audit <数据目录或.xlsx> --plan plan.csv [--out report.json] [--policy policy.json] [--lang zh|en]`;
+
+function fail(errors: InputError[], lang: 'zh' | 'en'): number {
+  for (const e of errors) process.stderr.write(`${formatInputError(e, lang)}\n`);
+  process.stderr.write(lang === 'zh' ? `共${errors.length}处错误，未写出任何文件。\n` : `${errors.length} error(s); nothing was written.\n`);
+  return 2;
+}
+
+/** Writes all files or none: into a sibling temp dir first, then moved into place. */
+async function writeAll(outDir: string, files: Record<string, string>): Promise<void> {
+  const tmp = `${outDir.replace(/[\\/]+$/, '')}.tmp-${process.pid}`;
+  await mkdir(tmp, { recursive: true });
+  try {
+    for (const [name, text] of Object.entries(files)) await writeFile(join(tmp, name), text);
+    await mkdir(outDir, { recursive: true });
+    for (const name of Object.keys(files)) await rename(join(tmp, name), join(outDir, name));
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+export const planCsvText = (rows: Record<string, unknown>[]) => stringify(rows, { header: true, columns: [...PLAN_COLUMNS] });
+
+async function plan(input: string, v: Record<string, string | boolean | undefined>, lang: 'zh' | 'en'): Promise<number> {
+  if (typeof v.out !== 'string') return usage('--out is required');
+  const loaded = await loadDatasetFrom(input, typeof v.policy === 'string' ? v.policy : undefined);
+  if (!loaded.ok) return fail(loaded.errors, lang);
+  const ds = loaded.dataset;
+  if (typeof v['time-limit'] === 'string') ds.policy.solver.timeLimitSeconds = Number(v['time-limit']);
+  const lps: string[] = [];
+  const engine = v.engine === 'jslp' ? jsLpSolverEngine : highsEngine();
+  const plans = await planDataset(ds, engine, { onModel: (county, model) => void lps.push(toLpText(model, `lungang county ${county}`)) });
+  const report = buildReport(ds, plans);
+  if (typeof v['export-lp'] === 'string') {
+    await mkdir(dirname(resolve(v['export-lp'])), { recursive: true });
+    await writeFile(v['export-lp'], lps.join('\n'));
+  }
+  await writeAll(v.out, { 'plan.csv': planCsvText(plans.flatMap((p) => p.rows)), 'report.json': `${JSON.stringify(report, null, 2)}\n` });
+  const c = report.counts;
+  process.stdout.write(
+    `状态 ${report.status}；交流 ${c.rotated} 人 / 符合条件 ${c.eligible} 人；骨干 ${c.backbone_rotated} 人；目标值 ${report.objective?.toFixed(2) ?? '-'}；MIP gap ${report.mip_gap ?? '-'}\n`,
+  );
+  for (const k of report.infeasibility) process.stdout.write(`  ✗ ${k.message}\n`);
+  return report.status === 'infeasible' ? 1 : 0;
+}
+
+async function audit(input: string, v: Record<string, string | boolean | undefined>, lang: 'zh' | 'en'): Promise<number> {
+  if (typeof v.plan !== 'string') return usage('--plan is required');
+  const loaded = await loadDatasetFrom(input, typeof v.policy === 'string' ? v.policy : undefined);
+  const planText = await readFile(v.plan).catch(() => null);
+  if (planText === null) return fail([{ file: v.plan, line: 0, column: '-', message: '无法读取方案文件', messageEn: 'cannot read the plan file' }], lang);
+  const parsed = parsePlanCsv('plan.csv', planText);
+  const errors = [...(loaded.ok ? [] : loaded.errors), ...(parsed.ok ? [] : parsed.errors)];
+  if (!loaded.ok || !parsed.ok) return fail(errors, lang);
+  const result = auditSections(loaded.dataset, auditPlan(loaded.dataset, parsed.rows));
+  if (typeof v.out === 'string') await writeFile(v.out, `${JSON.stringify(result, null, 2)}\n`);
+  for (const r of result.rules) {
+    process.stdout.write(`${r.ok ? '✓' : '✗'} ${r.county ? `[${r.county}] ` : ''}${r.id} ${r.name}：要求 ${r.required}，实际 ${r.actual}\n`);
+    for (const d of r.ok ? [] : (r.details ?? []).slice(0, 20)) process.stdout.write(`    ${d}\n`);
+  }
+  process.stdout.write(result.audit_ok ? '审核通过\n' : '审核未通过\n');
+  return result.audit_ok ? 0 : 1;
+}
+
+function usage(problem?: string): number {
+  if (problem) process.stderr.write(`${problem}\n`);
+  process.stderr.write(`${USAGE}\n`);
+  return 2;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        out: { type: 'string' }, plan: { type: 'string' }, policy: { type: 'string' }, 'time-limit': { type: 'string' },
+        engine: { type: 'string' }, 'export-lp': { type: 'string' }, lang: { type: 'string' },
+      },
+    });
+  } catch (err) {
+    return usage(err instanceof Error ? err.message : String(err));
+  }
+  const { values, positionals } = parsed;
+  const lang = values.lang === 'en' ? 'en' : 'zh';
+  const [command, input] = positionals;
+  if (!input || (command !== 'plan' && command !== 'audit')) return usage();
+  return command === 'plan' ? plan(input, values, lang) : audit(input, values, lang);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`内部错误：${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 3;
+  },
+);

@@ -1,0 +1,133 @@
+// The audit of any plan — ours or one made by hand — against every rule of policy.ts, county by
+// county, with the numerators and denominators, and the indicators and 差异系数 recomputed
+// before and after. The solver's report is this audit of its own plan.
+import type { PlanRow, Stage } from './contract.ts';
+import { type CountyContext, buildCountyContext, countiesOf, countyOf, floorShare, quotaOf } from './county.ts';
+import type { Dataset } from './dataset.ts';
+import { type CvRow, type IndicatorKey, type SchoolIndicatorRow, applyMoves, cvTable, schoolIndicators } from './indicators.ts';
+import { type Move, type RuleResult, checkCountyRules, checkMoveRules } from './policy.ts';
+
+export interface SchoolFlow {
+  school_id: string;
+  teachers_before: number;
+  outflow: number;
+  outflow_cap: number;
+  inflow: number;
+  teachers_after: number;
+  quota: number;
+  quota_computed: boolean;
+}
+
+export interface CvBeforeAfter {
+  stage: Stage;
+  indicator: IndicatorKey;
+  max: number;
+  before: CvRow;
+  after: CvRow;
+}
+
+export interface CountyAudit {
+  county: string;
+  ok: boolean;
+  counts: {
+    teachers: number;
+    eligible: number;
+    may_move: number;
+    rotated: number;
+    backbone_rotated: number;
+    rotation_rate: number | null;
+    backbone_share: number | null;
+    toward_rural_or_weak: number;
+  };
+  schools: SchoolFlow[];
+  rules: (RuleResult & { county: string })[];
+  indicators: { before: SchoolIndicatorRow[]; after: SchoolIndicatorRow[]; cv: CvBeforeAfter[] };
+}
+
+export interface PlanAudit {
+  ok: boolean;
+  counties: CountyAudit[];
+  /** Rows that cannot be checked against any county rule (unknown teacher, wrong origin, repeats). */
+  integrity: RuleResult;
+}
+
+export function auditCounty(ctx: CountyContext, moves: Move[]): CountyAudit {
+  const rules = [...checkMoveRules(ctx, moves), ...checkCountyRules(ctx, moves)].map((r) => ({ ...r, county: ctx.county }));
+  const after = applyMoves(ctx.teachers, moves.map((m) => ({ teacher_id: m.teacher.id, to_school_id: m.to.id })));
+  const before = schoolIndicators(ctx.schools, ctx.teachers, ctx.policy);
+  const afterRows = schoolIndicators(ctx.schools, after, ctx.policy);
+  const cvAfter = cvTable(afterRows, ctx.policy);
+  const cv = cvTable(before, ctx.policy).map((b, i) => ({ stage: b.stage, indicator: b.indicator, max: b.max, before: b, after: cvAfter[i]! }));
+  const count = (pred: (m: Move) => boolean) => moves.filter(pred).length;
+  const backbone = count((m) => m.teacher.backbone !== 'none');
+  const schools = ctx.schools.map((s) => {
+    const before = ctx.staffBefore.get(s.id) ?? 0;
+    const outflow = count((m) => m.from.id === s.id);
+    const inflow = count((m) => m.to.id === s.id);
+    const q = quotaOf(s, ctx.policy);
+    return {
+      school_id: s.id, teachers_before: before, outflow, inflow, teachers_after: before - outflow + inflow,
+      outflow_cap: floorShare(ctx.policy.limits.maxOutflowShareOfSchool, before), quota: q.quota, quota_computed: q.computed,
+    };
+  });
+  return {
+    county: ctx.county,
+    ok: rules.every((r) => r.ok),
+    counts: {
+      teachers: ctx.teachers.length,
+      eligible: ctx.eligibleCount,
+      may_move: [...ctx.eligibility.values()].filter((e) => e.mayMove).length,
+      rotated: moves.length,
+      backbone_rotated: backbone,
+      rotation_rate: ctx.eligibleCount > 0 ? moves.length / ctx.eligibleCount : null,
+      backbone_share: moves.length > 0 ? backbone / moves.length : null,
+      toward_rural_or_weak: count((m) => (m.to.locale === 'rural' && m.from.locale !== 'rural') || (m.to.weak && !m.from.weak)),
+    },
+    schools,
+    rules,
+    indicators: { before, after: afterRows, cv },
+  };
+}
+
+/** Resolves plan rows to moves per county; rows that name no real move go to `problems`. */
+export function resolvePlan(ds: Dataset, rows: (PlanRow & { line?: number })[]): { moves: Map<string, Move[]>; problems: string[] } {
+  const schools = new Map(ds.schools.map((s) => [s.id, s]));
+  const teachers = new Map(ds.teachers.map((t) => [t.id, t]));
+  const seen = new Map<string, number>();
+  const moves = new Map(countiesOf(ds).map((c) => [c, [] as Move[]]));
+  const problems: string[] = [];
+  rows.forEach((r, i) => {
+    const at = `plan.csv:${r.line ?? i + 2}`;
+    const t = teachers.get(r.teacher_id);
+    const from = schools.get(r.from_school_id);
+    const to = schools.get(r.to_school_id);
+    const firstLine = seen.get(r.teacher_id);
+    if (!t) return void problems.push(`${at}: 教师${r.teacher_id}不在名册中`);
+    if (firstLine !== undefined) return void problems.push(`${at}: 教师${r.teacher_id}在方案中出现多次（首次在第${firstLine}行）`);
+    seen.set(r.teacher_id, r.line ?? i + 2);
+    if (!from || r.from_school_id !== t.school_id) return void problems.push(`${at}: 教师${r.teacher_id}现任学校为${t.school_id}，不是${r.from_school_id}`);
+    if (!to) return void problems.push(`${at}: 调入学校${r.to_school_id}不存在`);
+    if (r.stage !== undefined && r.stage !== t.stage) problems.push(`${at}: 学段${r.stage}与名册（${t.stage}）不符`);
+    if (r.subject !== undefined && r.subject !== t.subject) problems.push(`${at}: 学科${r.subject}与名册（${t.subject}）不符`);
+    if (r.backbone !== undefined && r.backbone !== t.backbone) problems.push(`${at}: 骨干级别${r.backbone}与名册（${t.backbone}）不符`);
+    moves.get(countyOf(from))!.push({ teacher: t, from, to, mode: r.mode });
+  });
+  return { moves, problems };
+}
+
+export function auditPlan(ds: Dataset, rows: (PlanRow & { line?: number })[]): PlanAudit {
+  const { moves, problems } = resolvePlan(ds, rows);
+  const counties = countiesOf(ds).map((c) => auditCounty(buildCountyContext(c, ds), moves.get(c) ?? []));
+  const integrity: RuleResult = {
+    id: 'plan_integrity',
+    name: '方案每行对应名册中的一名教师、其现任学校和一所存在的学校，每人至多一行',
+    clause: '数据约定 plan.csv；at most once per plan',
+    required: '0 项问题',
+    actual: `${problems.length} 项问题`,
+    ok: problems.length === 0,
+    numerator: problems.length,
+    denominator: rows.length,
+    details: problems,
+  };
+  return { ok: integrity.ok && counties.every((c) => c.ok), counties, integrity };
+}

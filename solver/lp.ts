@@ -1,0 +1,186 @@
+// A small engine-neutral linear model (MIP) and its three renderings: CPLEX LP text (for
+// --export-lp and any other solver), the sparse arrays HiGHS takes, and javascript-lp-solver's
+// JSON model (the independent cross-check on small models).
+
+export interface ModelVar {
+  name: string;
+  lb: number;
+  ub: number;
+  cost: number;
+  int: boolean;
+}
+
+export interface ModelRow {
+  name: string;
+  idx: number[];
+  coef: number[];
+  lb: number; // -Infinity when none
+  ub: number; // +Infinity when none
+}
+
+export interface LinearModel {
+  vars: ModelVar[];
+  rows: ModelRow[];
+  /** Constant added to the objective (kept out of the LP so every engine sees the same variables). */
+  offset: number;
+}
+
+export class ModelBuilder {
+  readonly model: LinearModel = { vars: [], rows: [], offset: 0 };
+
+  addVar(name: string, v: Partial<Omit<ModelVar, 'name'>> = {}): number {
+    this.model.vars.push({ name, lb: v.lb ?? 0, ub: v.ub ?? Infinity, cost: v.cost ?? 0, int: v.int ?? false });
+    return this.model.vars.length - 1;
+  }
+
+  /** Adds `lb ≤ Σ coef·x ≤ ub`; duplicate indices are merged, zero terms dropped. */
+  addRow(name: string, terms: Iterable<[number, number]>, lb = -Infinity, ub = Infinity): void {
+    const merged = new Map<number, number>();
+    for (const [i, c] of terms) merged.set(i, (merged.get(i) ?? 0) + c);
+    const idx: number[] = [];
+    const coef: number[] = [];
+    for (const [i, c] of merged) {
+      if (Math.abs(c) > 1e-12) {
+        idx.push(i);
+        coef.push(c);
+      }
+    }
+    this.model.rows.push({ name, idx, coef, lb, ub });
+  }
+}
+
+const fmt = (n: number): string => (Number.isInteger(n) ? String(n) : String(Number(n.toPrecision(12))));
+
+function linear(terms: [string, number][]): string {
+  if (terms.length === 0) return '0 dummy_zero';
+  const parts: string[] = [];
+  terms.forEach(([name, c], k) => {
+    const sign = c < 0 ? '-' : '+';
+    const abs = Math.abs(c);
+    const body = abs === 1 ? name : `${fmt(abs)} ${name}`;
+    parts.push(k === 0 && sign === '+' ? body : `${sign} ${body}`);
+  });
+  // CPLEX LP readers limit line length: wrap every 8 terms.
+  const lines: string[] = [];
+  for (let i = 0; i < parts.length; i += 8) lines.push(parts.slice(i, i + 8).join(' '));
+  return lines.join('\n  ');
+}
+
+/** CPLEX LP text of the model (variables named as in the model, so a solution maps back by name). */
+export function toLpText(m: LinearModel, title = 'lungang'): string {
+  const name = (i: number) => m.vars[i]!.name;
+  const out: string[] = [`\\ ${title}`, 'Minimize', ` obj: ${linear(m.vars.flatMap((v) => (v.cost !== 0 ? [[v.name, v.cost] as [string, number]] : [])))}`, 'Subject To'];
+  let usesDummy = false;
+  for (const r of m.rows) {
+    const terms = r.idx.map((i, k) => [name(i), r.coef[k]!] as [string, number]);
+    if (terms.length === 0) usesDummy = true;
+    const expr = linear(terms);
+    if (r.lb === r.ub) out.push(` ${r.name}: ${expr} = ${fmt(r.lb)}`);
+    else {
+      if (Number.isFinite(r.lb)) out.push(` ${r.name}_lo: ${expr} >= ${fmt(r.lb)}`);
+      if (Number.isFinite(r.ub)) out.push(` ${r.name}_up: ${expr} <= ${fmt(r.ub)}`);
+    }
+  }
+  if (m.vars.every((v) => v.cost === 0)) usesDummy = true;
+  out.push('Bounds');
+  for (const v of m.vars) {
+    const lo = Number.isFinite(v.lb) ? fmt(v.lb) : '-inf';
+    const hi = Number.isFinite(v.ub) ? fmt(v.ub) : '+inf';
+    out.push(` ${lo} <= ${v.name} <= ${hi}`);
+  }
+  if (usesDummy) out.push(' dummy_zero = 0');
+  const ints = m.vars.filter((v) => v.int).map((v) => v.name);
+  if (ints.length > 0) {
+    out.push('General');
+    for (let i = 0; i < ints.length; i += 10) out.push(` ${ints.slice(i, i + 10).join(' ')}`);
+  }
+  out.push('End', '');
+  return out.join('\n');
+}
+
+/** Row-wise sparse arrays in the shape HiGHS's `passModel` takes (plain arrays: they cross worker boundaries). */
+export interface SparseModel {
+  numCols: number;
+  numRows: number;
+  offset: number;
+  colCost: number[];
+  colLower: number[];
+  colUpper: number[];
+  rowLower: number[];
+  rowUpper: number[];
+  starts: number[];
+  indices: number[];
+  values: number[];
+  integrality: number[];
+}
+
+export function toSparse(m: LinearModel): SparseModel {
+  const starts = [0];
+  const indices: number[] = [];
+  const values: number[] = [];
+  for (const r of m.rows) {
+    indices.push(...r.idx);
+    values.push(...r.coef);
+    starts.push(indices.length);
+  }
+  return {
+    numCols: m.vars.length,
+    numRows: m.rows.length,
+    offset: m.offset,
+    colCost: m.vars.map((v) => v.cost),
+    colLower: m.vars.map((v) => v.lb),
+    colUpper: m.vars.map((v) => v.ub),
+    rowLower: m.rows.map((r) => r.lb),
+    rowUpper: m.rows.map((r) => r.ub),
+    starts,
+    indices,
+    values,
+    integrality: m.vars.map((v) => (v.int ? 1 : 0)),
+  };
+}
+
+/** javascript-lp-solver's model format: constraints by name, each variable a map of its coefficients. */
+export function toJsLpSolverModel(m: LinearModel): {
+  optimize: string;
+  opType: 'min';
+  constraints: Record<string, { min?: number; max?: number }>;
+  variables: Record<string, Record<string, number>>;
+  ints: Record<string, 1>;
+} {
+  const constraints: Record<string, { min?: number; max?: number }> = {};
+  const variables: Record<string, Record<string, number>> = {};
+  const ints: Record<string, 1> = {};
+  m.vars.forEach((v, i) => {
+    variables[v.name] = { cost: v.cost };
+    if (v.int) ints[v.name] = 1;
+    // Variable bounds become one-variable constraints in this solver's format.
+    if (v.lb !== 0 || Number.isFinite(v.ub)) {
+      const key = `bound_${i}`;
+      constraints[key] = {
+        ...(v.lb !== 0 && Number.isFinite(v.lb) ? { min: v.lb } : {}),
+        ...(Number.isFinite(v.ub) ? { max: v.ub } : {}),
+      };
+      variables[v.name]![key] = 1;
+    }
+  });
+  m.rows.forEach((r, k) => {
+    const key = `row_${k}`;
+    constraints[key] = {
+      ...(Number.isFinite(r.lb) ? { min: r.lb } : {}),
+      ...(Number.isFinite(r.ub) ? { max: r.ub } : {}),
+    };
+    r.idx.forEach((i, j) => {
+      variables[m.vars[i]!.name]![key] = r.coef[j]!;
+    });
+  });
+  return { optimize: 'cost', opType: 'min', constraints, variables, ints };
+}
+
+/** Objective of a column vector, including the offset. */
+export function objectiveOf(m: LinearModel, x: ArrayLike<number>): number {
+  let z = m.offset;
+  m.vars.forEach((v, i) => {
+    z += v.cost * (x[i] ?? 0);
+  });
+  return z;
+}

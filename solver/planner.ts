@@ -1,0 +1,104 @@
+// The planning pipeline of one dataset: county by county, check → model → engine → moves.
+// The engine is passed in (HiGHS in a worker from the server/CLI, javascript-lp-solver in
+// cross-checks), so everything here stays pure.
+import type { PlanRow } from './contract.ts';
+import { type CountyContext, buildCountyContext, countiesOf } from './county.ts';
+import type { Dataset } from './dataset.ts';
+import type { Engine, EngineResult } from './engine.ts';
+import { type Conflict, explainElastic, precheck } from './infeasibility.ts';
+import { type LinearModel } from './lp.ts';
+import { type BuiltModel, buildModel } from './model.ts';
+import { movesFromSolution, planRows } from './plan.ts';
+import type { Move } from './policy.ts';
+
+export type PlanStatus = 'optimal' | 'feasible' | 'infeasible';
+
+export interface CountyPlan {
+  county: string;
+  status: PlanStatus;
+  /** Why there is no plan: 'conflict' (rules contradict) or 'time_limit' / 'engine_error'. */
+  noPlanCause?: 'conflict' | 'time_limit' | 'engine_error';
+  objective: number | null;
+  gap: number | null;
+  engine: EngineResult['engine'] | null;
+  seconds: { build: number; solve: number };
+  model: { variables: number; integer_variables: number; rows: number; teacher_classes: number; pruned: boolean } | null;
+  moves: Move[];
+  rows: PlanRow[];
+  conflicts: Conflict[];
+  message?: string;
+}
+
+export interface PlanOptions {
+  /** Called with each county's model before it is solved (for --export-lp). */
+  onModel?: (county: string, model: LinearModel) => void;
+}
+
+const modelStats = (b: BuiltModel) => ({
+  variables: b.model.vars.length,
+  integer_variables: b.model.vars.filter((v) => v.int).length,
+  rows: b.model.rows.length,
+  teacher_classes: b.classes.length,
+  pruned: b.pruned,
+});
+
+export async function planCounty(ctx: CountyContext, engine: Engine, opts: PlanOptions = {}): Promise<CountyPlan> {
+  const base = { county: ctx.county, moves: [], rows: [], objective: null, gap: null } as const;
+  const conflicts = precheck(ctx);
+  if (conflicts.length > 0) {
+    return { ...base, status: 'infeasible', noPlanCause: 'conflict', engine: null, seconds: { build: 0, solve: 0 }, model: null, conflicts };
+  }
+  const engineOpts = { timeLimitSeconds: ctx.policy.solver.timeLimitSeconds, mipRelGap: ctx.policy.solver.mipRelGap };
+  let build = 0;
+  let solve = 0;
+  const attempt = async (prune: boolean, elastic = false) => {
+    const t0 = performance.now();
+    const built = buildModel(ctx, { prune, elastic });
+    build += (performance.now() - t0) / 1000;
+    if (!elastic) opts.onModel?.(ctx.county, built.model);
+    const result = await engine(built.model, engineOpts);
+    solve += result.seconds;
+    return { built, result };
+  };
+  // Pruned destinations first; a pruned model that is infeasible may only lack a destination.
+  let { built, result } = await attempt(true);
+  if (result.status === 'infeasible') ({ built, result } = await attempt(false));
+  const seconds = () => ({ build, solve });
+  if (result.status === 'infeasible') {
+    const elastic = await attempt(false, true);
+    const found = elastic.result.x ? explainElastic(ctx, elastic.built, elastic.result.x) : [];
+    return {
+      ...base, status: 'infeasible', noPlanCause: 'conflict', engine: result.engine, seconds: seconds(), model: modelStats(built),
+      conflicts: found.length > 0 ? found : [{ rules: [], message: '规则之间互相矛盾，但未能定位到具体规则', shortBy: 0 }],
+    };
+  }
+  if (!result.x || result.status === 'no_solution' || result.status === 'error') {
+    const cause = result.status === 'error' ? 'engine_error' : 'time_limit';
+    const message = result.message ?? `在${engineOpts.timeLimitSeconds}秒内未找到可行方案`;
+    return {
+      ...base, status: 'infeasible', noPlanCause: cause, engine: result.engine, seconds: seconds(), model: modelStats(built),
+      conflicts: [{ rules: [cause], message, shortBy: 0 }], message,
+    };
+  }
+  const moves = movesFromSolution(ctx, built, result.x);
+  return {
+    county: ctx.county,
+    status: result.status === 'optimal' ? 'optimal' : 'feasible',
+    objective: result.objective,
+    gap: result.gap,
+    engine: result.engine,
+    seconds: seconds(),
+    model: modelStats(built),
+    moves,
+    rows: planRows(ctx, moves),
+    conflicts: [],
+    ...(result.message ? { message: result.message } : {}),
+  };
+}
+
+/** Plans every county of the dataset one after another. */
+export async function planDataset(ds: Dataset, engine: Engine, opts: PlanOptions = {}): Promise<CountyPlan[]> {
+  const plans: CountyPlan[] = [];
+  for (const county of countiesOf(ds)) plans.push(await planCounty(buildCountyContext(county, ds), engine, opts));
+  return plans;
+}

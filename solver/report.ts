@@ -1,0 +1,94 @@
+// report.json (data contract "Output"): status, objective, every rule as {id, required, actual,
+// ok} with its numbers, the counts behind them, indicators per school before/after and the
+// student-weighted 差异系数 per stage. The audit of a hand-made plan uses the same sections.
+import type { Policy } from './contract.ts';
+import { type PlanAudit, auditPlan } from './audit.ts';
+import type { Dataset } from './dataset.ts';
+import type { SchoolIndicatorRow } from './indicators.ts';
+import type { CountyPlan, PlanStatus } from './planner.ts';
+
+const pick = (r: SchoolIndicatorRow) => ({
+  teachers: r.teachers,
+  above_degree: r.aboveDegree,
+  backbone: r.backbone,
+  pe_art: r.peArt,
+  above_degree_per100: r.aboveDegreePer100,
+  backbone_per100: r.backbonePer100,
+  pe_art_per100: r.peArtPer100,
+  above_degree_ok: r.aboveDegreeOk,
+  backbone_ok: r.backboneOk,
+  pe_art_ok: r.peArtOk,
+});
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+/** The audit sections shared by report.json and `lungang audit`. */
+export function auditSections(ds: Dataset, audit: PlanAudit) {
+  const names = new Map(ds.schools.map((s) => [s.id, s.name]));
+  const c = audit.counties.map((a) => a.counts);
+  const eligible = sum(c.map((x) => x.eligible));
+  const rotated = sum(c.map((x) => x.rotated));
+  const backbone = sum(c.map((x) => x.backbone_rotated));
+  return {
+    audit_ok: audit.ok,
+    counts: {
+      counties: audit.counties.length,
+      teachers: sum(c.map((x) => x.teachers)),
+      eligible,
+      may_move: sum(c.map((x) => x.may_move)),
+      rotated,
+      backbone_rotated: backbone,
+      rotation_rate: eligible > 0 ? rotated / eligible : null,
+      backbone_share: rotated > 0 ? backbone / rotated : null,
+      toward_rural_or_weak: sum(c.map((x) => x.toward_rural_or_weak)),
+      per_school: audit.counties.flatMap((a) => a.schools.map((s) => ({ county: a.county, school_name: names.get(s.school_id), ...s }))),
+    },
+    rules: [{ ...audit.integrity, county: null }, ...audit.counties.flatMap((a) => a.rules)],
+    indicators: {
+      schools: audit.counties.flatMap((a) =>
+        a.indicators.before.map((b, i) => ({
+          county: a.county, school_id: b.school_id, school_name: names.get(b.school_id), stage: b.stage, students: b.students,
+          in_cv_scope: b.inCvScope, before: pick(b), after: pick(a.indicators.after[i]!),
+        })),
+      ),
+      cv: audit.counties.flatMap((a) =>
+        a.indicators.cv.map((x) => ({
+          county: a.county, stage: x.stage, indicator: x.indicator, max: x.max,
+          schools: x.before.schools, students: x.before.P,
+          before: { teachers: x.before.R, mean_per100: x.before.mean, sd_per100: x.before.sd, cv: x.before.cv, ok: x.before.ok },
+          after: { teachers: x.after.R, mean_per100: x.after.mean, sd_per100: x.after.sd, cv: x.after.cv, ok: x.after.ok },
+        })),
+      ),
+    },
+  };
+}
+
+export function overallStatus(plans: CountyPlan[]): PlanStatus {
+  if (plans.some((p) => p.status === 'infeasible')) return 'infeasible';
+  return plans.some((p) => p.status === 'feasible') ? 'feasible' : 'optimal';
+}
+
+export function buildReport(ds: Dataset, plans: CountyPlan[]) {
+  const audit = auditPlan(ds, plans.flatMap((p) => p.rows));
+  const status = overallStatus(plans);
+  const objectives = plans.map((p) => p.objective);
+  const gaps = plans.flatMap((p) => (p.gap === null ? [] : [p.gap]));
+  return {
+    contract_version: 1,
+    status,
+    objective: objectives.every((o) => o !== null) ? sum(objectives as number[]) : null,
+    mip_gap: gaps.length > 0 ? Math.max(...gaps) : null,
+    ...auditSections(ds, audit),
+    infeasibility:
+      status === 'infeasible'
+        ? plans.flatMap((p) => p.conflicts.map((k) => ({ county: p.county, cause: p.noPlanCause, rules: k.rules, message: k.message, short_by: k.shortBy })))
+        : [],
+    solver: plans.map((p) => ({
+      county: p.county, status: p.status, engine: p.engine, objective: p.objective, mip_gap: p.gap,
+      build_seconds: p.seconds.build, solve_seconds: p.seconds.solve, model: p.model, message: p.message ?? null,
+    })),
+    policy: ds.policy satisfies Policy,
+  };
+}
+
+export type Report = ReturnType<typeof buildReport>;
