@@ -145,7 +145,7 @@ export const policySchema = z.object({
   /** Objective weights (cost units; see README "The model"). */
   weights: z.object({
     unfilledNeed: z.number().min(0).default(10),
-    indicatorGap: z.number().min(0).default(1.5),
+    indicatorGap: z.number().min(0).default(3),
     move: z.number().min(0).default(1),
     ruralOrWeakBonus: z.number().min(0).default(0.6),
     preferenceBonus: z.number().min(0).default(0.8),
@@ -154,7 +154,9 @@ export const policySchema = z.object({
     timeLimitSeconds: z.number().positive().default(60),
     mipRelGap: z.number().min(0).default(1e-3),
     /** Candidate destinations kept per teacher class before the model is built. */
-    destinationsPerClass: z.number().int().min(1).default(12),
+    destinationsPerClass: z.number().int().min(1).default(10),
+    /** HiGHS presolve: it stalls on the dense county-wide rows (solver-notes.md), so off by default. */
+    presolve: z.enum(['off', 'choose', 'on']).default('off'),
   }).prefault({}),
 });
 export type Policy = z.infer<typeof policySchema>;

@@ -188,6 +188,11 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions): BuiltModel {
       (needTerms.get(key) ?? needTerms.set(key, []).get(key)!).push([f.v, sign]);
     }
   }
+  // Needs and indicator gaps no flow can touch still count, as a constant: objectives then compare
+  // across scenarios and prunings.
+  for (const [key, r] of required) {
+    if (!needTerms.has(key)) b.model.offset += w.unfilledNeed * Math.max(0, r - (supply.get(key) ?? 0));
+  }
   for (const [key, terms] of needTerms) {
     const gap = (required.get(key) ?? 0) - (supply.get(key) ?? 0);
     // A need already met can still open up when its teachers leave: keep the row then.
@@ -202,7 +207,10 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions): BuiltModel {
     const terms: [number, number][] = (touching.get(school) ?? []).flatMap((f) =>
       f.cls.stage === stage && f.cls.flags[k] && f.cls.origin.id !== f.to.id ? [[f.v, f.to.id === school ? 1 : -1] as [number, number]] : [],
     );
-    if (terms.length === 0) continue;
+    if (terms.length === 0) {
+      b.model.offset += t.weight * Math.abs(t.target - t.before);
+      continue;
+    }
     const e = b.addVar(`e_${rowNo}`, { cost: t.weight });
     b.addRow(`devhi${rowNo}`, [...terms, [e, -1]], -Infinity, t.target - t.before);
     b.addRow(`devlo${rowNo++}`, [...terms, [e, 1]], t.target - t.before, Infinity);

@@ -32,6 +32,8 @@ export interface CountyPlan {
 export interface PlanOptions {
   /** Called with each county's model before it is solved (for --export-lp). */
   onModel?: (county: string, model: LinearModel) => void;
+  /** Counties solved at once (each in its own engine instance); counties are independent. */
+  concurrency?: number;
 }
 
 const modelStats = (b: BuiltModel) => ({
@@ -43,12 +45,13 @@ const modelStats = (b: BuiltModel) => ({
 });
 
 export async function planCounty(ctx: CountyContext, engine: Engine, opts: PlanOptions = {}): Promise<CountyPlan> {
-  const base = { county: ctx.county, moves: [], rows: [], objective: null, gap: null } as const;
+  const base = { county: ctx.county, moves: [] as Move[], rows: [] as PlanRow[], objective: null, gap: null };
   const conflicts = precheck(ctx);
   if (conflicts.length > 0) {
     return { ...base, status: 'infeasible', noPlanCause: 'conflict', engine: null, seconds: { build: 0, solve: 0 }, model: null, conflicts };
   }
-  const engineOpts = { timeLimitSeconds: ctx.policy.solver.timeLimitSeconds, mipRelGap: ctx.policy.solver.mipRelGap };
+  const { timeLimitSeconds, mipRelGap, presolve } = ctx.policy.solver;
+  const engineOpts = { timeLimitSeconds, mipRelGap, presolve };
   let build = 0;
   let solve = 0;
   const attempt = async (prune: boolean, elastic = false) => {
@@ -96,9 +99,17 @@ export async function planCounty(ctx: CountyContext, engine: Engine, opts: PlanO
   };
 }
 
-/** Plans every county of the dataset one after another. */
+/** Plans every county of the dataset, `concurrency` at a time; results in county order. */
 export async function planDataset(ds: Dataset, engine: Engine, opts: PlanOptions = {}): Promise<CountyPlan[]> {
-  const plans: CountyPlan[] = [];
-  for (const county of countiesOf(ds)) plans.push(await planCounty(buildCountyContext(county, ds), engine, opts));
+  const counties = countiesOf(ds);
+  const plans: CountyPlan[] = new Array(counties.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < counties.length) {
+      const i = next++;
+      plans[i] = await planCounty(buildCountyContext(counties[i]!, ds), engine, opts);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 1) }, lane));
   return plans;
 }

@@ -1,0 +1,92 @@
+// `npm run bench`: teachers × engine → build time, solve time, status, objective, gap, peak memory.
+// HiGHS (WebAssembly, in a worker) on every size; javascript-lp-solver, which has no working time
+// limit, in a child process that is killed after JSLP_LIMIT_S seconds.
+import { execFile } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { generateCity, generateCounty } from '../../data/generate.ts';
+import { defaultPolicy } from '../../solver/contract.ts';
+import type { Dataset } from '../../solver/dataset.ts';
+import { planDataset } from '../../solver/planner.ts';
+import { auditPlan } from '../../solver/audit.ts';
+import { overallStatus } from '../../solver/report.ts';
+import { highsEngine } from '../../server/engine.ts';
+
+const JSLP_LIMIT_S = Number(process.env.JSLP_LIMIT_S ?? 120);
+const sizes = (process.env.BENCH_SIZES ?? '1000,3000,5000,8000,20000,60000').split(',').map(Number);
+
+export function benchDataset(teachers: number, seed = 1): Dataset {
+  const tables = teachers > 20000
+    ? generateCity({ counties: Math.round(teachers / 6000), teachersPerCounty: 6000, seed })
+    : generateCounty({ teachers, seed });
+  const policy = defaultPolicy();
+  policy.solver.timeLimitSeconds = teachers > 20000 ? 300 : 120;
+  return { ...tables, policy };
+}
+
+interface Row {
+  teachers: number;
+  counties: number;
+  engine: string;
+  build: string;
+  solve: string;
+  status: string;
+  objective: string;
+  gap: string;
+  peakMiB: string;
+  audit: string;
+}
+
+async function runHighs(teachers: number): Promise<Row> {
+  const ds = benchDataset(teachers);
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  const plans = await planDataset(ds, highsEngine(), { concurrency: availableParallelism() });
+  clearInterval(sampler);
+  const audit = auditPlan(ds, plans.flatMap((p) => p.rows));
+  const sum = (f: (p: (typeof plans)[number]) => number) => plans.reduce((a, p) => a + f(p), 0);
+  const gaps = plans.map((p) => p.gap ?? NaN);
+  return {
+    teachers: ds.teachers.length,
+    counties: plans.length,
+    engine: 'highs (wasm)',
+    build: `${sum((p) => p.seconds.build).toFixed(2)} s`,
+    solve: `${sum((p) => p.seconds.solve).toFixed(2)} s`,
+    status: overallStatus(plans),
+    objective: sum((p) => p.objective ?? NaN).toFixed(2),
+    gap: `${(100 * Math.max(...gaps)).toFixed(3)}%`,
+    peakMiB: (peak / 2 ** 20).toFixed(0),
+    audit: audit.ok ? 'pass' : 'FAIL',
+  };
+}
+
+function runJsLp(teachers: number): Promise<Row> {
+  return new Promise((done) => {
+    const started = performance.now();
+    execFile(
+      process.execPath,
+      ['bin/run-ts.mjs', 'test/bench/bench-jslp.ts', String(teachers)],
+      { timeout: JSLP_LIMIT_S * 1000, maxBuffer: 1 << 20 },
+      (err, stdout) => {
+        const base = { teachers, counties: 1, engine: 'javascript-lp-solver', build: '-', objective: '-', gap: '-', peakMiB: '-', audit: '-' };
+        if (err) return done({ ...base, solve: `> ${JSLP_LIMIT_S} s`, status: err.killed ? 'killed' : `error: ${err.message.split('\n')[0]}` });
+        const r = JSON.parse(stdout) as Partial<Row>;
+        done({ ...base, status: '-', ...r, solve: r.solve ?? `${((performance.now() - started) / 1000).toFixed(2)} s` });
+      },
+    );
+  });
+}
+
+async function main() {
+  const rows: Row[] = [];
+  for (const n of sizes) {
+    rows.push(await runHighs(n));
+    console.error(JSON.stringify(rows.at(-1)));
+    if (n <= 3000) {
+      rows.push(await runJsLp(n));
+      console.error(JSON.stringify(rows.at(-1)));
+    }
+  }
+  console.table(rows);
+}
+
+if (process.argv[1]?.endsWith('bench.ts')) await main();

@@ -1,0 +1,83 @@
+// The solver end to end on real data: every plan it returns passes the audit, rules and
+// indicators are reported, and HiGHS agrees with javascript-lp-solver on small models.
+import { describe, expect, it } from 'vitest';
+import { auditPlan } from '../solver/audit.ts';
+import { buildCountyContext, countiesOf } from '../solver/county.ts';
+import { jsLpSolverEngine } from '../solver/engine.ts';
+import { buildModel } from '../solver/model.ts';
+import { planCounty, planDataset } from '../solver/planner.ts';
+import { buildReport } from '../solver/report.ts';
+import { highsEngine } from '../server/engine.ts';
+import { loadSample, randomDataset } from './helpers/datasets.ts';
+
+const highs = highsEngine();
+
+describe('plan of the small sample county', async () => {
+  const ds = await loadSample('small-county');
+  const plans = await planDataset(ds, highs);
+  const report = buildReport(ds, plans);
+
+  it('is optimal within the gap and passes its own audit', () => {
+    expect(report.status).toBe('optimal');
+    expect(report.audit_ok).toBe(true);
+    expect(auditPlan(ds, plans.flatMap((p) => p.rows)).ok).toBe(true);
+  });
+
+  it('rotates at least 10% of eligible teachers with at least 20% backbone', () => {
+    const { eligible, rotated, backbone_rotated } = report.counts;
+    expect(eligible).toBeGreaterThan(0);
+    expect(rotated).toBeGreaterThanOrEqual(Math.ceil(0.1 * eligible));
+    expect(backbone_rotated).toBeGreaterThanOrEqual(Math.ceil(0.2 * rotated));
+  });
+
+  it('gives every move a reason and reports every rule with required/actual/ok', () => {
+    expect(plans.flatMap((p) => p.rows).every((r) => r.reason.length > 0)).toBe(true);
+    const ids = report.rules.map((r) => r.id);
+    for (const id of ['rotation_share', 'backbone_share', 'outflow_cap', 'quota', 'may_move', 'stage_match', 'locked_moves', 'plan_integrity'])
+      expect(ids).toContain(id);
+    expect(report.rules.every((r) => typeof r.ok === 'boolean' && r.required && r.actual)).toBe(true);
+  });
+
+  it('reports the CV per stage and indicator before and after, and lowers the backbone CV', () => {
+    const cv = report.indicators.cv.find((c) => c.stage === 'primary' && c.indicator === 'backbone')!;
+    expect(cv.before.cv).not.toBeNull();
+    expect(cv.after.cv!).toBeLessThan(cv.before.cv!);
+    // Rotation moves teachers, it does not make new ones: the county totals stay the same.
+    for (const c of report.indicators.cv) expect(c.after.teachers).toBe(c.before.teachers);
+  });
+});
+
+describe('property: every plan on 200 seeded random counties passes the audit', () => {
+  it('holds for seeds 1..200', async () => {
+    let planned = 0;
+    for (let seed = 1; seed <= 200; seed++) {
+      const ds = randomDataset(seed);
+      const plans = await planDataset(ds, highs);
+      const audit = auditPlan(ds, plans.flatMap((p) => p.rows));
+      if (plans.every((p) => p.status !== 'infeasible')) {
+        planned++;
+        expect({ seed, ok: audit.ok, bad: audit.counties.flatMap((c) => c.rules.filter((r) => !r.ok)) }).toEqual({ seed, ok: true, bad: [] });
+      } else {
+        // No plan: the report must say which rules conflict, with numbers.
+        expect(plans.flatMap((p) => p.conflicts).length).toBeGreaterThan(0);
+      }
+    }
+    expect(planned).toBeGreaterThanOrEqual(180);
+  });
+});
+
+describe('cross-check: HiGHS and javascript-lp-solver reach the same optimum', () => {
+  it.each([3, 5, 8, 13, 21])('seed %i', async (seed) => {
+    const ds = randomDataset(seed);
+    const ctx = buildCountyContext(countiesOf(ds)[0]!, ds);
+    const { model } = buildModel(ctx, { prune: true });
+    const opts = { timeLimitSeconds: 60, mipRelGap: 0 };
+    const [a, b] = [await highs(model, opts), await jsLpSolverEngine(model, opts)];
+    expect(a.status).toBe('optimal');
+    expect(b.status).toBe('optimal');
+    expect(b.objective!).toBeCloseTo(a.objective!, 4);
+    // And the plan built on either solution passes the same audit.
+    const plan = await planCounty(ctx, jsLpSolverEngine);
+    expect(auditPlan(ds, plan.rows).ok).toBe(true);
+  });
+});
