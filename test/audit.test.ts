@@ -1,0 +1,101 @@
+// The audit on hand-made plans for the tiny county: a good one passes, and each kind of broken
+// rule is caught by the rule that owns it, with its numbers.
+import { describe, expect, it } from 'vitest';
+import type { PlanRow, Teacher } from '../solver/contract.ts';
+import { auditPlan } from '../solver/audit.ts';
+import { buildCountyContext, countiesOf, offersStage, quotaOf } from '../solver/county.ts';
+import { loadSample } from './helpers/datasets.ts';
+
+const ds = await loadSample('tiny');
+const ctx = buildCountyContext(countiesOf(ds)[0]!, ds);
+const mayMove = (t: Teacher) => ctx.eligibility.get(t.id)!.mayMove;
+const stay = new Set(ctx.locks.filter((l) => l.action === 'stay').map((l) => l.teacher_id));
+const lockMove = ctx.locks.find((l) => l.action === 'move')!;
+const row = (t: Teacher, to: string): PlanRow => ({ teacher_id: t.id, from_school_id: t.school_id, to_school_id: to, mode: 'transfer', reason: '手工' });
+const room = (id: string) => quotaOf(ctx.schoolById.get(id)!, ctx.policy).quota - (ctx.staffBefore.get(id) ?? 0);
+const failing = (rows: PlanRow[]) => {
+  const a = auditPlan(ds, rows);
+  return [a.integrity, ...a.counties.flatMap((c) => c.rules)].filter((r) => !r.ok).map((r) => r.id).sort();
+};
+
+/** A plan written by hand (not by the solver): the lock, then swaps of movable teachers. */
+function handMadePlan(): PlanRow[] {
+  const rows = [row(ctx.teacherById.get(lockMove.teacher_id)!, lockMove.to_school_id)];
+  const movable = ctx.teachers.filter((t) => mayMove(t) && !stay.has(t.id) && t.id !== lockMove.teacher_id);
+  const backbone = movable.filter((t) => t.backbone !== 'none');
+  // A swap keeps both schools' staff unchanged, so the quota rule holds whatever the room.
+  for (const a of backbone) {
+    const b = movable.find((t) => t.stage === a.stage && t.school_id !== a.school_id && rows.every((r) => r.teacher_id !== t.id)
+      && offersStage(ctx.schoolById.get(t.school_id)!, a.stage) && offersStage(ctx.schoolById.get(a.school_id)!, t.stage)
+      && t.school_id !== lockMove.to_school_id && a.school_id !== lockMove.to_school_id);
+    if (b && rows.every((r) => r.teacher_id !== a.id)) {
+      rows.push(row(a, b.school_id), row(b, a.school_id));
+      break;
+    }
+  }
+  return rows;
+}
+
+describe('audit of hand-made plans (tiny county)', () => {
+  it('passes a correct hand-made plan', () => {
+    const plan = handMadePlan();
+    expect(plan.length).toBeGreaterThanOrEqual(3);
+    expect(failing(plan)).toEqual([]);
+  });
+
+  it('fails an empty plan on the rotation share, showing numerator and denominator', () => {
+    const audit = auditPlan(ds, []);
+    const r = audit.counties[0]!.rules.find((x) => x.id === 'rotation_share')!;
+    expect(r.ok).toBe(false);
+    expect(r.numerator).toBe(0);
+    expect(r.denominator).toBe(ctx.eligibleCount);
+    expect(r.required).toContain(`${Math.ceil(0.1 * ctx.eligibleCount)}`);
+    expect(failing([])).toEqual(['locked_moves', 'rotation_share']);
+  });
+
+  it('catches a teacher who may not move', () => {
+    const t = ctx.teachers.find((x) => !mayMove(x) && x.stage === 'primary' && x.school_id !== '0104')!;
+    expect(failing([...handMadePlan(), row(t, '0104')])).toContain('may_move');
+  });
+
+  it('catches a teacher listed twice and a wrong origin', () => {
+    const plan = handMadePlan();
+    expect(failing([...plan, plan[1]!])).toContain('plan_integrity');
+    expect(failing([...plan, { ...plan[1]!, teacher_id: plan[2]!.teacher_id }])).toContain('plan_integrity');
+  });
+
+  it('catches a move to a school without the teacher\'s stage', () => {
+    const t = ctx.teachers.find((x) => mayMove(x) && !stay.has(x.id) && x.stage === 'junior' && x.id !== lockMove.teacher_id)!;
+    expect(failing([...handMadePlan().filter((r) => r.teacher_id !== t.id), row(t, '0101')])).toContain('stage_match');
+  });
+
+  it('catches a stay lock broken and a move lock not executed', () => {
+    const t = ctx.teacherById.get([...stay][0]!)!;
+    const dest = ctx.schools.find((s) => s.id !== t.school_id && offersStage(s, t.stage))!;
+    expect(failing([...handMadePlan(), row(t, dest.id)])).toContain('locks');
+    expect(failing(handMadePlan().slice(1))).toContain('locked_moves');
+  });
+
+  it('catches a school losing more than 20% of its teachers', () => {
+    const school = '0101';
+    const cap = Math.floor(0.2 * ctx.staffBefore.get(school)!);
+    const out = ctx.teachers.filter((t) => t.school_id === school && mayMove(t) && !stay.has(t.id)).slice(0, cap + 1);
+    expect(out.length).toBe(cap + 1);
+    expect(failing(out.map((t) => row(t, '0103')))).toContain('outflow_cap');
+  });
+
+  it('catches too few backbone teachers among the rotated', () => {
+    const plain = ctx.teachers.filter((t) => mayMove(t) && !stay.has(t.id) && t.backbone === 'none' && t.stage === 'primary' && t.school_id !== '0103');
+    const rows = plain.slice(0, 4).map((t) => row(t, '0103'));
+    const audit = auditPlan(ds, rows);
+    const r = audit.counties[0]!.rules.find((x) => x.id === 'backbone_share')!;
+    expect(r).toMatchObject({ ok: false, numerator: 0, denominator: rows.length });
+  });
+
+  it('catches a school pushed over its quota', () => {
+    const target = ctx.schools.filter((s) => offersStage(s, 'primary')).sort((a, b) => room(a.id) - room(b.id))[0]!;
+    const incoming = ctx.teachers.filter((t) => mayMove(t) && !stay.has(t.id) && t.stage === 'primary' && t.school_id !== target.id);
+    const rows = incoming.slice(0, Math.max(0, room(target.id)) + 1).map((t) => row(t, target.id));
+    expect(failing(rows)).toContain('quota');
+  });
+});

@@ -1,0 +1,95 @@
+// The `lungang` command as a planner runs it: exit codes, files written (or not), messages.
+import { execFile } from 'node:child_process';
+import { cp, mkdtemp, readFile, readdir, writeFile, access } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoPath } from './helpers/datasets.ts';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function lungang(...args: string[]): Promise<Run> {
+  return new Promise((done) => {
+    execFile(process.execPath, [repoPath('bin', 'lungang.mjs'), ...args], { cwd: repoPath(), timeout: 300_000 }, (err, stdout, stderr) => {
+      done({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const exists = (p: string) => access(p).then(() => true, () => false);
+const tmp = () => mkdtemp(join(tmpdir(), 'lungang-'));
+
+describe('lungang plan / audit on the small sample county', () => {
+  it('writes plan.csv and report.json (exit 0), and the audit of that plan passes (exit 0)', async () => {
+    const out = join(await tmp(), 'out');
+    const lp = join(out, '..', 'model.lp');
+    const plan = await lungang('plan', repoPath('data', 'small-county'), '--out', out, '--export-lp', lp);
+    expect(plan.code).toBe(0);
+    expect((await readdir(out)).sort()).toEqual(['plan.csv', 'report.json']);
+    const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));
+    expect(report.status).toBe('optimal');
+    expect(report.counts.rotated).toBeGreaterThanOrEqual(Math.ceil(0.1 * report.counts.eligible));
+    const csv = await readFile(join(out, 'plan.csv'), 'utf8');
+    expect(csv.split('\n')[0]).toBe('teacher_id,from_school_id,to_school_id,mode,stage,subject,backbone,reason');
+    expect(csv.trim().split('\n').length - 1).toBe(report.counts.rotated);
+    const text = await readFile(lp, 'utf8');
+    expect(text).toMatch(/^\\ lungang county/);
+    expect(text).toContain('Subject To');
+    expect(text).toContain('General');
+
+    const audit = await lungang('audit', repoPath('data', 'small-county'), '--plan', join(out, 'plan.csv'));
+    expect(audit.code).toBe(0);
+    expect(audit.stdout).toContain('审核通过');
+  });
+
+  it('fails the audit of a broken hand-made plan (exit 1) and names the rule', async () => {
+    const dir = await tmp();
+    const bad = join(dir, 'plan.csv');
+    // Nobody moves: the rotation share is missed.
+    await writeFile(bad, 'teacher_id,from_school_id,to_school_id,mode,stage,subject,backbone,reason\n');
+    const audit = await lungang('audit', repoPath('data', 'small-county'), '--plan', bad);
+    expect(audit.code).toBe(1);
+    expect(audit.stdout).toMatch(/✗ .*rotation_share/);
+    expect(audit.stdout).toContain('审核未通过');
+  });
+});
+
+describe('infeasible policy', () => {
+  it('exits 1, still writes report.json, and names the conflicting rules with numbers', async () => {
+    const dir = await tmp();
+    await cp(repoPath('test', 'fixtures', 'tiny'), dir, { recursive: true });
+    const policy = JSON.parse(await readFile(join(dir, 'policy.json'), 'utf8'));
+    policy.ratios.minBackboneShareOfRotated = 0.95;
+    await writeFile(join(dir, 'policy.json'), JSON.stringify(policy));
+    const out = join(dir, 'out');
+    const r = await lungang('plan', dir, '--out', out);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));
+    expect(report.status).toBe('infeasible');
+    const k = report.infeasibility.find((c: { rules: string[] }) => c.rules.includes('backbone_share'));
+    expect(k.message).toMatch(/骨干比例要求至少\d+名骨干教师交流.*但只有\d+名骨干教师可交流/);
+    expect(k.short_by).toBeGreaterThan(0);
+  });
+});
+
+describe('bad input corpus through the CLI: exit 2, file:line: column message, nothing written', async () => {
+  const cases = (await readdir(repoPath('test', 'bad-inputs'), { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
+
+  it('has at least 30 cases', () => expect(cases.length).toBeGreaterThanOrEqual(30));
+
+  it.each(cases)('%s', async (name) => {
+    const dir = await tmp();
+    await cp(repoPath('test', 'fixtures', 'tiny'), dir, { recursive: true });
+    await cp(repoPath('test', 'bad-inputs', name), dir, { recursive: true });
+    const expected = (await readFile(join(dir, 'expect.txt'), 'utf8')).trim();
+    const out = join(dir, 'out');
+    const r = await lungang('plan', dir, '--out', out);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]!.startsWith(expected)).toBe(true);
+    expect(await exists(out)).toBe(false);
+  });
+});
