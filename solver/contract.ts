@@ -154,7 +154,7 @@ export const policySchema = z.object({
     timeLimitSeconds: z.number().positive().default(60),
     mipRelGap: z.number().min(0).default(1e-3),
     /** Candidate destinations kept per teacher class before the model is built. */
-    destinationsPerClass: z.number().int().min(1).default(10),
+    destinationsPerClass: z.number().int().min(1).default(12),
     /** HiGHS presolve: it stalls on the dense county-wide rows (solver-notes.md), so off by default. */
     presolve: z.enum(['off', 'choose', 'on']).default('off'),
   }).prefault({}),

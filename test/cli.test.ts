@@ -63,6 +63,8 @@ describe('infeasible policy', () => {
     const dir = await tmp();
     await cp(repoPath('test', 'fixtures', 'tiny'), dir, { recursive: true });
     const policy = JSON.parse(await readFile(join(dir, 'policy.json'), 'utf8'));
+    // Half of the eligible must rotate and nearly all of them be backbone: the tiny county has too few.
+    policy.ratios.minRotatedShareOfEligible = 0.5;
     policy.ratios.minBackboneShareOfRotated = 0.95;
     await writeFile(join(dir, 'policy.json'), JSON.stringify(policy));
     const out = join(dir, 'out');
