@@ -50,11 +50,15 @@ describe('plan of the small sample county', async () => {
   });
 });
 
-describe('property: every plan on 200 seeded random counties passes the audit', () => {
-  it('holds for seeds 1..200', async () => {
+describe('property: every plan on ≥ 200 seeded random counties passes the audit', () => {
+  it('holds for seeds 1..300', async () => {
     let planned = 0;
-    for (let seed = 1; seed <= 200; seed++) {
+    for (let seed = 1; seed <= 300; seed++) {
       const ds = randomDataset(seed);
+      // Exercise the optional rules too: a commute limit on every third county, flows toward
+      // rural/weak schools only on every fifth.
+      if (seed % 3 === 1) ds.policy.limits.maxCommuteKm = 25;
+      if (seed % 5 === 0) ds.policy.flows.towardRuralOrWeakOnly = true;
       const plans = await planDataset(ds, highs);
       const audit = auditPlan(ds, plans.flatMap((p) => p.rows));
       if (plans.every((p) => p.status !== 'infeasible')) {
@@ -65,7 +69,8 @@ describe('property: every plan on 200 seeded random counties passes the audit', 
         expect(plans.flatMap((p) => p.conflicts).length).toBeGreaterThan(0);
       }
     }
-    expect(planned).toBeGreaterThanOrEqual(180);
+    // Tight optional rules make some tiny counties infeasible (explained above); ≥ 200 plans remain.
+    expect(planned).toBeGreaterThanOrEqual(200);
   });
 });
 

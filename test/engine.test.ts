@@ -1,0 +1,33 @@
+// The HiGHS worker never hangs the caller: a time limit or a cancel returns the best plan found
+// so far or says clearly that there is none.
+import { describe, expect, it } from 'vitest';
+import { buildCountyContext, countiesOf } from '../solver/county.ts';
+import { buildModel } from '../solver/model.ts';
+import { generateCounty } from '../data/generate.ts';
+import { defaultPolicy } from '../solver/contract.ts';
+import { highsEngine } from '../server/engine.ts';
+
+const bigModel = () => {
+  const ds = { ...generateCounty({ teachers: 8000, seed: 3 }), policy: defaultPolicy() };
+  return buildModel(buildCountyContext(countiesOf(ds)[0]!, ds), { prune: false }).model;
+};
+
+describe('HiGHS engine limits', () => {
+  it('stops at a tiny time limit with either an incumbent or a clear "no plan" message', async () => {
+    const r = await highsEngine()(bigModel(), { timeLimitSeconds: 0.05, mipRelGap: 0 });
+    expect(['feasible', 'no_solution', 'optimal']).toContain(r.status);
+    if (r.status === 'no_solution') expect(r.message).toMatch(/未找到可行方案|终止/);
+    if (r.status === 'feasible') expect(r.x).not.toBeNull();
+  });
+
+  it('returns at once when cancelled, with progress reported before', async () => {
+    const controller = new AbortController();
+    const progress: number[] = [];
+    const pending = highsEngine((p) => progress.push(p.seconds), controller.signal)(bigModel(), { timeLimitSeconds: 600, mipRelGap: 0 });
+    setTimeout(() => controller.abort(), 300);
+    const r = await pending;
+    expect(r.seconds).toBeLessThan(60);
+    expect(['feasible', 'no_solution', 'optimal']).toContain(r.status);
+    if (r.status !== 'optimal') expect(r.message).toBe('求解已取消');
+  });
+});
