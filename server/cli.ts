@@ -11,6 +11,7 @@ import { planDataset } from '../solver/planner.ts';
 import { auditPlan } from '../solver/audit.ts';
 import { auditSections, buildReport } from '../solver/report.ts';
 import { PLAN_COLUMNS } from '../solver/plan.ts';
+import { ELIGIBILITY_COLUMNS, eligibilityRows } from '../solver/eligibility.ts';
 import { highsEngine } from './engine.ts';
 import { loadDatasetFrom, parsePlanCsv } from './contract-files.ts';
 
@@ -53,7 +54,13 @@ async function plan(input: string, v: Record<string, string | boolean | undefine
     await mkdir(dirname(resolve(v['export-lp'])), { recursive: true });
     await writeFile(v['export-lp'], lps.join('\n'));
   }
-  await writeAll(v.out, { 'plan.csv': planCsvText(plans.flatMap((p) => p.rows)), 'report.json': `${JSON.stringify(report, null, 2)}\n` });
+  const rows = plans.flatMap((p) => p.rows);
+  const moved = new Map(rows.map((r) => [r.teacher_id, r.to_school_id]));
+  await writeAll(v.out, {
+    'plan.csv': planCsvText(rows),
+    'report.json': `${JSON.stringify(report, null, 2)}\n`,
+    'eligibility.csv': stringify(eligibilityRows(ds.teachers, ds.policy, moved), { header: true, columns: [...ELIGIBILITY_COLUMNS] }),
+  });
   const c = report.counts;
   process.stdout.write(
     `状态 ${report.status}；交流 ${c.rotated} 人 / 符合条件 ${c.eligible} 人；骨干 ${c.backbone_rotated} 人；目标值 ${report.objective?.toFixed(2) ?? '-'}；MIP gap ${report.mip_gap ?? '-'}\n`,
@@ -103,6 +110,7 @@ export async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parsed;
   const lang = values.lang === 'en' ? 'en' : 'zh';
   const [command, input] = positionals;
+  if (command === 'serve') { await (await import('./main.ts')).serve(); return 0; }
   if (!input || (command !== 'plan' && command !== 'audit')) return usage();
   return command === 'plan' ? plan(input, values, lang) : audit(input, values, lang);
 }

@@ -29,10 +29,14 @@ describe('lungang plan / audit on the small sample county', () => {
     const lp = join(out, '..', 'model.lp');
     const plan = await lungang('plan', repoPath('data', 'small-county'), '--out', out, '--export-lp', lp);
     expect(plan.code).toBe(0);
-    expect((await readdir(out)).sort()).toEqual(['plan.csv', 'report.json']);
+    expect((await readdir(out)).sort()).toEqual(['eligibility.csv', 'plan.csv', 'report.json']);
     const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));
     expect(report.status).toBe('optimal');
     expect(report.counts.rotated).toBeGreaterThanOrEqual(Math.ceil(0.1 * report.counts.eligible));
+    const eligibility = (await readFile(join(out, 'eligibility.csv'), 'utf8')).trim().split('\n');
+    expect(eligibility[0]).toBe('teacher_id,school_id,stage,subject,backbone,status,eligible,may_move,to_school_id,reason');
+    expect(eligibility.length - 1).toBe(report.counts.teachers);
+    expect(eligibility.filter((l) => /,eligible,1,1,/.test(l)).length).toBe(report.counts.eligible);
     const csv = await readFile(join(out, 'plan.csv'), 'utf8');
     expect(csv.split('\n')[0]).toBe('teacher_id,from_school_id,to_school_id,mode,stage,subject,backbone,reason');
     expect(csv.trim().split('\n').length - 1).toBe(report.counts.rotated);
