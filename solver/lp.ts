@@ -69,7 +69,7 @@ function linear(terms: [string, number][]): string {
 /** CPLEX LP text of the model (variables named as in the model, so a solution maps back by name). */
 export function toLpText(m: LinearModel, title = 'lungang'): string {
   const name = (i: number) => m.vars[i]!.name;
-  const out: string[] = [`\\ ${title}`, 'Minimize', ` obj: ${linear(m.vars.flatMap((v) => (v.cost !== 0 ? [[v.name, v.cost] as [string, number]] : [])))}`, 'Subject To'];
+  const out: string[] = [`\\ ${title}`, `\\ objective offset ${fmt(m.offset)} (constant part of the cost, not in the LP objective)`, 'Minimize', ` obj: ${linear(m.vars.flatMap((v) => (v.cost !== 0 ? [[v.name, v.cost] as [string, number]] : [])))}`, 'Subject To'];
   let usesDummy = false;
   for (const r of m.rows) {
     const terms = r.idx.map((i, k) => [name(i), r.coef[k]!] as [string, number]);

@@ -31,3 +31,16 @@ describe('HiGHS engine limits', () => {
     if (r.status !== 'optimal') expect(r.message).toBe('求解已取消');
   });
 });
+
+describe('--export-lp text', () => {
+  it('is read by HiGHS as the same model (same optimum, up to the constant offset)', async () => {
+    const { default: highsLoader } = await import('highs');
+    const { toLpText } = await import('../solver/lp.ts');
+    const ds = { ...generateCounty({ profile: 'tiny', seed: 16 }), policy: defaultPolicy() };
+    const { model } = buildModel(buildCountyContext(countiesOf(ds)[0]!, ds), { prune: true });
+    const viaArrays = await highsEngine()(model, { timeLimitSeconds: 30, mipRelGap: 0 });
+    const viaText = (await highsLoader()).solve(toLpText(model), { mip_rel_gap: 0 });
+    expect(viaText.Status).toBe('Optimal');
+    expect(viaText.ObjectiveValue + model.offset).toBeCloseTo(viaArrays.objective!, 6);
+  });
+});
