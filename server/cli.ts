@@ -10,7 +10,7 @@ import { toLpText } from '../solver/lp.ts';
 import { planDataset } from '../solver/planner.ts';
 import { auditPlan } from '../solver/audit.ts';
 import { auditSections, buildReport } from '../solver/report.ts';
-import { PLAN_COLUMNS } from '../solver/plan.ts';
+import { planCsvText } from '../solver/plan.ts';
 import { ELIGIBILITY_COLUMNS, eligibilityRows } from '../solver/eligibility.ts';
 import { highsEngine } from './engine.ts';
 import { loadDatasetFrom, parsePlanCsv } from './contract-files.ts';
@@ -38,7 +38,6 @@ async function writeAll(outDir: string, files: Record<string, string>): Promise<
   }
 }
 
-export const planCsvText = (rows: Record<string, unknown>[]) => stringify(rows, { header: true, columns: [...PLAN_COLUMNS] });
 
 async function plan(input: string, v: Record<string, string | boolean | undefined>, lang: 'zh' | 'en'): Promise<number> {
   if (typeof v.out !== 'string') return usage('--out is required');

@@ -1,6 +1,7 @@
 // From the engine's flows to named teachers: within a class the members are interchangeable for
 // every rule, so the k teachers a flow needs are picked by preference, commute, then id; each
 // move gets a reason a planner can read.
+import { stringify } from 'csv-stringify/sync';
 import type { PlanRow, Teacher } from './contract.ts';
 import { type CountyContext, homeDistanceKm, isRuralOrWeak } from './county.ts';
 import { LOCALE_ZH, SUBJECT_ZH } from './labels.ts';
@@ -72,3 +73,6 @@ export function planRows(ctx: CountyContext, moves: Move[]): PlanRow[] {
 
 /** plan.csv columns, in contract order. */
 export const PLAN_COLUMNS = ['teacher_id', 'from_school_id', 'to_school_id', 'mode', 'stage', 'subject', 'backbone', 'reason'] as const;
+
+/** plan.csv text (RFC 4180, header first). */
+export const planCsvText = (rows: PlanRow[]): string => stringify(rows, { header: true, columns: [...PLAN_COLUMNS] });

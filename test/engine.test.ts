@@ -6,6 +6,11 @@ import { buildModel } from '../solver/model.ts';
 import { generateCounty } from '../data/generate.ts';
 import { defaultPolicy } from '../solver/contract.ts';
 import { highsEngine } from '../server/engine.ts';
+import { toLpText } from '../solver/lp.ts';
+import highsModule from 'highs';
+
+// highs' types describe its CommonJS build; Node loads the ESM build, whose default is the loader.
+const highsLoader = highsModule as unknown as typeof highsModule.default;
 
 const bigModel = () => {
   const ds = { ...generateCounty({ teachers: 8000, seed: 3 }), policy: defaultPolicy() };
@@ -34,8 +39,6 @@ describe('HiGHS engine limits', () => {
 
 describe('--export-lp text', () => {
   it('is read by HiGHS as the same model (same optimum, up to the constant offset)', async () => {
-    const { default: highsLoader } = await import('highs');
-    const { toLpText } = await import('../solver/lp.ts');
     const ds = { ...generateCounty({ profile: 'tiny', seed: 16 }), policy: defaultPolicy() };
     const { model } = buildModel(buildCountyContext(countiesOf(ds)[0]!, ds), { prune: true });
     const viaArrays = await highsEngine()(model, { timeLimitSeconds: 30, mipRelGap: 0 });

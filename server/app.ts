@@ -1,0 +1,168 @@
+// The HTTP application: plugins, limits, access control, every resource's routes, OpenAPI at
+// /docs, the web app (or a placeholder page), and JSON errors. buildApp never listens: tests
+// drive it with app.inject, main.ts listens.
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyError, type FastifyServerOptions } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyMultipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import {
+  type ZodTypeProvider, hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler,
+} from 'fastify-type-provider-zod';
+import { ensureAdmin, registerAccessControl } from './auth.ts';
+import { openDb } from './db.ts';
+import { SolvePool, TaskWorker } from './jobs.ts';
+import { activityRoutes } from './routes/activity.ts';
+import { adoptionRoutes } from './routes/adoption.ts';
+import { auditRoutes } from './routes/audits.ts';
+import { comparisonRoutes } from './routes/comparisons.ts';
+import { datasetRoutes } from './routes/datasets.ts';
+import { downloadRoutes } from './routes/downloads.ts';
+import { ApiError, type App, type Deps, apiErrors } from './routes/http.ts';
+import { runRoutes } from './routes/runs.ts';
+import { scenarioRoutes } from './routes/scenarios.ts';
+import { sessionRoutes } from './routes/session.ts';
+import { userRoutes } from './routes/users.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    lungang: Deps;
+  }
+}
+
+export interface AppOptions {
+  dbPath: string;
+  /** Fastify/pino logger options; off by default (tests). */
+  logger?: FastifyServerOptions['logger'];
+  /** Solves at once (default: the machine's cores). */
+  poolSize?: number;
+  /** Hard wall-clock limit of a run from its policy time limit and county count (default jobs.ts). */
+  hardLimitSeconds?: (policySeconds: number, counties: number) => number;
+  maxActiveRunsPerUser?: number;
+  /** Built web app to serve at / (default web/dist, when it exists). */
+  webDir?: string;
+  secureCookies?: boolean;
+  /** Creates the `admin` user with this password when there are no users (tests; main.ts handles first start itself). */
+  adminPassword?: string;
+}
+
+export const LIMITS = {
+  /** JSON bodies: scenarios with thousands of locks stay well under this. */
+  bodyBytes: 1024 * 1024,
+  /** One contract file (CSV or workbook): a prefecture of 50,000 teachers is about 6 MB. */
+  fileBytes: 20 * 1024 * 1024,
+  files: 10,
+};
+
+const DEFAULT_WEB_DIR = fileURLToPath(new URL('../web/dist', import.meta.url));
+
+const PLACEHOLDER_PAGE = `<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>轮岗 Lungang</title></head>
+<body style="font-family: sans-serif; max-width: 40rem; margin: 3rem auto">
+<h1>轮岗 · 教师交流轮岗方案优化</h1>
+<p>服务已启动。网页界面尚未构建（未找到 <code>web/dist</code>）。</p>
+<p>接口文档：<a href="/docs">/docs</a></p>
+</body></html>`;
+
+/** Chinese messages for the framework's own 4xx errors. */
+const FRAMEWORK_ERRORS: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: `请求体过大（上限 ${LIMITS.bodyBytes / 1024 / 1024} MB）`,
+  FST_REQ_FILE_TOO_LARGE: `上传文件过大（每个文件上限 ${LIMITS.fileBytes / 1024 / 1024} MB）`,
+  FST_FILES_LIMIT: `上传文件过多（最多 ${LIMITS.files} 个）`,
+  FST_PARTS_LIMIT: '上传内容的字段过多',
+  FST_FIELDS_LIMIT: '上传内容的字段过多',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: '不支持的内容类型',
+  FST_ERR_CTP_EMPTY_JSON_BODY: '请求体为空',
+  FST_INVALID_MULTIPART_CONTENT_TYPE: '请以 multipart/form-data 上传文件',
+};
+
+export async function buildApp(opts: AppOptions): Promise<App> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    // Request logging stays Fastify's default (method, url, status, time): never bodies.
+    bodyLimit: LIMITS.bodyBytes,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  const db = openDb(opts.dbPath);
+  const pool = new SolvePool(db, {
+    poolSize: opts.poolSize ?? availableParallelism(),
+    log: app.log,
+    ...(opts.hardLimitSeconds ? { hardLimitSeconds: opts.hardLimitSeconds } : {}),
+  });
+  const tasks = new TaskWorker();
+  const deps: Deps = { db, pool, tasks, maxActiveRunsPerUser: opts.maxActiveRunsPerUser ?? 3, secureCookies: opts.secureCookies ?? false };
+  app.decorate('lungang', deps);
+  const interrupted = pool.recoverAfterRestart();
+  if (interrupted.length > 0) app.log.warn({ runs: interrupted }, 'runs interrupted by a restart marked failed');
+  if (opts.adminPassword) await ensureAdmin(db, opts.adminPassword);
+
+  app.addHook('onClose', async () => {
+    await pool.close();
+    await tasks.close();
+    db.close();
+  });
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyMultipart, {
+    limits: { fileSize: LIMITS.fileBytes, files: LIMITS.files, fields: 10, parts: LIMITS.files + 10, fieldSize: 10_000 },
+  });
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Lungang 轮岗 API', version: '1', description: '数据集、方案、求解运行、比较、审核与采纳。登录后以 cookie sid 认证。' },
+      tags: ['session', 'users', 'datasets', 'scenarios', 'runs', 'comparisons', 'audits', 'adoption', 'activity'].map((name) => ({ name })),
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  registerAccessControl(app, db);
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('referrer-policy', 'no-referrer');
+    if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+  });
+
+  for (const routes of [sessionRoutes, userRoutes, datasetRoutes, scenarioRoutes, runRoutes, downloadRoutes, adoptionRoutes,
+    comparisonRoutes, auditRoutes, activityRoutes]) {
+    routes(app, deps);
+  }
+
+  const webDir = opts.webDir ?? DEFAULT_WEB_DIR;
+  const hasWeb = existsSync(`${webDir}/index.html`);
+  if (hasWeb) await app.register(fastifyStatic, { root: webDir, prefix: '/' });
+  else app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(PLACEHOLDER_PAGE));
+
+  // Not async: returning the reply from an async handler here piled up 'close' listeners on the
+  // response while sendFile streamed index.html (MaxListenersExceededWarning).
+  app.setNotFoundHandler((req, reply) => {
+    // The web app routes on the client: unknown non-API pages get its index.html.
+    if (hasWeb && req.method === 'GET' && !req.url.startsWith('/api/')) reply.sendFile('index.html');
+    else reply.code(404).send({ error: '未找到' });
+  });
+
+  app.setErrorHandler(async (err: FastifyError, req, reply) => {
+    if (err instanceof ApiError) {
+      return reply.code(err.status).send({ error: err.message, ...(err.errors ? { errors: apiErrors(err.errors) } : {}) });
+    }
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const where = err.validationContext ?? 'body';
+      const details = err.validation.map((v) => `${where}${(v.instancePath ?? '').replace(/\/$/, '').replace(/\//g, '.')}：${v.message ?? ''}`);
+      return reply.code(400).send({ error: `请求参数不正确：${details.join('；')}` });
+    }
+    const status = err.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      return reply.code(status).send({ error: FRAMEWORK_ERRORS[err.code] ?? `请求不正确（${err.code ?? status}）` });
+    }
+    req.log.error({ err }, 'request failed');
+    return reply.code(500).send({ error: '服务器内部错误' });
+  });
+
+  return app;
+}

@@ -1,0 +1,233 @@
+// Comparing runs, purely. A finished run stores a small summary (the facts a leader weighs:
+// every rule, rotation and backbone share, needs filled, CV per indicator and stage, schools
+// meeting the thresholds, moves toward rural/weak schools, commute), computed in the worker
+// from the dataset, the plan and its report. Comparisons then only line summaries up side by
+// side, and the per-teacher difference of two runs only needs their plan rows.
+import { z } from 'zod';
+import { STAGES, type PlanRow } from '../solver/contract.ts';
+import { buildCountyContext, countiesOf, homeDistanceKm } from '../solver/county.ts';
+import type { Dataset } from '../solver/dataset.ts';
+import { applyMoves } from '../solver/indicators.ts';
+import { needKey, subjectSupply } from '../solver/needs.ts';
+import type { CountyPlan } from '../solver/planner.ts';
+import type { Report } from '../solver/report.ts';
+
+const INDICATORS = ['aboveDegree', 'backbone', 'peArt'] as const;
+
+export const ruleFactSchema = z.object({
+  id: z.string(), county: z.string().nullable(), name: z.string(), required: z.string(), actual: z.string(), ok: z.boolean(),
+});
+export const cvFactSchema = z.object({
+  county: z.string(), stage: z.enum(STAGES), indicator: z.enum(INDICATORS), max: z.number(),
+  before: z.number().nullable(), after: z.number().nullable(), ok_before: z.boolean().nullable(), ok_after: z.boolean().nullable(),
+});
+export const thresholdFactSchema = z.object({
+  stage: z.enum(STAGES),
+  /** `all`: the school meets all three thresholds at once. */
+  indicator: z.enum([...INDICATORS, 'all']),
+  /** School-stage rows with students (the thresholds are per 100 students). */
+  schools: z.number().int(),
+  before: z.number().int(),
+  after: z.number().int(),
+});
+export const runSummarySchema = z.object({
+  plan_status: z.enum(['optimal', 'feasible', 'infeasible']),
+  objective: z.number().nullable(),
+  mip_gap: z.number().nullable(),
+  audit_ok: z.boolean(),
+  eligible: z.number().int(),
+  rotated: z.number().int(),
+  rotation_rate: z.number().nullable(),
+  backbone_rotated: z.number().int(),
+  backbone_share: z.number().nullable(),
+  toward_rural_or_weak: z.number().int(),
+  needs: z.object({
+    /** Σ required FTE over every school × stage × subject. */
+    required_fte: z.number(),
+    /** Σ max(0, required − teachers of that main subject), before and after the plan. */
+    shortfall_before: z.number(),
+    shortfall_after: z.number(),
+    /** shortfall_before − shortfall_after: posts the plan fills, net of gaps it opens. */
+    filled: z.number(),
+  }),
+  commute: z.object({
+    /** Moved teachers with known home and school coordinates (the only ones measured). */
+    measured: z.number().int(),
+    total_km_before: z.number(),
+    total_km_after: z.number(),
+  }),
+  thresholds: z.array(thresholdFactSchema),
+  cv: z.array(cvFactSchema),
+  rules: z.array(ruleFactSchema),
+});
+export type RunSummary = z.infer<typeof runSummarySchema>;
+
+const round = (x: number, digits = 2) => Number(x.toFixed(digits));
+const shortfall = (required: Map<string, number>, supply: Map<string, number>) => {
+  let s = 0;
+  for (const [k, r] of required) s += Math.max(0, r - (supply.get(k) ?? 0));
+  return s;
+};
+
+/** Needs and commute of a plan: the two facts report.json does not already hold. */
+function needsAndCommute(ds: Dataset, rows: readonly PlanRow[]) {
+  let required = 0;
+  let before = 0;
+  let after = 0;
+  for (const county of countiesOf(ds)) {
+    const ctx = buildCountyContext(county, ds);
+    const need = new Map(ctx.needs.map((n) => [needKey(n.school_id, n.stage, n.subject), n.required]));
+    for (const r of need.values()) required += r;
+    const moved = rows.filter((r) => ctx.teacherById.has(r.teacher_id));
+    before += shortfall(need, subjectSupply(ctx.teachers));
+    after += shortfall(need, subjectSupply(applyMoves(ctx.teachers, moved)));
+  }
+  const teachers = new Map(ds.teachers.map((t) => [t.id, t]));
+  const schools = new Map(ds.schools.map((s) => [s.id, s]));
+  const commute = { measured: 0, total_km_before: 0, total_km_after: 0 };
+  for (const r of rows) {
+    const t = teachers.get(r.teacher_id);
+    const from = schools.get(r.from_school_id);
+    const to = schools.get(r.to_school_id);
+    const kmBefore = t && from ? homeDistanceKm(t, from) : null;
+    const kmAfter = t && to ? homeDistanceKm(t, to) : null;
+    if (kmBefore === null || kmAfter === null) continue;
+    commute.measured += 1;
+    commute.total_km_before += kmBefore;
+    commute.total_km_after += kmAfter;
+  }
+  return {
+    needs: { required_fte: round(required), shortfall_before: round(before), shortfall_after: round(after), filled: round(before - after) },
+    commute: { ...commute, total_km_before: round(commute.total_km_before, 1), total_km_after: round(commute.total_km_after, 1) },
+  };
+}
+
+const OK_KEY = { aboveDegree: 'above_degree_ok', backbone: 'backbone_ok', peArt: 'pe_art_ok' } as const;
+
+/** The summary stored with a finished run (computed in the worker, where the dataset is parsed). */
+export function summarizeRun(ds: Dataset, plans: readonly CountyPlan[], report: Report): RunSummary {
+  const c = report.counts;
+  const schools = report.indicators.schools.filter((s) => s.students > 0);
+  const thresholds = STAGES.flatMap((stage) => {
+    const rows = schools.filter((s) => s.stage === stage);
+    const meets = (side: 'before' | 'after', k: (typeof INDICATORS)[number] | 'all') =>
+      rows.filter((r) => (k === 'all' ? INDICATORS.every((i) => r[side][OK_KEY[i]] === true) : r[side][OK_KEY[k]] === true)).length;
+    return ([...INDICATORS, 'all'] as const).map((indicator) => ({
+      stage, indicator, schools: rows.length, before: meets('before', indicator), after: meets('after', indicator),
+    }));
+  });
+  return {
+    plan_status: report.status,
+    objective: report.objective,
+    mip_gap: report.mip_gap,
+    audit_ok: report.audit_ok,
+    eligible: c.eligible,
+    rotated: c.rotated,
+    rotation_rate: c.rotation_rate,
+    backbone_rotated: c.backbone_rotated,
+    backbone_share: c.backbone_share,
+    toward_rural_or_weak: c.toward_rural_or_weak,
+    ...needsAndCommute(ds, plans.flatMap((p) => p.rows)),
+    thresholds,
+    cv: report.indicators.cv.map((x) => ({
+      county: x.county, stage: x.stage, indicator: x.indicator, max: x.max,
+      before: x.before.cv, after: x.after.cv, ok_before: x.before.ok, ok_after: x.after.ok,
+    })),
+    rules: report.rules.map((r) => ({ id: r.id, county: r.county, name: r.name, required: r.required, actual: r.actual, ok: r.ok })),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export interface ComparedRun {
+  run_id: number;
+  scenario_id: number;
+  scenario_name: string;
+  status: string;
+  adopted: boolean;
+  summary: RunSummary;
+}
+
+const cell = z.object({ required: z.string(), actual: z.string(), ok: z.boolean() }).nullable();
+export const comparisonSchema = z.object({
+  runs: z.array(z.object({
+    run_id: z.number().int(), scenario_id: z.number().int(), scenario_name: z.string(), status: z.string(), adopted: z.boolean(),
+    plan_status: z.string(), objective: z.number().nullable(), audit_ok: z.boolean(),
+    eligible: z.number().int(), rotated: z.number().int(), rotation_rate: z.number().nullable(),
+    backbone_rotated: z.number().int(), backbone_share: z.number().nullable(), toward_rural_or_weak: z.number().int(),
+    needs: runSummarySchema.shape.needs, commute: runSummarySchema.shape.commute,
+  })),
+  /** One row per rule (and county); `runs[i]` is null when run i has no such rule. */
+  rules: z.array(z.object({ id: z.string(), county: z.string().nullable(), name: z.string(), runs: z.array(cell) })),
+  cv: z.array(z.object({
+    county: z.string(), stage: z.enum(STAGES), indicator: z.enum(INDICATORS), max: z.number(),
+    runs: z.array(z.object({ before: z.number().nullable(), after: z.number().nullable(), ok: z.boolean().nullable() }).nullable()),
+  })),
+  thresholds: z.array(z.object({
+    stage: z.enum(STAGES), indicator: thresholdFactSchema.shape.indicator,
+    runs: z.array(z.object({ schools: z.number().int(), before: z.number().int(), after: z.number().int() }).nullable()),
+  })),
+});
+export type Comparison = z.infer<typeof comparisonSchema>;
+
+/** Rows keyed across runs, in first-seen order, with each run's value or null. */
+function alignBy<F, K extends string, V>(lists: F[][], key: (f: F) => K, value: (f: F) => V) {
+  const keys: K[] = [];
+  const first = new Map<K, F>();
+  const byRun = lists.map((facts) => new Map(facts.map((f) => [key(f), f])));
+  for (const facts of lists) for (const f of facts) if (!first.has(key(f))) { first.set(key(f), f); keys.push(key(f)); }
+  return keys.map((k) => ({ head: first.get(k)!, runs: byRun.map((m) => { const f = m.get(k); return f === undefined ? null : value(f); }) }));
+}
+
+export function compareRuns(list: readonly ComparedRun[]): Comparison {
+  const s = list.map((r) => r.summary);
+  return {
+    runs: list.map((r) => ({
+      run_id: r.run_id, scenario_id: r.scenario_id, scenario_name: r.scenario_name, status: r.status, adopted: r.adopted,
+      plan_status: r.summary.plan_status, objective: r.summary.objective, audit_ok: r.summary.audit_ok,
+      eligible: r.summary.eligible, rotated: r.summary.rotated, rotation_rate: r.summary.rotation_rate,
+      backbone_rotated: r.summary.backbone_rotated, backbone_share: r.summary.backbone_share,
+      toward_rural_or_weak: r.summary.toward_rural_or_weak, needs: r.summary.needs, commute: r.summary.commute,
+    })),
+    rules: alignBy(s.map((x) => x.rules), (f) => `${f.county ?? ''}\u0000${f.id}`, (f) => ({ required: f.required, actual: f.actual, ok: f.ok }))
+      .map(({ head, runs }) => ({ id: head.id, county: head.county, name: head.name, runs })),
+    cv: alignBy(s.map((x) => x.cv), (f) => `${f.county}\u0000${f.stage}\u0000${f.indicator}`, (f) => ({ before: f.before, after: f.after, ok: f.ok_after }))
+      .map(({ head, runs }) => ({ county: head.county, stage: head.stage, indicator: head.indicator, max: head.max, runs })),
+    thresholds: alignBy(s.map((x) => x.thresholds), (f) => `${f.stage}\u0000${f.indicator}`, (f) => ({ schools: f.schools, before: f.before, after: f.after }))
+      .map(({ head, runs }) => ({ stage: head.stage, indicator: head.indicator, runs })),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export const teacherDiffSchema = z.object({
+  teacher_id: z.string(),
+  from_school_id: z.string(),
+  /** Destination in run a / run b; null when that run leaves the teacher in place. */
+  a_to_school_id: z.string().nullable(),
+  b_to_school_id: z.string().nullable(),
+  change: z.enum(['only_a', 'only_b', 'different_destination']),
+});
+export type TeacherDiff = z.infer<typeof teacherDiffSchema>;
+
+/** Teachers the two plans treat differently, by teacher id; teachers both plans move alike are only counted. */
+export function diffPlans(a: readonly PlanRow[], b: readonly PlanRow[]): { same: number; rows: TeacherDiff[] } {
+  const inA = new Map(a.map((r) => [r.teacher_id, r]));
+  const inB = new Map(b.map((r) => [r.teacher_id, r]));
+  const ids = [...new Set([...inA.keys(), ...inB.keys()])].sort();
+  let same = 0;
+  const rows: TeacherDiff[] = [];
+  for (const id of ids) {
+    const ra = inA.get(id);
+    const rb = inB.get(id);
+    if (ra && rb && ra.to_school_id === rb.to_school_id) { same += 1; continue; }
+    rows.push({
+      teacher_id: id,
+      from_school_id: (ra ?? rb)!.from_school_id,
+      a_to_school_id: ra?.to_school_id ?? null,
+      b_to_school_id: rb?.to_school_id ?? null,
+      change: ra && rb ? 'different_destination' : ra ? 'only_a' : 'only_b',
+    });
+  }
+  return { same, rows };
+}

@@ -1,0 +1,89 @@
+// What every resource's routes share: the app type, the dependencies they get, the error shape
+// (`{ error, errors? }` with the CLI's `file:line: column: message` texts), common parameter
+// schemas and the multipart reader (uploads stay in memory and are never written to disk).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, RawServerDefault } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { formatInputError, type InputError } from '../../solver/input-errors.ts';
+import type { Db } from '../db.ts';
+import type { SolvePool, TaskWorker } from '../jobs.ts';
+
+export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse<IncomingMessage>, FastifyBaseLogger, ZodTypeProvider>;
+
+export interface Deps {
+  db: Db;
+  pool: SolvePool;
+  tasks: TaskWorker;
+  /** At most this many queued or running runs per user (429 beyond). */
+  maxActiveRunsPerUser: number;
+  /** Cookie `Secure` flag: on when served over HTTPS (behind a proxy). */
+  secureCookies: boolean;
+}
+
+export const inputErrorSchema = z.object({
+  file: z.string(), line: z.number().int(), column: z.string(), message: z.string(), messageEn: z.string(),
+  /** `file:line: column: message`, exactly as the command line prints it. */
+  text: z.string(),
+});
+export const errorSchema = z.object({ error: z.string(), errors: z.array(inputErrorSchema).optional() });
+
+/** Error responses every authenticated route may give. */
+export const authErrors = { 401: errorSchema, 403: errorSchema } as const;
+
+export class ApiError extends Error {
+  constructor(readonly status: number, message: string, readonly errors?: InputError[]) {
+    super(message);
+  }
+}
+
+export const notFound = (what: string) => new ApiError(404, `${what}不存在`);
+
+export const apiErrors = (errors: InputError[]) => errors.map((e) => ({ ...e, text: formatInputError(e) }));
+
+export const invalidInput = (errors: InputError[], what = '数据') =>
+  new ApiError(422, `${what}有误，共${errors.length}处错误，未保存任何内容`, errors);
+
+export const idParams = z.object({ id: z.coerce.number().int().positive() });
+
+export const pageQuery = {
+  page: z.coerce.number().int().min(1).default(1),
+  page_size: z.coerce.number().int().min(1).max(200).default(50),
+};
+export const page = <T extends z.ZodType>(item: T) =>
+  z.object({ total: z.number().int(), page: z.number().int(), page_size: z.number().int(), items: z.array(item) });
+
+/** `%` and `_` typed by a user match themselves in LIKE. */
+export const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+// ---------------------------------------------------------------------------------------------
+// Multipart
+
+export interface UploadedFile { field: string; name: string; content: Buffer }
+
+/**
+ * A client's file name reduced to a bare name: directories, control characters and odd
+ * whitespace dropped. It only labels the file (and selects its table); it is never a path.
+ */
+export function safeFileName(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? '';
+  return base.normalize('NFKC').replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 120);
+}
+
+/** Reads every part into memory; @fastify/multipart's limits (app.ts) cap sizes and counts. */
+export async function readMultipart(req: FastifyRequest): Promise<{ files: UploadedFile[]; fields: Record<string, string> }> {
+  if (!req.isMultipart()) throw new ApiError(415, '请以 multipart/form-data 上传文件');
+  const files: UploadedFile[] = [];
+  const fields: Record<string, string> = {};
+  for await (const part of req.parts()) {
+    if (part.type === 'file') {
+      const content = await part.toBuffer();
+      const name = safeFileName(part.filename);
+      if (name === '') throw new ApiError(400, '上传的文件缺少文件名');
+      files.push({ field: part.fieldname, name, content });
+    } else if (typeof part.value === 'string') {
+      fields[part.fieldname] = part.value;
+    }
+  }
+  return { files, fields };
+}

@@ -1,0 +1,201 @@
+// Scenarios: a dataset + policy parameters + locks (each with a reason) + name and notes. Each
+// scenario owns its policy and locks (copied, never shared), so editing one never changes
+// another; runs snapshot them when they start. A scenario with an adopted run is frozen.
+import { z } from 'zod';
+import { lockSchema, policySchema, type Lock, type Policy } from '../../solver/contract.ts';
+import { parsePolicy } from '../../solver/dataset.ts';
+import { type Db, type ScenarioRow, datasetFiles, getDataset, getScenario, logActivity, now } from '../db.ts';
+import { datasetLocks, datasetPolicy } from './datasets.ts';
+import { ApiError, type App, type Deps, authErrors, errorSchema, idParams, invalidInput, notFound } from './http.ts';
+
+const lockInputSchema = z.object({
+  teacher_id: z.string().max(100),
+  action: z.string().max(20),
+  to_school_id: z.string().max(100).optional(),
+  reason: z.string().max(500).optional(),
+});
+const policyInputSchema = z.record(z.string(), z.unknown());
+
+export const scenarioSchema = z.object({
+  id: z.number().int(),
+  dataset_id: z.number().int(),
+  name: z.string(),
+  notes: z.string(),
+  policy: policySchema,
+  locks: z.array(lockSchema),
+  created_by: z.number().int().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  runs: z.number().int(),
+  adopted_run_id: z.number().int().nullable(),
+});
+const scenarioListItem = scenarioSchema.omit({ policy: true, locks: true }).extend({ locks: z.number().int() });
+
+const adoptedRunOf = (db: Db, scenarioId: number) =>
+  db.prepare<[number], { id: number }>('SELECT id FROM runs WHERE scenario_id = ? AND adopted_at IS NOT NULL').get(scenarioId)?.id ?? null;
+const runCount = (db: Db, scenarioId: number) => db.prepare<[number], { n: number }>('SELECT COUNT(*) AS n FROM runs WHERE scenario_id = ?').get(scenarioId)?.n ?? 0;
+export const scenarioPolicy = (s: ScenarioRow): Policy => policySchema.parse(JSON.parse(s.policy_json));
+export const scenarioLocks = (s: ScenarioRow): Lock[] => z.array(lockSchema).parse(JSON.parse(s.locks_json));
+
+function view(db: Db, s: ScenarioRow): z.infer<typeof scenarioSchema> {
+  return {
+    id: s.id, dataset_id: s.dataset_id, name: s.name, notes: s.notes, policy: scenarioPolicy(s), locks: scenarioLocks(s),
+    created_by: s.created_by, created_at: s.created_at, updated_at: s.updated_at, runs: runCount(db, s.id), adopted_run_id: adoptedRunOf(db, s.id),
+  };
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** JSON merge of `patch` onto `base`: objects merge key by key, anything else replaces. */
+function merge(base: unknown, patch: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(patch)) return patch;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(patch)) out[k] = merge(base[k], v);
+  return out;
+}
+
+/** Policy parameters merged onto `base`, validated like policy.json (422 with `policy.json:line: key: …`). */
+function checkPolicy(base: Policy, patch: Record<string, unknown>): Policy {
+  const parsed = parsePolicy('policy.json', JSON.stringify(merge(base, patch), null, 2));
+  if ('errors' in parsed) throw invalidInput(parsed.errors, '政策参数');
+  return parsed.policy;
+}
+
+/** Locks validated like locks.csv against the dataset, in the task worker (422 with `locks.csv:line: column: …`). */
+async function checkLocks(deps: Deps, datasetId: number, locks: z.infer<typeof lockInputSchema>[]): Promise<Lock[]> {
+  const files = datasetFiles(deps.db, datasetId).map((f) => ({ name: f.name, content: f.content }));
+  const checked = await deps.tasks.run('locks', { files, locks });
+  if (!checked.ok) throw invalidInput(checked.errors, '锁定');
+  return checked.locks;
+}
+
+export interface ScenarioInput { datasetId: number; name: string; notes: string; policy: Policy; locks: Lock[]; userId: number | null }
+
+/** Stores a scenario whose policy and locks are already valid. Shared with first-start seeding. */
+export function insertScenario(db: Db, s: ScenarioInput, action = 'scenario.create', details: Record<string, number> = {}): number {
+  return db.transaction(() => {
+    const t = now();
+    const r = db.prepare(`INSERT INTO scenarios (dataset_id, name, notes, policy_json, locks_json, created_by, created_at, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(s.datasetId, s.name, s.notes, JSON.stringify(s.policy), JSON.stringify(s.locks), s.userId, t, t);
+    const id = Number(r.lastInsertRowid);
+    logActivity(db, { userId: s.userId, action, entity: 'scenario', entityId: id, details: { dataset_id: s.datasetId, locks: s.locks.length, ...details } });
+    return id;
+  })();
+}
+
+export function scenarioRoutes(app: App, deps: Deps): void {
+  const { db } = deps;
+  const mustGet = (id: number) => getScenario(db, id) ?? (() => { throw notFound('方案'); })();
+  const mustBeEditable = (s: ScenarioRow) => {
+    const adopted = adoptedRunOf(db, s.id);
+    if (adopted !== null) throw new ApiError(409, `方案的运行 #${adopted} 已被采纳，方案不可再修改或删除`);
+  };
+
+  app.get('/api/scenarios', {
+    config: { access: 'read' },
+    schema: {
+      tags: ['scenarios'], summary: '方案列表', querystring: z.object({ dataset_id: z.coerce.number().int().positive().optional() }),
+      response: { 200: z.object({ items: z.array(scenarioListItem) }), ...authErrors },
+    },
+  }, async (req) => {
+    const rows = req.query.dataset_id === undefined
+      ? db.prepare<[], ScenarioRow>('SELECT * FROM scenarios ORDER BY id DESC').all()
+      : db.prepare<[number], ScenarioRow>('SELECT * FROM scenarios WHERE dataset_id = ? ORDER BY id DESC').all(req.query.dataset_id);
+    return {
+      items: rows.map((s) => ({
+        id: s.id, dataset_id: s.dataset_id, name: s.name, notes: s.notes, created_by: s.created_by, created_at: s.created_at, updated_at: s.updated_at,
+        runs: runCount(db, s.id), adopted_run_id: adoptedRunOf(db, s.id), locks: scenarioLocks(s).length,
+      })),
+    };
+  });
+
+  app.post('/api/scenarios', {
+    config: { access: 'edit' },
+    schema: {
+      tags: ['scenarios'],
+      summary: '新建方案（policy 合并到数据集自带的政策参数上；locks 省略时沿用数据集的锁定）',
+      body: z.object({
+        dataset_id: z.number().int().positive(), name: z.string().trim().min(1).max(100), notes: z.string().max(5000).default(''),
+        policy: policyInputSchema.optional(), locks: z.array(lockInputSchema).max(5000).optional(),
+      }),
+      response: { 201: scenarioSchema, 404: errorSchema, 422: errorSchema, ...authErrors },
+    },
+  }, async (req, reply) => {
+    const d = getDataset(db, req.body.dataset_id);
+    if (!d) throw notFound('数据集');
+    const policy = checkPolicy(datasetPolicy(d), req.body.policy ?? {});
+    const locks = req.body.locks ? await checkLocks(deps, d.id, req.body.locks) : datasetLocks(d);
+    const id = insertScenario(db, { datasetId: d.id, name: req.body.name, notes: req.body.notes, policy, locks, userId: req.user!.id });
+    return reply.code(201).header('location', `/api/scenarios/${id}`).send(view(db, getScenario(db, id)!));
+  });
+
+  app.get('/api/scenarios/:id', {
+    config: { access: 'read' },
+    schema: { tags: ['scenarios'], summary: '方案详情', params: idParams, response: { 200: scenarioSchema, 404: errorSchema, ...authErrors } },
+  }, async (req) => view(db, mustGet(req.params.id)));
+
+  app.patch('/api/scenarios/:id', {
+    config: { access: 'edit' },
+    schema: {
+      tags: ['scenarios'], summary: '修改方案（policy 为合并补丁；locks 为整体替换）', params: idParams,
+      body: z.object({
+        name: z.string().trim().min(1).max(100).optional(), notes: z.string().max(5000).optional(),
+        policy: policyInputSchema.optional(), locks: z.array(lockInputSchema).max(5000).optional(),
+      }),
+      response: { 200: scenarioSchema, 404: errorSchema, 409: errorSchema, 422: errorSchema, ...authErrors },
+    },
+  }, async (req) => {
+    const s = mustGet(req.params.id);
+    mustBeEditable(s);
+    const policy = req.body.policy ? checkPolicy(scenarioPolicy(s), req.body.policy) : undefined;
+    const locks = req.body.locks ? await checkLocks(deps, s.dataset_id, req.body.locks) : undefined;
+    db.transaction(() => {
+      // Re-checked inside the transaction: a leader may have adopted a run while locks were validated.
+      mustBeEditable(s);
+      db.prepare(`UPDATE scenarios SET name = COALESCE(?, name), notes = COALESCE(?, notes), policy_json = COALESCE(?, policy_json),
+        locks_json = COALESCE(?, locks_json), updated_at = ? WHERE id = ?`)
+        .run(req.body.name ?? null, req.body.notes ?? null, policy ? JSON.stringify(policy) : null, locks ? JSON.stringify(locks) : null, now(), s.id);
+      logActivity(db, {
+        userId: req.user!.id, action: 'scenario.update', entity: 'scenario', entityId: s.id,
+        details: { fields: Object.keys(req.body) },
+      });
+    })();
+    return view(db, mustGet(s.id));
+  });
+
+  app.post('/api/scenarios/:id/copy', {
+    config: { access: 'edit' },
+    schema: {
+      tags: ['scenarios'], summary: '复制方案（独立副本：修改副本不影响原方案）', params: idParams,
+      // The body is optional: no body (null) means "copy as is".
+      body: z.preprocess((v) => v ?? {}, z.object({ name: z.string().trim().min(1).max(100).optional(), notes: z.string().max(5000).optional() })),
+      response: { 201: scenarioSchema, 404: errorSchema, ...authErrors },
+    },
+  }, async (req, reply) => {
+    const s = mustGet(req.params.id);
+    const id = insertScenario(db, {
+      datasetId: s.dataset_id, name: req.body.name ?? `${s.name}（副本）`.slice(0, 100), notes: req.body.notes ?? s.notes,
+      policy: scenarioPolicy(s), locks: scenarioLocks(s), userId: req.user!.id,
+    }, 'scenario.copy', { source_scenario_id: s.id });
+    return reply.code(201).header('location', `/api/scenarios/${id}`).send(view(db, getScenario(db, id)!));
+  });
+
+  app.delete('/api/scenarios/:id', {
+    config: { access: 'edit' },
+    schema: {
+      tags: ['scenarios'], summary: '删除方案及其运行（已采纳或仍在排队/运行时拒绝）', params: idParams,
+      response: { 204: z.null(), 404: errorSchema, 409: errorSchema, ...authErrors },
+    },
+  }, async (req, reply) => {
+    const s = mustGet(req.params.id);
+    mustBeEditable(s);
+    const active = db.prepare<[number], { n: number }>("SELECT COUNT(*) AS n FROM runs WHERE scenario_id = ? AND status IN ('queued', 'running')").get(s.id)?.n ?? 0;
+    if (active > 0) throw new ApiError(409, '方案还有排队或运行中的求解，请先取消');
+    db.transaction(() => {
+      const runs = db.prepare('DELETE FROM runs WHERE scenario_id = ?').run(s.id).changes;
+      db.prepare('DELETE FROM scenarios WHERE id = ?').run(s.id);
+      logActivity(db, { userId: req.user!.id, action: 'scenario.delete', entity: 'scenario', entityId: s.id, details: { runs } });
+    })();
+    return reply.code(204).send(null);
+  });
+}

@@ -1,0 +1,83 @@
+// User management (admin only). Users are never shown password hashes; resetting a password
+// makes it one-time again and ends the user's sessions.
+import { z } from 'zod';
+import { createUser, hashPassword, userByName } from '../auth.ts';
+import { ROLES, type UserRow, logActivity } from '../db.ts';
+import { ApiError, type App, type Deps, authErrors, errorSchema, idParams, notFound } from './http.ts';
+import { passwordSchema } from './session.ts';
+
+const userSchema = z.object({
+  id: z.number().int(), username: z.string(), role: z.enum(ROLES), must_change_password: z.boolean(), disabled: z.boolean(), created_at: z.string(),
+});
+const view = (u: UserRow) => ({
+  id: u.id, username: u.username, role: u.role, must_change_password: u.must_change_password === 1, disabled: u.disabled === 1, created_at: u.created_at,
+});
+const usernameSchema = z.string().regex(/^[A-Za-z0-9_.-]{2,64}$/, '用户名为2–64位字母、数字、下划线、点或连字符');
+
+export function userRoutes(app: App, { db }: Deps): void {
+  const get = (id: number) => db.prepare<[number], UserRow>('SELECT * FROM users WHERE id = ?').get(id);
+  const admins = () => db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND disabled = 0").get()?.n ?? 0;
+
+  app.get('/api/users', {
+    config: { access: 'admin' },
+    schema: { tags: ['users'], summary: '用户列表', response: { 200: z.object({ items: z.array(userSchema) }), ...authErrors } },
+  }, async () => ({ items: db.prepare<[], UserRow>('SELECT * FROM users ORDER BY id').all().map(view) }));
+
+  app.post('/api/users', {
+    config: { access: 'admin' },
+    schema: {
+      tags: ['users'], summary: '新建用户（初始密码为一次性密码，首次登录须修改）',
+      body: z.object({ username: usernameSchema, role: z.enum(ROLES), password: passwordSchema }),
+      response: { 201: userSchema, 409: errorSchema, ...authErrors },
+    },
+  }, async (req, reply) => {
+    if (userByName(db, req.body.username)) throw new ApiError(409, '用户名已存在');
+    const id = await createUser(db, { ...req.body, mustChange: true });
+    logActivity(db, { userId: req.user!.id, action: 'user.create', entity: 'user', entityId: id, details: { role: req.body.role } });
+    return reply.code(201).send(view(get(id)!));
+  });
+
+  app.patch('/api/users/:id', {
+    config: { access: 'admin' },
+    schema: {
+      tags: ['users'], summary: '修改角色、重置密码或停用用户',
+      params: idParams,
+      body: z.object({ role: z.enum(ROLES).optional(), password: passwordSchema.optional(), disabled: z.boolean().optional() }),
+      response: { 200: userSchema, 404: errorSchema, 409: errorSchema, ...authErrors },
+    },
+  }, async (req) => {
+    const u = get(req.params.id);
+    if (!u) throw notFound('用户');
+    const { role, password, disabled } = req.body;
+    const losesAdmin = u.role === 'admin' && u.disabled === 0 && ((role !== undefined && role !== 'admin') || disabled === true);
+    if (losesAdmin && admins() <= 1) throw new ApiError(409, '不能移除最后一名管理员');
+    const hash = password === undefined ? undefined : await hashPassword(password);
+    db.transaction(() => {
+      if (role !== undefined) db.prepare('UPDATE users SET role = ? WHERE id = ?').run(role, u.id);
+      if (disabled !== undefined) db.prepare('UPDATE users SET disabled = ? WHERE id = ?').run(disabled ? 1 : 0, u.id);
+      if (hash !== undefined) db.prepare('UPDATE users SET password_hash = ?, must_change_password = 1 WHERE id = ?').run(hash, u.id);
+      // A new role, a reset password or disabling takes effect now, not at the next login.
+      db.prepare('DELETE FROM sessions WHERE user_id = ?').run(u.id);
+      logActivity(db, {
+        userId: req.user!.id, action: 'user.update', entity: 'user', entityId: u.id,
+        details: { ...(role ? { role } : {}), ...(disabled !== undefined ? { disabled } : {}), password_reset: hash !== undefined },
+      });
+    })();
+    return view(get(u.id)!);
+  });
+
+  app.delete('/api/users/:id', {
+    config: { access: 'admin' },
+    schema: { tags: ['users'], summary: '删除用户', params: idParams, response: { 204: z.null(), 404: errorSchema, 409: errorSchema, ...authErrors } },
+  }, async (req, reply) => {
+    const u = get(req.params.id);
+    if (!u) throw notFound('用户');
+    if (u.id === req.user!.id) throw new ApiError(409, '不能删除自己');
+    if (u.role === 'admin' && u.disabled === 0 && admins() <= 1) throw new ApiError(409, '不能删除最后一名管理员');
+    db.transaction(() => {
+      db.prepare('DELETE FROM users WHERE id = ?').run(u.id);
+      logActivity(db, { userId: req.user!.id, action: 'user.delete', entity: 'user', entityId: u.id });
+    })();
+    return reply.code(204).send(null);
+  });
+}

@@ -1,0 +1,172 @@
+// Everything CPU-heavy the server does, run inside a worker thread (started through
+// run-worker.mjs) so the event loop that answers requests never stalls:
+//
+// - mode 'solve': one run, in its own worker. Parse the dataset's stored files, apply the
+//   scenario's policy and locks, plan every county with HiGHS (itself in a nested worker), build
+//   report.json and the run summary; post progress, then the result. Cancelling or the hard time
+//   limit terminates this worker, and with it the nested HiGHS worker.
+// - mode 'tasks': a long-lived worker answering requests one at a time: validate an upload,
+//   validate a scenario's locks, audit a plan, build an XLSX workbook.
+import { setPriority } from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
+import ExcelJS from 'exceljs';
+import { stringify } from 'csv-stringify/sync';
+import type { Lock, Policy, School, Teacher } from '../solver/contract.ts';
+import { countiesOf } from '../solver/county.ts';
+import { type Dataset, type DatasetFile, loadDataset } from '../solver/dataset.ts';
+import type { InputError } from '../solver/input-errors.ts';
+import { planDataset } from '../solver/planner.ts';
+import { planCsvText } from '../solver/plan.ts';
+import { auditPlan } from '../solver/audit.ts';
+import { auditSections, buildReport } from '../solver/report.ts';
+import { tableForSheet } from '../solver/workbook.ts';
+import { summarizeRun } from './compare.ts';
+import { highsEngine } from './engine.ts';
+import { parsePlanCsv } from './contract-files.ts';
+import { buildWorkbook, type WorkbookInput, workbookReportSchema } from './xlsx-export.ts';
+
+export interface StoredFile { name: string; content: Uint8Array }
+
+export interface SolveJob { mode: 'solve'; files: StoredFile[]; policy: Policy; locks: Lock[] }
+export type SolvePhase = 'parsing' | 'building' | 'solving' | 'reporting';
+export type SolveMessage =
+  | { type: 'progress'; phase: SolvePhase; county: string | null; objective: number | null; gap: number | null }
+  | { type: 'result'; status: 'optimal' | 'feasible' | 'infeasible'; message: string | null; planCsv: string; reportJson: string; summaryJson: string }
+  | { type: 'error'; message: string };
+
+/** Locks as a scenario edit sends them: loose on purpose, so locks.csv validation words the errors. */
+export interface LockInput { teacher_id: string; action: string; to_school_id?: string | undefined; reason?: string | undefined }
+
+export type Validated<T> = ({ ok: true } & T) | { ok: false; errors: InputError[] };
+export interface Tasks {
+  dataset: { req: { files: StoredFile[] }; res: Validated<{ schools: School[]; teachers: Teacher[]; counties: string[]; policy: Policy; locks: Lock[] }> };
+  locks: { req: { files: StoredFile[]; locks: LockInput[] }; res: Validated<{ locks: Lock[] }> };
+  audit: { req: { files: StoredFile[]; policy: Policy; locks: Lock[]; plan: StoredFile }; res: Validated<{ result: ReturnType<typeof auditSections> }> };
+  xlsx: { req: Omit<WorkbookInput, 'report' | 'rows'> & { reportJson: string; planCsv: string }; res: { ok: true; content: Uint8Array } };
+}
+export type TaskKind = keyof Tasks;
+export type TaskRequest = { [K in TaskKind]: { id: number; kind: K; req: Tasks[K]['req'] } }[TaskKind];
+export type TaskReply = { id: number; ok: true; res: Tasks[TaskKind]['res'] } | { id: number; ok: false; message: string };
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+async function solve(job: SolveJob, post: (m: SolveMessage) => void): Promise<void> {
+  type Progress = Omit<Extract<SolveMessage, { type: 'progress' }>, 'type'>;
+  const progress: Progress = { phase: 'parsing', county: null, objective: null, gap: null };
+  const send = (p: Partial<Progress>) => { Object.assign(progress, p); post({ type: 'progress', ...progress }); };
+  send({});
+  const loaded = await loadDataset(job.files);
+  // The files were validated when stored; failing now means the stored bytes changed.
+  if (!loaded.ok) return post({ type: 'error', message: `数据集文件无法解析（${loaded.errors.length}处错误），可能已损坏` });
+  const ds: Dataset = { ...loaded.dataset, policy: job.policy, locks: job.locks };
+  send({ phase: 'building' });
+  const engine = highsEngine((p) => send({ phase: 'solving', objective: p.objective, gap: p.gap }));
+  const plans = await planDataset(ds, engine, { onModel: (county) => send({ phase: 'solving', county, objective: null, gap: null }) });
+  send({ phase: 'reporting' });
+  const report = buildReport(ds, plans);
+  post({
+    type: 'result',
+    status: report.status,
+    message: report.infeasibility.map((k) => k.message).join('；') || null,
+    planCsv: planCsvText(plans.flatMap((p) => p.rows)),
+    reportJson: `${JSON.stringify(report, null, 2)}\n`,
+    summaryJson: JSON.stringify(summarizeRun(ds, plans, report)),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const isLocksCsv = (name: string) => /^(locks|人工锁定)\.csv$/i.test(name.normalize('NFKC').trim());
+
+/** The dataset's files without its own locks (file or workbook sheet), so given locks take their place. */
+async function withoutLocks(files: StoredFile[]): Promise<StoredFile[]> {
+  const out: StoredFile[] = [];
+  for (const f of files) {
+    if (isLocksCsv(f.name)) continue;
+    if (!/\.xlsx$/i.test(f.name)) { out.push(f); continue; }
+    const wb = new ExcelJS.Workbook();
+    const ab = new ArrayBuffer(f.content.byteLength);
+    new Uint8Array(ab).set(f.content);
+    await wb.xlsx.load(ab);
+    const sheets = wb.worksheets.filter((ws) => tableForSheet(ws.name) === 'locks');
+    if (sheets.length === 0) { out.push(f); continue; }
+    for (const ws of sheets) wb.removeWorksheet(ws.id);
+    out.push({ name: f.name, content: new Uint8Array(await wb.xlsx.writeBuffer()) });
+  }
+  return out;
+}
+
+const LOCK_COLUMNS = ['teacher_id', 'action', 'to_school_id', 'reason'] as const;
+
+async function runTask(r: TaskRequest): Promise<Tasks[TaskKind]['res']> {
+  switch (r.kind) {
+    case 'dataset': {
+      const loaded = await loadDataset(r.req.files);
+      if (!loaded.ok) return loaded;
+      const ds = loaded.dataset;
+      return { ok: true, schools: ds.schools, teachers: ds.teachers, counties: countiesOf(ds), policy: ds.policy, locks: ds.locks };
+    }
+    case 'locks': {
+      // The contract's own locks.csv checks (teacher exists, reason given, legal move…) word the errors.
+      const csv = stringify(r.req.locks.map((l) => ({ ...l })), { header: true, columns: [...LOCK_COLUMNS] });
+      const files: DatasetFile[] = [...(await withoutLocks(r.req.files)), { name: 'locks.csv', content: csv }];
+      const loaded = await loadDataset(files);
+      return loaded.ok ? { ok: true, locks: loaded.dataset.locks } : loaded;
+    }
+    case 'audit': {
+      const loaded = await loadDataset(r.req.files);
+      const plan = parsePlanCsv(r.req.plan.name, r.req.plan.content);
+      const errors = [...(loaded.ok ? [] : loaded.errors), ...(plan.ok ? [] : plan.errors)];
+      if (!loaded.ok || !plan.ok) return { ok: false, errors };
+      const ds: Dataset = { ...loaded.dataset, policy: r.req.policy, locks: r.req.locks };
+      return { ok: true, result: auditSections(ds, auditPlan(ds, plan.rows)) };
+    }
+    case 'xlsx': {
+      const { reportJson, planCsv, ...rest } = r.req;
+      const plan = parsePlanCsv('plan.csv', planCsv);
+      if (!plan.ok) throw new Error('stored plan.csv does not parse');
+      const report = workbookReportSchema.parse(JSON.parse(reportJson));
+      return { ok: true, content: await buildWorkbook({ ...rest, rows: plan.rows, report }) };
+    }
+  }
+}
+
+/**
+ * Solves are batch work; requests are interactive. On Linux the nice value is per thread and
+ * setpriority(0) means the calling thread, so this lowers only this worker thread (and the HiGHS
+ * worker it starts, which inherits it): the event loop keeps its core whenever it needs it, and
+ * solves use every idle cycle. Elsewhere priority 0 would mean the whole server, so it is left alone.
+ */
+function lowerThreadPriority(): void {
+  if (process.platform !== 'linux') return;
+  try {
+    setPriority(10);
+  } catch {
+    // Not permitted in some containers: solves then simply share the CPU evenly.
+  }
+}
+
+const port = parentPort;
+if (port) {
+  const input: { mode: 'solve' | 'tasks' } & Partial<SolveJob> = workerData;
+  if (input.mode === 'solve') {
+    const job: SolveJob = workerData;
+    lowerThreadPriority();
+    // Stay alive until the parent terminates this worker: exiting on our own could let the
+    // 'exit' event overtake the result message still on its way to the parent.
+    port.on('message', () => undefined);
+    solve(job, (m) => port.postMessage(m)).catch((err: unknown) => port.postMessage({ type: 'error', message: message(err) } satisfies SolveMessage));
+  } else {
+    // One request at a time, in arrival order: each is CPU-bound, so concurrency would not help.
+    let chain = Promise.resolve();
+    port.on('message', (r: TaskRequest) => {
+      chain = chain.then(async () => {
+        try {
+          port.postMessage({ id: r.id, ok: true, res: await runTask(r) } satisfies TaskReply);
+        } catch (err) {
+          port.postMessage({ id: r.id, ok: false, message: message(err) } satisfies TaskReply);
+        }
+      });
+    });
+  }
+}

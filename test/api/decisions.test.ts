@@ -1,0 +1,193 @@
+// What leaders and auditors do with runs: compare 2–4 side by side and teacher by teacher,
+// audit any plan against a dataset + policy, and adopt one run — after which it and its inputs
+// are immutable and every read re-verifies the stored hashes.
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FAST_POLICY, type TestServer, createScenario, removeDir, startRun, startServer, uploadSample, waitForRun } from './helpers.ts';
+
+let s: TestServer;
+let datasetId: number;
+let scenarioA: number;
+let scenarioB: number;
+let runA: number;
+let runB: number;
+let cancelled: number;
+
+beforeAll(async () => {
+  s = await startServer({ poolSize: 2 });
+  datasetId = (await uploadSample(s, 'small-county', FAST_POLICY)).id;
+  scenarioA = (await createScenario(s, datasetId, { name: '基准' })).id;
+  scenarioB = (await createScenario(s, datasetId, { name: '多交流', policy: { ratios: { minRotatedShareOfEligible: 0.35 } } })).id;
+  [runA, runB] = [(await startRun(s, scenarioA)).id, (await startRun(s, scenarioB)).id];
+  const c = await startRun(s, scenarioA);
+  await s.app.inject({ method: 'POST', url: `/api/runs/${c.id}/cancel`, headers: { cookie: s.cookie.planner } });
+  cancelled = c.id;
+  for (const id of [runA, runB]) expect((await waitForRun(s, id)).status).toBe('done');
+});
+afterAll(async () => { await s.close(); await removeDir(s.dir); });
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+const req = (method: Method, url: string, cookie: string, payload?: object | FormData) =>
+  s.app.inject({ method, url, headers: { cookie }, ...(payload ? { payload } : {}) });
+
+describe('comparisons', () => {
+  it('lines up rules, rotation, backbone share, needs, CV, thresholds, flows and commute of 2 runs', async () => {
+    const res = await req('GET', `/api/comparisons?runs=${runA},${runB}`, s.cookie.leader);
+    expect(res.statusCode).toBe(200);
+    const c = res.json();
+    expect(c.runs.map((r: { run_id: number; scenario_name: string }) => [r.run_id, r.scenario_name])).toEqual([[runA, '基准'], [runB, '多交流']]);
+    const [a, b] = c.runs;
+    expect(b.rotated).toBeGreaterThanOrEqual(Math.ceil(0.35 * b.eligible));
+    expect(b.rotated).toBeGreaterThan(a.rotated);
+    expect(a.audit_ok && b.audit_ok).toBe(true);
+    for (const r of c.runs) {
+      expect(r.needs.filled).toBeCloseTo(r.needs.shortfall_before - r.needs.shortfall_after, 1);
+      expect(r.commute.measured).toBeLessThanOrEqual(r.rotated);
+      expect(r.toward_rural_or_weak).toBeLessThanOrEqual(r.rotated);
+      expect(r.backbone_share).toBeCloseTo(r.backbone_rotated / r.rotated, 9);
+    }
+    const rotation = c.rules.find((r: { id: string }) => r.id === 'rotation_share');
+    expect(rotation.runs).toHaveLength(2);
+    expect(rotation.runs.every((x: { ok: boolean }) => x.ok)).toBe(true);
+    expect(rotation.runs[1].required).not.toBe(rotation.runs[0].required);
+    expect(c.cv.length).toBeGreaterThan(0);
+    for (const row of c.cv) expect(row.runs[0].before).toBe(row.runs[1].before);
+    const all = c.thresholds.find((t: { stage: string; indicator: string }) => t.stage === 'primary' && t.indicator === 'all');
+    expect(all.runs[0].schools).toBeGreaterThan(0);
+    expect(all.runs[0].after).toBeLessThanOrEqual(all.runs[0].schools);
+  });
+
+  it('400 for fewer than 2 or more than 4 runs, 409 for a run without results, 404 for an unknown run', async () => {
+    expect((await req('GET', `/api/comparisons?runs=${runA}`, s.cookie.leader)).statusCode).toBe(400);
+    expect((await req('GET', `/api/comparisons?runs=${runA},${runA}`, s.cookie.leader)).statusCode).toBe(400);
+    expect((await req('GET', '/api/comparisons?runs=1,2,3,4,5', s.cookie.leader)).statusCode).toBe(400);
+    expect((await req('GET', '/api/comparisons?runs=a,b', s.cookie.leader)).statusCode).toBe(400);
+    expect((await req('GET', `/api/comparisons?runs=${runA},${cancelled}`, s.cookie.leader)).statusCode).toBe(409);
+    expect((await req('GET', `/api/comparisons?runs=${runA},9999`, s.cookie.leader)).statusCode).toBe(404);
+  });
+
+  it('gives the per-teacher difference between two runs', async () => {
+    const res = await req('GET', `/api/comparisons/teachers?a=${runA}&b=${runB}`, s.cookie.leader);
+    expect(res.statusCode).toBe(200);
+    const d = res.json();
+    const plan = async (id: number) => (await req('GET', `/api/runs/${id}/result`, s.cookie.leader)).json().plan as { teacher_id: string; to_school_id: string }[];
+    const [pa, pb] = [await plan(runA), await plan(runB)];
+    const ids = new Set([...pa, ...pb].map((r) => r.teacher_id));
+    expect(d.same + d.rows.length).toBe(ids.size);
+    expect(d.rows.length).toBeGreaterThan(0);
+    for (const r of d.rows) {
+      expect(r.name.length).toBeGreaterThan(0);
+      const inA = pa.find((x) => x.teacher_id === r.teacher_id);
+      expect(r.a_to_school_id).toBe(inA?.to_school_id ?? null);
+      expect(r.change).toBe(inA && r.b_to_school_id ? 'different_destination' : inA ? 'only_a' : 'only_b');
+    }
+  });
+});
+
+describe('audits', () => {
+  const auditForm = (fields: Record<string, string>, files: Record<string, [string, string]>) => {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
+    for (const [k, [name, text]] of Object.entries(files)) form.append(k, new Blob([text]), name);
+    return form;
+  };
+  let planCsv: string;
+  beforeAll(async () => { planCsv = (await req('GET', `/api/runs/${runA}/plan.csv`, s.cookie.auditor)).body; });
+
+  it('passes our own plan, with the numbers behind every rule', async () => {
+    const res = await req('POST', '/api/audits', s.cookie.auditor, auditForm({ dataset_id: String(datasetId), scenario_id: String(scenarioA) }, { plan: ['plan.csv', planCsv] }));
+    expect(res.statusCode).toBe(200);
+    const a = res.json();
+    expect(a).toMatchObject({ dataset_id: datasetId, scenario_id: scenarioA, audit_ok: true });
+    expect(a.plan_rows).toBe(planCsv.trim().split('\n').length - 1);
+    expect(a.rules.find((r: { id: string }) => r.id === 'rotation_share')).toMatchObject({ ok: true, numerator: a.plan_rows });
+  });
+
+  it('fails a hand-broken plan (200, audit_ok false) and a stricter uploaded policy.json', async () => {
+    const lines = planCsv.trim().split('\n');
+    const broken = [...lines, lines[1]!].join('\n');
+    const res = await req('POST', '/api/audits', s.cookie.auditor, auditForm({ dataset_id: String(datasetId) }, { plan: ['hand.csv', broken] }));
+    expect(res.statusCode).toBe(200);
+    expect(res.json().audit_ok).toBe(false);
+    expect(res.json().rules.find((r: { id: string }) => r.id === 'plan_integrity').ok).toBe(false);
+
+    const strict = await req('POST', '/api/audits', s.cookie.auditor, auditForm({ dataset_id: String(datasetId) }, {
+      plan: ['plan.csv', planCsv], policy: ['policy.json', JSON.stringify({ ratios: { minRotatedShareOfEligible: 0.9 } })],
+    }));
+    expect(strict.json().audit_ok).toBe(false);
+    expect(strict.json().rules.find((r: { id: string }) => r.id === 'rotation_share').ok).toBe(false);
+  });
+
+  it('422 for a malformed plan or policy (file:line: column), 400/404 for bad references', async () => {
+    const malformed = await req('POST', '/api/audits', s.cookie.auditor, auditForm({ dataset_id: String(datasetId) }, { plan: ['plan.csv', 'teacher_id,to_school_id\nT1,S1\n'] }));
+    expect(malformed.statusCode).toBe(422);
+    expect(malformed.json().errors[0].text).toMatch(/^plan\.csv:1: from_school_id: /);
+    const badPolicy = await req('POST', '/api/audits', s.cookie.auditor, auditForm({ dataset_id: String(datasetId) }, {
+      plan: ['plan.csv', planCsv], policy: ['policy.json', '{"year": "soon"}'],
+    }));
+    expect(badPolicy.statusCode).toBe(422);
+    expect(badPolicy.json().errors[0].text).toMatch(/^policy\.json:1: year: /);
+    expect((await req('POST', '/api/audits', s.cookie.auditor, auditForm({}, { plan: ['plan.csv', planCsv] }))).statusCode).toBe(400);
+    expect((await req('POST', '/api/audits', s.cookie.auditor, auditForm({ dataset_id: String(datasetId) }, {}))).statusCode).toBe(400);
+    expect((await req('POST', '/api/audits', s.cookie.auditor, auditForm({ dataset_id: '9999' }, { plan: ['plan.csv', planCsv] }))).statusCode).toBe(404);
+    const other = await uploadSample(s, 'tiny');
+    const foreign = await req('POST', '/api/audits', s.cookie.auditor, auditForm({ dataset_id: String(other.id), scenario_id: String(scenarioA) }, { plan: ['plan.csv', planCsv] }));
+    expect(foreign.statusCode).toBe(400);
+  });
+});
+
+describe('adoption', () => {
+  it('adopts a done run once; one adopted run per dataset; only done runs', async () => {
+    const res = await req('POST', `/api/runs/${runA}/adopt`, s.cookie.leader);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().adopted_at).toBeTruthy();
+    expect(res.json().adopted_by).toBe((await req('GET', '/api/session', s.cookie.leader)).json().user.id);
+    expect((await req('POST', `/api/runs/${runA}/adopt`, s.cookie.leader)).statusCode).toBe(409);
+    const second = await req('POST', `/api/runs/${runB}/adopt`, s.cookie.leader);
+    expect(second.statusCode).toBe(409);
+    expect(second.json().error).toContain(`已采纳运行 #${runA}`);
+    expect((await req('POST', `/api/runs/${cancelled}/adopt`, s.cookie.leader)).statusCode).toBe(409);
+    expect((await req('POST', '/api/runs/9999/adopt', s.cookie.leader)).statusCode).toBe(404);
+    expect((await req('GET', `/api/datasets/${datasetId}`, s.cookie.leader)).json().adopted_run_id).toBe(runA);
+    expect((await req('GET', '/api/runs?adopted=true', s.cookie.leader)).json().items.map((r: { id: number }) => r.id)).toEqual([runA]);
+  });
+
+  it('freezes the adopted run, its scenario and its dataset (409), while copies stay editable', async () => {
+    const planner = s.cookie.planner;
+    const edit = await req('PATCH', `/api/scenarios/${scenarioA}`, planner, { notes: '改' });
+    expect(edit.statusCode).toBe(409);
+    expect(edit.json().error).toContain('已被采纳');
+    expect((await req('DELETE', `/api/scenarios/${scenarioA}`, planner)).statusCode).toBe(409);
+    expect((await req('DELETE', `/api/runs/${runA}`, planner)).statusCode).toBe(409);
+    expect((await req('DELETE', `/api/datasets/${datasetId}`, planner)).statusCode).toBe(409);
+    const copy = await req('POST', `/api/scenarios/${scenarioA}/copy`, planner);
+    expect(copy.statusCode).toBe(201);
+    expect((await req('PATCH', `/api/scenarios/${copy.json().id}`, planner, { notes: '改' })).statusCode).toBe(200);
+    // Other scenarios of the dataset are not inputs of the adopted run.
+    expect((await req('PATCH', `/api/scenarios/${scenarioB}`, planner, { notes: '改' })).statusCode).toBe(200);
+    const log = (await req('GET', `/api/activity?entity=run&entity_id=${runA}`, s.cookie.auditor)).json().items;
+    expect(log.map((l: { action: string }) => l.action)).toContain('run.adopt');
+  });
+
+  it('re-verifies stored hashes on every read: tampered results or dataset files answer 409', async () => {
+    expect((await req('GET', `/api/runs/${runA}`, s.cookie.auditor)).statusCode).toBe(200);
+    const raw = new Database(s.dbPath);
+    const original = raw.prepare<[number], { report_json: string }>('SELECT report_json FROM runs WHERE id = ?').get(runA)!.report_json;
+    raw.prepare('UPDATE runs SET report_json = ? WHERE id = ?').run(original.replace('"audit_ok": true', '"audit_ok": false'), runA);
+    for (const url of [`/api/runs/${runA}`, `/api/runs/${runA}/result`, `/api/runs/${runA}/report.json`, `/api/runs/${runA}/plan.csv`, `/api/comparisons?runs=${runA},${runB}`]) {
+      const res = await req('GET', url, s.cookie.leader);
+      expect(res.statusCode, url).toBe(409);
+      expect(res.json().error).toMatch(/^完整性校验失败：运行 #\d+ 的输入或结果与存储的哈希不一致/);
+    }
+    raw.prepare('UPDATE runs SET report_json = ? WHERE id = ?').run(original, runA);
+    expect((await req('GET', `/api/runs/${runA}`, s.cookie.leader)).statusCode).toBe(200);
+
+    raw.prepare("UPDATE dataset_files SET content = CAST(replace(CAST(content AS TEXT), 'F', 'M') AS BLOB) WHERE dataset_id = ? AND name = 'teachers.csv'").run(datasetId);
+    const files = await req('GET', `/api/runs/${runA}/plan.csv`, s.cookie.leader);
+    expect(files.statusCode).toBe(409);
+    expect(files.json().error).toContain('teachers.csv 与存储的哈希不一致');
+    // A run that is not adopted is not affected by the check.
+    expect((await req('GET', `/api/runs/${runB}`, s.cookie.leader)).statusCode).toBe(200);
+    raw.close();
+  });
+});

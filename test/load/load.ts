@@ -1,0 +1,138 @@
+// `npm run load`: read latency while two solves run. Starts a real server (`lungang serve`, its
+// own temp database, the sample county seeded on first start) on 127.0.0.1, starts solves of
+// the sample county, waits until two are solving, then hammers GET endpoints with autocannon
+// for 10 s and prints p50/p99. A sample-county solve takes only a few seconds, so during the
+// load the script keeps the pool busy: whenever a solve ends it queues another (the user's
+// limit of 3 active runs keeps one waiting), and it reports how much of the window really had
+// two solves running. Stops the server and removes the temp files itself; bounded (gives up
+// after 5 minutes).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import autocannon from 'autocannon';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const DURATION_SECONDS = Number(process.env.LOAD_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.LOAD_CONNECTIONS ?? 10);
+
+const freePort = () => new Promise<number>((done, fail) => {
+  const srv = createServer();
+  srv.once('error', fail);
+  srv.listen(0, '127.0.0.1', () => {
+    const address = srv.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    srv.close(() => done(port));
+  });
+});
+
+function startServer(dir: string, port: number, password: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'lungang.mjs'), 'serve'], {
+    cwd: ROOT,
+    // Request logs go to a pipe nobody reads here; warn keeps them from flooding it (and the
+    // measurement is about the event loop, not about log I/O).
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: join(dir, 'lungang.db'), LUNGANG_ADMIN_PASSWORD: password, LOG_LEVEL: process.env.LOAD_LOG_LEVEL ?? 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  return new Promise((done, fail) => {
+    const onData = (b: Buffer) => {
+      out += b.toString();
+      if (out.includes('轮岗服务已启动')) done(child);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => fail(new Error(`server exited (${code}):\n${out}`)));
+  });
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'lungang-load-'));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const password = randomBytes(12).toString('hex');
+  let server: ChildProcess | undefined;
+  const giveUp = setTimeout(() => { process.stderr.write('load test took over 5 minutes; stopping\n'); server?.kill('SIGKILL'); process.exit(1); }, 300_000);
+  try {
+    const t0 = Date.now();
+    server = await startServer(dir, port, password);
+    process.stdout.write(`server up on ${base} with the sample county seeded (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
+
+    const login = await fetch(`${base}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const api = async (path: string, init: RequestInit = {}) => {
+      const res = await fetch(`${base}${path}`, { ...init, headers: { cookie, 'content-type': 'application/json', ...init.headers } });
+      if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${path}: ${res.status} ${await res.text()}`);
+      return res.json();
+    };
+    const dataset = (await api('/api/datasets')).items[0];
+    const scenario = (await api('/api/scenarios')).items[0];
+    const startRun = async () => (await api('/api/runs', { method: 'POST', body: JSON.stringify({ scenario_id: scenario.id }) })).id as number;
+    const runs = [await startRun(), await startRun()];
+    const status = async (ids: number[]) => Promise.all(ids.map(async (id) => api(`/api/runs/${id}`)));
+    for (;;) {
+      const s = await status(runs);
+      if (s.every((r) => r.status === 'running' && r.progress?.phase === 'solving')) break;
+      if (s.some((r) => !['queued', 'running'].includes(r.status))) throw new Error(`a solve ended before the load started: ${s.map((r) => r.status)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    process.stdout.write(`two solves of the sample county (${dataset.teachers} teachers) solving: runs ${runs.join(', ')}; ${availableParallelism()} cores\n`);
+
+    // Keeps two solves running for the whole window (see the header).
+    const pool = { samples: 0, twoRunning: 0, started: [...runs], stop: false };
+    const keeper = (async () => {
+      while (!pool.stop) {
+        const active: { id: number; status: string }[] = [
+          ...(await api('/api/runs?status=running')).items, ...(await api('/api/runs?status=queued')).items,
+        ];
+        pool.samples += 1;
+        if (active.filter((r) => r.status === 'running').length >= 2) pool.twoRunning += 1;
+        if (active.length < 3) pool.started.push(await startRun());
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    })();
+
+    const paths = [
+      `/api/runs/${runs[0]}`, `/api/runs/${runs[1]}`, '/api/runs', '/api/datasets', `/api/datasets/${dataset.id}`, '/api/scenarios',
+      `/api/scenarios/${scenario.id}`, `/api/datasets/${dataset.id}/schools?page=2`,
+      ...[1, 7, 42].map((p) => `/api/datasets/${dataset.id}/teachers?page=${p}&page_size=50`),
+      `/api/datasets/${dataset.id}/teachers?q=T01`,
+    ];
+    const result = await autocannon({
+      url: base, connections: CONNECTIONS, duration: DURATION_SECONDS, headers: { cookie },
+      requests: paths.map((path) => ({ method: 'GET' as const, path })),
+    });
+    pool.stop = true;
+    await keeper;
+    const l = result.latency;
+    const solves = await status(pool.started);
+    const finished = solves.filter((r) => r.status === 'done');
+    const mean = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / Math.max(1, xs.length);
+    process.stdout.write([
+      '',
+      `GET load: ${CONNECTIONS} connections for ${DURATION_SECONDS} s over ${paths.length} read endpoints`,
+      `  solves meanwhile: two running in ${((100 * pool.twoRunning) / Math.max(1, pool.samples)).toFixed(0)}% of ${pool.samples} samples; ` +
+        `${finished.length} solves finished (mean ${mean(finished.map((r) => r.elapsed_seconds ?? 0)).toFixed(1)} s each, ${finished[0]?.summary?.rotated ?? '-'} moves, ` +
+        `audit ${finished.every((r) => r.summary?.audit_ok) ? 'ok' : 'FAILED'})`,
+      `  requests ${result.requests.total} (${result.requests.average.toFixed(0)}/s), non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}`,
+      `  latency p50 ${l.p50} ms   p90 ${l.p90} ms   p99 ${l.p99} ms   max ${l.max} ms   mean ${l.average.toFixed(1)} ms`,
+      `  target p99 < 100 ms: ${l.p99 < 100 ? 'met' : 'NOT met'}`,
+      '',
+    ].join('\n'));
+    // Solves still queued or running are stopped with the server.
+    if (result.non2xx > 0 || result.errors > 0) process.exitCode = 1;
+  } finally {
+    clearTimeout(giveUp);
+    if (server && server.exitCode === null) {
+      server.removeAllListeners('exit');
+      const exited = new Promise((r) => server!.once('exit', r));
+      server.kill('SIGTERM');
+      await exited;
+    }
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
