@@ -125,7 +125,7 @@ const fmtPct = (x: number) => `${(x * 100).toFixed(1)}%`;
 export const countyRules: CountyRule[] = [
   {
     id: 'rotation_share',
-    name: '交流人数不低于符合条件教师的10%',
+    name: '交流人数不低于符合条件教师的规定比例（默认10%）',
     clause: '教师〔2014〕4号；教督〔2017〕6号；安政办〔2019〕46号（ratios.minRotatedShareOfEligible）',
     constraints: (ctx) => [{ key: 'rotation', coef: () => 1, min: ceilShare(ctx.policy.ratios.minRotatedShareOfEligible, ctx.eligibleCount) }],
     result: (ctx, [rotated = 0]) => {
@@ -142,7 +142,7 @@ export const countyRules: CountyRule[] = [
   },
   {
     id: 'backbone_share',
-    name: '交流教师中骨干教师不低于20%',
+    name: '交流教师中骨干教师不低于规定比例（默认20%）',
     clause: '教师〔2014〕4号；教督〔2017〕6号；裕政〔2024〕53号（ratios.minBackboneShareOfRotated）',
     // backbone ≥ share × rotated  ⇔  Σ (isBackbone − share) ≥ 0; for whole numbers that is ⌈share × rotated⌉.
     constraints: (ctx) => {
@@ -163,7 +163,7 @@ export const countyRules: CountyRule[] = [
   },
   {
     id: 'outflow_cap',
-    name: '每校流出不超过本校教师的20%',
+    name: '每校流出不超过本校教师的规定比例（默认20%）',
     clause: '政策参数 limits.maxOutflowShareOfSchool（数据约定）',
     constraints: (ctx) =>
       ctx.schools.map((s) => ({
@@ -177,7 +177,7 @@ export const countyRules: CountyRule[] = [
         const cap = floorShare(ctx.policy.limits.maxOutflowShareOfSchool, ctx.staffBefore.get(s.id) ?? 0);
         return (sums[i] ?? 0) > cap ? [`${s.id}：流出${sums[i]}人 > ⌊${ctx.policy.limits.maxOutflowShareOfSchool} × ${ctx.staffBefore.get(s.id)}⌋ = ${cap}`] : [];
       });
-      return { required: '每校 ≤ ⌊20% × 本校教师⌋', actual: bad.length ? `${bad.length}校超限` : '全部符合', ok: bad.length === 0, details: bad };
+      return { required: `每校 ≤ ⌊${ctx.policy.limits.maxOutflowShareOfSchool} × 本校教师⌋`, actual: bad.length ? `${bad.length}校超限` : '全部符合', ok: bad.length === 0, details: bad };
     },
   },
   {
