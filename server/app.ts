@@ -129,15 +129,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
   });
 
-  for (const routes of [sessionRoutes, userRoutes, datasetRoutes, scenarioRoutes, runRoutes, downloadRoutes, adoptionRoutes,
-    comparisonRoutes, auditRoutes, activityRoutes]) {
-    routes(app, deps);
-  }
-
   const webDir = opts.webDir ?? DEFAULT_WEB_DIR;
   const hasWeb = existsSync(`${webDir}/index.html`);
-  if (hasWeb) await app.register(fastifyStatic, { root: webDir, prefix: '/' });
-  else app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(PLACEHOLDER_PAGE));
 
   // Not async: returning the reply from an async handler here piled up 'close' listeners on the
   // response while sendFile streamed index.html (MaxListenersExceededWarning).
@@ -163,6 +156,15 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     req.log.error({ err }, 'request failed');
     return reply.code(500).send({ error: '服务器内部错误' });
   });
+
+  // Routes after the handlers: an awaited plugin registration (static files) would otherwise leave
+  // the routes registered before it with Fastify's default error handler.
+  for (const routes of [sessionRoutes, userRoutes, datasetRoutes, scenarioRoutes, runRoutes, downloadRoutes, adoptionRoutes,
+    comparisonRoutes, auditRoutes, activityRoutes]) {
+    routes(app, deps);
+  }
+  if (hasWeb) await app.register(fastifyStatic, { root: webDir, prefix: '/' });
+  else app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(PLACEHOLDER_PAGE));
 
   return app;
 }

@@ -1,0 +1,27 @@
+#!/bin/sh
+# Makes sure the end-to-end tests and screenshots have a browser: Debian's chromium at
+# /usr/bin/chromium, plus a small Chinese font (WenQuanYi Micro Hei) so pages render CJK text
+# instead of empty boxes. Installs with apt-get only when something is missing and we are root
+# (CI containers); otherwise it does nothing and says what is missing.
+set -eu
+
+need=""
+[ -x /usr/bin/chromium ] || need="$need chromium"
+if command -v fc-list >/dev/null 2>&1; then
+  [ -n "$(fc-list :lang=zh 2>/dev/null | head -n 1)" ] || need="$need fonts-wqy-microhei"
+else
+  need="$need fonts-wqy-microhei"
+fi
+
+[ -z "$need" ] && exit 0
+
+if [ "$(id -u)" != "0" ] || ! command -v apt-get >/dev/null 2>&1; then
+  echo "ensure-chromium: missing$need (not root or no apt-get: install them yourself; the browser tests will fail without chromium)" >&2
+  exit 0
+fi
+
+echo "ensure-chromium: installing$need" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086 # word splitting of the package list is intended
+apt-get install -y -qq --no-install-recommends $need >/dev/null

@@ -1,0 +1,144 @@
+// `npm run screenshots`: every page of the web app at 1440×900, from a real server with the
+// sample county (115 schools, 5,000 teachers) and two solved scenarios, written to
+// screenshots/*.png for review. Needs /usr/bin/chromium (test/e2e/ensure-chromium.sh).
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateCounty, writeCountyCsv } from '../data/generate.ts';
+import type { Page } from 'playwright-core';
+import { apiClient, launchBrowser, loginUi, repo, startServer } from './e2e/harness.ts';
+
+const OUT = repo('screenshots');
+const SAMPLE = ['schools.csv', 'teachers.csv', 'preferences.csv', 'locks.csv', 'policy.json'];
+
+async function shot(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<void> {
+  // Charts and tables settle after the last response; fonts must be loaded before capture.
+  await page.waitForLoadState('networkidle');
+  await page.evaluate(() => document.fonts.ready.then(() => undefined));
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: opts.fullPage ?? false });
+  process.stdout.write(`  ${name}.png\n`);
+}
+
+async function main(): Promise<void> {
+  await mkdir(OUT, { recursive: true });
+  process.stdout.write('building the web app and starting the server…\n');
+  const server = await startServer({ poolSize: 1 });
+  const browser = await launchBrowser();
+  try {
+    const api = await apiClient(server.url);
+    const files = await Promise.all(SAMPLE.map(async (name) => ({ name, content: await readFile(repo('data', 'sample-county', name), 'utf8') })));
+    const ds = await api.upload(files, '澜川县 2026 年度');
+    const base = await api.call<{ id: number }>('POST', '/scenarios', { dataset_id: ds.id, name: '默认方案（10% / 20%）' });
+    const strict = await api.call<{ id: number }>('POST', '/scenarios', {
+      dataset_id: ds.id, name: '只向乡村/薄弱学校交流', policy: { flows: { towardRuralOrWeakOnly: true } },
+    });
+    process.stdout.write('solving two scenarios…\n');
+    const r1 = await api.solve(base.id);
+    const r2 = await api.solve(strict.id);
+    const t = await api.call<{ rows: { teacher_id: string }[] }>('GET', `/comparisons/teachers?a=${r1.id}&b=${r2.id}`);
+    const plan = await api.call<{ plan: { teacher_id: string; to_school_id: string }[] }>('GET', `/runs/${r1.id}/result`);
+    const moved = plan.plan[0]!;
+    const busiest = [...plan.plan.reduce((m, r) => m.set(r.to_school_id, (m.get(r.to_school_id) ?? 0) + 1), new Map<string, number>())].sort((a, b) => b[1] - a[1])[0]![0];
+
+    const { page } = browser;
+    await page.goto(`${server.url}/#/login`);
+    await shot(page, '01-login');
+    await loginUi(page, server.url);
+
+    await page.goto(`${server.url}/#/data`);
+    await page.getByTestId('schools-table').waitFor();
+    await shot(page, '02-data-schools');
+    await page.goto(`${server.url}/#/data?tab=teachers&elig=eligible`);
+    await page.getByTestId('teachers-table').waitFor();
+    await shot(page, '03-data-teachers');
+
+    await page.goto(`${server.url}/#/data`);
+    await page.getByTestId('schools-table').waitFor();
+    const bad = 'id,name,stage,locale,students_primary\nS1,一小,primary,urban,-5\nS2,二小,high,city,300\n,三小,primary,rural,abc\n';
+    await page.getByTestId('upload-files').setInputFiles([{ name: 'schools.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) }]);
+    await page.getByTestId('upload-submit').click();
+    // Not fatal: a server-side problem here should not cost the reviewer every other screenshot.
+    await page.getByTestId('upload-errors').waitFor({ timeout: 15_000 }).catch(() => process.stdout.write('  ! the upload did not list row errors (see 04-data-upload-errors.png)\n'));
+    await shot(page, '04-data-upload-errors');
+
+    await page.goto(`${server.url}/#/scenario?id=${base.id}`);
+    await page.getByTestId('policy-form').waitFor();
+    await page.getByTestId('run-start').click();
+    await page.getByTestId('run-progress').waitFor();
+    await shot(page, '05-scenario-running');
+    await page.getByTestId('run-done').waitFor({ timeout: 120_000 });
+    await shot(page, '06-scenario-done');
+
+    await page.goto(`${server.url}/#/flows?run=${r1.id}`);
+    await page.locator('.flow-map').waitFor();
+    await shot(page, '07-flows-map');
+    // Semantic zoom into the town centre, where most flows start.
+    const core = await page.locator('.flow-map .school[data-id="S001"]').boundingBox();
+    if (core) {
+      await page.mouse.move(core.x + core.width / 2, core.y + core.height / 2);
+      for (let i = 0; i < 4; i++) { await page.mouse.wheel(0, -400); await page.waitForTimeout(120); }
+      await shot(page, '07b-flows-map-zoomed');
+    }
+    await page.goto(`${server.url}/#/flows?run=${r1.id}&school=${busiest}`);
+    await page.getByTestId('school-incoming').waitFor();
+    await shot(page, '08-flows-school');
+    for (const [view, name] of [['locale', '09-flows-locale-sankey'], ['cluster', '10-flows-cluster-sankey'], ['chord', '11-flows-cluster-chord']] as const) {
+      await page.goto(`${server.url}/#/flows?run=${r1.id}&view=${view}`);
+      await page.locator(view === 'chord' ? '.chord' : '.sankey').waitFor();
+      await shot(page, name);
+    }
+
+    await page.goto(`${server.url}/#/compare?runs=${r1.id},${r2.id}`);
+    await page.getByTestId('diff-table').waitFor();
+    await shot(page, '12-compare');
+    await shot(page, '12-compare-full', { fullPage: true });
+
+    await page.goto(`${server.url}/#/audit?run=${r1.id}`);
+    await page.getByTestId('rules-table').waitFor();
+    await shot(page, '13-audit');
+    await shot(page, '13-audit-full', { fullPage: true });
+    await page.emulateMedia({ media: 'print' });
+    await shot(page, '14-audit-print', { fullPage: true });
+    await page.emulateMedia({ media: 'screen' });
+
+    await page.goto(`${server.url}/#/teacher/${encodeURIComponent(moved.teacher_id)}?run=${r1.id}`);
+    await page.getByTestId('teacher-move').waitFor();
+    await shot(page, '15-teacher-moves');
+    const stays = t.rows.find((r) => !plan.plan.some((p) => p.teacher_id === r.teacher_id));
+    if (stays) {
+      await page.goto(`${server.url}/#/teacher/${encodeURIComponent(stays.teacher_id)}?run=${r1.id}`);
+      await page.getByTestId('teacher-stays').waitFor();
+      await shot(page, '16-teacher-stays');
+    }
+
+    await page.goto(`${server.url}/#/flows?run=${r1.id}`);
+    await page.locator('.flow-map').waitFor();
+    await page.getByTestId('lang-toggle').click();
+    await page.locator('.flow-map').waitFor();
+    await shot(page, '17-flows-map-en');
+    await page.getByTestId('lang-toggle').click();
+
+    // The large synthetic county (305 schools): the map and the aggregated views at scale.
+    process.stdout.write('large county: generating, uploading, solving…\n');
+    const dir = await mkdtemp(join(tmpdir(), 'lungang-shots-'));
+    writeCountyCsv(dir, generateCounty({ profile: 'large', seed: 1 }));
+    const large = await api.upload(await Promise.all(SAMPLE.map(async (name) => ({ name, content: await readFile(join(dir, name), 'utf8') }))), '大型县（合成数据）');
+    await rm(dir, { recursive: true, force: true });
+    const ls = await api.call<{ id: number }>('POST', '/scenarios', { dataset_id: large.id, name: '默认方案' });
+    const lr = await api.solve(ls.id, 600_000);
+    await page.goto(`${server.url}/#/data`);
+    await page.getByTestId('dataset-picker').selectOption(String(large.id));
+    for (const [view, name, sel] of [['', '18-large-flows-map', '.flow-map'], ['cluster', '19-large-cluster-sankey', '.sankey'], ['chord', '20-large-cluster-chord', '.chord']] as const) {
+      await page.goto(`${server.url}/#/flows?run=${lr.id}${view ? `&view=${view}` : ''}`);
+      await page.locator(sel).waitFor();
+      await shot(page, name);
+    }
+    process.stdout.write(`screenshots written to ${OUT}\n`);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+await main();

@@ -1,0 +1,90 @@
+// 数据 Data: upload the contract files (all-or-nothing; every bad row listed by file, line and
+// column), then browse the open dataset's schools and teachers.
+import { api, ApiError, type InputError } from '../api.ts';
+import { card, field, filePicker, h, mount, notice } from '../dom.ts';
+import { dateTime, int } from '../format.ts';
+import { L, lang } from '../i18n.ts';
+import type { PageContext } from '../main.ts';
+import { replaceQuery } from '../router.ts';
+import { can, currentDataset, refreshDatasets, selectDataset, store } from '../store.ts';
+import { emptyState, pageHeader } from '../widgets.ts';
+import { schoolsTable, teachersTable } from './data-tables.ts';
+
+function errorTable(errors: readonly InputError[]): HTMLElement {
+  const rows = errors.slice(0, 500);
+  return h('div', { class: 'table-wrap scroll-y', 'data-testid': 'upload-errors' },
+    h('table', { class: 'data' },
+      h('thead', null, h('tr', null, h('th', null, L('文件', 'File')), h('th', { class: 'num' }, L('行', 'Line')), h('th', null, L('列', 'Column')), h('th', null, L('问题', 'Problem')))),
+      h('tbody', null, rows.map((e) => h('tr', null, h('td', { class: 'mono' }, e.file), h('td', { class: 'num' }, e.line), h('td', { class: 'mono' }, e.column),
+        h('td', null, lang() === 'zh' ? e.message : e.messageEn))))),
+    errors.length > rows.length ? h('p', { class: 'muted' }, L(`另有 ${errors.length - rows.length} 处错误未列出`, `${errors.length - rows.length} more not shown`)) : null);
+}
+
+function uploadCard(ctx: PageContext): HTMLElement {
+  const picker = filePicker(L('选择文件…', 'Choose files…'), L('未选择文件', 'No files chosen'), { multiple: true, accept: '.csv,.xlsx,.xls,.json', 'data-testid': 'upload-files' });
+  const files = picker.input;
+  const name = h('input', { type: 'text', placeholder: L('如：2026 年度 鹤川县', 'e.g. 2026, Hechuan county'), maxlength: 100, 'data-testid': 'upload-name' });
+  const out = h('div', { class: 'upload-result' });
+  const button = h('button', { class: 'btn btn-primary', type: 'submit', 'data-testid': 'upload-submit' }, L('上传并校验', 'Upload and validate'));
+  const form = h('form', { class: 'upload-form' },
+    h('div', { class: 'form-row' },
+      field(L('数据文件', 'Files'), picker.el, L('schools.csv、teachers.csv，可选 needs.csv、preferences.csv、locks.csv、policy.json；或一个 .xlsx 工作簿', 'schools.csv, teachers.csv, optional needs/preferences/locks.csv, policy.json — or one .xlsx workbook')),
+      field(L('数据集名称', 'Dataset name'), name), h('div', { class: 'field field-button' }, button)),
+    out);
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const list = Array.from(files.files ?? []);
+    if (list.length === 0) { mount(out, notice('warn', L('请选择要上传的文件。', 'Choose the files to upload.'))); return; }
+    button.disabled = true;
+    mount(out, notice('info', L('正在校验…', 'Validating…')));
+    api.uploadDataset(list, name.value.trim()).then(async (d) => {
+      selectDataset(d.id);
+      await refreshDatasets();
+      ctx.refreshShell();
+    }, (err: unknown) => {
+      button.disabled = false;
+      if (err instanceof ApiError && err.errors.length > 0) {
+        mount(out, notice('bad', h('strong', null, L(`校验未通过：共 ${err.errors.length} 处错误，未导入任何数据。`, `Validation failed: ${err.errors.length} error(s); nothing was imported.`))), errorTable(err.errors));
+      } else {
+        mount(out, notice('bad', err instanceof Error ? err.message : String(err)));
+      }
+    });
+  });
+  return card(L('导入数据', 'Import data'),
+    h('p', { class: 'muted' }, L('所有行校验通过才导入；任一行有误则列出全部错误（文件、行、列），不导入任何内容。', 'Imported only when every row is valid; otherwise every error is listed by file, line and column and nothing is imported.')),
+    form);
+}
+
+export async function renderData(root: HTMLElement, ctx: PageContext): Promise<void> {
+  if (store.datasets.length === 0) await refreshDatasets();
+  const ds = currentDataset();
+  const upload = can('edit') ? uploadCard(ctx) : null;
+  if (!ds) {
+    mount(root, pageHeader(L('数据', 'Data'), null), upload ?? emptyState(L('还没有数据集', 'No dataset yet'), L('请规划员上传学校和教师数据。', 'Ask a planner to upload schools and teachers.')));
+    return;
+  }
+  const tab = ctx.route.query.get('tab') === 'teachers' ? 'teachers' : 'schools';
+  const body = h('div');
+  const setTab = (t: 'schools' | 'teachers') => {
+    replaceQuery({ tab: t });
+    for (const b of Array.from(tabs.querySelectorAll('button'))) b.classList.toggle('active', b.dataset.tab === t);
+    void (t === 'schools' ? schoolsTable(body, ds.id, ctx) : teachersTable(body, ds.id, ctx));
+  };
+  const tabs = h('div', { class: 'segmented', role: 'tablist' },
+    h('button', { 'data-tab': 'schools', class: tab === 'schools' ? 'active' : '', 'data-testid': 'tab-schools', onclick: () => setTab('schools') }, L('学校', 'Schools'), h('span', { class: 'count' }, int(ds.schools))),
+    h('button', { 'data-tab': 'teachers', class: tab === 'teachers' ? 'active' : '', 'data-testid': 'tab-teachers', onclick: () => setTab('teachers') }, L('教师', 'Teachers'), h('span', { class: 'count' }, int(ds.teachers))));
+
+  const facts = h('dl', { class: 'facts' },
+    h('dt', null, L('县区', 'Counties')), h('dd', null, ds.counties.join('、') || '—'),
+    h('dt', null, L('学校', 'Schools')), h('dd', { 'data-testid': 'dataset-schools' }, int(ds.schools)),
+    h('dt', null, L('教师', 'Teachers')), h('dd', { 'data-testid': 'dataset-teachers' }, int(ds.teachers)),
+    h('dt', null, L('导入时间', 'Imported')), h('dd', null, dateTime(ds.created_at)),
+    h('dt', null, L('文件', 'Files')), h('dd', null, ds.files.map((f) => h('span', { class: 'file-chip', title: `SHA-256 ${f.sha256}` }, f.name))),
+    h('dt', null, L('内容校验码', 'Content hash')), h('dd', { class: 'mono small' }, ds.content_hash.slice(0, 16), '…'));
+
+  mount(root,
+    pageHeader(L('数据', 'Data'), L(`数据集 #${ds.id} ${ds.name}`, `Dataset #${ds.id} ${ds.name}`)),
+    h('div', { class: 'grid-2' }, card(L('当前数据集', 'Open dataset'), facts), upload),
+    h('section', { class: 'card' }, h('div', { class: 'card-head' }, tabs), body));
+  setTab(tab);
+}

@@ -1,0 +1,42 @@
+// Small pieces several pages share: the page header, the run picker, error and loading states.
+import { ApiError, type Run } from './api.ts';
+import { type Child, h, notice, select } from './dom.ts';
+import { dateTime } from './format.ts';
+import { L, runStatusLabel } from './i18n.ts';
+
+export function pageHeader(title: string, subtitle: string | null, ...actions: Child[]): HTMLElement {
+  return h('header', { class: 'page-header' },
+    h('div', null, h('h1', null, title), subtitle ? h('p', { class: 'page-sub' }, subtitle) : null),
+    h('div', { class: 'page-actions' }, actions));
+}
+
+export const runLabel = (r: Run): string =>
+  `#${r.id} ${r.scenario_name}${r.status === 'done' ? '' : `（${runStatusLabel(r.status)}）`}${r.adopted_at ? L(' ★已采纳', ' ★ adopted') : ''} · ${dateTime(r.finished_at ?? r.created_at)}`;
+
+export function runPicker(runs: readonly Run[], current: number | undefined, onPick: (id: number) => void): HTMLElement {
+  return h('label', { class: 'inline-field' }, h('span', null, L('运行', 'Run')),
+    select(runs.map((r) => ({ value: String(r.id), label: runLabel(r) })), String(current ?? ''), (v) => onPick(Number(v)), { 'data-testid': 'run-picker' }));
+}
+
+export function loading(text = L('正在加载…', 'Loading…')): HTMLElement {
+  return h('div', { class: 'loading', role: 'status' }, h('span', { class: 'spinner' }), text);
+}
+
+/** An error as the user should read it; bad-file errors list every file:line: column: message. */
+export function errorView(err: unknown): HTMLElement {
+  if (err instanceof ApiError) {
+    return notice('bad', h('strong', null, err.message), err.errors.length > 0
+      ? h('ul', { class: 'error-list' }, err.errors.slice(0, 50).map((e) => h('li', null, e.text)))
+      : null);
+  }
+  return notice('bad', h('strong', null, L('出错了：', 'Error: ')), err instanceof Error ? err.message : String(err));
+}
+
+export function emptyState(title: string, body: Child, ...actions: Child[]): HTMLElement {
+  return h('div', { class: 'empty-state' }, h('h2', null, title), h('p', null, body), h('div', { class: 'page-actions' }, actions));
+}
+
+/** Legend entry: a swatch (dot, line or ring) and its meaning. */
+export function legendItem(kind: 'dot' | 'line' | 'ring' | 'bar', color: string, label: string): HTMLElement {
+  return h('span', { class: 'legend-item' }, h('span', { class: `swatch swatch-${kind}`, style: `--c:${color}` }), label);
+}
