@@ -1,38 +1,25 @@
-// Preferences (意愿) and planner locks (人工锁定) for the synthetic county generator, plus the
-// default eligibility rule (data-contract.md) the generator uses to pick plausible teachers.
-import type { Lock, Preference, School, Stage, Teacher } from '../solver/contract.ts';
+// Preferences (意愿) and planner locks (人工锁定) for the synthetic county generator; plausible
+// teachers are picked with the solver's own eligibility rule.
+import { defaultPolicy, type Lock, type Preference, type School, type Teacher } from '../solver/contract.ts';
+import { distanceKm, offersStage } from '../solver/county.ts';
+import { assessEligibility } from '../solver/eligibility.ts';
 import type { SchoolDraft } from './generate-schools.ts';
 import type { Rng } from './random.ts';
 
-export interface EligibilityRules { years: number; leaderYears: number; maxAge: { M: number; F: number } }
-export const DEFAULT_RULES: EligibilityRules = { years: 6, leaderYears: 6, maxAge: { M: 50, F: 45 } };
-
-/** Contract definition of "eligible" under the default policy (or the given rules). */
-export function isEligible(t: Teacher, year: number, rules: EligibilityRules = DEFAULT_RULES): boolean {
-  const leader = t.role === 'principal' || t.role === 'vice_principal';
-  return t.on_establishment && t.exemption === undefined && year - t.birth_year < rules.maxAge[t.gender]
-    && t.years_at_school >= (leader ? rules.leaderYears : rules.years);
-}
-
-/** Contract definition of "may move": eligible, or a volunteer on establishment without exemption. */
-export const mayMove = (t: Teacher, year: number, rules: EligibilityRules = DEFAULT_RULES): boolean =>
-  isEligible(t, year, rules) || (t.volunteer && t.on_establishment && t.exemption === undefined);
-
-export const offersStage = (s: School, stage: Stage): boolean => s.stage === stage || s.stage === 'nine_year';
-
-/** Great-circle distance in km. */
-export function distanceKm(lat1: number, lon1: number, lat2: number, lon2: number): number {
-  const r = Math.PI / 180;
-  const a = Math.sin(((lat2 - lat1) * r) / 2) ** 2 + Math.cos(lat1 * r) * Math.cos(lat2 * r) * Math.sin(((lon2 - lon1) * r) / 2) ** 2;
-  return 2 * 6371 * Math.asin(Math.min(1, Math.sqrt(a)));
-}
+/** The solver's own eligibility (data contract) under the default policy of the plan year. */
+const policyOf = (year: number) => ({ ...defaultPolicy(), year });
+const eligibilityIn = (year: number) => {
+  const policy = policyOf(year);
+  return (t: Teacher) => assessEligibility(t, policy);
+};
 
 /** ~5% of the teachers who may move list 1–3 schools of their stage, nearer ones more likely. */
 export function buildPreferences(schools: School[], teachers: Teacher[], rng: Rng, year: number): Preference[] {
+  const eligibility = eligibilityIn(year);
   const byId = new Map(schools.map((s) => [s.id, s]));
   const destinations = (t: Teacher) => schools.filter((s) => s.id !== t.school_id && !s.teaching_point && offersStage(s, t.stage));
   const hasDestination = { primary: schools.filter((s) => !s.teaching_point && offersStage(s, 'primary')).length > 1, junior: schools.filter((s) => !s.teaching_point && offersStage(s, 'junior')).length > 1 };
-  const candidates = teachers.filter((t) => mayMove(t, year) && hasDestination[t.stage]);
+  const candidates = teachers.filter((t) => eligibility(t).mayMove && hasDestination[t.stage]);
   const k = candidates.length === 0 ? 0 : Math.max(1, Math.round(0.05 * candidates.length));
   const chosen = new Set(rng.sampleWeighted(candidates, () => 1, k));
   const out: Preference[] = [];
@@ -42,8 +29,7 @@ export function buildPreferences(schools: School[], teachers: Teacher[], rng: Rn
     const options = destinations(t);
     const young = year - t.birth_year < 35;
     const picks = rng.sampleWeighted(options, (s) => {
-      const d = here?.lat !== undefined && here.lon !== undefined && s.lat !== undefined && s.lon !== undefined
-        ? distanceKm(here.lat, here.lon, s.lat, s.lon) : 10;
+      const d = (here && distanceKm(here, s)) ?? 10;
       const pull = s.locale === 'urban' ? (young ? 2.5 : 1.5) : s.locale === 'town' ? 1.2 : 0.7;
       return pull / (1 + d / 5) ** 2;
     }, rng.int(1, 3));
@@ -64,6 +50,8 @@ const MOVE_REASONS = ['对口帮扶安排', '城乡学校共同体结对', '乡�
  * No teacher is locked twice.
  */
 export function buildLocks(drafts: SchoolDraft[], teachers: Teacher[], rng: Rng, year: number): Lock[] {
+  const eligibility = eligibilityIn(year);
+  const { maxAge } = policyOf(year).eligibility;
   const staff = new Map<string, number>();
   for (const t of teachers) staff.set(t.school_id, (staff.get(t.school_id) ?? 0) + 1);
   const schoolOf = new Map(drafts.map((d) => [d.school.id, d.school]));
@@ -73,8 +61,8 @@ export function buildLocks(drafts: SchoolDraft[], teachers: Teacher[], rng: Rng,
   const usedTargets = new Set<string>();
 
   const clearlyEligible = (t: Teacher, minStaff: number) =>
-    isEligible(t, year) && t.role === 'teacher' && t.years_at_school >= 8
-    && year - t.birth_year <= DEFAULT_RULES.maxAge[t.gender] - 5 && (staff.get(t.school_id) ?? 0) >= minStaff;
+    eligibility(t).eligible && t.role === 'teacher' && t.years_at_school >= 8
+    && year - t.birth_year <= maxAge[t.gender] - 5 && (staff.get(t.school_id) ?? 0) >= minStaff;
   const targetsFor = (t: Teacher, minRoom: number) => drafts.map((d) => d.school).filter((s) =>
     s.id !== t.school_id && !s.teaching_point && offersStage(s, t.stage) && room(s) >= minRoom && !usedTargets.has(s.id));
   const moves = rng.int(1, 2);
@@ -100,7 +88,7 @@ export function buildLocks(drafts: SchoolDraft[], teachers: Teacher[], rng: Rng,
   }
 
   const stays = rng.int(2, 4);
-  const pool = teachers.filter((t) => !locked.has(t.id) && isEligible(t, year));
+  const pool = teachers.filter((t) => !locked.has(t.id) && eligibility(t).eligible);
   const stayPool = pool.length >= stays ? pool : teachers.filter((t) => !locked.has(t.id));
   for (const t of rng.sampleWeighted(stayPool, () => 1, stays)) {
     locked.add(t.id);

@@ -13,8 +13,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'csv-stringify/sync';
-import type { Lock, Preference, School, Stage, Teacher } from '../solver/contract.ts';
-import { buildLocks, buildPreferences, isEligible, offersStage } from './generate-choices.ts';
+import { defaultPolicy, type Lock, type Preference, type School, type Stage, type Teacher } from '../solver/contract.ts';
+import { buildLocks, buildPreferences } from './generate-choices.ts';
+import { offersStage } from '../solver/county.ts';
+import { assessEligibility } from '../solver/eligibility.ts';
+import { cvTable, schoolIndicators } from '../solver/indicators.ts';
 import { countyName as makeCountyName } from './generate-names.ts';
 import { buildSchools, shapeFor, type Profile } from './generate-schools.ts';
 import { buildTeachers } from './generate-teachers.ts';
@@ -132,23 +135,16 @@ export function writeCountyCsv(dir: string, tables: CountyTables, year: number =
 // ---------------------------------------------------------------------------------------------
 // Summary (printed by the CLI; handy for checking a data set at a glance).
 
-/** Student-weighted CV (domain.md §C3) of backbone teachers per student, by the stage they teach. */
+/** Student-weighted CV (domain.md §C3) of backbone teachers per 100 students, by the stage they teach. */
 export function backboneCv(tables: CountyTables, stage: Stage): number {
-  const count = new Map<string, number>();
-  for (const t of tables.teachers) if (t.stage === stage && t.backbone !== 'none') count.set(t.school_id, (count.get(t.school_id) ?? 0) + 1);
-  const rows = tables.schools
-    .filter((s) => offersStage(s, stage))
-    .map((s) => ({ P: (stage === 'primary' ? s.students_primary : s.students_junior) ?? 0, R: count.get(s.id) ?? 0 }))
-    .filter((r) => r.P > 0);
-  const P = rows.reduce((a, r) => a + r.P, 0);
-  const mean = rows.reduce((a, r) => a + r.R, 0) / P;
-  if (!(mean > 0)) return 0;
-  const S = Math.sqrt(rows.reduce((a, r) => a + (r.P / P) * (r.R / r.P - mean) ** 2, 0));
-  return S / mean;
+  const policy = defaultPolicy();
+  const row = cvTable(schoolIndicators(tables.schools, tables.teachers, policy), policy).find((r) => r.stage === stage && r.indicator === 'backbone');
+  return row?.cv ?? 0;
 }
 
 export function summarize(tables: CountyTables, year: number = DEFAULT_YEAR) {
-  const eligible = tables.teachers.filter((t) => isEligible(t, year));
+  const policy = { ...defaultPolicy(), year };
+  const eligible = tables.teachers.filter((t) => assessEligibility(t, policy).eligible);
   const students = (k: 'students_primary' | 'students_junior') => tables.schools.reduce((a, s) => a + (s[k] ?? 0), 0);
   const ruralStudents = tables.schools.filter((s) => s.locale === 'rural').reduce((a, s) => a + (s.students_primary ?? 0) + (s.students_junior ?? 0), 0);
   return {
