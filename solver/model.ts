@@ -5,6 +5,7 @@
 // indicators (a linear stand-in for the 差异系数), favours rural and weak destinations, honours
 // preferences and avoids needless moves.
 import type { School, Stage, Subject, Teacher } from './contract.ts';
+import { pushTo } from './collections.ts';
 import { type CountyContext, distanceKm, isRuralOrWeak } from './county.ts';
 import { INDICATOR_KEYS, type IndicatorKey, indicatorFlags, schoolIndicators } from './indicators.ts';
 import { ModelBuilder, type LinearModel } from './lp.ts';
@@ -155,7 +156,7 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions): BuiltModel {
   }
   const touching = new Map<string, Flow[]>();
   for (const f of flows) {
-    for (const id of new Set([f.cls.origin.id, f.to.id])) (touching.get(id) ?? touching.set(id, []).get(id)!).push(f);
+    for (const id of new Set([f.cls.origin.id, f.to.id])) pushTo(touching, id, f);
   }
   const asMove = (f: Flow): Move => ({ teacher: f.cls.rep, from: f.cls.origin, to: f.to, mode: 'transfer' });
 
@@ -187,7 +188,7 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions): BuiltModel {
   for (const f of flows) {
     for (const [school, sign] of [[f.to.id, 1], [f.cls.origin.id, -1]] as const) {
       const key = needKey(school, f.cls.stage, f.cls.subject);
-      (needTerms.get(key) ?? needTerms.set(key, []).get(key)!).push([f.v, sign]);
+      pushTo(needTerms, key, [f.v, sign] as [number, number]);
     }
   }
   // Needs and indicator gaps no flow can touch still count, as a constant: objectives then compare
@@ -222,6 +223,6 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions): BuiltModel {
 
 function groupBy<T, K>(items: T[], key: (t: T) => K): Map<K, T[]> {
   const m = new Map<K, T[]>();
-  for (const it of items) (m.get(key(it)) ?? m.set(key(it), []).get(key(it))!).push(it);
+  for (const it of items) pushTo(m, key(it), it);
   return m;
 }

@@ -3,6 +3,7 @@
 // move gets a reason a planner can read.
 import { stringify } from 'csv-stringify/sync';
 import type { PlanRow, Teacher } from './contract.ts';
+import { pushTo } from './collections.ts';
 import { type CountyContext, homeDistanceKm, isRuralOrWeak } from './county.ts';
 import { LOCALE_ZH, SUBJECT_ZH } from './labels.ts';
 import type { BuiltModel, Flow } from './model.ts';
@@ -17,7 +18,7 @@ export function movesFromSolution(ctx: CountyContext, built: BuiltModel, x: Arra
   const byClass = new Map<number, { flow: Flow; k: number }[]>();
   for (const flow of built.flows) {
     const k = Math.round(x[flow.v] ?? 0);
-    if (k > 0) (byClass.get(flow.cls.id) ?? byClass.set(flow.cls.id, []).get(flow.cls.id)!).push({ flow, k });
+    if (k > 0) pushTo(byClass, flow.cls.id, { flow, k });
   }
   const rank = new Map(ctx.preferences.map((p) => [`${p.teacher_id}|${p.school_id}`, p.rank]));
   for (const picks of byClass.values()) {
