@@ -1,8 +1,8 @@
 // Preferences (意愿) and planner locks (人工锁定) for the synthetic county generator; plausible
 // teachers are picked with the solver's own eligibility rule.
-import { defaultPolicy, type Lock, type Preference, type School, type Teacher } from '../solver/contract.ts';
-import { distanceKm, offersStage } from '../solver/county.ts';
-import { assessEligibility } from '../solver/eligibility.ts';
+import { defaultPolicy, type Lock, type Preference, type School, type Teacher } from '../solver/contract/schemas.ts';
+import { distanceKm, offersStage } from '../solver/policy/county.ts';
+import { assessEligibility } from '../solver/policy/eligibility.ts';
 import type { SchoolDraft } from './generate-schools.ts';
 import type { Rng } from './random.ts';
 

@@ -1,7 +1,7 @@
 // School layer of the synthetic county generator: the county's shape (how many schools of each
 // kind), townships and villages on a ~60×60 km map, enrolment, classes, quota (编制) and how many
 // teachers each school has per stage. Numbers follow domain.md §d; see data/generate.ts.
-import type { Locale, School, SchoolStage, Stage } from '../solver/contract.ts';
+import type { Locale, School, SchoolStage, Stage } from '../solver/contract/schemas.ts';
 import { PlaceNamer, cnNumber } from './generate-names.ts';
 import { Rng, clamp } from './random.ts';
 

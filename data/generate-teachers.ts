@@ -1,7 +1,7 @@
 // Teacher layer of the synthetic county generator (domain.md §d): subjects by curriculum share,
 // gender, age, roles, backbone concentrated in urban/town schools, years at school, degree,
 // title, career history, exemptions, volunteers and home locations.
-import { type Degree, type Stage, type Subject, type Teacher } from '../solver/contract.ts';
+import { type Degree, type Stage, type Subject, type Teacher } from '../solver/contract/schemas.ts';
 import { personName } from './generate-names.ts';
 import type { CountyMap, SchoolDraft } from './generate-schools.ts';
 import { Rng, clamp } from './random.ts';

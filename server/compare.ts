@@ -4,13 +4,13 @@
 // from the dataset, the plan and its report. Comparisons then only line summaries up side by
 // side, and the per-teacher difference of two runs only needs their plan rows.
 import { z } from 'zod';
-import { STAGES, type PlanRow } from '../solver/contract.ts';
-import { buildCountyContext, countiesOf, homeDistanceKm } from '../solver/county.ts';
-import type { Dataset } from '../solver/dataset.ts';
-import { applyMoves } from '../solver/indicators.ts';
-import { needKey, subjectSupply } from '../solver/needs.ts';
-import type { CountyPlan } from '../solver/planner.ts';
-import type { Report } from '../solver/report.ts';
+import { STAGES, type PlanRow } from '../solver/contract/schemas.ts';
+import { buildCountyContext, countiesOf, homeDistanceKm } from '../solver/policy/county.ts';
+import type { Dataset } from '../solver/contract/dataset.ts';
+import { applyMoves } from '../solver/policy/indicators.ts';
+import { needKey, subjectSupply } from '../solver/policy/needs.ts';
+import type { CountyPlan } from '../solver/pipeline.ts';
+import type { Report } from '../solver/report/report.ts';
 
 const INDICATORS = ['aboveDegree', 'backbone', 'peArt'] as const;
 

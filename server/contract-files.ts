@@ -2,12 +2,12 @@
 // solver's parser takes. Only known contract file names are read; nothing is written.
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import type { PlanRow } from '../solver/contract.ts';
-import { PLAN } from '../solver/columns.ts';
-import { type Dataset, loadDataset } from '../solver/dataset.ts';
-import type { InputError } from '../solver/input-errors.ts';
-import { parseTable } from '../solver/parse-table.ts';
-import { readCsv } from '../solver/read-csv.ts';
+import type { PlanRow } from '../solver/contract/schemas.ts';
+import { PLAN } from '../solver/contract/columns.ts';
+import { type Dataset, loadDataset } from '../solver/contract/dataset.ts';
+import type { InputError } from '../solver/contract/input-errors.ts';
+import { parseTable } from '../solver/contract/parse-table.ts';
+import { readCsv } from '../solver/contract/read-csv.ts';
 
 const CONTRACT_FILES = new Set(['schools.csv', 'teachers.csv', 'needs.csv', 'preferences.csv', 'locks.csv', 'policy.json']);
 

@@ -2,8 +2,8 @@
 // time_limit but has been seen to overshoot; past the hard limit the worker is terminated and
 // the best incumbent it streamed is returned, so a solve never hangs the process.
 import { Worker } from 'node:worker_threads';
-import type { Engine, EngineResult } from '../solver/engine.ts';
-import { toSparse } from '../solver/lp.ts';
+import type { Engine, EngineResult } from '../solver/model/engine.ts';
+import { toSparse } from '../solver/model/linear-model.ts';
 
 export interface SolveProgress {
   seconds: number;

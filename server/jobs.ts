@@ -10,7 +10,7 @@
 //   teachers, far too long to run on the event loop.
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
-import { lockSchema, policySchema } from '../solver/contract.ts';
+import { lockSchema, policySchema } from '../solver/contract/schemas.ts';
 import {
   type Db, type RunRow, type RunStatus, datasetFiles, getDataset, logActivity, now, resultHash,
 } from './db.ts';

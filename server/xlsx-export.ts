@@ -4,8 +4,8 @@
 // Teacher names arrive already masked for the auditor role.
 import ExcelJS from 'exceljs';
 import { z } from 'zod';
-import { STAGES, type PlanRow } from '../solver/contract.ts';
-import { STAGE_ZH, SUBJECT_ZH } from '../solver/labels.ts';
+import { STAGES, type PlanRow } from '../solver/contract/schemas.ts';
+import { STAGE_ZH, SUBJECT_ZH } from '../solver/contract/labels.ts';
 
 const MODE_ZH: Record<string, string> = { transfer: '调动', support: '支教', itinerant: '走教' };
 const BACKBONE_ZH: Record<string, string> = { none: '非骨干', county: '县级', city: '市级', province: '省级', national: '国家级' };

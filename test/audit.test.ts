@@ -1,9 +1,9 @@
 // The audit on hand-made plans for the tiny county: a good one passes, and each kind of broken
 // rule is caught by the rule that owns it, with its numbers.
 import { describe, expect, it } from 'vitest';
-import type { PlanRow, Teacher } from '../solver/contract.ts';
-import { auditPlan } from '../solver/audit.ts';
-import { buildCountyContext, countiesOf, offersStage, quotaOf } from '../solver/county.ts';
+import type { PlanRow, Teacher } from '../solver/contract/schemas.ts';
+import { auditPlan } from '../solver/report/audit.ts';
+import { buildCountyContext, countiesOf, offersStage, quotaOf } from '../solver/policy/county.ts';
 import { loadSample } from './helpers/datasets.ts';
 
 const ds = await loadSample('tiny');

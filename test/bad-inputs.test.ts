@@ -6,8 +6,8 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadDataset } from '../solver/dataset.ts';
-import { formatInputError } from '../solver/input-errors.ts';
+import { loadDataset } from '../solver/contract/dataset.ts';
+import { formatInputError } from '../solver/contract/input-errors.ts';
 
 const TINY = join(import.meta.dirname, 'fixtures', 'tiny');
 const CORPUS = join(import.meta.dirname, 'bad-inputs');

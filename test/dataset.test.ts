@@ -3,10 +3,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { defaultPolicy } from '../solver/contract.ts';
-import { loadDataset, parsePolicy, type DatasetFile, type LoadResult } from '../solver/dataset.ts';
-import { formatInputError } from '../solver/input-errors.ts';
-import { readCsv } from '../solver/read-csv.ts';
+import { defaultPolicy } from '../solver/contract/schemas.ts';
+import { loadDataset, parsePolicy, type DatasetFile, type LoadResult } from '../solver/contract/dataset.ts';
+import { formatInputError } from '../solver/contract/input-errors.ts';
+import { readCsv } from '../solver/contract/read-csv.ts';
 
 const TINY = join(import.meta.dirname, 'fixtures', 'tiny');
 const tinyText = (name: string): string => readFileSync(join(TINY, name), 'utf8');

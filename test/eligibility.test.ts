@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defaultPolicy, policySchema, teacherSchema, type Teacher } from '../solver/contract.ts';
-import { age, assessEligibility, eligibilityTable } from '../solver/eligibility.ts';
+import { defaultPolicy, policySchema, teacherSchema, type Teacher } from '../solver/contract/schemas.ts';
+import { age, assessEligibility, eligibilityTable } from '../solver/policy/eligibility.ts';
 
 const policy = defaultPolicy(); // year 2026, 6 yrs, M 50 / F 45
 

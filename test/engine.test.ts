@@ -1,12 +1,12 @@
 // The HiGHS worker never hangs the caller: a time limit or a cancel returns the best plan found
 // so far or says clearly that there is none.
 import { describe, expect, it } from 'vitest';
-import { buildCountyContext, countiesOf } from '../solver/county.ts';
-import { buildModel } from '../solver/model.ts';
+import { buildCountyContext, countiesOf } from '../solver/policy/county.ts';
+import { buildModel } from '../solver/model/county-model.ts';
 import { generateCounty } from '../data/generate.ts';
-import { defaultPolicy } from '../solver/contract.ts';
+import { defaultPolicy } from '../solver/contract/schemas.ts';
 import { highsEngine } from '../server/engine.ts';
-import { toLpText } from '../solver/lp.ts';
+import { toLpText } from '../solver/model/linear-model.ts';
 import highsModule from 'highs';
 
 // highs' types describe its CommonJS build; Node loads the ESM build, whose default is the loader.

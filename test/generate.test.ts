@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
-import { lockSchema, preferenceSchema, schoolSchema, teacherSchema, type School, type Stage, type Teacher } from '../solver/contract.ts';
+import { lockSchema, preferenceSchema, schoolSchema, teacherSchema, type School, type Stage, type Teacher } from '../solver/contract/schemas.ts';
 import {
   LOCK_COLUMNS, PREFERENCE_COLUMNS, SCHOOL_COLUMNS, TEACHER_COLUMNS, generateCity, generateCounty, writeCountyCsv,
   type CountyTables,

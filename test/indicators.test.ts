@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { defaultPolicy, schoolSchema, teacherSchema, type School, type Teacher } from '../solver/contract.ts';
+import { defaultPolicy, schoolSchema, teacherSchema, type School, type Teacher } from '../solver/contract/schemas.ts';
 import {
   INDICATOR_KEYS, aboveDegree, applyMoves, cvTable, indicatorFlags, isBackbone, isPeArt,
   schoolIndicators, schoolStages, weightedCv,
-} from '../solver/indicators.ts';
+} from '../solver/policy/indicators.ts';
 
 const policy = defaultPolicy();
 

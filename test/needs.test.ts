@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { SUBJECTS, defaultPolicy, policySchema, schoolSchema, teacherSchema, type School, type Subject } from '../solver/contract.ts';
+import { SUBJECTS, defaultPolicy, policySchema, schoolSchema, teacherSchema, type School, type Subject } from '../solver/contract/schemas.ts';
 import {
   LOCAL_PERIODS_BY_GRADE, PERIODS_BY_GRADE, PERIODS_PER_GRADE, WEEKLY_PERIODS, deriveNeeds, needKey,
   needsOrDerived, stageClasses, subjectSupply, teacherLoad,
-} from '../solver/needs.ts';
+} from '../solver/policy/needs.ts';
 
 const policy = defaultPolicy();
 const school = (over: Partial<School> & { id: string }): School =>

@@ -2,11 +2,11 @@
 // workbook reading and error formatting.
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { LOCKS, NEEDS, SCHOOLS, TEACHERS, columnForHeader, parseCell, type ColumnSpec } from '../solver/columns.ts';
-import { formatInputError, inputError } from '../solver/input-errors.ts';
-import { parseTable } from '../solver/parse-table.ts';
-import { readCsv } from '../solver/read-csv.ts';
-import { readWorkbook, tableForSheet } from '../solver/workbook.ts';
+import { LOCKS, NEEDS, SCHOOLS, TEACHERS, columnForHeader, parseCell, type ColumnSpec } from '../solver/contract/columns.ts';
+import { formatInputError, inputError } from '../solver/contract/input-errors.ts';
+import { parseTable } from '../solver/contract/parse-table.ts';
+import { readCsv } from '../solver/contract/read-csv.ts';
+import { readWorkbook, tableForSheet } from '../solver/contract/workbook.ts';
 
 const column = (spec: { columns: readonly ColumnSpec[] }, name: string): ColumnSpec => {
   const c = spec.columns.find((x) => x.name === name);

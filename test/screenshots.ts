@@ -1,6 +1,6 @@
 // `npm run screenshots`: every page of the web app at 1440×900, from a real server with the
 // sample county (115 schools, 5,000 teachers) and two solved scenarios, written to
-// screenshots/*.png for review. Needs /usr/bin/chromium (test/e2e/ensure-chromium.sh).
+// screenshots/*.png for review. Needs /usr/bin/chromium (test/ensure-system-tools.sh).
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

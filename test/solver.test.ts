@@ -1,12 +1,12 @@
 // The solver end to end on real data: every plan it returns passes the audit, rules and
 // indicators are reported, and HiGHS agrees with javascript-lp-solver on small models.
 import { describe, expect, it } from 'vitest';
-import { auditPlan } from '../solver/audit.ts';
-import { buildCountyContext, countiesOf } from '../solver/county.ts';
-import { jsLpSolverEngine } from '../solver/engine.ts';
-import { buildModel } from '../solver/model.ts';
-import { planCounty, planDataset } from '../solver/planner.ts';
-import { buildReport } from '../solver/report.ts';
+import { auditPlan } from '../solver/report/audit.ts';
+import { buildCountyContext, countiesOf } from '../solver/policy/county.ts';
+import { jsLpSolverEngine } from '../solver/model/engine.ts';
+import { buildModel } from '../solver/model/county-model.ts';
+import { planCounty, planDataset } from '../solver/pipeline.ts';
+import { buildReport } from '../solver/report/report.ts';
 import { highsEngine } from '../server/engine.ts';
 import { loadSample, randomDataset } from './helpers/datasets.ts';
 

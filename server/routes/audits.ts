@@ -3,7 +3,7 @@
 // scenario when one is named, else from the dataset; an uploaded policy.json overrides both.
 // Nothing is stored but the activity log entry.
 import { z } from 'zod';
-import { parsePolicy } from '../../solver/dataset.ts';
+import { parsePolicy } from '../../solver/contract/dataset.ts';
 import { datasetFiles, getDataset, getScenario, logActivity } from '../db.ts';
 import { datasetLocks, datasetPolicy } from './datasets.ts';
 import { ApiError, type App, type Deps, authErrors, errorSchema, invalidInput, notFound, readMultipart } from './http.ts';

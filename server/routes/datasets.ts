@@ -3,8 +3,8 @@
 // stored immutably: the files' bytes, their SHA-256 and a content hash, plus the parsed schools
 // and teachers for paged, searchable listings.
 import { z } from 'zod';
-import { lockSchema, policySchema, schoolSchema, teacherSchema, type Lock, type Policy } from '../../solver/contract.ts';
-import { INPUT_TABLES } from '../../solver/columns.ts';
+import { lockSchema, policySchema, schoolSchema, teacherSchema, type Lock, type Policy } from '../../solver/contract/schemas.ts';
+import { INPUT_TABLES } from '../../solver/contract/columns.ts';
 import { nameFor } from '../auth.ts';
 import { type DatasetRow, getDataset, logActivity, contentHash, now, sha256 } from '../db.ts';
 import {

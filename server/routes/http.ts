@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, RawServerDefault } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { formatInputError, type InputError } from '../../solver/input-errors.ts';
+import { formatInputError, type InputError } from '../../solver/contract/input-errors.ts';
 import type { Db } from '../db.ts';
 import type { SolvePool, TaskWorker } from '../jobs.ts';
 

@@ -2,8 +2,8 @@
 // scenario owns its policy and locks (copied, never shared), so editing one never changes
 // another; runs snapshot them when they start. A scenario with an adopted run is frozen.
 import { z } from 'zod';
-import { lockSchema, policySchema, type Lock, type Policy } from '../../solver/contract.ts';
-import { parsePolicy } from '../../solver/dataset.ts';
+import { lockSchema, policySchema, type Lock, type Policy } from '../../solver/contract/schemas.ts';
+import { parsePolicy } from '../../solver/contract/dataset.ts';
 import { type Db, type ScenarioRow, datasetFiles, getDataset, getScenario, logActivity, now } from '../db.ts';
 import { datasetLocks, datasetPolicy } from './datasets.ts';
 import { ApiError, type App, type Deps, authErrors, errorSchema, idParams, invalidInput, notFound } from './http.ts';

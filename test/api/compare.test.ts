@@ -1,6 +1,6 @@
 // compare.ts on its own: alignment of runs with different rules, and per-teacher differences.
 import { describe, expect, it } from 'vitest';
-import type { PlanRow } from '../../solver/contract.ts';
+import type { PlanRow } from '../../solver/contract/schemas.ts';
 import { type ComparedRun, type RunSummary, compareRuns, diffPlans } from '../../server/compare.ts';
 
 const summary = (rotated: number, rules: RunSummary['rules']): RunSummary => ({

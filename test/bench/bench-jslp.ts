@@ -1,8 +1,8 @@
 // One javascript-lp-solver run for the benchmark (in its own process: it ignores time limits).
-import { jsLpSolverEngine } from '../../solver/engine.ts';
-import { planDataset } from '../../solver/planner.ts';
-import { auditPlan } from '../../solver/audit.ts';
-import { overallStatus } from '../../solver/report.ts';
+import { jsLpSolverEngine } from '../../solver/model/engine.ts';
+import { planDataset } from '../../solver/pipeline.ts';
+import { auditPlan } from '../../solver/report/audit.ts';
+import { overallStatus } from '../../solver/report/report.ts';
 import { benchDataset } from './bench.ts';
 
 const ds = benchDataset(Number(process.argv[2]));

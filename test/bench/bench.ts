@@ -4,11 +4,11 @@
 import { execFile } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { generateCity, generateCounty } from '../../data/generate.ts';
-import { defaultPolicy } from '../../solver/contract.ts';
-import type { Dataset } from '../../solver/dataset.ts';
-import { planDataset } from '../../solver/planner.ts';
-import { auditPlan } from '../../solver/audit.ts';
-import { overallStatus } from '../../solver/report.ts';
+import { defaultPolicy } from '../../solver/contract/schemas.ts';
+import type { Dataset } from '../../solver/contract/dataset.ts';
+import { planDataset } from '../../solver/pipeline.ts';
+import { auditPlan } from '../../solver/report/audit.ts';
+import { overallStatus } from '../../solver/report/report.ts';
 import { highsEngine } from '../../server/engine.ts';
 
 const JSLP_LIMIT_S = Number(process.env.JSLP_LIMIT_S ?? 120);

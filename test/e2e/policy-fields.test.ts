@@ -1,10 +1,10 @@
 // The scenario form shows each parameter's default; they must be the contract's defaults.
 import { describe, expect, it } from 'vitest';
-import { defaultPolicy } from '../../solver/contract.ts';
+import { defaultPolicy } from '../../solver/contract/schemas.ts';
 import { ALL_FIELDS, getPath } from '../../web/src/policy-fields.ts';
 
 describe('scenario form parameters', () => {
-  it('shows the defaults of solver/contract.ts for every field', () => {
+  it('shows the defaults of solver/contract/schemas.ts for every field', () => {
     const policy = defaultPolicy();
     for (const f of ALL_FIELDS) expect({ path: f.path.join('.'), def: getPath(policy, f.path) }).toEqual({ path: f.path.join('.'), def: f.def });
   });

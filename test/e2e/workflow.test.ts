@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assessEligibility } from '../../solver/eligibility.ts';
+import { assessEligibility } from '../../solver/policy/eligibility.ts';
 import type { PlanRow, Report } from '../../web/src/api.ts';
 import { loadDatasetFrom } from '../../server/contract-files.ts';
 import { type Browser, type Server, apiClient, launchBrowser, loginUi, repo, startServer } from './harness.ts';

@@ -1,7 +1,7 @@
 // Datasets for solver tests: the committed sample counties and seeded random ones.
 import { resolve } from 'node:path';
-import { defaultPolicy, type Policy } from '../../solver/contract.ts';
-import type { Dataset } from '../../solver/dataset.ts';
+import { defaultPolicy, type Policy } from '../../solver/contract/schemas.ts';
+import type { Dataset } from '../../solver/contract/dataset.ts';
 import { generateCounty } from '../../data/generate.ts';
 import { loadDatasetFrom } from '../../server/contract-files.ts';
 

@@ -3,8 +3,8 @@
 // response shape breaks `tsc` here instead of a page at run time; nothing of the server is
 // bundled.
 import type { z } from 'zod';
-import type { PlanRow, School, Teacher } from '../../solver/contract.ts';
-import type { Report, auditSections } from '../../solver/report.ts';
+import type { PlanRow, School, Teacher } from '../../solver/contract/schemas.ts';
+import type { Report, auditSections } from '../../solver/report/report.ts';
 import type { Comparison, TeacherDiff } from '../../server/compare.ts';
 import type { datasetSchema } from '../../server/routes/datasets.ts';
 import type { inputErrorSchema } from '../../server/routes/http.ts';

@@ -5,7 +5,7 @@
 import { DirectedGraph } from 'graphology';
 import type { PlanRow, School } from './api.ts';
 
-/** Same definition as the audit's `toward_rural_or_weak` count (solver/audit.ts). */
+/** Same definition as the audit's `toward_rural_or_weak` count (solver/report/audit.ts). */
 export type Direction = 'toward' | 'other';
 export const directionOf = (from: School, to: School): Direction =>
   (to.locale === 'rural' && from.locale !== 'rural') || (to.weak && !from.weak) ? 'toward' : 'other';

@@ -1,7 +1,7 @@
 // Chinese first, English on request. Text lives next to the code that shows it as L('中文', 'English')
 // pairs, so a page reads in both languages at a glance; the contract's codes (subjects, locales,
-// modes…) get their labels here, the Chinese ones shared with the solver (solver/labels.ts).
-import { LOCALE_ZH, STAGE_ZH, SUBJECT_ZH } from '../../solver/labels.ts';
+// modes…) get their labels here, the Chinese ones shared with the solver (solver/contract/labels.ts).
+import { LOCALE_ZH, STAGE_ZH, SUBJECT_ZH } from '../../solver/contract/labels.ts';
 
 export type Lang = 'zh' | 'en';
 const KEY = 'lungang.lang';

@@ -1,7 +1,7 @@
 // The policy parameters a planner may change on the scenario form, each with its contract
 // default and the clause it comes from (domain.md §b/§c, data-contract.md policy.json), so a
 // leader sees which numbers are law and which are local choices. Defaults must equal
-// solver/contract.ts defaultPolicy(): test/e2e/policy-fields.test.ts checks it.
+// solver/contract/schemas.ts defaultPolicy(): test/e2e/policy-fields.test.ts checks it.
 
 export type FieldKind = 'int' | 'share' | 'number' | 'bool' | 'nullableNumber';
 

@@ -1,7 +1,7 @@
 // The schools and teachers of a dataset, searchable and filterable in the browser (the whole
 // roster is loaded once and cached). Each teacher's eligibility is computed with the solver's
-// own rule code (solver/eligibility.ts), so the reason shown is exactly the one the plan used.
-import { assessEligibility, type Eligibility } from '../../../solver/eligibility.ts';
+// own rule code (solver/policy/eligibility.ts), so the reason shown is exactly the one the plan used.
+import { assessEligibility, type Eligibility } from '../../../solver/policy/eligibility.ts';
 import type { School, Teacher } from '../api.ts';
 import { type Attrs, h, mount, select } from '../dom.ts';
 import { int } from '../format.ts';

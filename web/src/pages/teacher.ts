@@ -1,6 +1,6 @@
 // 教师 Teacher: one teacher — eligibility and its reason (the solver's own rule code, with the
 // run's policy), where the plan sends them and why, or why they stay.
-import { assessEligibility } from '../../../solver/eligibility.ts';
+import { assessEligibility } from '../../../solver/policy/eligibility.ts';
 import { api, type Report, type RunDetail, type School, type Teacher } from '../api.ts';
 import { LOCALE_COLOR } from '../charts/palette.ts';
 import { card, h, mount, notice, pill } from '../dom.ts';

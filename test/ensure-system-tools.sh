@@ -1,12 +1,13 @@
 #!/bin/sh
-# Makes sure the end-to-end tests and screenshots have a browser: Debian's chromium at
-# /usr/bin/chromium, plus a small Chinese font (WenQuanYi Micro Hei) so pages render CJK text
-# instead of empty boxes. Installs with apt-get only when something is missing and we are root
+# Makes sure the tests have the Debian tools they use: chromium at /usr/bin/chromium plus a small
+# Chinese font (WenQuanYi Micro Hei) for the end-to-end tests and screenshots, and COIN-OR CBC
+# (/usr/bin/cbc), the native solver that independently re-solves exported full models. Installs with apt-get only when something is missing and we are root
 # (CI containers); otherwise it does nothing and says what is missing.
 set -eu
 
 need=""
 [ -x /usr/bin/chromium ] || need="$need chromium"
+[ -x /usr/bin/cbc ] || need="$need coinor-cbc"
 if command -v fc-list >/dev/null 2>&1; then
   [ -n "$(fc-list :lang=zh 2>/dev/null | head -n 1)" ] || need="$need fonts-wqy-microhei"
 else
@@ -16,11 +17,11 @@ fi
 [ -z "$need" ] && exit 0
 
 if [ "$(id -u)" != "0" ] || ! command -v apt-get >/dev/null 2>&1; then
-  echo "ensure-chromium: missing$need (not root or no apt-get: install them yourself; the browser tests will fail without chromium)" >&2
+  echo "ensure-system-tools: missing$need (not root or no apt-get: install them yourself; the browser and cross-solver tests fail without them)" >&2
   exit 0
 fi
 
-echo "ensure-chromium: installing$need" >&2
+echo "ensure-system-tools: installing$need" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 # shellcheck disable=SC2086 # word splitting of the package list is intended

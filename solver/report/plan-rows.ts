@@ -2,14 +2,14 @@
 // every rule, so the k teachers a flow needs are picked by preference, commute, then id; each
 // move gets a reason a planner can read.
 import { stringify } from 'csv-stringify/sync';
-import type { PlanRow, Teacher } from './contract.ts';
-import { pushTo } from './collections.ts';
-import { type CountyContext, homeDistanceKm, isRuralOrWeak } from './county.ts';
-import { LOCALE_ZH, SUBJECT_ZH } from './labels.ts';
-import type { BuiltModel, Flow } from './model.ts';
-import { needKey, subjectSupply } from './needs.ts';
-import type { Move } from './policy.ts';
-import { schoolIndicators } from './indicators.ts';
+import type { PlanRow, Teacher } from '../contract/schemas.ts';
+import { pushTo } from '../contract/collections.ts';
+import { type CountyContext, homeDistanceKm, isRuralOrWeak } from '../policy/county.ts';
+import { LOCALE_ZH, SUBJECT_ZH } from '../contract/labels.ts';
+import type { BuiltModel, Flow } from '../model/county-model.ts';
+import { needKey, subjectSupply } from '../policy/needs.ts';
+import type { Move } from '../policy/rules.ts';
+import { schoolIndicators } from '../policy/indicators.ts';
 
 /** Moves encoded by a solution vector (values rounded: the model's flows are integers). */
 export function movesFromSolution(ctx: CountyContext, built: BuiltModel, x: ArrayLike<number>): Move[] {

@@ -1,6 +1,6 @@
 // Subject demand when needs.csv is absent (domain.md Q7, the Jilin local method):
 //   required FTE = classes × weekly periods of the subject per class ÷ weekly periods per teacher.
-import type { Need, Policy, School, Stage, Subject, Teacher } from './contract.ts';
+import type { Need, Policy, School, Stage, Subject, Teacher } from '../contract/schemas.ts';
 import { schoolStages, stageStudents } from './indicators.ts';
 
 /**

@@ -1,5 +1,5 @@
 // Chinese display names of the contract's codes (reasons, reports, the UI).
-import type { Locale, Stage, Subject } from './contract.ts';
+import type { Locale, Stage, Subject } from './schemas.ts';
 
 export const SUBJECT_ZH: Record<Subject, string> = {
   chinese: '语文', math: '数学', english: '英语', ethics_law: '道德与法治', science: '科学', physics: '物理',

@@ -4,13 +4,13 @@
 // from policy.ts; the objective (README "The model") fills subject needs, evens out the teacher
 // indicators (a linear stand-in for the 差异系数), favours rural and weak destinations, honours
 // preferences and avoids needless moves.
-import type { School, Stage, Subject, Teacher } from './contract.ts';
-import { pushTo } from './collections.ts';
-import { type CountyContext, distanceKm, isRuralOrWeak } from './county.ts';
-import { INDICATOR_KEYS, type IndicatorKey, indicatorFlags, schoolIndicators } from './indicators.ts';
-import { ModelBuilder, type LinearModel } from './lp.ts';
-import { needKey, subjectSupply } from './needs.ts';
-import { countyRules, type Move, moveAllowed } from './policy.ts';
+import type { School, Stage, Subject, Teacher } from '../contract/schemas.ts';
+import { pushTo } from '../contract/collections.ts';
+import { type CountyContext, distanceKm, isRuralOrWeak } from '../policy/county.ts';
+import { INDICATOR_KEYS, type IndicatorKey, indicatorFlags, schoolIndicators } from '../policy/indicators.ts';
+import { ModelBuilder, type LinearModel } from './linear-model.ts';
+import { needKey, subjectSupply } from '../policy/needs.ts';
+import { countyRules, type Move, moveAllowed } from '../policy/rules.ts';
 
 export interface TeacherClass {
   id: number;

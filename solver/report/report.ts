@@ -1,11 +1,11 @@
 // report.json (data contract "Output"): status, objective, every rule as {id, required, actual,
 // ok} with its numbers, the counts behind them, indicators per school before/after and the
 // student-weighted 差异系数 per stage. The audit of a hand-made plan uses the same sections.
-import type { Policy } from './contract.ts';
+import type { Policy } from '../contract/schemas.ts';
 import { type PlanAudit, auditPlan } from './audit.ts';
-import type { Dataset } from './dataset.ts';
-import type { SchoolIndicatorRow } from './indicators.ts';
-import type { CountyPlan, PlanStatus } from './planner.ts';
+import type { Dataset } from '../contract/dataset.ts';
+import type { SchoolIndicatorRow } from '../policy/indicators.ts';
+import type { CountyPlan, PlanStatus } from '../pipeline.ts';
 
 const pick = (r: SchoolIndicatorRow) => ({
   teachers: r.teachers,

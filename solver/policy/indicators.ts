@@ -1,7 +1,7 @@
 // Teacher indicators of 优质均衡 (domain.md §C1, items 1–3) per school and stage, and the
 // student-weighted 差异系数 (§C3). Pure functions: the report computes "before" on the roster
 // and "after" on applyMoves(roster, plan).
-import { STAGES, type Degree, type Policy, type School, type Stage, type Teacher } from './contract.ts';
+import { STAGES, type Degree, type Policy, type School, type Stage, type Teacher } from '../contract/schemas.ts';
 
 export const INDICATOR_KEYS = ['aboveDegree', 'backbone', 'peArt'] as const;
 export type IndicatorKey = (typeof INDICATOR_KEYS)[number];

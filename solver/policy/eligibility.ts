@@ -1,7 +1,7 @@
 // Eligibility engine (data-contract.md "Definitions"; domain.md R2–R5): who must rotate, who
 // may rotate, and a short bilingual reason an auditor can check. Reasons never carry names
 // (personal data), only the numbers the rule compares.
-import type { Policy, Teacher } from './contract.ts';
+import type { Policy, Teacher } from '../contract/schemas.ts';
 
 export type EligibilityStatus = 'eligible' | 'exempt' | 'not_on_establishment' | 'too_old' | 'too_few_years';
 

@@ -6,7 +6,7 @@
 // - move rules judge one move on its own; the model only creates moves that pass them;
 // - county rules are sums over all moves (Σ coef(move) within [min, max]); the model adds them as
 //   linear constraints and the audit adds up the plan's moves with the same coefficients.
-import type { Mode, School, Teacher } from './contract.ts';
+import type { Mode, School, Teacher } from '../contract/schemas.ts';
 import {
   type CountyContext, ceilShare, countyOf, floorShare, homeDistanceKm, isRuralOrWeak, offersStage, quotaOf,
 } from './county.ts';

@@ -9,7 +9,7 @@
 import type { z } from 'zod';
 import {
   policySchema, type Lock, type Need, type Policy, type Preference, type School, type Teacher,
-} from './contract.ts';
+} from './schemas.ts';
 import { INPUT_TABLES, LOCKS, NEEDS, PREFERENCES, SCHOOLS, TEACHERS, type TableName, type TableSpec } from './columns.ts';
 import { inputError, sortInputErrors, type InputError } from './input-errors.ts';
 import { issueMessage, parseTable, type ParsedRow, type ParsedTable } from './parse-table.ts';

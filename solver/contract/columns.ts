@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import {
   BACKBONE_LEVELS, DEGREES, EXEMPTIONS, GENDERS, LOCALES, MODES, ROLES, SCHOOL_STAGES, STAGES, SUBJECTS, TITLES,
   lockSchema, needSchema, planRowSchema, preferenceSchema, schoolSchema, teacherSchema,
-} from './contract.ts';
+} from './schemas.ts';
 
 export type EnumKind = { kind: 'enum'; values: readonly string[]; aliases: Readonly<Record<string, string>> };
 export type ValueKind =

@@ -1,7 +1,7 @@
 // What every engine returns, and javascript-lp-solver as the independent cross-check engine
 // (pure JavaScript, dense tableau: only for small models — see solver-notes.md).
 import jsLpModule from 'javascript-lp-solver';
-import { type LinearModel, objectiveOf, toJsLpSolverModel } from './lp.ts';
+import { type LinearModel, objectiveOf, toJsLpSolverModel } from './linear-model.ts';
 
 // The package's types describe its CommonJS build (solver on `default`); Node loads its ESM
 // build, whose default export is the solver itself.

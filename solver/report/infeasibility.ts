@@ -1,9 +1,9 @@
 // Why no plan exists, said in policy language with numbers. Counting arguments catch the usual
 // conflicts before any solve; when the engine still proves a county infeasible, the elastic model
 // (each rule with a priced slack) says which rules give way and by how much.
-import { type CountyContext, ceilShare, floorShare } from './county.ts';
-import type { BuiltModel } from './model.ts';
-import { type Move, moveRules } from './policy.ts';
+import { type CountyContext, ceilShare, floorShare } from '../policy/county.ts';
+import type { BuiltModel } from '../model/county-model.ts';
+import { type Move, moveRules } from '../policy/rules.ts';
 
 export interface Conflict {
   rules: string[];

@@ -1,15 +1,15 @@
 // The planning pipeline of one dataset: county by county, check → model → engine → moves.
 // The engine is passed in (HiGHS in a worker from the server/CLI, javascript-lp-solver in
 // cross-checks), so everything here stays pure.
-import type { PlanRow } from './contract.ts';
-import { type CountyContext, buildCountyContext, countiesOf } from './county.ts';
-import type { Dataset } from './dataset.ts';
-import type { Engine, EngineResult } from './engine.ts';
-import { type Conflict, explainElastic, precheck } from './infeasibility.ts';
-import { type LinearModel } from './lp.ts';
-import { type BuiltModel, buildModel } from './model.ts';
-import { movesFromSolution, planRows } from './plan.ts';
-import type { Move } from './policy.ts';
+import type { PlanRow } from './contract/schemas.ts';
+import { type CountyContext, buildCountyContext, countiesOf } from './policy/county.ts';
+import type { Dataset } from './contract/dataset.ts';
+import type { Engine, EngineResult } from './model/engine.ts';
+import { type Conflict, explainElastic, precheck } from './report/infeasibility.ts';
+import { type LinearModel } from './model/linear-model.ts';
+import { type BuiltModel, buildModel } from './model/county-model.ts';
+import { movesFromSolution, planRows } from './report/plan-rows.ts';
+import type { Move } from './policy/rules.ts';
 
 export type PlanStatus = 'optimal' | 'feasible' | 'infeasible';
 

@@ -1,11 +1,11 @@
 // The audit of any plan — ours or one made by hand — against every rule of policy.ts, county by
 // county, with the numerators and denominators, and the indicators and 差异系数 recomputed
 // before and after. The solver's report is this audit of its own plan.
-import type { PlanRow, Stage } from './contract.ts';
-import { type CountyContext, buildCountyContext, countiesOf, countyOf, floorShare, quotaOf } from './county.ts';
-import type { Dataset } from './dataset.ts';
-import { type CvRow, type IndicatorKey, type SchoolIndicatorRow, applyMoves, cvTable, schoolIndicators } from './indicators.ts';
-import { type Move, type RuleResult, checkCountyRules, checkMoveRules } from './policy.ts';
+import type { PlanRow, Stage } from '../contract/schemas.ts';
+import { type CountyContext, buildCountyContext, countiesOf, countyOf, floorShare, quotaOf } from '../policy/county.ts';
+import type { Dataset } from '../contract/dataset.ts';
+import { type CvRow, type IndicatorKey, type SchoolIndicatorRow, applyMoves, cvTable, schoolIndicators } from '../policy/indicators.ts';
+import { type Move, type RuleResult, checkCountyRules, checkMoveRules } from '../policy/rules.ts';
 
 export interface SchoolFlow {
   school_id: string;

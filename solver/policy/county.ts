@@ -1,7 +1,7 @@
 // One county's planning context: every ratio, cap and rule applies per county and no teacher
 // moves across counties (data contract), so a dataset is split here and planned county by county.
-import type { Lock, Need, Policy, Preference, School, Stage, Teacher } from './contract.ts';
-import type { Dataset } from './dataset.ts';
+import type { Lock, Need, Policy, Preference, School, Stage, Teacher } from '../contract/schemas.ts';
+import type { Dataset } from '../contract/dataset.ts';
 import { type Eligibility, assessEligibility } from './eligibility.ts';
 import { stageStudents } from './indicators.ts';
 import { needsOrDerived } from './needs.ts';
