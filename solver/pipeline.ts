@@ -5,7 +5,8 @@ import type { PlanRow } from './contract/schemas.ts';
 import { type CountyContext, buildCountyContext, countiesOf } from './policy/county.ts';
 import type { Dataset } from './contract/dataset.ts';
 import type { Engine, EngineResult } from './model/engine.ts';
-import { type Conflict, explainElastic, precheck } from './report/infeasibility.ts';
+import { explainElastic } from './report/infeasibility.ts';
+import { type Conflict, precheck } from './policy/precheck.ts';
 import { type LinearModel } from './model/linear-model.ts';
 import { type BuiltModel, buildModel } from './model/county-model.ts';
 import { movesFromSolution, planRows } from './report/plan-rows.ts';
@@ -34,6 +35,11 @@ export interface PlanOptions {
   onModel?: (county: string, model: LinearModel) => void;
   /** Counties solved at once (each in its own engine instance); counties are independent. */
   concurrency?: number;
+  /**
+   * A previous plan (plan.csv rows, any county) to re-plan against: its moves are kept unless a rule
+   * needs a change or a change pays more than `weights.changeFromBaseline` per teacher.
+   */
+  baseline?: readonly PlanRow[];
 }
 
 const modelStats = (b: BuiltModel) => ({

@@ -117,6 +117,8 @@ export const policySchema = z.object({
   }).prefault({}),
   ratios: z.object({
     minRotatedShareOfEligible: share.default(0.1),
+    /** The rotation budget's upper end; null = rotate exactly the minimum (move locks may raise it). */
+    maxRotatedShareOfEligible: share.nullable().default(null),
     minBackboneShareOfRotated: share.default(0.2),
   }).prefault({}),
   limits: z.object({
@@ -132,6 +134,8 @@ export const policySchema = z.object({
     peArtMin: perStage(0.9, 0.9),
     /** Teaching points below this enrolment are left out of the CV (Hebei rule, domain.md §C1). */
     cvMinStudentsTeachingPoint: z.number().int().min(0).default(50),
+    /** Switch: no stage × indicator 差异系数 may end higher than it started. */
+    neverWorse: z.boolean().default(true),
   }).prefault({}),
   /** Staff:student ratios used when a school has no quota (Q1, domain.md §B2). */
   quotaRatio: perStage(19, 13.5),
@@ -142,18 +146,35 @@ export const policySchema = z.object({
     ruralPrimary: z.number().positive().default(18),
     ruralJunior: z.number().positive().default(14),
   }).prefault({}),
-  /** Objective weights (cost units; see README "The model"). */
+  /** Objective weights (cost units; solver/policy/objective.ts names each term, README "The model"). */
   weights: z.object({
-    unfilledNeed: z.number().min(0).default(10),
-    indicatorGap: z.number().min(0).default(3),
-    move: z.number().min(0).default(1),
-    ruralOrWeakBonus: z.number().min(0).default(0.6),
-    preferenceBonus: z.number().min(0).default(0.8),
+    /** Per stage × indicator: weight × CV²/CV²_before (so 1 unit = the whole 差异系数 gone). */
+    cvBalance: z.number().min(0).max(1e6).default(100),
+    /** Multiplier for a stage × indicator whose CV starts above its threshold (0.50 / 0.45). */
+    cvOverThreshold: z.number().min(1).max(100).default(3),
+    /** Multiplier per indicator (planners may care more about one). */
+    cvIndicator: z.object({
+      aboveDegree: z.number().min(0).max(100).default(1),
+      backbone: z.number().min(0).max(100).default(1),
+      peArt: z.number().min(0).max(100).default(1),
+    }).prefault({}),
+    /** Per teacher of subject need left unfilled (needs in whole teachers). Below `move`: a need alone does not buy a move. */
+    unfilledNeed: z.number().min(0).max(1e6).default(0.5),
+    /** Per teacher moved: with a budget above the minimum, every extra move must pay for itself. */
+    move: z.number().min(0).max(1e6).default(1),
+    /** Bonus per move from a town/urban school to a rural one, or to a weak school. */
+    ruralOrWeakBonus: z.number().min(0).max(1e6).default(0.3),
+    /** Per km the move adds to the teacher's commute from home (negative when it shortens it). */
+    commutePerKm: z.number().min(0).max(1e6).default(0.02),
+    /** Bonus for a move to a school the teacher asked for, divided by the rank. */
+    preferenceBonus: z.number().min(0).max(1e6).default(0.5),
+    /** Per teacher whose assignment differs from the baseline plan (re-plans only). */
+    changeFromBaseline: z.number().min(0).max(1e6).default(3),
   }).prefault({}),
   solver: z.object({
-    timeLimitSeconds: z.number().positive().default(60),
-    mipRelGap: z.number().min(0).default(1e-3),
-    /** Candidate destinations kept per teacher class before the model is built. */
+    timeLimitSeconds: z.number().positive().max(86400).default(60),
+    mipRelGap: z.number().min(0).max(1).default(1e-4),
+    /** Destinations per teacher class in the first restricted model; pricing adds any other that pays. */
     destinationsPerClass: z.number().int().min(1).default(12),
     /** HiGHS presolve: it stalls on the dense county-wide rows (solver-notes.md), so off by default. */
     presolve: z.enum(['off', 'choose', 'on']).default('off'),

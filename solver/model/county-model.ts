@@ -119,8 +119,8 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions): BuiltModel {
     for (const k of INDICATOR_KEYS) {
       const R = inStage.reduce((a, r) => a + r[k], 0);
       if (P === 0 || R === 0) continue;
-      // A teacher of a scarce kind moves the 差异系数 more, so its deviation is priced higher.
-      const weight = w.indicatorGap * Math.sqrt(inStage.length / R);
+      // Interim proxy until the exact 差异系数 term replaces it.
+      const weight = 0.03 * w.cvBalance * Math.sqrt(inStage.length / R);
       for (const r of inStage) {
         const key = `${stage}|${k}|${r.school_id}`;
         targets.set(key, { target: Math.round((R / P) * r.students), before: r[k], weight });

@@ -58,6 +58,18 @@ export interface CountyRule {
 }
 
 const isBackbone = (t: Teacher) => t.backbone !== 'none';
+
+/**
+ * This year's rotation budget in teachers: at least ⌈min × eligible⌉, at most ⌈max × eligible⌉
+ * (max null = exactly the minimum), raised to the number of move locks when those are more.
+ */
+export function rotationBudget(ctx: CountyContext): { min: number; max: number; eligible: number; lockedMoves: number } {
+  const r = ctx.policy.ratios;
+  const min = ceilShare(r.minRotatedShareOfEligible, ctx.eligibleCount);
+  const lockedMoves = ctx.locks.filter((l) => l.action === 'move').length;
+  const max = Math.max(min, r.maxRotatedShareOfEligible === null ? 0 : ceilShare(r.maxRotatedShareOfEligible, ctx.eligibleCount), lockedMoves);
+  return { min, max, eligible: ctx.eligibleCount, lockedMoves };
+}
 const lockOf = (ctx: CountyContext, id: string) => ctx.locks.find((l) => l.teacher_id === id);
 
 // ── Move rules ────────────────────────────────────────────────────────────────────────────────
@@ -137,6 +149,24 @@ export const countyRules: CountyRule[] = [
         ok: rotated >= need,
         numerator: rotated,
         denominator: ctx.eligibleCount,
+      };
+    },
+  },
+  {
+    id: 'rotation_budget',
+    name: '交流人数不超过本年度交流预算（默认即最低人数）',
+    clause: '政策参数 ratios.maxRotatedShareOfEligible（空 = 最低人数；锁定交流更多时按锁定人数）',
+    constraints: (ctx) => [{ key: 'budget', coef: () => 1, max: rotationBudget(ctx).max }],
+    result: (ctx, [rotated = 0]) => {
+      const b = rotationBudget(ctx);
+      const share = ctx.policy.ratios.maxRotatedShareOfEligible;
+      const why = share === null ? `最低人数${b.min}` : `⌈${share} × ${ctx.eligibleCount}⌉ = ${ceilShare(share, ctx.eligibleCount)}`;
+      return {
+        required: `≤ ${b.max}（${why}${b.lockedMoves > Math.max(b.min, share === null ? 0 : ceilShare(share, ctx.eligibleCount)) ? `；锁定交流${b.lockedMoves}人` : ''}）`,
+        actual: `${rotated}`,
+        ok: rotated <= b.max,
+        numerator: rotated,
+        denominator: b.max,
       };
     },
   },
