@@ -2,15 +2,18 @@
 // The engine is passed in (HiGHS in a worker from the server/CLI, javascript-lp-solver in
 // cross-checks), so everything here stays pure.
 import type { PlanRow } from './contract/schemas.ts';
-import { type CountyContext, buildCountyContext, countiesOf } from './policy/county.ts';
 import type { Dataset } from './contract/dataset.ts';
-import type { Engine, EngineResult } from './model/engine.ts';
-import { explainElastic } from './report/infeasibility.ts';
+import { type CountyContext, buildCountyContext, countiesOf } from './policy/county.ts';
+import { baselineChanges, objectiveBreakdown } from './policy/objective.ts';
 import { type Conflict, precheck } from './policy/precheck.ts';
-import { type LinearModel } from './model/linear-model.ts';
+import { type Move, rotationBudget } from './policy/rules.ts';
 import { type BuiltModel, buildModel } from './model/county-model.ts';
-import { movesFromSolution, planRows } from './report/plan-rows.ts';
-import type { Move } from './policy/rules.ts';
+import { movesFromSolution } from './model/decode-moves.ts';
+import type { Engine, EngineResult, ProofStats } from './model/engine.ts';
+import { greedyStart } from './model/greedy-start.ts';
+import type { LinearModel } from './model/linear-model.ts';
+import { explainElastic } from './report/infeasibility.ts';
+import { planRows } from './report/plan-rows.ts';
 
 export type PlanStatus = 'optimal' | 'feasible' | 'infeasible';
 
@@ -21,9 +24,17 @@ export interface CountyPlan {
   noPlanCause?: 'conflict' | 'time_limit' | 'engine_error';
   objective: number | null;
   gap: number | null;
+  /** Lower bound on the objective of every plan of the whole model. */
+  bound: number | null;
   engine: EngineResult['engine'] | null;
   seconds: { build: number; solve: number };
-  model: { variables: number; integer_variables: number; rows: number; teacher_classes: number; pruned: boolean } | null;
+  model: { variables: number; integer_variables: number; rows: number; teacher_classes: number } | null;
+  proof: ProofStats | null;
+  budget: ReturnType<typeof rotationBudget>;
+  /** Each objective term's value for the plan (their sum is the objective). */
+  terms: ReturnType<typeof objectiveBreakdown>;
+  /** Teachers assigned differently from the baseline (re-plans only). */
+  baselineChanges: number | null;
   moves: Move[];
   rows: PlanRow[];
   conflicts: Conflict[];
@@ -31,7 +42,7 @@ export interface CountyPlan {
 }
 
 export interface PlanOptions {
-  /** Called with each county's model before it is solved (for --export-lp). */
+  /** Called with each county's full model before it is solved (for --export-lp). */
   onModel?: (county: string, model: LinearModel) => void;
   /** Counties solved at once (each in its own engine instance); counties are independent. */
   concurrency?: number;
@@ -44,60 +55,56 @@ export interface PlanOptions {
 
 const modelStats = (b: BuiltModel) => ({
   variables: b.model.vars.length,
-  integer_variables: b.model.vars.filter((v) => v.int).length,
+  integer_variables: b.flows.length,
   rows: b.model.rows.length,
   teacher_classes: b.classes.length,
-  pruned: b.pruned,
 });
 
 export async function planCounty(ctx: CountyContext, engine: Engine, opts: PlanOptions = {}): Promise<CountyPlan> {
-  const base = { county: ctx.county, moves: [] as Move[], rows: [] as PlanRow[], objective: null, gap: null };
+  const started = performance.now();
+  const since = () => (performance.now() - started) / 1000;
+  const budget = rotationBudget(ctx);
+  const base = {
+    county: ctx.county, moves: [] as Move[], rows: [] as PlanRow[], objective: null, gap: null, bound: null, budget, terms: [], baselineChanges: null,
+  };
   const conflicts = precheck(ctx);
   if (conflicts.length > 0) {
-    return { ...base, status: 'infeasible', noPlanCause: 'conflict', engine: null, seconds: { build: 0, solve: 0 }, model: null, conflicts };
+    return { ...base, status: 'infeasible', noPlanCause: 'conflict', engine: null, seconds: { build: 0, solve: 0 }, model: null, proof: null, conflicts };
   }
   const { timeLimitSeconds, mipRelGap, presolve } = ctx.policy.solver;
-  const engineOpts = { timeLimitSeconds, mipRelGap, presolve };
-  let build = 0;
-  let solve = 0;
-  const attempt = async (prune: boolean, elastic = false) => {
-    const t0 = performance.now();
-    const built = buildModel(ctx, { prune, elastic });
-    build += (performance.now() - t0) / 1000;
-    if (!elastic) opts.onModel?.(ctx.county, built.model);
-    const result = await engine(built.model, engineOpts);
-    solve += result.seconds;
-    return { built, result };
-  };
-  // Pruned destinations first; a pruned model that is infeasible may only lack a destination.
-  let { built, result } = await attempt(true);
-  if (result.status === 'infeasible') ({ built, result } = await attempt(false));
-  const seconds = () => ({ build, solve });
+  const built = buildModel(ctx, opts.baseline ? { baseline: opts.baseline } : {});
+  const start = greedyStart(ctx, built);
+  const build = since();
+  opts.onModel?.(ctx.county, built.model);
+  // One time limit for the whole county: what building took is no longer the engine's.
+  const engineOpts = { timeLimitSeconds: Math.max(1, timeLimitSeconds - build), mipRelGap, presolve };
+  const result = await engine(built.model, engineOpts, { active: built.initial, start });
+  const seconds = { build, solve: result.seconds };
+  const solved = { engine: result.engine, seconds, model: modelStats(built), proof: result.proof };
   if (result.status === 'infeasible') {
-    const elastic = await attempt(false, true);
-    const found = elastic.result.x ? explainElastic(ctx, elastic.built, elastic.result.x) : [];
+    const elastic = buildModel(ctx, { elastic: true, ...(opts.baseline ? { baseline: opts.baseline } : {}) });
+    const relaxed = await engine(elastic.model, engineOpts, { active: elastic.initial });
+    const found = relaxed.x ? explainElastic(ctx, elastic, relaxed.x) : [];
     return {
-      ...base, status: 'infeasible', noPlanCause: 'conflict', engine: result.engine, seconds: seconds(), model: modelStats(built),
+      ...base, ...solved, status: 'infeasible', noPlanCause: 'conflict',
       conflicts: found.length > 0 ? found : [{ rules: [], message: '规则之间互相矛盾，但未能定位到具体规则', shortBy: 0 }],
     };
   }
   if (!result.x || result.status === 'no_solution' || result.status === 'error') {
     const cause = result.status === 'error' ? 'engine_error' : 'time_limit';
-    const message = result.message ?? `在${engineOpts.timeLimitSeconds}秒内未找到可行方案`;
-    return {
-      ...base, status: 'infeasible', noPlanCause: cause, engine: result.engine, seconds: seconds(), model: modelStats(built),
-      conflicts: [{ rules: [cause], message, shortBy: 0 }], message,
-    };
+    const message = result.message ?? `在${timeLimitSeconds}秒内未找到方案（不代表无解；可延长求解时间）`;
+    return { ...base, ...solved, status: 'infeasible', noPlanCause: cause, conflicts: [{ rules: [cause], message, shortBy: 0 }], message };
   }
   const moves = movesFromSolution(ctx, built, result.x);
   return {
-    county: ctx.county,
+    ...base,
+    ...solved,
     status: result.status === 'optimal' ? 'optimal' : 'feasible',
     objective: result.objective,
     gap: result.gap,
-    engine: result.engine,
-    seconds: seconds(),
-    model: modelStats(built),
+    bound: result.bound,
+    terms: objectiveBreakdown(built.objective, moves),
+    baselineChanges: built.objective.baseline ? baselineChanges(built.objective, moves) : null,
     moves,
     rows: planRows(ctx, moves),
     conflicts: [],

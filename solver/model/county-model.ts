@@ -1,16 +1,22 @@
-// The optimisation model of one county. Interchangeable teachers (same school, stage, subject,
-// backbone, degree class) form one class with an integer flow to each candidate destination;
-// teachers with a preference, a commute limit or a lock are classes of one. The hard rules come
-// from policy.ts; the objective (README "The model") fills subject needs, evens out the teacher
-// indicators (a linear stand-in for the 差异系数), favours rural and weak destinations, honours
-// preferences and avoids needless moves.
-import type { School, Stage, Subject, Teacher } from '../contract/schemas.ts';
+// The optimisation model of one county: every allowed move, every rule of policy/rules.ts as a
+// linear row, and every term of policy/objective.ts in the objective. Interchangeable teachers
+// (same school, stage, subject, backbone, degree class) form one class with an integer flow to
+// each destination; teachers with a preference, a lock, a baseline move or a known home (their
+// commute is priced) are classes of one.
+//
+// This is the FULL model: one column per class × allowed destination. `initial` marks the few
+// promising destinations per class that the engine starts from; pricing (model/priced-solve.ts)
+// adds every other column that could improve the plan, so "optimal" holds for this whole model.
+import type { PlanRow, School, Stage, Subject, Teacher } from '../contract/schemas.ts';
 import { pushTo } from '../contract/collections.ts';
-import { type CountyContext, distanceKm, isRuralOrWeak } from '../policy/county.ts';
-import { INDICATOR_KEYS, type IndicatorKey, indicatorFlags, schoolIndicators } from '../policy/indicators.ts';
-import { ModelBuilder, type LinearModel } from './linear-model.ts';
+import { type CountyContext, floorShare, quotaOf } from '../policy/county.ts';
+import { type IndicatorKey, indicatorFlags } from '../policy/indicators.ts';
 import { needKey, subjectSupply } from '../policy/needs.ts';
-import { countyRules, type Move, moveAllowed } from '../policy/rules.ts';
+import {
+  type CvPair, type ObjectiveContext, cvPairs, moveCost, objectiveContext, qCost, qStep, scopeEntryCost, baselineOffset,
+} from '../policy/objective.ts';
+import { countyRules, type Move, moveAllowed, rotationBudget } from '../policy/rules.ts';
+import { ModelBuilder, type LinearModel } from './linear-model.ts';
 
 export interface TeacherClass {
   id: number;
@@ -30,29 +36,45 @@ export interface Flow {
   to: School;
 }
 
+/** One school's count of one stage × indicator: its row and the unit steps up and down from before. */
+export interface CvTally {
+  pair: CvPair;
+  school: string;
+  up: number[];
+  down: number[];
+}
+
 export interface BuiltModel {
   model: LinearModel;
   classes: TeacherClass[];
   flows: Flow[];
+  /** Per column: 1 = in the first restricted model (every non-flow column, and the best flows). */
+  initial: Uint8Array;
+  needs: Map<string, { u: number; gap: number }>;
+  tallies: Map<string, CvTally>;
+  pairs: CvPair[];
+  objective: ObjectiveContext;
   /** Slack column of each county constraint (elastic mode only), keyed by constraint key. */
   slacks: Map<string, { lo?: number; hi?: number; min?: number; max?: number }>;
-  pruned: boolean;
 }
 
 export interface BuildOptions {
-  /** Keep only the best `policy.solver.destinationsPerClass` destinations of each class. */
-  prune: boolean;
   /** Every county constraint gets a priced slack: used to explain an infeasible county. */
   elastic?: boolean;
+  /** The plan being re-planned (see weights.changeFromBaseline). */
+  baseline?: readonly PlanRow[];
 }
 
-const ELASTIC_PENALTY = 1000;
+const ELASTIC_PENALTY = 1e4;
+const tallyKey = (stage: Stage, k: IndicatorKey, school: string) => `${stage}|${k}|${school}`;
 
 /** Groups the teachers who may move into classes; stay-locked teachers are left out. */
-export function teacherClasses(ctx: CountyContext): TeacherClass[] {
+export function teacherClasses(ctx: CountyContext, o: ObjectiveContext): TeacherClass[] {
   const prefs = new Set(ctx.preferences.map((p) => p.teacher_id));
   const locks = new Map(ctx.locks.map((l) => [l.teacher_id, l]));
-  const commuteLimited = (t: Teacher) => ctx.policy.limits.maxCommuteKm !== null && t.home_lat !== undefined && t.home_lon !== undefined;
+  const homePriced = ctx.policy.limits.maxCommuteKm !== null || ctx.policy.weights.commutePerKm > 0;
+  const personal = (t: Teacher) =>
+    locks.has(t.id) || prefs.has(t.id) || o.baseline?.has(t.id) === true || (homePriced && t.home_lat !== undefined && t.home_lon !== undefined);
   const byKey = new Map<string, TeacherClass>();
   const classes: TeacherClass[] = [];
   for (const t of [...ctx.teachers].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
@@ -60,8 +82,7 @@ export function teacherClasses(ctx: CountyContext): TeacherClass[] {
     if (lock?.action === 'stay') continue;
     if (!ctx.eligibility.get(t.id)?.mayMove && lock?.action !== 'move') continue;
     const flags = indicatorFlags(t);
-    const singleton = lock !== undefined || prefs.has(t.id) || commuteLimited(t);
-    const key = singleton ? `one|${t.id}` : `${t.school_id}|${t.stage}|${t.subject}|${flags.backbone}|${flags.aboveDegree}`;
+    const key = personal(t) ? `one|${t.id}` : `${t.school_id}|${t.stage}|${t.subject}|${flags.backbone}|${flags.aboveDegree}`;
     let cls = byKey.get(key);
     if (!cls) {
       cls = {
@@ -76,153 +97,211 @@ export function teacherClasses(ctx: CountyContext): TeacherClass[] {
   return classes;
 }
 
-interface Scoring {
-  shortage: Map<string, number>;
-  /** Per stage|indicator|school: target − current teachers (positive = the school lacks them). */
-  deficit: Map<string, number>;
-  prefRank: Map<string, number>;
+/** The need rows and CV tallies one flow changes, with the sign of the change. */
+export function flowEffects(built: Pick<BuiltModel, 'needs' | 'tallies' | 'pairs'>, f: Flow): { needs: [string, number][]; tallies: [string, number][] } {
+  const needs: [string, number][] = [];
+  for (const [school, sign] of [[f.to.id, 1], [f.cls.origin.id, -1]] as const) {
+    const key = needKey(school, f.cls.stage, f.cls.subject);
+    if (built.needs.has(key)) needs.push([key, sign]);
+  }
+  const tallies: [string, number][] = [];
+  for (const p of built.pairs) {
+    if (p.stage !== f.cls.stage || !f.cls.flags[p.indicator]) continue;
+    for (const [school, sign] of [[f.to.id, 1], [f.cls.origin.id, -1]] as const) {
+      const key = tallyKey(p.stage, p.indicator, school);
+      if (built.tallies.has(key)) tallies.push([key, sign]);
+    }
+  }
+  return { needs, tallies };
 }
 
-function moveCost(ctx: CountyContext, cls: TeacherClass, to: School, s: Scoring): number {
-  const w = ctx.policy.weights;
-  const towardRuralOrWeak = (to.locale === 'rural' && cls.origin.locale !== 'rural') || (to.weak && !cls.origin.weak);
-  const rank = cls.members.length === 1 ? s.prefRank.get(`${cls.rep.id}|${to.id}`) : undefined;
-  return w.move - (towardRuralOrWeak ? w.ruralOrWeakBonus : 0) - (rank ? w.preferenceBonus / rank : 0);
-}
+/** +1 when the flow brings a counted teacher into the pair's CV scope, −1 when it takes one out. */
+const scopeCrossing = (p: CvPair, f: Flow): number =>
+  p.stage !== f.cls.stage || !f.cls.flags[p.indicator] ? 0 : Number(p.schools.has(f.to.id)) - Number(p.schools.has(f.cls.origin.id));
 
-function destinationScore(cls: TeacherClass, to: School, s: Scoring): number {
-  let score = (s.shortage.get(needKey(to.id, cls.stage, cls.subject)) ?? 0) > 0.5 ? 10 : 0;
-  for (const k of INDICATOR_KEYS) if (cls.flags[k] && (s.deficit.get(`${cls.stage}|${k}|${to.id}`) ?? 0) > 0.5) score += 4;
-  if (isRuralOrWeak(to) && !isRuralOrWeak(cls.origin)) score += 2;
-  if (s.prefRank.has(`${cls.rep.id}|${to.id}`)) score += 20;
-  return score - (distanceKm(cls.origin, to) ?? 0) / 100;
-}
-
-export function buildModel(ctx: CountyContext, opts: BuildOptions): BuiltModel {
+export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltModel {
   const b = new ModelBuilder();
+  const o = objectiveContext(ctx, opts.baseline);
   const w = ctx.policy.weights;
-  const classes = teacherClasses(ctx);
-  const supply = subjectSupply(ctx.teachers);
-  // Needs and fair shares are counted in whole teachers — a school cannot hold 0.3 of one. This
-  // also keeps the LP relaxation integral in practice (5,000 teachers: ~1 s instead of ~10 s).
-  const required = new Map(ctx.needs.map((n) => [needKey(n.school_id, n.stage, n.subject), Math.round(n.required)]));
-  const rows = schoolIndicators(ctx.schools, ctx.teachers, ctx.policy).filter((r) => r.inCvScope);
-  const scoring: Scoring = {
-    shortage: new Map([...required].map(([k, r]) => [k, r - (supply.get(k) ?? 0)])),
-    deficit: new Map(),
-    prefRank: new Map(ctx.preferences.map((p) => [`${p.teacher_id}|${p.school_id}`, p.rank])),
-  };
-  const targets = new Map<string, { target: number; before: number; weight: number }>();
-  for (const stage of ['primary', 'junior'] as const) {
-    const inStage = rows.filter((r) => r.stage === stage);
-    const P = inStage.reduce((a, r) => a + r.students, 0);
-    for (const k of INDICATOR_KEYS) {
-      const R = inStage.reduce((a, r) => a + r[k], 0);
-      if (P === 0 || R === 0) continue;
-      // Interim proxy until the exact 差异系数 term replaces it.
-      const weight = 0.03 * w.cvBalance * Math.sqrt(inStage.length / R);
-      for (const r of inStage) {
-        const key = `${stage}|${k}|${r.school_id}`;
-        targets.set(key, { target: Math.round((R / P) * r.students), before: r[k], weight });
-        scoring.deficit.set(key, (R / P) * r.students - r[k]);
-      }
+  const classes = teacherClasses(ctx, o);
+  const pairs = cvPairs(ctx);
+  const budget = rotationBudget(ctx);
+  const cap = (s: string) => floorShare(ctx.policy.limits.maxOutflowShareOfSchool, ctx.staffBefore.get(s) ?? 0);
+  const room = (s: School) => Math.max(quotaOf(s, ctx.policy).quota, ctx.staffBefore.get(s.id) ?? 0) - (ctx.staffBefore.get(s.id) ?? 0);
+
+  // Flow columns: every class × every destination the move rules allow (the full model).
+  const flows: Flow[] = [];
+  for (const cls of classes) {
+    for (const to of ctx.schools) {
+      if (cls.lockedTo !== undefined && cls.lockedTo !== to.id) continue;
+      if (!moveAllowed(ctx, { teacher: cls.rep, from: cls.origin, to, mode: 'transfer' })) continue;
+      const f: Flow = { v: -1, cls, to };
+      const cost = moveCost(o, { teacher: cls.rep, from: cls.origin, to }) + pairs.reduce((a, p) => a + scopeEntryCost(p) * scopeCrossing(p, f), 0);
+      f.v = b.addVar(`x${cls.id}_${flows.length}`, { lb: cls.lockedTo && !opts.elastic ? 1 : 0, ub: cls.members.length, cost, int: true });
+      flows.push(f);
     }
+  }
+  b.model.offset += baselineOffset(o);
+
+  // Subject needs, in whole teachers: u ≥ required − supply − net inflow of the subject.
+  const supply = subjectSupply(ctx.teachers);
+  const needs: BuiltModel['needs'] = new Map();
+  for (const n of ctx.needs) {
+    const key = needKey(n.school_id, n.stage, n.subject);
+    const required = Math.round(n.required);
+    if (required > 0 && !needs.has(key)) needs.set(key, { u: b.addVar(`u_${needs.size}`, { cost: w.unfilledNeed }), gap: required - (supply.get(key) ?? 0) });
   }
 
-  // Flow variables: one per class × allowed (and, when pruning, promising) destination.
-  const flows: Flow[] = [];
-  const keep = ctx.policy.solver.destinationsPerClass;
+  // 差异系数: each in-scope school's count moves in unit steps, each step priced exactly.
+  const movers = new Map<string, number>();
+  const moversOfKind = new Map<string, number>();
   for (const cls of classes) {
-    let dests = ctx.schools.filter((to) => moveAllowed(ctx, { teacher: cls.rep, from: cls.origin, to, mode: 'transfer' }));
-    if (opts.prune && cls.lockedTo === undefined && dests.length > keep) {
-      dests = dests
-        .map((to) => ({ to, score: destinationScore(cls, to, scoring) }))
-        .sort((a, b2) => b2.score - a.score || (a.to.id < b2.to.id ? -1 : 1))
-        .slice(0, keep)
-        .map((d) => d.to);
-    }
-    for (const to of dests) {
-      const locked = cls.lockedTo === to.id;
-      const v = b.addVar(`x${cls.id}_${to.id.replace(/[^A-Za-z0-9_]/g, '_')}_${flows.length}`, {
-        lb: locked && !opts.elastic ? 1 : 0, ub: cls.members.length, cost: moveCost(ctx, cls, to, scoring), int: true,
-      });
-      flows.push({ v, cls, to });
+    for (const p of pairs) {
+      if (cls.stage !== p.stage || !cls.flags[p.indicator]) continue;
+      const k = tallyKey(p.stage, p.indicator, cls.origin.id);
+      movers.set(k, (movers.get(k) ?? 0) + cls.members.length);
+      moversOfKind.set(`${p.stage}|${p.indicator}`, (moversOfKind.get(`${p.stage}|${p.indicator}`) ?? 0) + cls.members.length);
     }
   }
-  const byClass = groupBy(flows, (f) => f.cls.id);
-  for (const cls of classes) {
-    const fs = byClass.get(cls.id) ?? [];
-    if (fs.length > 1) b.addRow(`cap${cls.id}`, fs.map((f) => [f.v, 1]), -Infinity, cls.members.length);
+  const tallies: BuiltModel['tallies'] = new Map();
+  for (const p of pairs) {
+    const qc = qCost(p);
+    b.model.offset += p.weight;
+    for (const [school, { P, R }] of p.schools) {
+      const key = tallyKey(p.stage, p.indicator, school);
+      const out = movers.get(key) ?? 0;
+      const others = (moversOfKind.get(`${p.stage}|${p.indicator}`) ?? 0) - out;
+      // Bounds any plan keeps: outflow ≤ cap, inflow ≤ quota room + outflow, within the budget.
+      const down = Math.min(R, out, opts.elastic ? out : Math.min(cap(school), budget.max));
+      const up = opts.elastic ? others : Math.min(others, budget.max, room(ctx.schoolById.get(school)!) + cap(school));
+      const t: CvTally = { pair: p, school, up: [], down: [] };
+      for (let j = 1; j <= up; j++) t.up.push(b.addVar(`cu${tallies.size}_${j}`, { ub: 1, cost: qc * qStep(P, R + j - 1) }));
+      for (let j = 1; j <= down; j++) t.down.push(b.addVar(`cd${tallies.size}_${j}`, { ub: 1, cost: -qc * qStep(P, R - j) }));
+      tallies.set(key, t);
+    }
   }
+  const built: BuiltModel = { model: b.model, classes, flows, initial: new Uint8Array(0), needs, tallies, pairs, objective: o, slacks: new Map() };
+
+  // Rows. Terms are gathered per row first: each flow touches a handful of rows.
+  const needTerms = new Map<string, [number, number][]>();
+  const tallyTerms = new Map<string, [number, number][]>();
+  for (const f of flows) {
+    const e = flowEffects(built, f);
+    for (const [k, s] of e.needs) pushTo(needTerms, k, [f.v, s] as [number, number]);
+    for (const [k, s] of e.tallies) pushTo(tallyTerms, k, [f.v, s] as [number, number]);
+  }
+  const byClass = new Map<number, Flow[]>();
   const touching = new Map<string, Flow[]>();
   for (const f of flows) {
-    for (const id of new Set([f.cls.origin.id, f.to.id])) pushTo(touching, id, f);
+    pushTo(byClass, f.cls.id, f);
+    pushTo(touching, f.cls.origin.id, f);
+    pushTo(touching, f.to.id, f);
   }
-  const asMove = (f: Flow): Move => ({ teacher: f.cls.rep, from: f.cls.origin, to: f.to, mode: 'transfer' });
+  for (const cls of classes) b.addRow(`cap${cls.id}`, (byClass.get(cls.id) ?? []).map((f) => [f.v, 1] as [number, number]), -Infinity, cls.members.length);
 
-  // Hard rules (policy.ts), each a linear row over the flows; elastic mode prices a slack on each.
-  const slacks: BuiltModel['slacks'] = new Map();
+  const elastic = (key: string, terms: [number, number][], min?: number, max?: number) => {
+    if (!opts.elastic) return;
+    const s: { lo?: number; hi?: number; min?: number; max?: number } = { min, max };
+    if (min !== undefined) terms.push([(s.lo = b.addVar(`slo_${built.slacks.size}`, { cost: ELASTIC_PENALTY })), 1]);
+    if (max !== undefined) terms.push([(s.hi = b.addVar(`shi_${built.slacks.size}`, { cost: ELASTIC_PENALTY })), -1]);
+    built.slacks.set(key, s);
+  };
+  const asMove = (f: Flow): Move => ({ teacher: f.cls.rep, from: f.cls.origin, to: f.to, mode: 'transfer' });
   let rowNo = 0;
   for (const rule of countyRules) {
     for (const c of rule.constraints(ctx)) {
       const scope = c.school === undefined ? flows : touching.get(c.school) ?? [];
-      const terms: [number, number][] = scope.flatMap((f) => {
+      const terms: [number, number][] = [];
+      for (const f of scope) {
         const k = c.coef(asMove(f));
-        return k !== 0 ? [[f.v, k] as [number, number]] : [];
-      });
+        if (k !== 0) terms.push([f.v, k]);
+      }
       const min = c.min ?? -Infinity;
       const max = c.max ?? Infinity;
       if (terms.length === 0 && min <= 0 && max >= 0) continue;
-      if (opts.elastic) {
-        const s: { lo?: number; hi?: number; min?: number; max?: number } = { min: c.min, max: c.max };
-        if (c.min !== undefined) terms.push([(s.lo = b.addVar(`slo${rowNo}`, { cost: ELASTIC_PENALTY })), 1]);
-        if (c.max !== undefined) terms.push([(s.hi = b.addVar(`shi${rowNo}`, { cost: ELASTIC_PENALTY })), -1]);
-        slacks.set(c.key, s);
-      }
+      elastic(c.key, terms, c.min, c.max);
       b.addRow(`r${rowNo++}_${rule.id}`, terms, min, max);
     }
   }
-
-  // Objective: unfilled subject need at every school a flow touches (origin protection included).
-  const needTerms = new Map<string, [number, number][]>();
-  for (const f of flows) {
-    for (const [school, sign] of [[f.to.id, 1], [f.cls.origin.id, -1]] as const) {
-      const key = needKey(school, f.cls.stage, f.cls.subject);
-      pushTo(needTerms, key, [f.v, sign] as [number, number]);
+  for (const [key, n] of needs) b.addRow(`need${rowNo++}`, [...(needTerms.get(key) ?? []), [n.u, 1]], n.gap, Infinity);
+  for (const [key, t] of tallies) {
+    const terms = tallyTerms.get(key) ?? [];
+    for (const v of t.up) terms.push([v, -1]);
+    for (const v of t.down) terms.push([v, 1]);
+    b.addRow(`cv${rowNo++}`, terms, 0, 0);
+  }
+  if (ctx.policy.indicators.neverWorse) {
+    // CV² after ≤ CV² before ⇐ Q − Q0 ≤ (2·Q0/R0)·ΔR (R² ≥ R0² + 2·R0·ΔR): never worse, also when ΔR ≠ 0.
+    for (const p of pairs) {
+      const terms: [number, number][] = [];
+      for (const t of tallies.values()) {
+        if (t.pair !== p) continue;
+        const { P, R } = p.schools.get(t.school)!;
+        t.up.forEach((v, j) => terms.push([v, qStep(P, R + j)]));
+        t.down.forEach((v, j) => terms.push([v, -qStep(P, R - j - 1)]));
+      }
+      for (const f of flows) {
+        const c = scopeCrossing(p, f);
+        if (c !== 0) terms.push([f.v, (-2 * p.Q0 * c) / p.R0]);
+      }
+      elastic(`neverworse_${p.stage}_${p.indicator}`, terms, undefined, 0);
+      b.addRow(`neverworse_${p.stage}_${p.indicator}`, terms, -Infinity, 0);
     }
   }
-  // Needs and indicator gaps no flow can touch still count, as a constant: objectives then compare
-  // across scenarios and prunings.
-  for (const [key, r] of required) {
-    if (!needTerms.has(key)) b.model.offset += w.unfilledNeed * Math.max(0, r - (supply.get(key) ?? 0));
-  }
-  for (const [key, terms] of needTerms) {
-    const gap = (required.get(key) ?? 0) - (supply.get(key) ?? 0);
-    // A need already met can still open up when its teachers leave: keep the row then.
-    if (gap <= 0 && !terms.some(([, sign]) => sign < 0)) continue;
-    const u = b.addVar(`u_${rowNo}`, { cost: w.unfilledNeed });
-    b.addRow(`need${rowNo++}`, [...terms, [u, 1]], gap, Infinity);
-  }
-
-  // Objective: distance of each school's indicator count from the county-average target.
-  for (const [key, t] of targets) {
-    const [stage, k, school] = key.split('|') as [Stage, IndicatorKey, string];
-    const terms: [number, number][] = (touching.get(school) ?? []).flatMap((f) =>
-      f.cls.stage === stage && f.cls.flags[k] && f.cls.origin.id !== f.to.id ? [[f.v, f.to.id === school ? 1 : -1] as [number, number]] : [],
-    );
-    if (terms.length === 0) {
-      b.model.offset += t.weight * Math.abs(t.target - t.before);
-      continue;
-    }
-    const e = b.addVar(`e_${rowNo}`, { cost: t.weight });
-    b.addRow(`devhi${rowNo}`, [...terms, [e, -1]], -Infinity, t.target - t.before);
-    b.addRow(`devlo${rowNo++}`, [...terms, [e, 1]], t.target - t.before, Infinity);
-  }
-  return { model: b.model, classes, flows, slacks, pruned: opts.prune };
+  built.initial = initialColumns(ctx, built);
+  return built;
 }
 
-function groupBy<T, K>(items: T[], key: (t: T) => K): Map<K, T[]> {
-  const m = new Map<K, T[]>();
-  for (const it of items) pushTo(m, key(it), it);
-  return m;
+/** How much one teacher on this flow helps on its own: its cost, the first CV steps at both ends, a need filled or opened. */
+export function moveScore(ctx: CountyContext, built: BuiltModel, f: Flow): number {
+  const { vars } = built.model;
+  const w = ctx.policy.weights.unfilledNeed;
+  const e = flowEffects(built, f);
+  let s = vars[f.v]!.cost;
+  for (const [k, sign] of e.tallies) {
+    const t = built.tallies.get(k)!;
+    const v = sign > 0 ? t.up[0] : t.down[0];
+    s += v === undefined ? 1e3 : vars[v]!.cost;
+  }
+  for (const [k, sign] of e.needs) {
+    const gap = built.needs.get(k)!.gap;
+    s += sign > 0 ? (gap > 0 ? -w : 0) : gap >= 0 ? w : 0;
+  }
+  return s;
+}
+
+/** The first restricted model: every non-flow column, and per class its best-scoring destinations, its lock and its baseline move. */
+function initialColumns(ctx: CountyContext, built: BuiltModel): Uint8Array {
+  const active = new Uint8Array(built.model.vars.length).fill(1);
+  const score = new Map(built.flows.map((f) => [f.v, moveScore(ctx, built, f)]));
+  const byClass = new Map<number, Flow[]>();
+  for (const f of built.flows) {
+    active[f.v] = 0;
+    pushTo(byClass, f.cls.id, f);
+  }
+  for (const fs of byClass.values()) {
+    fs.sort((a, b) => score.get(a.v)! - score.get(b.v)! || a.v - b.v);
+    for (const f of fs.slice(0, ctx.policy.solver.destinationsPerClass)) active[f.v] = 1;
+    for (const f of fs) if (built.objective.baseline?.get(f.cls.rep.id) === f.to.id && f.cls.members.length === 1) active[f.v] = 1;
+  }
+  return active;
+}
+
+/** A full column vector from flow values: need shortfalls and CV steps follow from the flows. */
+export function completeSolution(built: BuiltModel, flowValue: (f: Flow) => number): Float64Array {
+  const x = new Float64Array(built.model.vars.length);
+  const net = new Map<string, number>();
+  for (const f of built.flows) {
+    const k = flowValue(f);
+    if (k === 0) continue;
+    x[f.v] = k;
+    const e = flowEffects(built, f);
+    for (const [key, s] of [...e.needs, ...e.tallies]) net.set(key, (net.get(key) ?? 0) + s * k);
+  }
+  for (const [key, n] of built.needs) x[n.u] = Math.max(0, n.gap - (net.get(key) ?? 0));
+  for (const [key, t] of built.tallies) {
+    const d = net.get(key) ?? 0;
+    (d > 0 ? t.up : t.down).slice(0, Math.abs(d)).forEach((v) => (x[v] = 1));
+  }
+  return x;
 }

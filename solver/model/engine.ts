@@ -9,14 +9,29 @@ const jsLpSolver = jsLpModule as unknown as typeof jsLpModule.default;
 
 export type EngineStatus = 'optimal' | 'feasible' | 'infeasible' | 'no_solution' | 'error';
 
+/** How the optimality claim was proven for the whole model (README "What optimal means"). */
+export interface ProofStats {
+  /** 'pricing': restricted model + column generation; 'full': every column given to the engine. */
+  method: 'pricing' | 'full';
+  columns_total: number;
+  columns_initial: number;
+  columns_final: number;
+  pricing_rounds: number;
+  /** The full model's LP optimum (a lower bound on every plan), when pricing converged. */
+  lp_bound: number | null;
+}
+
 export interface EngineResult {
   engine: 'highs' | 'javascript-lp-solver';
   status: EngineStatus;
   objective: number | null;
-  /** Relative MIP gap of the returned solution (0 when proved optimal). */
+  /** Relative gap of the returned solution to `bound`, for the WHOLE model (0 when proved optimal). */
   gap: number | null;
+  /** Lower bound on every plan of the whole model. */
+  bound: number | null;
+  proof: ProofStats | null;
   /** Column values in model order, when a solution exists. */
-  x: number[] | null;
+  x: ArrayLike<number> | null;
   seconds: number;
   message?: string;
 }
@@ -27,17 +42,27 @@ export interface EngineOptions {
   presolve?: 'off' | 'choose' | 'on';
 }
 
+/** What the model builder knows that makes the solve faster; never changes the answer. */
+export interface EngineHints {
+  /** 1 = column of the first restricted model (an engine that prices may start from these). */
+  active?: Uint8Array;
+  /** A feasible column vector (e.g. the greedy plan) to start from. */
+  start?: Float64Array | null;
+}
+
 /** Any engine: the planner takes one of these, so tests and the server can choose. */
-export type Engine = (model: LinearModel, options: EngineOptions) => Promise<EngineResult>;
+export type Engine = (model: LinearModel, options: EngineOptions, hints?: EngineHints) => Promise<EngineResult>;
 
 export const jsLpSolverEngine: Engine = async (model) => {
   const started = performance.now();
   const result = jsLpSolver.Solve(toJsLpSolverModel(model)) as Record<string, number | boolean | undefined>;
   const seconds = (performance.now() - started) / 1000;
-  if (!result.feasible) return { engine: 'javascript-lp-solver', status: 'infeasible', objective: null, gap: null, x: null, seconds };
+  const proof = { method: 'full' as const, columns_total: model.vars.length, columns_initial: model.vars.length, columns_final: model.vars.length, pricing_rounds: 0, lp_bound: null };
+  if (!result.feasible) return { engine: 'javascript-lp-solver', status: 'infeasible', objective: null, gap: null, bound: null, proof, x: null, seconds };
   const x = model.vars.map((v) => {
     const value = result[v.name];
     return typeof value === 'number' ? value : 0;
   });
-  return { engine: 'javascript-lp-solver', status: 'optimal', objective: objectiveOf(model, x), gap: 0, x, seconds };
+  const objective = objectiveOf(model, x);
+  return { engine: 'javascript-lp-solver', status: 'optimal', objective, gap: 0, bound: objective, proof, x, seconds };
 };

@@ -98,44 +98,52 @@ export function toLpText(m: LinearModel, title = 'lungang'): string {
   return out.join('\n');
 }
 
-/** Row-wise sparse arrays in the shape HiGHS's `passModel` takes (plain arrays: they cross worker boundaries). */
+/** Column-wise (CSC) arrays, the shape HiGHS and the pricing step take; typed arrays cross worker boundaries cheaply. */
 export interface SparseModel {
   numCols: number;
   numRows: number;
   offset: number;
-  colCost: number[];
-  colLower: number[];
-  colUpper: number[];
-  rowLower: number[];
-  rowUpper: number[];
-  starts: number[];
-  indices: number[];
-  values: number[];
-  integrality: number[];
+  colCost: Float64Array;
+  colLower: Float64Array;
+  colUpper: Float64Array;
+  rowLower: Float64Array;
+  rowUpper: Float64Array;
+  /** Column j's entries are starts[j] … starts[j + 1] − 1 of indices (row numbers) and values. */
+  starts: Int32Array;
+  indices: Int32Array;
+  values: Float64Array;
+  integrality: Uint8Array;
 }
 
+/** Transposes the row-wise model into columns (no argument spreading: county rows hold 10⁵ terms). */
 export function toSparse(m: LinearModel): SparseModel {
-  const starts = [0];
-  const indices: number[] = [];
-  const values: number[] = [];
-  for (const r of m.rows) {
-    indices.push(...r.idx);
-    values.push(...r.coef);
-    starts.push(indices.length);
-  }
+  const n = m.vars.length;
+  const starts = new Int32Array(n + 1);
+  for (const r of m.rows) for (const i of r.idx) starts[i + 1]! += 1;
+  for (let j = 0; j < n; j++) starts[j + 1]! += starts[j]!;
+  const fill = starts.slice(0, n);
+  const indices = new Int32Array(starts[n]!);
+  const values = new Float64Array(starts[n]!);
+  m.rows.forEach((r, row) => {
+    r.idx.forEach((j, k) => {
+      const at = fill[j]!++;
+      indices[at] = row;
+      values[at] = r.coef[k]!;
+    });
+  });
   return {
-    numCols: m.vars.length,
+    numCols: n,
     numRows: m.rows.length,
     offset: m.offset,
-    colCost: m.vars.map((v) => v.cost),
-    colLower: m.vars.map((v) => v.lb),
-    colUpper: m.vars.map((v) => v.ub),
-    rowLower: m.rows.map((r) => r.lb),
-    rowUpper: m.rows.map((r) => r.ub),
+    colCost: Float64Array.from(m.vars, (v) => v.cost),
+    colLower: Float64Array.from(m.vars, (v) => v.lb),
+    colUpper: Float64Array.from(m.vars, (v) => v.ub),
+    rowLower: Float64Array.from(m.rows, (r) => r.lb),
+    rowUpper: Float64Array.from(m.rows, (r) => r.ub),
     starts,
     indices,
     values,
-    integrality: m.vars.map((v) => (v.int ? 1 : 0)),
+    integrality: Uint8Array.from(m.vars, (v) => (v.int ? 1 : 0)),
   };
 }
 

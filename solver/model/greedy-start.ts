@@ -1,0 +1,81 @@
+// A feasible plan built greedily before the MIP, so a busy machine or a short time limit still
+// returns a plan whenever this finds one: locked moves first, then the backbone teachers the
+// backbone share needs, then anyone, each time the move that on its own helps most and keeps
+// every rule (outflow cap, quota, budget, the never-worse switch).
+import { type CountyContext, ceilShare, floorShare, quotaOf } from '../policy/county.ts';
+import { qStep } from '../policy/objective.ts';
+import { rotationBudget } from '../policy/rules.ts';
+import { type BuiltModel, type Flow, completeSolution, flowEffects, moveScore } from './county-model.ts';
+
+export function greedyStart(ctx: CountyContext, built: BuiltModel): Float64Array | null {
+  const budget = rotationBudget(ctx);
+  const share = ctx.policy.ratios.minBackboneShareOfRotated;
+  const target = budget.min;
+  const staff = (s: string) => ctx.staffBefore.get(s) ?? 0;
+  const outflow = new Map<string, number>();
+  const netIn = new Map<string, number>();
+  const left = new Map(built.classes.map((c) => [c.id, c.members.length]));
+  const count = new Map<string, number>(); // tally key → change so far
+  const guard = new Map(built.pairs.map((p) => [p, 0])); // Q − Q0 − (2·Q0/R0)·ΔR, must stay ≤ 0
+  const taken = new Map<number, number>();
+  let rotated = 0;
+  let backbone = 0;
+
+  const fits = (f: Flow): boolean => {
+    const from = f.cls.origin.id;
+    if ((left.get(f.cls.id) ?? 0) <= 0 || rotated >= budget.max) return false;
+    if ((outflow.get(from) ?? 0) + 1 > floorShare(ctx.policy.limits.maxOutflowShareOfSchool, staff(from))) return false;
+    if ((netIn.get(f.to.id) ?? 0) + 1 > Math.max(quotaOf(f.to, ctx.policy).quota, staff(f.to.id)) - staff(f.to.id)) return false;
+    const e = flowEffects(built, f);
+    for (const [k, sign] of e.tallies) {
+      const t = built.tallies.get(k)!;
+      const d = (count.get(k) ?? 0) + sign;
+      if (d > t.up.length || -d > t.down.length) return false;
+    }
+    return !ctx.policy.indicators.neverWorse || built.pairs.every((p) => guard.get(p)! + guardChange(built, f, p, count) <= 1e-9);
+  };
+  const take = (f: Flow) => {
+    for (const p of built.pairs) guard.set(p, guard.get(p)! + guardChange(built, f, p, count));
+    for (const [k, sign] of flowEffects(built, f).tallies) count.set(k, (count.get(k) ?? 0) + sign);
+    left.set(f.cls.id, left.get(f.cls.id)! - 1);
+    outflow.set(f.cls.origin.id, (outflow.get(f.cls.origin.id) ?? 0) + 1);
+    netIn.set(f.to.id, (netIn.get(f.to.id) ?? 0) + 1);
+    netIn.set(f.cls.origin.id, (netIn.get(f.cls.origin.id) ?? 0) - 1);
+    taken.set(f.v, (taken.get(f.v) ?? 0) + 1);
+    rotated++;
+    if (f.cls.flags.backbone) backbone++;
+  };
+
+  for (const f of built.flows) {
+    if (f.cls.lockedTo === undefined) continue;
+    if (!fits(f)) return null;
+    take(f);
+  }
+  const ranked = built.flows.filter((f) => f.cls.lockedTo === undefined).map((f) => ({ f, s: moveScore(ctx, built, f) })).sort((a, b) => a.s - b.s || a.f.v - b.f.v);
+  const fill = (want: (f: Flow) => boolean, enough: () => boolean) => {
+    for (const { f } of ranked) {
+      if (enough()) return;
+      // Each flow may carry several teachers of its class: take it while it fits.
+      while (!enough() && want(f) && fits(f)) take(f);
+    }
+  };
+  const finalCount = () => Math.max(target, rotated);
+  fill((f) => f.cls.flags.backbone, () => backbone >= ceilShare(share, finalCount()));
+  fill((f) => f.cls.flags.backbone || backbone >= ceilShare(share, rotated + 1), () => rotated >= target);
+  if (rotated < target || backbone < ceilShare(share, rotated)) return null;
+  return completeSolution(built, (f) => taken.get(f.v) ?? 0);
+}
+
+/** How one more teacher on flow f changes the pair's never-worse row (same arithmetic as the model's). */
+function guardChange(built: BuiltModel, f: Flow, p: BuiltModel['pairs'][number], count: ReadonlyMap<string, number>): number {
+  if (f.cls.stage !== p.stage || !f.cls.flags[p.indicator]) return 0;
+  let d = 0;
+  for (const [school, sign] of [[f.to.id, 1], [f.cls.origin.id, -1]] as const) {
+    const s = p.schools.get(school);
+    if (!s) continue;
+    const now = s.R + (count.get(`${p.stage}|${p.indicator}|${school}`) ?? 0);
+    d += sign > 0 ? qStep(s.P, now) : -qStep(s.P, now - 1);
+  }
+  const cross = Number(p.schools.has(f.to.id)) - Number(p.schools.has(f.cls.origin.id));
+  return d - (2 * p.Q0 * cross) / p.R0;
+}
