@@ -38,6 +38,8 @@ export interface CountyPlan {
   moves: Move[];
   rows: PlanRow[];
   conflicts: Conflict[];
+  /** When no plan keeps every rule: the best plan that breaks only the rules named (NOT compliant). */
+  noncompliant?: { rows: PlanRow[]; rules: string[] };
   message?: string;
 }
 
@@ -84,10 +86,12 @@ export async function planCounty(ctx: CountyContext, engine: Engine, opts: PlanO
   if (result.status === 'infeasible') {
     const elastic = buildModel(ctx, { elastic: true, ...(opts.baseline ? { baseline: opts.baseline } : {}) });
     const relaxed = await engine(elastic.model, engineOpts, { active: elastic.initial });
-    const found = relaxed.x ? explainElastic(ctx, elastic, relaxed.x) : [];
+    const bestBroken = relaxed.x ? movesFromSolution(ctx, elastic, relaxed.x) : [];
+    const found = relaxed.x ? explainElastic(ctx, elastic, relaxed.x, bestBroken) : [];
     return {
       ...base, ...solved, status: 'infeasible', noPlanCause: 'conflict',
       conflicts: found.length > 0 ? found : [{ rules: [], message: '规则之间互相矛盾，但未能定位到具体规则', shortBy: 0 }],
+      ...(found.length > 0 ? { noncompliant: { rows: planRows(ctx, bestBroken), rules: [...new Set(found.flatMap((c) => c.rules))] } } : {}),
     };
   }
   if (!result.x || result.status === 'no_solution' || result.status === 'error') {

@@ -80,7 +80,7 @@ describe('cross-check: HiGHS and javascript-lp-solver agree on small models', ()
   const modelOf = (seed: number) => {
     const ds = randomDataset(seed);
     const ctx = buildCountyContext(countiesOf(ds)[0]!, ds);
-    return { ds, ctx, model: buildModel(ctx, { prune: true }).model };
+    return { ds, ctx, model: buildModel(ctx).model };
   };
   const exact = { timeLimitSeconds: 60, mipRelGap: 0 };
 

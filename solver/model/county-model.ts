@@ -223,6 +223,15 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
       b.addRow(`r${rowNo++}_${rule.id}`, terms, min, max);
     }
   }
+  if (opts.elastic) {
+    // Locks are rules too: in the elastic model a lock may give way, at a price, like any other.
+    for (const f of flows) {
+      if (f.cls.lockedTo === undefined) continue;
+      const terms: [number, number][] = [[f.v, 1]];
+      elastic(`lock_${f.cls.rep.id}`, terms, 1, undefined);
+      b.addRow(`r${rowNo++}_lock`, terms, 1, Infinity);
+    }
+  }
   for (const [key, n] of needs) b.addRow(`need${rowNo++}`, [...(needTerms.get(key) ?? []), [n.u, 1]], n.gap, Infinity);
   for (const [key, t] of tallies) {
     const terms = tallyTerms.get(key) ?? [];

@@ -104,6 +104,7 @@ export function pricedSolve(highs: Highs, input: PricedInput, post: (m: PricedMe
     if (ints.length > 0) m.changeColsIntegrality({ kind: 'set', indices: Int32Array.from(ints) }, Int32Array.from(ints, () => 1));
     let best: { z: number; x: Float64Array } | null = input.start ? { z: objectiveOf(M, input.start), x: input.start } : null;
     let fullBound = lpBound ?? lagrangian;
+    let provedInfeasible = false;
     for (let round = 0; round < 4; round++) {
       if (best) add(range(M.numCols).filter((j) => best!.x[j]! > 0.5 && inModel[j]! < 0), true);
       if (best) m.setSolution({ colValue: Float64Array.from(order, (j) => best!.x[j]!) });
@@ -117,15 +118,18 @@ export function pricedSolve(highs: Highs, input: PricedInput, post: (m: PricedMe
         if (!best || z < best.z - 1e-9) best = { z, x };
       }
       const restricted = STATUS_INFEASIBLE.has(status) ? Infinity : Number(m.info.get('mip_dual_bound'));
+      provedInfeasible = STATUS_INFEASIBLE.has(status) && order.length === M.numCols;
       // Plans that use a column still left out cost at least (LP bound + its reduced cost).
       const rc = y ? reducedCosts(M, y, inModel) : [];
       const outside = lpBound === null ? lagrangian : lpBound + smallest(rc);
       fullBound = Math.min(Number.isFinite(restricted) ? restricted : Infinity, outside);
-      if (!best || lpBound === null || remaining() < 0.05 || relGap(best.z, fullBound) <= options.mipRelGap) break;
-      const worth = rc.filter(([, r]) => lpBound! + r < best!.z - 1e-9).map(([j]) => j);
+      if (lpBound === null || remaining() < 0.05 || (best && relGap(best.z, fullBound) <= options.mipRelGap)) break;
+      // No plan among the priced columns: any left-out column may be needed; else only those that could beat the plan.
+      const worth = rc.filter(([, r]) => !best || lpBound! + r < best.z - 1e-9).map(([j]) => j);
       if (worth.length === 0) break;
       add(worth, true);
     }
+    if (!best && provedInfeasible) return { status: 'infeasible', objective: null, gap: null, bound: null, x: null, proof: done(proof, order) };
     if (!best) return { status: 'no_solution', objective: null, gap: null, bound: fullBound, x: null, proof: done(proof, order), message: `在${options.timeLimitSeconds}秒内未找到方案（不代表无解）` };
     const gap = relGap(best.z, fullBound);
     return { status: gap <= options.mipRelGap + 1e-12 ? 'optimal' : 'feasible', objective: best.z, gap, bound: fullBound, x: best.x, proof: done(proof, order) };

@@ -1,29 +1,52 @@
-// Why no plan exists, said in policy language with numbers. Counting arguments catch the usual
-// conflicts before any solve; when the engine still proves a county infeasible, the elastic model
-// (each rule with a priced slack) says which rules give way and by how much.
+// Why no plan exists, said in policy language with numbers. Counting arguments (policy/precheck.ts)
+// catch the usual conflicts before any solve; when the engine still proves a county infeasible,
+// the elastic model (every rule, switch and lock with a priced slack) finds the plan that breaks
+// the fewest rules by the least: its slacks name the rules that had to give way and by how much,
+// and its moves are offered as a plan clearly marked as not compliant.
+import { STAGE_ZH } from '../contract/labels.ts';
 import type { CountyContext } from '../policy/county.ts';
+import { cvAfter } from '../policy/objective.ts';
 import type { Conflict } from '../policy/precheck.ts';
+import type { Move } from '../policy/rules.ts';
 import type { BuiltModel } from '../model/county-model.ts';
 
-/** Reads the slacks of a solved elastic model: each positive slack is a rule that had to give way. */
-export function explainElastic(ctx: CountyContext, built: BuiltModel, x: ArrayLike<number>): Conflict[] {
+const INDICATOR_ZH = { aboveDegree: '高于规定学历教师', backbone: '骨干教师', peArt: '体育艺术教师' } as const;
+
+/** Reads the slacks of a solved elastic model (with the moves it made): each positive slack is a rule that gave way. */
+export function explainElastic(ctx: CountyContext, built: BuiltModel, x: ArrayLike<number>, moves: readonly Move[]): Conflict[] {
   const out: Conflict[] = [];
+  const locked = ctx.locks.filter((l) => l.action === 'move').length;
   for (const [key, s] of built.slacks) {
     const lo = s.lo === undefined ? 0 : x[s.lo] ?? 0;
     const hi = s.hi === undefined ? 0 : x[s.hi] ?? 0;
     const short = Math.max(lo, hi);
     if (short < 1e-6) continue;
     const n = Math.ceil(short - 1e-6);
-    const [kind, ...rest] = key.split('_');
+    const [kind = key, ...rest] = key.split('_');
     const school = ctx.schoolById.get(rest.join('_'));
     const label = school ? `${school.name}（${school.id}）` : '';
-    const message =
-      kind === 'rotation' ? `轮岗比例要求至少${s.min}名教师交流，在其他规则下还差${n}名`
-      : kind === 'backbone' ? `骨干比例（≥${ctx.policy.ratios.minBackboneShareOfRotated}）在其他规则下还差约${n}名骨干教师`
-      : kind === 'outflow' ? `${label}需突破流出上限${s.max}人${n}人`
-      : kind === 'quota' ? `${label}需超出编制${n}人`
-      : `${key}差${n}`;
-    out.push({ rules: [kind === 'rotation' ? 'rotation_share' : kind === 'backbone' ? 'backbone_share' : kind === 'outflow' ? 'outflow_cap' : kind ?? key], message, shortBy: n });
+    if (kind === 'neverworse') {
+      const [stage, indicator] = rest as ['primary' | 'junior', keyof typeof INDICATOR_ZH];
+      const pair = built.pairs.find((p) => p.stage === stage && p.indicator === indicator)!;
+      const after = cvAfter(pair, ctx, moves).cv;
+      out.push({
+        rules: ['never_worse', ...(locked > 0 ? ['locked_moves'] : []), 'rotation_share', 'backbone_share'],
+        message:
+          `在其他规则下，${STAGE_ZH[stage]}${INDICATOR_ZH[indicator]}差异系数最少也要从${pair.cvBefore.toFixed(3)}升到${after.toFixed(3)}` +
+          `，与“任何差异系数不得变差”开关（indicators.neverWorse）冲突：可关闭该开关${locked > 0 ? `，或取消/改变${locked}项锁定交流中的相关安排` : ''}，或降低交流/骨干比例`,
+        shortBy: n,
+      });
+      continue;
+    }
+    const [rule, message] =
+      kind === 'rotation' ? ['rotation_share', `轮岗比例要求至少${s.min}名教师交流，在其他规则下还差${n}名`]
+      : kind === 'budget' ? ['rotation_budget', `交流预算最多${s.max}人，在其他规则下需多交流${n}人：可提高 ratios.maxRotatedShareOfEligible`]
+      : kind === 'backbone' ? ['backbone_share', `骨干比例（≥${ctx.policy.ratios.minBackboneShareOfRotated}）在其他规则下还差约${n}名骨干教师`]
+      : kind === 'outflow' ? ['outflow_cap', `${label}需突破流出上限${s.max}人${n}人`]
+      : kind === 'quota' ? ['quota', `${label}需超出编制${n}人`]
+      : kind === 'lock' ? ['locked_moves', `锁定交流（教师${rest.join('_')}）在其他规则下无法执行`]
+      : [key, `${key}差${n}`];
+    out.push({ rules: [rule], message, shortBy: n });
   }
   return out;
 }
