@@ -6,7 +6,8 @@ import { dirname, join, resolve } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { formatInputError, type InputError } from '../solver/contract/input-errors.ts';
 import { jsLpSolverEngine } from '../solver/model/engine.ts';
-import { toLpText } from '../solver/model/linear-model.ts';
+import { type LinearModel, toLpText } from '../solver/model/linear-model.ts';
+import type { PlanRow } from '../solver/contract/schemas.ts';
 import { planDataset } from '../solver/pipeline.ts';
 import { auditPlan } from '../solver/report/audit.ts';
 import { auditSections, buildReport } from '../solver/report/report.ts';
@@ -16,7 +17,7 @@ import { highsEngine } from './engine.ts';
 import { loadDatasetFrom, parsePlanCsv } from './contract-files.ts';
 
 const USAGE = `用法 / usage:
-  lungang plan <数据目录或.xlsx> --out <输出目录> [--policy policy.json] [--time-limit 秒] [--engine highs|jslp] [--export-lp model.lp] [--lang zh|en]
+  lungang plan <数据目录或.xlsx> --out <输出目录> [--policy policy.json] [--time-limit 秒] [--engine highs|jslp] [--export-lp model.lp] [--baseline 上次/plan.csv] [--lang zh|en]
   lungang audit <数据目录或.xlsx> --plan plan.csv [--out report.json] [--policy policy.json] [--lang zh|en]`;
 
 function fail(errors: InputError[], lang: 'zh' | 'en'): number {
@@ -45,9 +46,21 @@ async function plan(input: string, v: Record<string, string | boolean | undefine
   if (!loaded.ok) return fail(loaded.errors, lang);
   const ds = loaded.dataset;
   if (typeof v['time-limit'] === 'string') ds.policy.solver.timeLimitSeconds = Number(v['time-limit']);
+  let baseline: PlanRow[] | undefined;
+  if (typeof v.baseline === 'string') {
+    const text = await readFile(v.baseline).catch(() => null);
+    if (text === null) return fail([{ file: v.baseline, line: 0, column: '-', message: '无法读取基准方案文件', messageEn: 'cannot read the baseline plan' }], lang);
+    const parsed = parsePlanCsv('plan.csv', text);
+    if (!parsed.ok) return fail(parsed.errors, lang);
+    baseline = parsed.rows;
+  }
   const lps: string[] = [];
   const engine = v.engine === 'jslp' ? jsLpSolverEngine : highsEngine();
-  const plans = await planDataset(ds, engine, { onModel: (county, model) => void lps.push(toLpText(model, `lungang county ${county}`)) });
+  const exportLp = typeof v['export-lp'] === 'string';
+  const plans = await planDataset(ds, engine, {
+    ...(baseline ? { baseline } : {}),
+    ...(exportLp ? { onModel: (county: string, model: LinearModel) => void lps.push(toLpText(model, `lungang county ${county}`)) } : {}),
+  });
   const report = buildReport(ds, plans);
   if (typeof v['export-lp'] === 'string') {
     await mkdir(dirname(resolve(v['export-lp'])), { recursive: true });
@@ -55,8 +68,11 @@ async function plan(input: string, v: Record<string, string | boolean | undefine
   }
   const rows = plans.flatMap((p) => p.rows);
   const moved = new Map(rows.map((r) => [r.teacher_id, r.to_school_id]));
+  const noncompliant = plans.flatMap((p) => p.noncompliant?.rows ?? []);
   await writeAll(v.out, {
     'plan.csv': planCsvText(rows),
+    // The best plan that breaks only the rules report.json names: for discussion, never for adoption.
+    ...(noncompliant.length > 0 ? { 'plan-noncompliant.csv': planCsvText(noncompliant) } : {}),
     'report.json': `${JSON.stringify(report, null, 2)}\n`,
     'eligibility.csv': stringify(eligibilityRows(ds.teachers, ds.policy, moved), { header: true, columns: [...ELIGIBILITY_COLUMNS] }),
   });
@@ -64,7 +80,9 @@ async function plan(input: string, v: Record<string, string | boolean | undefine
   process.stdout.write(
     `状态 ${report.status}；交流 ${c.rotated} 人 / 符合条件 ${c.eligible} 人；骨干 ${c.backbone_rotated} 人；目标值 ${report.objective?.toFixed(2) ?? '-'}；MIP gap ${report.mip_gap ?? '-'}\n`,
   );
-  for (const k of report.infeasibility) process.stdout.write(`  ✗ ${k.message}\n`);
+  if (plans.length > 1) for (const p of plans) process.stdout.write(`  ${p.county || '（未填县区）'}：${p.status}，交流 ${p.moves.length} 人\n`);
+  for (const k of report.infeasibility) process.stdout.write(`  ✗ ${k.county ? `[${k.county}] ` : ''}${k.message}\n`);
+  if (noncompliant.length > 0) process.stdout.write(`  不合规的参考方案（违反：${[...new Set(report.noncompliant_plan.flatMap((n) => n.breaks))].join('、')}）已写入 plan-noncompliant.csv，不可直接采用\n`);
   return report.status === 'infeasible' ? 1 : 0;
 }
 
@@ -100,7 +118,7 @@ export async function main(argv: string[]): Promise<number> {
       allowPositionals: true,
       options: {
         out: { type: 'string' }, plan: { type: 'string' }, policy: { type: 'string' }, 'time-limit': { type: 'string' },
-        engine: { type: 'string' }, 'export-lp': { type: 'string' }, lang: { type: 'string' },
+        engine: { type: 'string' }, 'export-lp': { type: 'string' }, lang: { type: 'string' }, baseline: { type: 'string' },
       },
     });
   } catch (err) {

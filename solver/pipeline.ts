@@ -110,7 +110,7 @@ export async function planCounty(ctx: CountyContext, engine: Engine, opts: PlanO
     terms: objectiveBreakdown(built.objective, moves),
     baselineChanges: built.objective.baseline ? baselineChanges(built.objective, moves) : null,
     moves,
-    rows: planRows(ctx, moves),
+    rows: planRows(ctx, moves, built.objective),
     conflicts: [],
     ...(result.message ? { message: result.message } : {}),
   };

@@ -1,44 +1,83 @@
-// From the engine's flows to named teachers: within a class the members are interchangeable for
-// every rule, so the k teachers a flow needs are picked by preference, commute, then id; each
-// move gets a reason a planner can read.
+// plan.csv rows, each move with the reason a planner can act on: what the move buys under the
+// same objective terms the optimiser priced (policy/objective.ts) — which 差异系数 it lowers at
+// which school, which subject need it fills, direction, commute, preference, lock, baseline — and
+// what it costs (a need it opens at the origin is said too).
 import { stringify } from 'csv-stringify/sync';
-import type { PlanRow, Teacher } from '../contract/schemas.ts';
-import { pushTo } from '../contract/collections.ts';
-import { type CountyContext, homeDistanceKm, isRuralOrWeak } from '../policy/county.ts';
-import { LOCALE_ZH, SUBJECT_ZH } from '../contract/labels.ts';
-import type { BuiltModel, Flow } from '../model/county-model.ts';
+import type { PlanRow } from '../contract/schemas.ts';
+import { LOCALE_ZH, STAGE_ZH, SUBJECT_ZH } from '../contract/labels.ts';
+import type { CountyContext } from '../policy/county.ts';
+import { applyMoves, indicatorFlags, schoolIndicators } from '../policy/indicators.ts';
 import { needKey, subjectSupply } from '../policy/needs.ts';
-import type { Move } from '../policy/rules.ts';
-import { schoolIndicators } from '../policy/indicators.ts';
+import {
+  type ObjectiveContext, commuteChangeKm, cvPairs, objectiveContext, qCost, qStep, scopeEntryCost, towardRuralOrWeak,
+} from '../policy/objective.ts';
+import { type Move, rotationBudget } from '../policy/rules.ts';
+
+const INDICATOR_ZH = { aboveDegree: '高于规定学历教师', backbone: '骨干教师', peArt: '体育艺术教师' } as const;
+const per100Key = { aboveDegree: 'aboveDegreePer100', backbone: 'backbonePer100', peArt: 'peArtPer100' } as const;
+
+interface Part {
+  /** Cost units the move saves under this term (positive = the move buys it). */
+  gain: number;
+  text: string;
+}
 
 /** The plan.csv rows of a county's moves, each with its reason. */
-export function planRows(ctx: CountyContext, moves: Move[]): PlanRow[] {
-  const supply = subjectSupply(ctx.teachers);
-  const required = new Map(ctx.needs.map((n) => [needKey(n.school_id, n.stage, n.subject), n.required]));
-  const indicators = new Map(schoolIndicators(ctx.schools, ctx.teachers, ctx.policy).map((r) => [`${r.school_id}|${r.stage}`, r]));
-  const rank = new Map(ctx.preferences.map((p) => [`${p.teacher_id}|${p.school_id}`, p.rank]));
+export function planRows(ctx: CountyContext, moves: Move[], o: ObjectiveContext = objectiveContext(ctx)): PlanRow[] {
+  const w = ctx.policy.weights;
+  const after = applyMoves(ctx.teachers, moves.map((m) => ({ teacher_id: m.teacher.id, to_school_id: m.to.id })));
+  const rowsOf = (teachers: typeof after) => new Map(schoolIndicators(ctx.schools, teachers, ctx.policy).map((r) => [`${r.school_id}|${r.stage}`, r]));
+  const [before, planned] = [rowsOf(ctx.teachers), rowsOf(after)];
+  const pairs = cvPairs(ctx);
+  const supplyBefore = subjectSupply(ctx.teachers);
+  const supplyAfter = subjectSupply(after);
+  const required = new Map(ctx.needs.map((n) => [needKey(n.school_id, n.stage, n.subject), Math.round(n.required)]));
+  const budget = rotationBudget(ctx);
+
   return moves.map((m) => {
     const t = m.teacher;
-    const reasons: string[] = [];
-    const lock = ctx.locks.find((l) => l.teacher_id === t.id && l.action === 'move');
-    if (lock) reasons.push(`人工锁定：${lock.reason}`);
-    const r = rank.get(`${t.id}|${m.to.id}`);
-    if (r) reasons.push(`本人第${r}志愿`);
+    const parts: Part[] = [];
+    // 差异系数: what undoing this one move would cost, from the plan's counts at both schools.
+    const flags = indicatorFlags(t);
+    for (const p of pairs) {
+      if (p.stage !== t.stage || !flags[p.indicator]) continue;
+      const to = p.schools.get(m.to.id);
+      const from = p.schools.get(m.from.id);
+      const rTo = planned.get(`${m.to.id}|${p.stage}`)?.[p.indicator] ?? 0;
+      const rFrom = planned.get(`${m.from.id}|${p.stage}`)?.[p.indicator] ?? 0;
+      const dq = (to ? qStep(to.P, rTo - 1) : 0) - (from ? qStep(from.P, rFrom) : 0);
+      const gain = -(qCost(p) * dq + scopeEntryCost(p) * (Number(!!to) - Number(!!from)));
+      const k = per100Key[p.indicator];
+      const x0 = before.get(`${m.to.id}|${p.stage}`)?.[k];
+      const x1 = planned.get(`${m.to.id}|${p.stage}`)?.[k];
+      const mean = (100 * p.R0) / p.P;
+      if (gain > 1e-9 && x0 != null && x1 != null)
+        parts.push({ gain, text: `降低${STAGE_ZH[p.stage]}${INDICATOR_ZH[p.indicator]}差异系数：${m.to.name}每百生${x0.toFixed(2)}→${x1.toFixed(2)}（县均${mean.toFixed(2)}）` });
+    }
     const key = needKey(m.to.id, t.stage, t.subject);
-    const need = required.get(key) ?? 0;
-    const have = supply.get(key) ?? 0;
-    if (need - have > 0.5) reasons.push(`补${m.to.name}${SUBJECT_ZH[t.subject]}缺口（需${need.toFixed(1)}人，现有${have}人）`);
-    const ind = indicators.get(`${m.to.id}|${t.stage}`);
-    if (t.backbone !== 'none' && ind?.backbonePer100 !== null && ind !== undefined && ind.backbonePer100 < ctx.policy.indicators.backboneMin[t.stage])
-      reasons.push(`骨干教师补充（该校每百名学生骨干${ind.backbonePer100.toFixed(2)}人<${ctx.policy.indicators.backboneMin[t.stage]}）`);
-    if (['pe', 'music', 'art'].includes(t.subject) && ind?.peArtPer100 != null && ind.peArtPer100 < ctx.policy.indicators.peArtMin[t.stage])
-      reasons.push(`补充体育艺术教师（每百名学生${ind.peArtPer100.toFixed(2)}人<${ctx.policy.indicators.peArtMin[t.stage]}）`);
-    if (isRuralOrWeak(m.to) && !isRuralOrWeak(m.from))
-      reasons.push(m.to.weak ? '流向薄弱学校' : `${LOCALE_ZH[m.from.locale]}→${LOCALE_ZH[m.to.locale]}交流`);
-    if (reasons.length === 0) reasons.push('满足交流比例要求');
+    const gapTo = (required.get(key) ?? 0) - (supplyBefore.get(key) ?? 0);
+    if (gapTo > 0) parts.push({ gain: w.unfilledNeed, text: `补${m.to.name}${SUBJECT_ZH[t.subject]}缺口（需${required.get(key)}人，原有${supplyBefore.get(key) ?? 0}人）` });
+    if (towardRuralOrWeak(m.from, m.to))
+      parts.push({ gain: w.ruralOrWeakBonus, text: m.to.weak && !m.from.weak ? '流向薄弱学校' : `${LOCALE_ZH[m.from.locale]}→${LOCALE_ZH[m.to.locale]}` });
+    const km = commuteChangeKm(t, m.from, m.to);
+    if (km < -0.5) parts.push({ gain: -w.commutePerKm * km, text: `离家近${(-km).toFixed(1)}公里` });
+    const rank = o.prefRank.get(`${t.id}|${m.to.id}`);
+    if (rank) parts.push({ gain: w.preferenceBonus / rank, text: `本人第${rank}志愿` });
+    const lead: string[] = [];
+    const lock = ctx.locks.find((l) => l.teacher_id === t.id && l.action === 'move');
+    if (lock) lead.push(`人工锁定：${lock.reason}`);
+    if (o.baseline?.get(t.id) === m.to.id) lead.push('保持基准方案安排');
+    const best = parts.sort((a, b) => b.gain - a.gain).slice(0, 3).map((p) => p.text);
+    const costs: string[] = [];
+    const originKey = needKey(m.from.id, t.stage, t.subject);
+    const short = (required.get(originKey) ?? 0) - (supplyAfter.get(originKey) ?? 0);
+    if (short > 0 && (required.get(originKey) ?? 0) <= (supplyBefore.get(originKey) ?? 0))
+      costs.push(`注意：调出后${m.from.name}${SUBJECT_ZH[t.subject]}新增缺口${short}人`);
+    if (km > 0.5) costs.push(`通勤增加${km.toFixed(1)}公里`);
+    if (lead.length + best.length === 0) lead.push(`完成本年度交流人数（${budget.min}人）所需；在可选调动中对各项指标影响最小`);
     return {
       teacher_id: t.id, from_school_id: m.from.id, to_school_id: m.to.id, mode: m.mode,
-      stage: t.stage, subject: t.subject, backbone: t.backbone, reason: reasons.join('；'),
+      stage: t.stage, subject: t.subject, backbone: t.backbone, reason: [...lead, ...best, ...costs].join('；'),
     };
   });
 }

@@ -83,9 +83,19 @@ export function buildReport(ds: Dataset, plans: CountyPlan[]) {
       status === 'infeasible'
         ? plans.flatMap((p) => p.conflicts.map((k) => ({ county: p.county, cause: p.noPlanCause, rules: k.rules, message: k.message, short_by: k.shortBy })))
         : [],
+    budget: plans.map((p) => ({
+      county: p.county, eligible: p.budget.eligible, min_rotated: p.budget.min, max_rotated: p.budget.max, locked_moves: p.budget.lockedMoves,
+    })),
+    objective_terms: plans.flatMap((p) => p.terms.map((t) => ({ county: p.county, ...t }))),
+    baseline: plans.some((p) => p.baselineChanges !== null)
+      ? { teachers_changed: sum(plans.map((p) => p.baselineChanges ?? 0)), per_county: plans.map((p) => ({ county: p.county, teachers_changed: p.baselineChanges })) }
+      : null,
+    noncompliant_plan: plans.flatMap((p) =>
+      p.noncompliant ? [{ county: p.county, compliant: false, breaks: p.noncompliant.rules, rotated: p.noncompliant.rows.length }] : [],
+    ),
     solver: plans.map((p) => ({
-      county: p.county, status: p.status, engine: p.engine, objective: p.objective, mip_gap: p.gap,
-      build_seconds: p.seconds.build, solve_seconds: p.seconds.solve, model: p.model, message: p.message ?? null,
+      county: p.county, status: p.status, engine: p.engine, objective: p.objective, mip_gap: p.gap, bound: p.bound,
+      build_seconds: p.seconds.build, solve_seconds: p.seconds.solve, model: p.model, proof: p.proof, message: p.message ?? null,
     })),
     policy: ds.policy satisfies Policy,
   };
