@@ -176,8 +176,12 @@ export const policySchema = z.object({
     mipRelGap: z.number().min(0).max(1).default(1e-4),
     /** Destinations per teacher class in the first restricted model; pricing adds any other that pays. */
     destinationsPerClass: z.number().int().min(1).default(12),
-    /** HiGHS presolve: it stalls on the dense county-wide rows (solver-notes.md), so off by default. */
-    presolve: z.enum(['off', 'choose', 'on']).default('off'),
+    /**
+     * HiGHS presolve. It stalls on the dense county-wide rows of large models (solver-notes.md) but
+     * shortens the branch and bound of small ones: 'auto' = off for the LP and for restricted models
+     * of ≥ 20,000 columns, on for smaller MIPs.
+     */
+    presolve: z.enum(['auto', 'off', 'choose', 'on']).default('auto'),
   }).prefault({}),
 });
 export type Policy = z.infer<typeof policySchema>;

@@ -16,7 +16,7 @@ import {
   type CvPair, type ObjectiveContext, cvPairs, moveCost, objectiveContext, qCost, qStep, scopeEntryCost, baselineOffset,
 } from '../policy/objective.ts';
 import { countyRules, type Move, moveAllowed, rotationBudget } from '../policy/rules.ts';
-import { ModelBuilder, type LinearModel } from './linear-model.ts';
+import { ModelBuilder, type LinearModel, Terms } from './linear-model.ts';
 
 export interface TeacherClass {
   id: number;
@@ -34,6 +34,15 @@ export interface Flow {
   v: number;
   cls: TeacherClass;
   to: School;
+  /** The need rows and CV tallies it changes (filled once by flowEffects). */
+  effects?: FlowEffects;
+  /** moveScore, once computed. */
+  score?: number;
+}
+
+export interface FlowEffects {
+  needs: [string, number][];
+  tallies: [string, number][];
 }
 
 /** One school's count of one stage × indicator: its row and the unit steps up and down from before. */
@@ -98,7 +107,8 @@ export function teacherClasses(ctx: CountyContext, o: ObjectiveContext): Teacher
 }
 
 /** The need rows and CV tallies one flow changes, with the sign of the change. */
-export function flowEffects(built: Pick<BuiltModel, 'needs' | 'tallies' | 'pairs'>, f: Flow): { needs: [string, number][]; tallies: [string, number][] } {
+export function flowEffects(built: Pick<BuiltModel, 'needs' | 'tallies' | 'pairs'>, f: Flow): FlowEffects {
+  if (f.effects) return f.effects;
   const needs: [string, number][] = [];
   for (const [school, sign] of [[f.to.id, 1], [f.cls.origin.id, -1]] as const) {
     const key = needKey(school, f.cls.stage, f.cls.subject);
@@ -112,7 +122,8 @@ export function flowEffects(built: Pick<BuiltModel, 'needs' | 'tallies' | 'pairs
       if (built.tallies.has(key)) tallies.push([key, sign]);
     }
   }
-  return { needs, tallies };
+  f.effects = { needs, tallies };
+  return f.effects;
 }
 
 /** +1 when the flow brings a counted teacher into the pair's CV scope, −1 when it takes one out. */
@@ -183,12 +194,12 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
   const built: BuiltModel = { model: b.model, classes, flows, initial: new Uint8Array(0), needs, tallies, pairs, objective: o, slacks: new Map() };
 
   // Rows. Terms are gathered per row first: each flow touches a handful of rows.
-  const needTerms = new Map<string, [number, number][]>();
-  const tallyTerms = new Map<string, [number, number][]>();
+  const needTerms = new Map([...needs.keys()].map((k) => [k, new Terms()]));
+  const tallyTerms = new Map([...tallies.keys()].map((k) => [k, new Terms()]));
   for (const f of flows) {
     const e = flowEffects(built, f);
-    for (const [k, s] of e.needs) pushTo(needTerms, k, [f.v, s] as [number, number]);
-    for (const [k, s] of e.tallies) pushTo(tallyTerms, k, [f.v, s] as [number, number]);
+    for (const [k, s] of e.needs) needTerms.get(k)!.add(f.v, s);
+    for (const [k, s] of e.tallies) tallyTerms.get(k)!.add(f.v, s);
   }
   const byClass = new Map<number, Flow[]>();
   const touching = new Map<string, Flow[]>();
@@ -197,13 +208,17 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
     pushTo(touching, f.cls.origin.id, f);
     pushTo(touching, f.to.id, f);
   }
-  for (const cls of classes) b.addRow(`cap${cls.id}`, (byClass.get(cls.id) ?? []).map((f) => [f.v, 1] as [number, number]), -Infinity, cls.members.length);
+  for (const cls of classes) {
+    const terms = new Terms();
+    for (const f of byClass.get(cls.id) ?? []) terms.add(f.v, 1);
+    b.addRow(`cap${cls.id}`, terms, -Infinity, cls.members.length);
+  }
 
-  const elastic = (key: string, terms: [number, number][], min?: number, max?: number) => {
+  const elastic = (key: string, terms: Terms, min?: number, max?: number) => {
     if (!opts.elastic) return;
     const s: { lo?: number; hi?: number; min?: number; max?: number } = { min, max };
-    if (min !== undefined) terms.push([(s.lo = b.addVar(`slo_${built.slacks.size}`, { cost: ELASTIC_PENALTY })), 1]);
-    if (max !== undefined) terms.push([(s.hi = b.addVar(`shi_${built.slacks.size}`, { cost: ELASTIC_PENALTY })), -1]);
+    if (min !== undefined) terms.add((s.lo = b.addVar(`slo_${built.slacks.size}`, { cost: ELASTIC_PENALTY })), 1);
+    if (max !== undefined) terms.add((s.hi = b.addVar(`shi_${built.slacks.size}`, { cost: ELASTIC_PENALTY })), -1);
     built.slacks.set(key, s);
   };
   const asMove = (f: Flow): Move => ({ teacher: f.cls.rep, from: f.cls.origin, to: f.to, mode: 'transfer' });
@@ -211,14 +226,11 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
   for (const rule of countyRules) {
     for (const c of rule.constraints(ctx)) {
       const scope = c.school === undefined ? flows : touching.get(c.school) ?? [];
-      const terms: [number, number][] = [];
-      for (const f of scope) {
-        const k = c.coef(asMove(f));
-        if (k !== 0) terms.push([f.v, k]);
-      }
+      const terms = new Terms();
+      for (const f of scope) terms.add(f.v, c.coef(asMove(f)));
       const min = c.min ?? -Infinity;
       const max = c.max ?? Infinity;
-      if (terms.length === 0 && min <= 0 && max >= 0) continue;
+      if (terms.idx.length === 0 && min <= 0 && max >= 0) continue;
       elastic(c.key, terms, c.min, c.max);
       b.addRow(`r${rowNo++}_${rule.id}`, terms, min, max);
     }
@@ -227,31 +239,31 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
     // Locks are rules too: in the elastic model a lock may give way, at a price, like any other.
     for (const f of flows) {
       if (f.cls.lockedTo === undefined) continue;
-      const terms: [number, number][] = [[f.v, 1]];
+      const terms = new Terms().add(f.v, 1);
       elastic(`lock_${f.cls.rep.id}`, terms, 1, undefined);
       b.addRow(`r${rowNo++}_lock`, terms, 1, Infinity);
     }
   }
-  for (const [key, n] of needs) b.addRow(`need${rowNo++}`, [...(needTerms.get(key) ?? []), [n.u, 1]], n.gap, Infinity);
+  for (const [key, n] of needs) b.addRow(`need${rowNo++}`, needTerms.get(key)!.add(n.u, 1), n.gap, Infinity);
   for (const [key, t] of tallies) {
-    const terms = tallyTerms.get(key) ?? [];
-    for (const v of t.up) terms.push([v, -1]);
-    for (const v of t.down) terms.push([v, 1]);
+    const terms = tallyTerms.get(key)!;
+    for (const v of t.up) terms.add(v, -1);
+    for (const v of t.down) terms.add(v, 1);
     b.addRow(`cv${rowNo++}`, terms, 0, 0);
   }
   if (ctx.policy.indicators.neverWorse) {
     // CV² after ≤ CV² before ⇐ Q − Q0 ≤ (2·Q0/R0)·ΔR (R² ≥ R0² + 2·R0·ΔR): never worse, also when ΔR ≠ 0.
     for (const p of pairs) {
-      const terms: [number, number][] = [];
+      const terms = new Terms();
       for (const t of tallies.values()) {
         if (t.pair !== p) continue;
         const { P, R } = p.schools.get(t.school)!;
-        t.up.forEach((v, j) => terms.push([v, qStep(P, R + j)]));
-        t.down.forEach((v, j) => terms.push([v, -qStep(P, R - j - 1)]));
+        t.up.forEach((v, j) => terms.add(v, qStep(P, R + j)));
+        t.down.forEach((v, j) => terms.add(v, -qStep(P, R - j - 1)));
       }
       for (const f of flows) {
         const c = scopeCrossing(p, f);
-        if (c !== 0) terms.push([f.v, (-2 * p.Q0 * c) / p.R0]);
+        if (c !== 0) terms.add(f.v, (-2 * p.Q0 * c) / p.R0);
       }
       elastic(`neverworse_${p.stage}_${p.indicator}`, terms, undefined, 0);
       b.addRow(`neverworse_${p.stage}_${p.indicator}`, terms, -Infinity, 0);
@@ -263,6 +275,7 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
 
 /** How much one teacher on this flow helps on its own: its cost, the first CV steps at both ends, a need filled or opened. */
 export function moveScore(ctx: CountyContext, built: BuiltModel, f: Flow): number {
+  if (f.score !== undefined) return f.score;
   const { vars } = built.model;
   const w = ctx.policy.weights.unfilledNeed;
   const e = flowEffects(built, f);
@@ -276,6 +289,7 @@ export function moveScore(ctx: CountyContext, built: BuiltModel, f: Flow): numbe
     const gap = built.needs.get(k)!.gap;
     s += sign > 0 ? (gap > 0 ? -w : 0) : gap >= 0 ? w : 0;
   }
+  f.score = s;
   return s;
 }
 

@@ -39,7 +39,7 @@ export interface EngineResult {
 export interface EngineOptions {
   timeLimitSeconds: number;
   mipRelGap: number;
-  presolve?: 'off' | 'choose' | 'on';
+  presolve?: 'auto' | 'off' | 'choose' | 'on';
 }
 
 /** What the model builder knows that makes the solve faster; never changes the answer. */

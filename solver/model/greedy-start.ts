@@ -32,8 +32,10 @@ export function greedyStart(ctx: CountyContext, built: BuiltModel): Float64Array
       const d = (count.get(k) ?? 0) + sign;
       if (d > t.up.length || -d > t.down.length) return false;
     }
-    return !ctx.policy.indicators.neverWorse || built.pairs.every((p) => guard.get(p)! + guardChange(built, f, p, count) <= 1e-9);
+    // A pair already above its never-worse line (after a lock) may only come down.
+    return !ctx.policy.indicators.neverWorse || built.pairs.every((p) => guard.get(p)! + guardChange(built, f, p, count) <= Math.max(0, guard.get(p)!) + 1e-9);
   };
+  const excess = () => built.pairs.reduce((a, p) => a + Math.max(0, guard.get(p)!), 0);
   const take = (f: Flow) => {
     for (const p of built.pairs) guard.set(p, guard.get(p)! + guardChange(built, f, p, count));
     for (const [k, sign] of flowEffects(built, f).tallies) count.set(k, (count.get(k) ?? 0) + sign);
@@ -48,8 +50,8 @@ export function greedyStart(ctx: CountyContext, built: BuiltModel): Float64Array
 
   for (const f of built.flows) {
     if (f.cls.lockedTo === undefined) continue;
-    if (!fits(f)) return null;
-    take(f);
+    if ((left.get(f.cls.id) ?? 0) <= 0) return null;
+    take(f); // the planner's decision, even where it pushes a 差异系数 up: the moves below must bring it back
   }
   const ranked = built.flows.filter((f) => f.cls.lockedTo === undefined).map((f) => ({ f, s: moveScore(ctx, built, f) })).sort((a, b) => a.s - b.s || a.f.v - b.f.v);
   const fill = (want: (f: Flow) => boolean, enough: () => boolean) => {
@@ -59,6 +61,17 @@ export function greedyStart(ctx: CountyContext, built: BuiltModel): Float64Array
       while (!enough() && want(f) && fits(f)) take(f);
     }
   };
+  if (ctx.policy.indicators.neverWorse) {
+    for (const { f } of ranked) {
+      const before = excess();
+      if (before <= 1e-9) break;
+      if (fits(f) && built.pairs.some((p) => guard.get(p)! > 1e-9 && guardChange(built, f, p, count) < 0)) {
+        take(f);
+        if (excess() >= before - 1e-12) return null; // cannot happen with the fit rule; guards against loops
+      }
+    }
+    if (excess() > 1e-9) return null;
+  }
   const finalCount = () => Math.max(target, rotated);
   fill((f) => f.cls.flags.backbone, () => backbone >= ceilShare(share, finalCount()));
   fill((f) => f.cls.flags.backbone || backbone >= ceilShare(share, rotated + 1), () => rotated >= target);

@@ -33,19 +33,24 @@ export class ModelBuilder {
     return this.model.vars.length - 1;
   }
 
-  /** Adds `lb ≤ Σ coef·x ≤ ub`; duplicate indices are merged, zero terms dropped. */
-  addRow(name: string, terms: Iterable<[number, number]>, lb = -Infinity, ub = Infinity): void {
-    const merged = new Map<number, number>();
-    for (const [i, c] of terms) merged.set(i, (merged.get(i) ?? 0) + c);
-    const idx: number[] = [];
-    const coef: number[] = [];
-    for (const [i, c] of merged) {
-      if (Math.abs(c) > 1e-12) {
-        idx.push(i);
-        coef.push(c);
-      }
+  /** Adds `lb ≤ Σ coef·x ≤ ub`. */
+  addRow(name: string, terms: Terms, lb = -Infinity, ub = Infinity): void {
+    this.model.rows.push({ name, idx: terms.idx, coef: terms.coef, lb, ub });
+  }
+}
+
+/** The terms of one row, gathered column by column (two flat arrays: county rows hold 10⁵ terms). */
+export class Terms {
+  readonly idx: number[] = [];
+  readonly coef: number[] = [];
+
+  /** Adds coef·x_i; zero coefficients are dropped. A column may appear once per row. */
+  add(i: number, c: number): this {
+    if (Math.abs(c) > 1e-12) {
+      this.idx.push(i);
+      this.coef.push(c);
     }
-    this.model.rows.push({ name, idx, coef, lb, ub });
+    return this;
   }
 }
 

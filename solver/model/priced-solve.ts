@@ -57,15 +57,24 @@ export function pricedSolve(highs: Highs, input: PricedInput, post: (m: PricedMe
       rowLower: Float64Array.from(M.rowLower), rowUpper: Float64Array.from(M.rowUpper),
       matrix: { format: 'csc', numRows: M.numRows, numCols: 0, starts: new Int32Array([0]), indices: new Int32Array(0), values: new Float64Array(0) },
     });
-    m.options.set({ presolve: options.presolve ?? 'off', output_flag: false });
+    const presolve = options.presolve ?? 'auto';
+    m.options.set({ presolve: presolve === 'auto' ? 'off' : presolve, output_flag: false });
+    const markIntegers = () => {
+      const ints = order.flatMap((j, i) => (M.integrality[j] === 1 ? [i] : []));
+      if (ints.length > 0) m.changeColsIntegrality({ kind: 'set', indices: Int32Array.from(ints) }, Int32Array.from(ints, () => 1));
+    };
     const add = (cols: number[], integer: boolean) => {
       if (cols.length === 0) return;
+      // HiGHS 1.15 (WASM) aborts in a MIP solve that follows added columns without an LP solve
+      // in between: the columns join the LP, the LP is re-solved, then the integers are marked again.
+      if (integer) m.clearIntegrality();
       addColumns(m, M, cols);
-      if (integer) {
-        const ints = cols.map((_, i) => order.length + i).filter((_, i) => M.integrality[cols[i]!] === 1);
-        if (ints.length > 0) m.changeColsIntegrality({ kind: 'set', indices: Int32Array.from(ints) }, Int32Array.from(ints, () => 1));
-      }
       for (const j of cols) inModel[j] = order.push(j) - 1;
+      if (integer) {
+        m.options.set({ time_limit: remaining() });
+        m.run();
+        markIntegers();
+      }
     };
     add(range(M.numCols).filter((j) => input.active[j] === 1), false);
 
@@ -100,14 +109,14 @@ export function pricedSolve(highs: Highs, input: PricedInput, post: (m: PricedMe
     post({ type: 'progress', seconds: (performance.now() - started) / 1000 });
 
     // 2. The MIP on the priced columns.
-    const ints = order.flatMap((j, i) => (M.integrality[j] === 1 ? [i] : []));
-    if (ints.length > 0) m.changeColsIntegrality({ kind: 'set', indices: Int32Array.from(ints) }, Int32Array.from(ints, () => 1));
+    markIntegers();
+    if (presolve === 'auto') m.options.set({ presolve: order.length < 20_000 ? 'on' : 'off' });
     let best: { z: number; x: Float64Array } | null = input.start ? { z: objectiveOf(M, input.start), x: input.start } : null;
     let fullBound = lpBound ?? lagrangian;
     let provedInfeasible = false;
     for (let round = 0; round < 4; round++) {
+      // The best plan so far stays a fallback only: HiGHS 1.15 (WASM) aborts on a MIP start on large models.
       if (best) add(range(M.numCols).filter((j) => best!.x[j]! > 0.5 && inModel[j]! < 0), true);
-      if (best) m.setSolution({ colValue: Float64Array.from(order, (j) => best!.x[j]!) });
       m.options.set({ time_limit: remaining(), mip_rel_gap: options.mipRelGap });
       const status = m.run(progressCallbacks(highs, M, order, started, post)).modelStatus as number;
       const primal = Number(m.info.get('primal_solution_status')) === 2;

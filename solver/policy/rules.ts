@@ -177,7 +177,11 @@ export const countyRules: CountyRule[] = [
     // backbone ≥ share × rotated  ⇔  Σ (isBackbone − share) ≥ 0; for whole numbers that is ⌈share × rotated⌉.
     constraints: (ctx) => {
       const s = ctx.policy.ratios.minBackboneShareOfRotated;
-      return [{ key: 'backbone', coef: (m) => (isBackbone(m.teacher) ? 1 : 0) - s, min: 0 }];
+      return [
+        { key: 'backbone', coef: (m) => (isBackbone(m.teacher) ? 1 : 0) - s, min: 0 },
+        // Implied for whole teachers (rotated ≥ the minimum); stated so the LP cannot use 5.6 backbone teachers.
+        { key: 'backbone_min', coef: (m) => (isBackbone(m.teacher) ? 1 : 0), min: ceilShare(s, rotationBudget(ctx).min) },
+      ];
     },
     result: (ctx, _sums, moves) => {
       const backbone = moves.filter((m) => isBackbone(m.teacher)).length;
