@@ -12,6 +12,7 @@ import { auditPlan } from '../solver/report/audit.ts';
 import { auditSections, buildReport } from '../solver/report/report.ts';
 import { planCsvText } from '../solver/report/plan-rows.ts';
 import { ELIGIBILITY_COLUMNS, eligibilityRows } from '../solver/policy/eligibility.ts';
+import { stayReasonsOf } from '../solver/report/stay-reasons.ts';
 import { highsEngine } from './engine.ts';
 import { loadDatasetFrom, parsePlanCsv } from './contract-files.ts';
 
@@ -48,17 +49,19 @@ async function plan(input: string, v: Record<string, string | boolean | undefine
   const lps: string[] = [];
   const engine = v.engine === 'jslp' ? jsLpSolverEngine : highsEngine();
   const plans = await planDataset(ds, engine, { onModel: (county, model) => void lps.push(toLpText(model, `lungang county ${county}`)) });
-  const report = buildReport(ds, plans);
+  const stay = stayReasonsOf(ds, plans);
+  const report = { ...buildReport(ds, plans), stay_reasons: stay };
   if (typeof v['export-lp'] === 'string') {
     await mkdir(dirname(resolve(v['export-lp'])), { recursive: true });
     await writeFile(v['export-lp'], lps.join('\n'));
   }
   const rows = plans.flatMap((p) => p.rows);
   const moved = new Map(rows.map((r) => [r.teacher_id, r.to_school_id]));
+  const why = new Map([...rows.map((r) => [r.teacher_id, r.reason] as const), ...Object.entries(stay)]);
   await writeAll(v.out, {
     'plan.csv': planCsvText(rows),
     'report.json': `${JSON.stringify(report, null, 2)}\n`,
-    'eligibility.csv': stringify(eligibilityRows(ds.teachers, ds.policy, moved), { header: true, columns: [...ELIGIBILITY_COLUMNS] }),
+    'eligibility.csv': stringify(eligibilityRows(ds.teachers, ds.policy, moved, why), { header: true, columns: [...ELIGIBILITY_COLUMNS] }),
   });
   const c = report.counts;
   process.stdout.write(
