@@ -15,7 +15,7 @@ export interface Conflict {
 
 /** Why one teacher cannot be moved by any plan, before outflow caps are counted. */
 export type Obstacle =
-  | { kind: 'may_not_move'; status: EligibilityStatus; reason: string }
+  | { kind: 'may_not_move'; status: EligibilityStatus }
   | { kind: 'stay_lock'; reason: string }
   /** `alone`: rules that on their own (with the stage rule) leave no destination; empty = only together (`together`). */
   | { kind: 'no_destination'; alone: string[]; together: string[] };
@@ -49,7 +49,7 @@ function blockingRules(ctx: CountyContext, t: Teacher, schools: School[]): { alo
 /** Why no plan can move this teacher (outflow caps aside), or null when some plan can. */
 export function obstacleOf(ctx: CountyContext, t: Teacher): Obstacle | null {
   const e = ctx.eligibility.get(t.id)!;
-  if (!e.mayMove) return { kind: 'may_not_move', status: e.status, reason: e.reason };
+  if (!e.mayMove) return { kind: 'may_not_move', status: e.status };
   const stay = ctx.locks.find((l) => l.teacher_id === t.id && l.action === 'stay');
   if (stay) return { kind: 'stay_lock', reason: stay.reason };
   const schools = candidates(ctx, t);
@@ -60,7 +60,7 @@ export function obstacleOf(ctx: CountyContext, t: Teacher): Obstacle | null {
 export const pct = (share: number): string => `${Number((share * 100).toFixed(6))}%`;
 
 /** n/d as a percentage rounded down to 0.1%, so that the share shown never asks for more than n. */
-export const shareText = (n: number, d: number): string =>
+const shareText = (n: number, d: number): string =>
   `${(Math.floor(Number(((n * 1000) / d).toFixed(9))) / 10).toFixed(1)}%（${n}/${d}）`;
 
 export const outflowCap = (ctx: CountyContext, school: string): number =>
@@ -89,7 +89,7 @@ export function noDestinationText(p: Policy, o: { alone: string[]; together: str
 // ── Counting a group of teachers ────────────────────────────────────────────────────────────────
 
 /** Who among a group can be moved by some plan, and why the others cannot, in counts. */
-export interface Tally {
+interface Tally {
   total: number;
   movable: number;
   mayNotMove: Map<EligibilityStatus, Teacher[]>;
@@ -105,7 +105,7 @@ export interface Tally {
 
 const bump = <K>(m: Map<K, number>, k: K) => m.set(k, (m.get(k) ?? 0) + 1);
 
-export function tally(ctx: CountyContext, group: readonly Teacher[]): Tally {
+function tally(ctx: CountyContext, group: readonly Teacher[]): Tally {
   const t: Tally = {
     total: group.length, movable: 0, mayNotMove: new Map(), stayLocked: 0, noDestination: 0,
     blockedBy: new Map(), blockedJointly: { count: 0, rules: new Set() }, overCap: 0,
