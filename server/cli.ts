@@ -13,6 +13,7 @@ import { auditPlan } from '../solver/report/audit.ts';
 import { auditSections, buildReport } from '../solver/report/report.ts';
 import { planCsvText } from '../solver/report/plan-rows.ts';
 import { ELIGIBILITY_COLUMNS, eligibilityRows } from '../solver/policy/eligibility.ts';
+import { stayReasonsOf } from '../solver/report/stay-reasons.ts';
 import { highsEngine } from './engine.ts';
 import { loadDatasetFrom, parsePlanCsv } from './contract-files.ts';
 
@@ -61,7 +62,8 @@ async function plan(input: string, v: Record<string, string | boolean | undefine
     ...(baseline ? { baseline } : {}),
     ...(exportLp ? { onModel: (county: string, model: LinearModel) => void lps.push(toLpText(model, `lungang county ${county}`)) } : {}),
   });
-  const report = buildReport(ds, plans);
+  const stay = stayReasonsOf(ds, plans);
+  const report = { ...buildReport(ds, plans), stay_reasons: stay };
   if (typeof v['export-lp'] === 'string') {
     await mkdir(dirname(resolve(v['export-lp'])), { recursive: true });
     await writeFile(v['export-lp'], lps.join('\n'));
@@ -69,12 +71,13 @@ async function plan(input: string, v: Record<string, string | boolean | undefine
   const rows = plans.flatMap((p) => p.rows);
   const moved = new Map(rows.map((r) => [r.teacher_id, r.to_school_id]));
   const noncompliant = plans.flatMap((p) => p.noncompliant?.rows ?? []);
+  const why = new Map([...rows.map((r) => [r.teacher_id, r.reason] as const), ...Object.entries(stay)]);
   await writeAll(v.out, {
     'plan.csv': planCsvText(rows),
     // The best plan that breaks only the rules report.json names: for discussion, never for adoption.
     ...(noncompliant.length > 0 ? { 'plan-noncompliant.csv': planCsvText(noncompliant) } : {}),
     'report.json': `${JSON.stringify(report, null, 2)}\n`,
-    'eligibility.csv': stringify(eligibilityRows(ds.teachers, ds.policy, moved), { header: true, columns: [...ELIGIBILITY_COLUMNS] }),
+    'eligibility.csv': stringify(eligibilityRows(ds.teachers, ds.policy, moved, why), { header: true, columns: [...ELIGIBILITY_COLUMNS] }),
   });
   const c = report.counts;
   process.stdout.write(

@@ -18,6 +18,7 @@ import type { InputError } from '../solver/contract/input-errors.ts';
 import { planDataset } from '../solver/pipeline.ts';
 import { planCsvText } from '../solver/report/plan-rows.ts';
 import { auditPlan } from '../solver/report/audit.ts';
+import { stayReasonsOf } from '../solver/report/stay-reasons.ts';
 import { auditSections, buildReport } from '../solver/report/report.ts';
 import { tableForSheet } from '../solver/contract/workbook.ts';
 import { summarizeRun } from './compare.ts';
@@ -63,7 +64,7 @@ async function solve(job: SolveJob, post: (m: SolveMessage) => void): Promise<vo
   const engine = highsEngine((p) => send({ phase: 'solving', objective: p.objective, gap: p.gap }));
   const plans = await planDataset(ds, engine, { onModel: (county) => send({ phase: 'solving', county, objective: null, gap: null }) });
   send({ phase: 'reporting' });
-  const report = buildReport(ds, plans);
+  const report = { ...buildReport(ds, plans), stay_reasons: stayReasonsOf(ds, plans) };
   post({
     type: 'result',
     status: report.status,

@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { cp, mkdtemp, readFile, readdir, writeFile, access } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { repoPath } from './helpers/datasets.ts';
 
@@ -33,11 +34,19 @@ describe('lungang plan / audit on the small sample county', () => {
     const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));
     expect(report.status).toBe('optimal');
     expect(report.counts.rotated).toBeGreaterThanOrEqual(Math.ceil(0.1 * report.counts.eligible));
-    const eligibility = (await readFile(join(out, 'eligibility.csv'), 'utf8')).trim().split('\n');
-    expect(eligibility[0]).toBe('teacher_id,school_id,stage,subject,backbone,status,eligible,may_move,to_school_id,reason');
-    expect(eligibility.length - 1).toBe(report.counts.teachers);
-    expect(eligibility.filter((l) => /,eligible,1,1,/.test(l)).length).toBe(report.counts.eligible);
+    const eligibilityText = await readFile(join(out, 'eligibility.csv'), 'utf8');
+    expect(eligibilityText.split('\n')[0]).toBe('teacher_id,school_id,stage,subject,backbone,status,eligible,may_move,to_school_id,reason,plan_reason');
+    const eligibility: Record<string, string>[] = parse(eligibilityText, { columns: true });
+    expect(eligibility.length).toBe(report.counts.teachers);
+    expect(eligibility.filter((r) => r.status === 'eligible' && r.eligible === '1' && r.may_move === '1').length).toBe(report.counts.eligible);
     const csv = await readFile(join(out, 'plan.csv'), 'utf8');
+    // plan_reason: the plan.csv reason of a move, report.json's stay reason for who may move and stays, else empty.
+    const planReason = new Map((parse(csv, { columns: true }) as Record<string, string>[]).map((r) => [r.teacher_id, r.reason]));
+    for (const r of eligibility) {
+      const expected = planReason.get(r.teacher_id!) ?? (r.may_move === '1' ? report.stay_reasons[r.teacher_id!] : '');
+      expect(r.plan_reason).toBe(expected);
+      if (r.may_move === '1') expect(r.plan_reason).toMatch(/\S/);
+    }
     expect(csv.split('\n')[0]).toBe('teacher_id,from_school_id,to_school_id,mode,stage,subject,backbone,reason');
     expect(csv.trim().split('\n').length - 1).toBe(report.counts.rotated);
     const text = await readFile(lp, 'utf8');

@@ -90,15 +90,19 @@ export function eligibilityTable(teachers: readonly Teacher[], policy: Policy): 
   return new Map(teachers.map((t) => [t.id, assessEligibility(t, policy)]));
 }
 
-/** eligibility.csv (an added output file): every teacher's status and reason, and where the plan sends them. */
-export const ELIGIBILITY_COLUMNS = ['teacher_id', 'school_id', 'stage', 'subject', 'backbone', 'status', 'eligible', 'may_move', 'to_school_id', 'reason'] as const;
+/**
+ * eligibility.csv (an added output file): every teacher's status and reason, where the plan sends
+ * them, and why (`plan_reason`: the plan.csv reason of a move, or why a teacher who may move stays).
+ */
+export const ELIGIBILITY_COLUMNS = ['teacher_id', 'school_id', 'stage', 'subject', 'backbone', 'status', 'eligible', 'may_move', 'to_school_id', 'reason', 'plan_reason'] as const;
 
-export function eligibilityRows(teachers: readonly Teacher[], policy: Policy, moves: ReadonlyMap<string, string>) {
+export function eligibilityRows(teachers: readonly Teacher[], policy: Policy, moves: ReadonlyMap<string, string>, planReasons: ReadonlyMap<string, string>) {
   return teachers.map((t) => {
     const e = assessEligibility(t, policy);
     return {
       teacher_id: t.id, school_id: t.school_id, stage: t.stage, subject: t.subject, backbone: t.backbone, status: e.status,
       eligible: e.eligible ? 1 : 0, may_move: e.mayMove ? 1 : 0, to_school_id: moves.get(t.id) ?? '', reason: e.reason,
+      plan_reason: planReasons.get(t.id) ?? '',
     };
   });
 }

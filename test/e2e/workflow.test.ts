@@ -215,7 +215,7 @@ describe('web app, end to end (small county)', () => {
     expect(await text('teacher-reason')).toBe(moved.reason);
     await page.goto(`${server.url}/#/teacher/${ctx.locked}?run=${ctx.r1}`);
     await page.getByTestId('teacher-stays').waitFor();
-    expect(await text('teacher-stays')).toContain(LOCK_REASON);
+    expect(await text('teacher-stay-reason')).toBe(`锁定留任：${LOCK_REASON}`);
     expect(await text('teacher-eligibility')).toMatch(/^本校任教\d+年≥6；/);
   });
 });

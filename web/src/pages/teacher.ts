@@ -1,10 +1,11 @@
 // 教师 Teacher: one teacher — eligibility and its reason (the solver's own rule code, with the
 // run's policy), where the plan sends them and why, or why they stay.
 import { assessEligibility } from '../../../solver/policy/eligibility.ts';
-import { api, type Report, type RunDetail, type School, type Teacher } from '../api.ts';
+import type { StayReasons } from '../../../solver/report/stay-reasons.ts';
+import { api, type Report, type School, type Teacher } from '../api.ts';
 import { LOCALE_COLOR } from '../charts/palette.ts';
 import { card, h, mount, notice, pill } from '../dom.ts';
-import { int, pct, per100 } from '../format.ts';
+import { per100 } from '../format.ts';
 import {
   L, backboneLabel, degreeLabel, eligibilityLabel, genderLabel, lang, localeLabel, modeLabel, roleLabel, stageLabel, subjectLabel, titleLabel,
 } from '../i18n.ts';
@@ -42,20 +43,13 @@ function destinationEffect(report: Report, schoolId: string, stage: string): HTM
       line('体育艺术教师', 'PE & art teachers', row.before.pe_art_per100, row.after.pe_art_per100, row.after.pe_art_ok)));
 }
 
-function whyStay(t: Teacher, detail: RunDetail, report: Report, mayMove: boolean, reason: string): HTMLElement[] {
-  const out: HTMLElement[] = [];
-  if (!mayMove) return [h('li', null, L(`不符合交流条件，也未申请自愿交流：${reason}。`, `Not eligible and not a volunteer: ${reason}.`))];
-  const lock = detail.inputs.locks.find((l) => l.teacher_id === t.id && l.action === 'stay');
-  if (lock) out.push(h('li', null, L('规划员锁定留任，理由：', 'Locked to stay by the planner, reason: '), h('q', null, lock.reason)));
-  const school = report.counts.per_school.find((s) => s.school_id === t.school_id);
-  if (school && school.outflow >= school.outflow_cap) {
-    out.push(h('li', null, L(`本校流出已达上限：${school.outflow} 人 = ⌊${pct(detail.inputs.policy.limits.maxOutflowShareOfSchool, 0)} × ${school.teachers_before}⌋，不能再调出。`,
-      `The school's outflow is at its cap: ${school.outflow} = ⌊${pct(detail.inputs.policy.limits.maxOutflowShareOfSchool, 0)} × ${school.teachers_before}⌋.`)));
-  }
-  const c = report.counts;
-  out.push(h('li', null, L(`符合条件但本方案未选中：全县已交流 ${int(c.rotated)} 人（符合条件 ${int(c.eligible)} 人的 ${pct(c.rotation_rate)}，要求 ≥ ${pct(detail.inputs.policy.ratios.minRotatedShareOfEligible, 0)}），优化器选择了对填补学科缺口、平衡各校指标作用更大的教师。`,
-    `Eligible but not chosen: the county already rotates ${int(c.rotated)} (${pct(c.rotation_rate)} of ${int(c.eligible)} eligible; ≥ ${pct(detail.inputs.policy.ratios.minRotatedShareOfEligible, 0)} required); the optimizer chose teachers who fill more subject gaps and balance the indicators better.`)));
-  return out;
+/** The run's own stay reason (report.json `stay_reasons`, worded by the solver with its numbers). */
+function whyStay(t: Teacher, report: Report & { stay_reasons?: StayReasons }, mayMove: boolean, reason: string): HTMLElement {
+  if (!mayMove) return h('p', null, L(`不符合交流条件，也未申请自愿交流：${reason}。`, `Not eligible and not a volunteer: ${reason}.`));
+  // Runs finished before stay reasons were recorded have none: say so rather than guess.
+  const why = report.stay_reasons?.[t.id];
+  return h('p', { class: 'reason-text', 'data-testid': 'teacher-stay-reason' },
+    why ?? L('本次运行未记录留任理由（请重新运行方案）。', 'This run did not record stay reasons (run the plan again).'));
 }
 
 export async function renderTeacher(root: HTMLElement, ctx: PageContext): Promise<void> {
@@ -101,7 +95,7 @@ export async function renderTeacher(root: HTMLElement, ctx: PageContext): Promis
       h('p', null, h('a', { href: href('flows', { run: run.id, school: row.to_school_id }) }, L('在流向图上查看调入学校 →', 'See the destination on the flow map →'))));
   } else {
     plan = h('div', { 'data-testid': 'teacher-stays' }, h('p', null, h('strong', null, L('本方案中留任原校。', 'Stays at the current school in this plan.'))),
-      h('ul', { class: 'reasons' }, whyStay(t, detail, result.report, e.mayMove, reason)));
+      h('h3', null, L('为何留任', 'Why they stay')), whyStay(t, result.report, e.mayMove, reason));
   }
 
   mount(root,
