@@ -96,7 +96,7 @@ describe('web app, end to end (small county)', () => {
     const [county] = budget.counties;
     expect([await line.getAttribute('data-min'), await line.getAttribute('data-max')]).toEqual([String(county!.min_rotated), String(county!.max_rotated)]);
     const n = (x: number) => x.toLocaleString('zh-CN');
-    expect(await line.textContent()).toContain(`本年度交流 ${n(county!.min_rotated)}–${n(county!.max_rotated)} 人（符合条件 ${n(county!.eligible)} × 10%`);
+    expect(await line.textContent()).toContain(`本年度交流 ${n(county!.min_rotated)}–${n(county!.max_rotated)} 人（符合条件 ${n(county!.eligible)} 人 × 10%`);
     expect(county!.eligible).toBe(ctx.eligibleShown);
     expect(await page.getByTestId('use-baseline').isChecked()).toBe(scenario!.use_baseline);
     const rows = await page.locator('[data-testid^="lock-teacher-"]').count();

@@ -5,15 +5,15 @@ import { api, type Budget } from '../api.ts';
 import { h, mount } from '../dom.ts';
 import { decimal, int } from '../format.ts';
 import { L } from '../i18n.ts';
-import { errorView, loading } from '../widgets.ts';
+import { errorView } from '../widgets.ts';
 
 type County = Budget['counties'][number];
 
 const share = (x: number) => `${decimal(x * 100, 1)}%`;
-/** "1,188 × 10% = ⌈118.8⌉ = 119" — the solver rounds the product to 9 decimals before ⌈⌉. */
+/** "1,188 人 × 10% = ⌈118.8⌉ = 119" — the solver rounds the product to 9 decimals before ⌈⌉. */
 const ceilOf = (x: number, eligible: number) => {
   const product = Number((x * eligible).toFixed(9));
-  return `${int(eligible)} × ${share(x)} = ⌈${decimal(product)}⌉ = ${int(Math.ceil(product))}`;
+  return `${int(eligible)}${L(' 人', '')} × ${share(x)} = ⌈${decimal(product)}⌉ = ${int(Math.ceil(product))}`;
 };
 
 function budgetLine(b: Budget, c: County): string {
@@ -30,10 +30,11 @@ function budgetLine(b: Budget, c: County): string {
 export function budgetView(id: number): { el: HTMLElement; refresh(): Promise<void>; stale(): void } {
   const el = h('div', { class: 'budget', 'data-testid': 'budget' });
   const note = h('div', { class: 'muted small', hidden: true }, L('参数已修改，保存后更新', 'Edited: updates when saved'));
-  const lines = h('div');
+  const lines = h('div', null, h('span', { class: 'muted small' }, L('正在计算交流人数…', 'Computing the rotation budget…')));
   mount(el, lines, note);
   const refresh = async () => {
-    mount(lines, loading(L('正在计算交流人数…', 'Computing the rotation budget…')));
+    // The old lines stay (dimmed) until the new ones arrive, so the form does not jump.
+    lines.classList.add('refreshing');
     try {
       const b = await api.budget(id);
       const named = b.counties.length > 1 || b.counties.some((c) => c.county !== '');
@@ -42,6 +43,8 @@ export function budgetView(id: number): { el: HTMLElement; refresh(): Promise<vo
       note.hidden = true;
     } catch (err) {
       mount(lines, errorView(err));
+    } finally {
+      lines.classList.remove('refreshing');
     }
   };
   return { el, refresh, stale: () => { note.hidden = false; } };

@@ -136,7 +136,7 @@ export async function renderScenario(root: HTMLElement, ctx: PageContext): Promi
     }
   })());
 
-  const history = h('div');
+  const history = h('div', { class: 'runs-history' });
   const runCols: Column<Run>[] = [
     { label: '#', cell: (r) => r.id, sort: (r) => r.id, num: true },
     { label: L('状态', 'Status'), cell: (r) => pill(runStatusLabel(r.status), r.status === 'done' ? 'ok' : r.status === 'running' || r.status === 'queued' ? 'info' : 'bad') },
