@@ -39,7 +39,7 @@ export function budgetView(id: number): { el: HTMLElement; refresh(): Promise<vo
       const b = await api.budget(id);
       const named = b.counties.length > 1 || b.counties.some((c) => c.county !== '');
       mount(lines, b.counties.map((c) => h('div', { class: 'budget-line', 'data-testid': 'budget-line', 'data-county': c.county, 'data-min': c.min_rotated, 'data-max': c.max_rotated },
-        named ? h('strong', null, `${c.county || L('未标县区', 'No county')}：`) : null, budgetLine(b, c))));
+        named ? h('strong', null, `${c.county || L('未标县区', 'No county')}${L('：', ': ')}`) : null, budgetLine(b, c))));
       note.hidden = true;
     } catch (err) {
       mount(lines, errorView(err));

@@ -56,7 +56,7 @@ function fieldInput(f: PolicyField, policy: Policy, readOnly: boolean): { row: H
     h('td', null, lang() === 'zh' ? f.zh : f.en),
     h('td', { class: 'nowrap' }, control, unit ? h('span', { class: 'unit' }, unit) : null),
     h('td', { class: 'muted nowrap' }, fmtDefault(f)),
-    h('td', { class: 'clause' }, f.clause));
+    h('td', { class: 'clause' }, f.clauseEn && lang() === 'en' ? f.clauseEn : f.clause));
   const mark = () => row.classList.toggle('changed', !isDefault());
   control.addEventListener('input', mark);
   mark();
