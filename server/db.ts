@@ -56,6 +56,8 @@ export interface ScenarioRow {
   notes: string;
   policy_json: string;
   locks_json: string;
+  /** 1: a new run re-plans against the scenario's last finished run (its baseline). */
+  use_baseline: 0 | 1;
   created_by: number | null;
   created_at: string;
   updated_at: string;
@@ -192,6 +194,8 @@ const MIGRATIONS: string[] = [
   CREATE TRIGGER activity_no_update BEFORE UPDATE ON activity BEGIN SELECT RAISE(ABORT, 'activity log is append-only'); END;
   CREATE TRIGGER activity_no_delete BEFORE DELETE ON activity BEGIN SELECT RAISE(ABORT, 'activity log is append-only'); END;
   `,
+  // Re-plans keep what a previous plan settled (issue 7): on by default, existing scenarios included.
+  `ALTER TABLE scenarios ADD COLUMN use_baseline INTEGER NOT NULL DEFAULT 1;`,
 ];
 
 export function openDb(path: string): Db {

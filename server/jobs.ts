@@ -12,7 +12,7 @@ import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import { lockSchema, policySchema } from '../solver/contract/schemas.ts';
 import {
-  type Db, type RunRow, type RunStatus, datasetFiles, getDataset, logActivity, now, resultHash,
+  type Db, type RunRow, type RunStatus, datasetFiles, getDataset, getRun, logActivity, now, resultHash,
 } from './db.ts';
 import type { SolveMessage, SolvePhase, TaskKind, TaskReply, Tasks } from './run-job.ts';
 
@@ -20,8 +20,13 @@ const WORKER_URL = new URL('./run-worker.mjs', import.meta.url);
 
 export const RESTART_MESSAGE = '服务器重启，运行中断';
 
-/** What a run solves: the scenario's policy and locks as they were when the run started. */
-export const runInputsSchema = z.object({ policy: policySchema, locks: z.array(lockSchema) });
+/**
+ * What a run solves: the scenario's policy and locks as they were when the run started, and the
+ * earlier run of the scenario whose plan it re-plans against (null: none). Covered by the result hash.
+ */
+export const runInputsSchema = z.object({
+  policy: policySchema, locks: z.array(lockSchema), baseline_run_id: z.number().int().nullable().default(null),
+});
 export type RunInputs = z.infer<typeof runInputsSchema>;
 
 export const progressSchema = z.object({
@@ -105,12 +110,19 @@ export class SolvePool {
     const dataset = getDataset(this.db, run.dataset_id);
     const counties = dataset ? z.array(z.string()).parse(JSON.parse(dataset.counties_json)).length : 1;
     const limit = (this.opts.hardLimitSeconds ?? defaultHardLimitSeconds)(inputs.policy.solver.timeLimitSeconds, counties);
+    // A run never loses its baseline while it is active (DELETE /api/runs refuses), so this is only a safeguard.
+    const baselinePlanCsv = inputs.baseline_run_id === null ? null : getRun(this.db, inputs.baseline_run_id)?.plan_csv ?? null;
+    if (inputs.baseline_run_id !== null && baselinePlanCsv === null) {
+      this.db.prepare("UPDATE runs SET status = 'failed', message = ?, finished_at = ? WHERE id = ? AND status = 'queued'")
+        .run(`基准运行 #${inputs.baseline_run_id} 已不存在`, now(), run.id);
+      return;
+    }
     const progress: Progress = { phase: 'parsing', county: null, objective: null, gap: null };
     const claimed = this.db.prepare("UPDATE runs SET status = 'running', started_at = ?, progress_json = ? WHERE id = ? AND status = 'queued'")
       .run(now(), JSON.stringify(progress), run.id);
     if (claimed.changes === 0) return;
     const files = datasetFiles(this.db, run.dataset_id).map((f) => ({ name: f.name, content: f.content }));
-    const worker = new Worker(WORKER_URL, { workerData: { mode: 'solve', files, policy: inputs.policy, locks: inputs.locks } });
+    const worker = new Worker(WORKER_URL, { workerData: { mode: 'solve', files, policy: inputs.policy, locks: inputs.locks, baselinePlanCsv } });
     const timer = setTimeout(() => this.finish(run.id, 'failed', { message: `超过硬性时间上限（${Math.round(limit)}秒），运行被终止` }), limit * 1000);
     this.active.set(run.id, { worker, timer, phase: 'parsing', lastWrite: 0 });
     this.opts.log.info({ run: run.id, limitSeconds: Math.round(limit) }, 'run started');

@@ -6,13 +6,14 @@
 //   report.json and the run summary; post progress, then the result. Cancelling or the hard time
 //   limit terminates this worker, and with it the nested HiGHS worker.
 // - mode 'tasks': a long-lived worker answering requests one at a time: validate an upload,
-//   validate a scenario's locks, audit a plan, build an XLSX workbook.
+//   validate a scenario's locks, audit a plan, build an XLSX workbook, a scenario's rotation budget.
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import ExcelJS from 'exceljs';
 import { stringify } from 'csv-stringify/sync';
 import type { Lock, Policy, School, Teacher } from '../solver/contract/schemas.ts';
-import { countiesOf } from '../solver/policy/county.ts';
+import { buildCountyContext, countiesOf } from '../solver/policy/county.ts';
+import { rotationBudget } from '../solver/policy/rules.ts';
 import { type Dataset, type DatasetFile, loadDataset } from '../solver/contract/dataset.ts';
 import type { InputError } from '../solver/contract/input-errors.ts';
 import { planDataset } from '../solver/pipeline.ts';
@@ -28,7 +29,8 @@ import { buildWorkbook, type WorkbookInput, workbookReportSchema } from './xlsx-
 
 export interface StoredFile { name: string; content: Uint8Array }
 
-export interface SolveJob { mode: 'solve'; files: StoredFile[]; policy: Policy; locks: Lock[] }
+/** `baselinePlanCsv`: the plan.csv of the run this one re-plans against, or null. */
+export interface SolveJob { mode: 'solve'; files: StoredFile[]; policy: Policy; locks: Lock[]; baselinePlanCsv: string | null }
 export type SolvePhase = 'parsing' | 'building' | 'solving' | 'reporting';
 export type SolveMessage =
   | { type: 'progress'; phase: SolvePhase; county: string | null; objective: number | null; gap: number | null }
@@ -44,7 +46,10 @@ export interface Tasks {
   locks: { req: { files: StoredFile[]; locks: LockInput[] }; res: Validated<{ locks: Lock[] }> };
   audit: { req: { files: StoredFile[]; policy: Policy; locks: Lock[]; plan: StoredFile }; res: Validated<{ result: ReturnType<typeof auditSections> }> };
   xlsx: { req: Omit<WorkbookInput, 'report' | 'rows'> & { reportJson: string; planCsv: string }; res: { ok: true; content: Uint8Array } };
+  budget: { req: { files: StoredFile[]; policy: Policy; locks: Lock[] }; res: Validated<{ counties: CountyBudget[] }> };
 }
+/** One county's rotation budget under a scenario's policy and locks (solver/policy/rules.ts rotationBudget). */
+export interface CountyBudget { county: string; eligible: number; min_rotated: number; max_rotated: number; locked_moves: number }
 export type TaskKind = keyof Tasks;
 export type TaskRequest = { [K in TaskKind]: { id: number; kind: K; req: Tasks[K]['req'] } }[TaskKind];
 export type TaskReply = { id: number; ok: true; res: Tasks[TaskKind]['res'] } | { id: number; ok: false; message: string };
@@ -60,9 +65,14 @@ async function solve(job: SolveJob, post: (m: SolveMessage) => void): Promise<vo
   // The files were validated when stored; failing now means the stored bytes changed.
   if (!loaded.ok) return post({ type: 'error', message: `数据集文件无法解析（${loaded.errors.length}处错误），可能已损坏` });
   const ds: Dataset = { ...loaded.dataset, policy: job.policy, locks: job.locks };
+  const baseline = job.baselinePlanCsv === null ? null : parsePlanCsv('plan.csv', job.baselinePlanCsv);
+  if (baseline && !baseline.ok) return post({ type: 'error', message: '基准运行的方案无法解析，可能已损坏' });
   send({ phase: 'building' });
   const engine = highsEngine((p) => send({ phase: 'solving', objective: p.objective, gap: p.gap }));
-  const plans = await planDataset(ds, engine, { onModel: (county) => send({ phase: 'solving', county, objective: null, gap: null }) });
+  const plans = await planDataset(ds, engine, {
+    onModel: (county) => send({ phase: 'solving', county, objective: null, gap: null }),
+    ...(baseline ? { baseline: baseline.rows } : {}),
+  });
   send({ phase: 'reporting' });
   const report = { ...buildReport(ds, plans), stay_reasons: stayReasonsOf(ds, plans) };
   post({
@@ -128,6 +138,18 @@ async function runTask(r: TaskRequest): Promise<Tasks[TaskKind]['res']> {
       if (!plan.ok) throw new Error('stored plan.csv does not parse');
       const report = workbookReportSchema.parse(JSON.parse(reportJson));
       return { ok: true, content: await buildWorkbook({ ...rest, rows: plan.rows, report }) };
+    }
+    case 'budget': {
+      const loaded = await loadDataset(r.req.files);
+      if (!loaded.ok) return loaded;
+      const ds: Dataset = { ...loaded.dataset, policy: r.req.policy, locks: r.req.locks };
+      return {
+        ok: true,
+        counties: countiesOf(ds).map((county) => {
+          const b = rotationBudget(buildCountyContext(county, ds));
+          return { county, eligible: b.eligible, min_rotated: b.min, max_rotated: b.max, locked_moves: b.lockedMoves };
+        }),
+      };
     }
   }
 }

@@ -64,11 +64,16 @@ async function main(): Promise<void> {
 
     await page.goto(`${server.url}/#/scenario?id=${base.id}`);
     await page.getByTestId('policy-form').waitFor();
+    await page.getByTestId('budget-line').waitFor();
+    await shot(page, '05a-scenario-full', { fullPage: true });
+    // Edited and solved again: a re-plan against run r1 (the scenario's last result is its baseline).
+    await page.locator('[data-field="eligibility.maxAge.M"]').fill('49');
     await page.getByTestId('run-start').click();
     await page.getByTestId('run-progress').waitFor();
     await shot(page, '05-scenario-running');
     await page.getByTestId('run-done').waitFor({ timeout: 120_000 });
     await shot(page, '06-scenario-done');
+    const replan = Number(await page.getByTestId('run-done').getAttribute('data-run'));
 
     await page.goto(`${server.url}/#/flows?run=${r1.id}`);
     await page.locator('.flow-map').waitFor();
@@ -93,6 +98,11 @@ async function main(): Promise<void> {
     await page.getByTestId('diff-table').waitFor();
     await shot(page, '12-compare');
     await shot(page, '12-compare-full', { fullPage: true });
+    await page.goto(`${server.url}/#/compare?runs=${r1.id},${replan}`);
+    await page.getByTestId('diff-summary').waitFor();
+    // The teacher-by-teacher card at the top, below the sticky header.
+    await page.getByTestId('diff-section').evaluate((el) => { el.closest('.card')?.scrollIntoView({ block: 'start' }); window.scrollBy(0, -72); });
+    await shot(page, '12b-compare-baseline');
 
     await page.goto(`${server.url}/#/audit?run=${r1.id}`);
     await page.getByTestId('rules-table').waitFor();

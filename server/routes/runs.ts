@@ -30,13 +30,16 @@ export const runSchema = z.object({
   adopted_by: z.number().int().nullable(),
   adopted_at: z.string().nullable(),
   result_hash: z.string().nullable(),
+  /** The earlier run of the same scenario this run re-planned against (its plan was the baseline); null: none. */
+  baseline_run_id: z.number().int().nullable(),
   summary: summaryLite.nullable(),
 });
 export const runDetailSchema = runSchema.extend({ summary: runSummarySchema.nullable(), inputs: runInputsSchema });
 
-type RunListRow = Omit<RunRow, 'plan_csv' | 'report_json'> & { scenario_name: string };
+type RunListRow = Omit<RunRow, 'plan_csv' | 'report_json'> & { scenario_name: string; baseline_run_id: number | null };
 const LIST_COLUMNS = `r.id, r.scenario_id, r.dataset_id, r.user_id, r.status, r.inputs_json, r.progress_json, r.message, r.created_at,
-  r.started_at, r.finished_at, r.summary_json, r.result_hash, r.adopted_by, r.adopted_at, s.name AS scenario_name`;
+  r.started_at, r.finished_at, r.summary_json, r.result_hash, r.adopted_by, r.adopted_at, s.name AS scenario_name,
+  json_extract(r.inputs_json, '$.baseline_run_id') AS baseline_run_id`;
 
 const seconds = (from: string | null, to: string | null) => (from === null ? null : ((to === null ? Date.now() : Date.parse(to)) - Date.parse(from)) / 1000);
 
@@ -46,7 +49,7 @@ function baseView(r: RunListRow) {
     progress: r.progress_json === null ? null : progressSchema.parse(JSON.parse(r.progress_json)),
     elapsed_seconds: seconds(r.started_at, r.finished_at),
     created_by: r.user_id, created_at: r.created_at, started_at: r.started_at, finished_at: r.finished_at,
-    adopted_by: r.adopted_by, adopted_at: r.adopted_at, result_hash: r.result_hash,
+    adopted_by: r.adopted_by, adopted_at: r.adopted_at, result_hash: r.result_hash, baseline_run_id: r.baseline_run_id,
   };
 }
 
@@ -110,7 +113,7 @@ export function runRoutes(app: App, deps: Deps): void {
   app.post('/api/runs', {
     config: { access: 'edit' },
     schema: {
-      tags: ['runs'], summary: '开始求解一个方案（202；轮询 GET /api/runs/{id}）',
+      tags: ['runs'], summary: '开始求解一个方案（202；轮询 GET /api/runs/{id}）；方案开启 use_baseline 时以其上次完成的运行为基准',
       body: z.object({ scenario_id: z.number().int().positive() }),
       response: { 202: runDetailSchema, 404: errorSchema, 429: errorSchema, ...authErrors },
     },
@@ -123,12 +126,16 @@ export function runRoutes(app: App, deps: Deps): void {
       if (active >= deps.maxActiveRunsPerUser) {
         throw new ApiError(429, `每位用户最多同时排队或运行${deps.maxActiveRunsPerUser}个求解，请等待完成或取消后再试`);
       }
-      const inputs = JSON.stringify({ policy: scenarioPolicy(s), locks: scenarioLocks(s) });
+      // Re-plans start from the scenario's last finished plan (copies have no runs, so no baseline).
+      const baseline = s.use_baseline === 1
+        ? db.prepare<[number], { id: number }>("SELECT id FROM runs WHERE scenario_id = ? AND status = 'done' ORDER BY id DESC LIMIT 1").get(s.id)?.id ?? null
+        : null;
+      const inputs = JSON.stringify({ policy: scenarioPolicy(s), locks: scenarioLocks(s), baseline_run_id: baseline });
       const progress = JSON.stringify({ phase: 'queued', county: null, objective: null, gap: null });
       const r = db.prepare(`INSERT INTO runs (scenario_id, dataset_id, user_id, status, inputs_json, progress_json, created_at)
         VALUES (?, ?, ?, 'queued', ?, ?, ?)`).run(s.id, s.dataset_id, user.id, inputs, progress, now());
       const id = Number(r.lastInsertRowid);
-      logActivity(db, { userId: user.id, action: 'run.create', entity: 'run', entityId: id, details: { scenario_id: s.id } });
+      logActivity(db, { userId: user.id, action: 'run.create', entity: 'run', entityId: id, details: { scenario_id: s.id, baseline_run_id: baseline } });
       return id;
     })();
     pool.pump();
@@ -165,6 +172,9 @@ export function runRoutes(app: App, deps: Deps): void {
     if (!run) throw notFound('运行');
     if (run.adopted_at !== null) throw new ApiError(409, '已采纳的运行不可删除');
     if (run.status === 'queued' || run.status === 'running') throw new ApiError(409, '运行尚未结束，请先取消');
+    const replan = db.prepare<[number], { id: number }>(`SELECT id FROM runs WHERE status IN ('queued', 'running')
+      AND json_extract(inputs_json, '$.baseline_run_id') = ?`).get(run.id);
+    if (replan) throw new ApiError(409, `运行 #${replan.id} 正以本运行为基准求解，请等待其结束或取消后再删除`);
     db.transaction(() => {
       db.prepare('DELETE FROM runs WHERE id = ?').run(run.id);
       logActivity(db, { userId: req.user!.id, action: 'run.delete', entity: 'run', entityId: run.id });

@@ -23,6 +23,8 @@ export const scenarioSchema = z.object({
   notes: z.string(),
   policy: policySchema,
   locks: z.array(lockSchema),
+  /** A new run re-plans against the scenario's last finished run (and records it as `baseline_run_id`). */
+  use_baseline: z.boolean(),
   created_by: z.number().int().nullable(),
   created_at: z.string(),
   updated_at: z.string(),
@@ -30,6 +32,17 @@ export const scenarioSchema = z.object({
   adopted_run_id: z.number().int().nullable(),
 });
 const scenarioListItem = scenarioSchema.omit({ policy: true, locks: true }).extend({ locks: z.number().int() });
+
+/** How many teachers each county rotates under the scenario's policy and locks (rotationBudget). */
+export const budgetSchema = z.object({
+  scenario_id: z.number().int(),
+  min_share: z.number(),
+  /** null: rotate exactly the minimum (move locks may raise it). */
+  max_share: z.number().nullable(),
+  counties: z.array(z.object({
+    county: z.string(), eligible: z.number().int(), min_rotated: z.number().int(), max_rotated: z.number().int(), locked_moves: z.number().int(),
+  })),
+});
 
 const adoptedRunOf = (db: Db, scenarioId: number) =>
   db.prepare<[number], { id: number }>('SELECT id FROM runs WHERE scenario_id = ? AND adopted_at IS NOT NULL').get(scenarioId)?.id ?? null;
@@ -39,7 +52,7 @@ export const scenarioLocks = (s: ScenarioRow): Lock[] => z.array(lockSchema).par
 
 function view(db: Db, s: ScenarioRow): z.infer<typeof scenarioSchema> {
   return {
-    id: s.id, dataset_id: s.dataset_id, name: s.name, notes: s.notes, policy: scenarioPolicy(s), locks: scenarioLocks(s),
+    id: s.id, dataset_id: s.dataset_id, name: s.name, notes: s.notes, policy: scenarioPolicy(s), locks: scenarioLocks(s), use_baseline: s.use_baseline === 1,
     created_by: s.created_by, created_at: s.created_at, updated_at: s.updated_at, runs: runCount(db, s.id), adopted_run_id: adoptedRunOf(db, s.id),
   };
 }
@@ -61,22 +74,23 @@ function checkPolicy(base: Policy, patch: Record<string, unknown>): Policy {
   return parsed.policy;
 }
 
+const storedFiles = (db: Db, datasetId: number) => datasetFiles(db, datasetId).map((f) => ({ name: f.name, content: f.content }));
+
 /** Locks validated like locks.csv against the dataset, in the task worker (422 with `locks.csv:line: column: …`). */
 async function checkLocks(deps: Deps, datasetId: number, locks: z.infer<typeof lockInputSchema>[]): Promise<Lock[]> {
-  const files = datasetFiles(deps.db, datasetId).map((f) => ({ name: f.name, content: f.content }));
-  const checked = await deps.tasks.run('locks', { files, locks });
+  const checked = await deps.tasks.run('locks', { files: storedFiles(deps.db, datasetId), locks });
   if (!checked.ok) throw invalidInput(checked.errors, '锁定');
   return checked.locks;
 }
 
-export interface ScenarioInput { datasetId: number; name: string; notes: string; policy: Policy; locks: Lock[]; userId: number | null }
+export interface ScenarioInput { datasetId: number; name: string; notes: string; policy: Policy; locks: Lock[]; useBaseline?: boolean; userId: number | null }
 
 /** Stores a scenario whose policy and locks are already valid. Shared with first-start seeding. */
 export function insertScenario(db: Db, s: ScenarioInput, action = 'scenario.create', details: Record<string, number> = {}): number {
   return db.transaction(() => {
     const t = now();
-    const r = db.prepare(`INSERT INTO scenarios (dataset_id, name, notes, policy_json, locks_json, created_by, created_at, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(s.datasetId, s.name, s.notes, JSON.stringify(s.policy), JSON.stringify(s.locks), s.userId, t, t);
+    const r = db.prepare(`INSERT INTO scenarios (dataset_id, name, notes, policy_json, locks_json, use_baseline, created_by, created_at, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(s.datasetId, s.name, s.notes, JSON.stringify(s.policy), JSON.stringify(s.locks), s.useBaseline === false ? 0 : 1, s.userId, t, t);
     const id = Number(r.lastInsertRowid);
     logActivity(db, { userId: s.userId, action, entity: 'scenario', entityId: id, details: { dataset_id: s.datasetId, locks: s.locks.length, ...details } });
     return id;
@@ -103,7 +117,8 @@ export function scenarioRoutes(app: App, deps: Deps): void {
       : db.prepare<[number], ScenarioRow>('SELECT * FROM scenarios WHERE dataset_id = ? ORDER BY id DESC').all(req.query.dataset_id);
     return {
       items: rows.map((s) => ({
-        id: s.id, dataset_id: s.dataset_id, name: s.name, notes: s.notes, created_by: s.created_by, created_at: s.created_at, updated_at: s.updated_at,
+        id: s.id, dataset_id: s.dataset_id, name: s.name, notes: s.notes, use_baseline: s.use_baseline === 1,
+        created_by: s.created_by, created_at: s.created_at, updated_at: s.updated_at,
         runs: runCount(db, s.id), adopted_run_id: adoptedRunOf(db, s.id), locks: scenarioLocks(s).length,
       })),
     };
@@ -116,7 +131,7 @@ export function scenarioRoutes(app: App, deps: Deps): void {
       summary: '新建方案（policy 合并到数据集自带的政策参数上；locks 省略时沿用数据集的锁定）',
       body: z.object({
         dataset_id: z.number().int().positive(), name: z.string().trim().min(1).max(100), notes: z.string().max(5000).default(''),
-        policy: policyInputSchema.optional(), locks: z.array(lockInputSchema).max(5000).optional(),
+        policy: policyInputSchema.optional(), locks: z.array(lockInputSchema).max(5000).optional(), use_baseline: z.boolean().default(true),
       }),
       response: { 201: scenarioSchema, 404: errorSchema, 422: errorSchema, ...authErrors },
     },
@@ -125,7 +140,7 @@ export function scenarioRoutes(app: App, deps: Deps): void {
     if (!d) throw notFound('数据集');
     const policy = checkPolicy(datasetPolicy(d), req.body.policy ?? {});
     const locks = req.body.locks ? await checkLocks(deps, d.id, req.body.locks) : datasetLocks(d);
-    const id = insertScenario(db, { datasetId: d.id, name: req.body.name, notes: req.body.notes, policy, locks, userId: req.user!.id });
+    const id = insertScenario(db, { datasetId: d.id, name: req.body.name, notes: req.body.notes, policy, locks, useBaseline: req.body.use_baseline, userId: req.user!.id });
     return reply.code(201).header('location', `/api/scenarios/${id}`).send(view(db, getScenario(db, id)!));
   });
 
@@ -134,13 +149,28 @@ export function scenarioRoutes(app: App, deps: Deps): void {
     schema: { tags: ['scenarios'], summary: '方案详情', params: idParams, response: { 200: scenarioSchema, 404: errorSchema, ...authErrors } },
   }, async (req) => view(db, mustGet(req.params.id)));
 
+  app.get('/api/scenarios/:id/budget', {
+    config: { access: 'read' },
+    schema: {
+      tags: ['scenarios'], summary: '交流人数预算：每县符合条件的教师、最少和最多交流人数、锁定交流人数（按方案当前的政策参数和锁定）',
+      params: idParams, response: { 200: budgetSchema, 404: errorSchema, ...authErrors },
+    },
+  }, async (req) => {
+    const s = mustGet(req.params.id);
+    const policy = scenarioPolicy(s);
+    const r = await deps.tasks.run('budget', { files: storedFiles(db, s.dataset_id), policy, locks: scenarioLocks(s) });
+    // The files were validated when stored; failing now means the stored bytes changed.
+    if (!r.ok) throw new Error(`stored files of dataset ${s.dataset_id} do not parse`);
+    return { scenario_id: s.id, min_share: policy.ratios.minRotatedShareOfEligible, max_share: policy.ratios.maxRotatedShareOfEligible, counties: r.counties };
+  });
+
   app.patch('/api/scenarios/:id', {
     config: { access: 'edit' },
     schema: {
-      tags: ['scenarios'], summary: '修改方案（policy 为合并补丁；locks 为整体替换）', params: idParams,
+      tags: ['scenarios'], summary: '修改方案（policy 为合并补丁；locks 为整体替换；use_baseline：以上次结果为基准）', params: idParams,
       body: z.object({
         name: z.string().trim().min(1).max(100).optional(), notes: z.string().max(5000).optional(),
-        policy: policyInputSchema.optional(), locks: z.array(lockInputSchema).max(5000).optional(),
+        policy: policyInputSchema.optional(), locks: z.array(lockInputSchema).max(5000).optional(), use_baseline: z.boolean().optional(),
       }),
       response: { 200: scenarioSchema, 404: errorSchema, 409: errorSchema, 422: errorSchema, ...authErrors },
     },
@@ -152,9 +182,10 @@ export function scenarioRoutes(app: App, deps: Deps): void {
     db.transaction(() => {
       // Re-checked inside the transaction: a leader may have adopted a run while locks were validated.
       mustBeEditable(s);
+      const useBaseline = req.body.use_baseline === undefined ? null : Number(req.body.use_baseline);
       db.prepare(`UPDATE scenarios SET name = COALESCE(?, name), notes = COALESCE(?, notes), policy_json = COALESCE(?, policy_json),
-        locks_json = COALESCE(?, locks_json), updated_at = ? WHERE id = ?`)
-        .run(req.body.name ?? null, req.body.notes ?? null, policy ? JSON.stringify(policy) : null, locks ? JSON.stringify(locks) : null, now(), s.id);
+        locks_json = COALESCE(?, locks_json), use_baseline = COALESCE(?, use_baseline), updated_at = ? WHERE id = ?`)
+        .run(req.body.name ?? null, req.body.notes ?? null, policy ? JSON.stringify(policy) : null, locks ? JSON.stringify(locks) : null, useBaseline, now(), s.id);
       logActivity(db, {
         userId: req.user!.id, action: 'scenario.update', entity: 'scenario', entityId: s.id,
         details: { fields: Object.keys(req.body) },
@@ -175,7 +206,8 @@ export function scenarioRoutes(app: App, deps: Deps): void {
     const s = mustGet(req.params.id);
     const id = insertScenario(db, {
       datasetId: s.dataset_id, name: req.body.name ?? `${s.name}（副本）`.slice(0, 100), notes: req.body.notes ?? s.notes,
-      policy: scenarioPolicy(s), locks: scenarioLocks(s), userId: req.user!.id,
+      // The flag is copied; a baseline is not: a copy starts with no runs of its own.
+      policy: scenarioPolicy(s), locks: scenarioLocks(s), useBaseline: s.use_baseline === 1, userId: req.user!.id,
     }, 'scenario.copy', { source_scenario_id: s.id });
     return reply.code(201).header('location', `/api/scenarios/${id}`).send(view(db, getScenario(db, id)!));
   });

@@ -67,7 +67,7 @@ export async function removeDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
 }
 
-export type SampleName = 'small-county' | 'tiny';
+export type SampleName = 'sample-county' | 'small-county' | 'tiny';
 export const sampleDir = (name: SampleName) => (name === 'tiny' ? repoPath('test', 'fixtures', 'tiny') : repoPath('data', name));
 
 /** The sample's files as a multipart form, optionally with some files replaced or added. */

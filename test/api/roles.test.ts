@@ -29,6 +29,7 @@ const TABLE: [Method, string, TestRole[] | '*' | 'session'][] = [
   ['GET', '/api/scenarios', ALL],
   ['POST', '/api/scenarios', EDIT],
   ['GET', '/api/scenarios/{id}', ALL],
+  ['GET', '/api/scenarios/{id}/budget', ALL],
   ['PATCH', '/api/scenarios/{id}', EDIT],
   ['POST', '/api/scenarios/{id}/copy', EDIT],
   ['DELETE', '/api/scenarios/{id}', EDIT],

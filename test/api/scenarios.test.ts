@@ -34,7 +34,7 @@ describe('create', () => {
   it('merges given policy parameters onto the dataset policy', async () => {
     const sc = await createScenario(s, datasetId, { policy: { ratios: { minRotatedShareOfEligible: 0.15 }, flows: { towardRuralOrWeakOnly: true } } });
     const got = (await req('GET', `/api/scenarios/${sc.id}`)).json();
-    expect(got.policy.ratios).toEqual({ minRotatedShareOfEligible: 0.15, minBackboneShareOfRotated: 0.2 });
+    expect(got.policy.ratios).toEqual({ minRotatedShareOfEligible: 0.15, maxRotatedShareOfEligible: null, minBackboneShareOfRotated: 0.2 });
     expect(got.policy.flows.towardRuralOrWeakOnly).toBe(true);
     expect(got.policy.year).toBe(2026);
   });

@@ -12,4 +12,11 @@ describe('scenario form parameters', () => {
   it('names a source clause for every field', () => {
     for (const f of ALL_FIELDS) expect(f.clause.length, f.path.join('.')).toBeGreaterThan(4);
   });
+
+  it('offers every objective weight, each with its meaning in English too', () => {
+    const leaves = (o: object, at: string[] = []): string[] => Object.entries(o).flatMap(([k, v]) => (typeof v === 'object' && v !== null ? leaves(v, [...at, k]) : [[...at, k].join('.')]));
+    const weights = ALL_FIELDS.filter((f) => f.path[0] === 'weights');
+    expect(weights.map((f) => f.path.join('.')).sort()).toEqual(leaves(defaultPolicy().weights, ['weights']).sort());
+    for (const f of weights) expect(f.clauseEn?.length, f.path.join('.')).toBeGreaterThan(10);
+  });
 });

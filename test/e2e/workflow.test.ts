@@ -88,6 +88,17 @@ describe('web app, end to end (small county)', () => {
   it('edits the scenario: a lock needs a reason; then solves with a progress bar to a plan', async () => {
     await page.goto(`${server.url}/#/scenario`);
     await page.getByTestId('policy-form').waitFor();
+    // The rotation budget in teachers is the server's (the solver's rotationBudget) for this scenario.
+    const [scenario] = (await api.call<{ items: { id: number; use_baseline: boolean }[] }>('GET', `/scenarios?dataset_id=${ctx.datasetId}`)).items;
+    const budget = await api.call<{ counties: { eligible: number; min_rotated: number; max_rotated: number }[] }>('GET', `/scenarios/${scenario!.id}/budget`);
+    const line = page.getByTestId('budget-line').first();
+    await line.waitFor();
+    const [county] = budget.counties;
+    expect([await line.getAttribute('data-min'), await line.getAttribute('data-max')]).toEqual([String(county!.min_rotated), String(county!.max_rotated)]);
+    const n = (x: number) => x.toLocaleString('zh-CN');
+    expect(await line.textContent()).toContain(`本年度交流 ${n(county!.min_rotated)}–${n(county!.max_rotated)} 人（符合条件 ${n(county!.eligible)} 人 × 10%`);
+    expect(county!.eligible).toBe(ctx.eligibleShown);
+    expect(await page.getByTestId('use-baseline').isChecked()).toBe(scenario!.use_baseline);
     const rows = await page.locator('[data-testid^="lock-teacher-"]').count();
     expect(rows).toBe(5);
     await page.getByTestId('lock-add').click();

@@ -9,7 +9,7 @@ import type { Comparison, TeacherDiff } from '../../server/compare.ts';
 import type { datasetSchema } from '../../server/routes/datasets.ts';
 import type { inputErrorSchema } from '../../server/routes/http.ts';
 import type { runDetailSchema, runSchema } from '../../server/routes/runs.ts';
-import type { scenarioSchema } from '../../server/routes/scenarios.ts';
+import type { budgetSchema, scenarioSchema } from '../../server/routes/scenarios.ts';
 import type { sessionUserSchema } from '../../server/routes/session.ts';
 
 export type { PlanRow, Report, School, Teacher, Comparison, TeacherDiff };
@@ -20,6 +20,7 @@ export type Scenario = z.infer<typeof scenarioSchema>;
 export type ScenarioItem = Omit<Scenario, 'policy' | 'locks'> & { locks: number };
 export type Policy = Scenario['policy'];
 export type Lock = Scenario['locks'][number];
+export type Budget = z.infer<typeof budgetSchema>;
 export type DatasetDetail = Dataset & { policy: Policy; locks: Lock[] };
 export type Run = z.infer<typeof runSchema>;
 export type RunDetail = z.infer<typeof runDetailSchema>;
@@ -109,7 +110,8 @@ export const api = {
   scenarios: (datasetId: number) => request<{ items: ScenarioItem[] }>('GET', `/scenarios${qs({ dataset_id: datasetId })}`).then((r) => r.items),
   scenario: (id: number) => request<Scenario>('GET', `/scenarios/${id}`),
   createScenario: (b: { dataset_id: number; name: string; notes?: string; policy?: unknown; locks?: LockInput[] }) => request<Scenario>('POST', '/scenarios', b),
-  updateScenario: (id: number, b: { name?: string; notes?: string; policy?: unknown; locks?: LockInput[] }) => request<Scenario>('PATCH', `/scenarios/${id}`, b),
+  updateScenario: (id: number, b: { name?: string; notes?: string; policy?: unknown; locks?: LockInput[]; use_baseline?: boolean }) => request<Scenario>('PATCH', `/scenarios/${id}`, b),
+  budget: (id: number) => request<Budget>('GET', `/scenarios/${id}/budget`),
   copyScenario: (id: number, name?: string) => request<Scenario>('POST', `/scenarios/${id}/copy`, name ? { name } : {}),
 
   // Runs

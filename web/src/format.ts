@@ -8,6 +8,8 @@ const locale = () => (lang() === 'zh' ? 'zh-CN' : 'en-US');
 export const int = (n: number | null | undefined): string => (n === null || n === undefined || !Number.isFinite(n) ? '—' : Math.round(n).toLocaleString(locale()));
 export const num = (n: number | null | undefined, digits = 2): string =>
   n === null || n === undefined || !Number.isFinite(n) ? '—' : n.toLocaleString(locale(), { minimumFractionDigits: digits, maximumFractionDigits: digits });
+/** Up to `digits` decimals, trailing zeros dropped: 118.8, 1,188, 0.02. */
+export const decimal = (n: number, digits = 2): string => n.toLocaleString(locale(), { maximumFractionDigits: digits });
 export const pct = (n: number | null | undefined, digits = 1): string => (n === null || n === undefined || !Number.isFinite(n) ? '—' : `${(n * 100).toFixed(digits)}%`);
 export const cv = (n: number | null | undefined): string => num(n, 3);
 export const per100 = (n: number | null | undefined): string => num(n, 2);

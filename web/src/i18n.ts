@@ -92,6 +92,11 @@ export const changeLabel = pick(
   { only_a: '仅在 A 中交流', only_b: '仅在 B 中交流', different_destination: '调入学校不同' },
   { only_a: 'Moves in A only', only_b: 'Moves in B only', different_destination: 'Different destination' },
 );
+/** A re-plan against its baseline: what changed for one teacher. */
+export const replanChangeLabel = pick(
+  { added: '新增交流', dropped: '改为留任', redirected: '改派其他学校' },
+  { added: 'Now moves', dropped: 'Now stays', redirected: 'Other destination' },
+);
 
 /** English names of the audit rules (their Chinese names and clauses come from the server). */
 const RULE_EN: Record<string, string> = {

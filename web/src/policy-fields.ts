@@ -1,9 +1,11 @@
 // The policy parameters a planner may change on the scenario form, each with its contract
 // default and the clause it comes from (domain.md §b/§c, data-contract.md policy.json), so a
-// leader sees which numbers are law and which are local choices. Defaults must equal
+// leader sees which numbers are law and which are local choices; the objective weights carry
+// their one-line meaning instead (README "The model"). Defaults must equal
 // solver/contract/schemas.ts defaultPolicy(): test/e2e/policy-fields.test.ts checks it.
 
-export type FieldKind = 'int' | 'share' | 'number' | 'bool' | 'nullableNumber';
+/** `nullableShare` / `nullableNumber`: an empty box means null, shown as the field's `empty` text. */
+export type FieldKind = 'int' | 'share' | 'number' | 'bool' | 'nullableNumber' | 'nullableShare';
 
 export interface PolicyField {
   path: readonly string[];
@@ -11,21 +13,33 @@ export interface PolicyField {
   en: string;
   kind: FieldKind;
   def: number | boolean | null;
+  /** The source clause (a citation, shown as is in both languages), or the field's one-line meaning. */
   clause: string;
+  /** The meaning in English, for fields whose `clause` explains rather than cites. */
+  clauseEn?: string;
   unit?: { zh: string; en: string };
+  /** What null (an empty box) means, shown as the default. */
+  empty?: { zh: string; en: string };
   min?: number;
   max?: number;
   step?: number;
 }
 
-export interface FieldGroup { zh: string; en: string; fields: PolicyField[] }
+export interface FieldGroup { id: string; zh: string; en: string; fields: PolicyField[] }
 
 const years = { zh: '年', en: 'yrs' };
 const per100 = { zh: '人/百生', en: 'per 100' };
+const perTeacher = { zh: '分/人', en: 'pts/teacher' };
+const times = { zh: '倍', en: '×' };
+const multiplier = (path: string, zh: string, en: string, enNoun: string): PolicyField => ({
+  path: ['weights', 'cvIndicator', path], zh: `${zh}差异系数倍数`, en: `${en} CV multiplier`, kind: 'number', def: 1, min: 0, max: 100, step: 0.1, unit: times,
+  clause: `只调整${zh}这一项的重视程度（1 = 与其他指标相同，0 = 不考虑）`,
+  clauseEn: `Weighs the ${enNoun} CV alone (1 = like the others, 0 = ignored)`,
+});
 
 export const POLICY_GROUPS: FieldGroup[] = [
   {
-    zh: '交流资格', en: 'Eligibility',
+    id: 'eligibility', zh: '交流资格', en: 'Eligibility',
     fields: [
       { path: ['year'], zh: '规划年度', en: 'Plan year', kind: 'int', def: 2026, min: 1990, max: 2100, clause: '数据约定：年龄 = 年度 − 出生年份' },
       { path: ['eligibility', 'teacherYearsAtSchool'], zh: '教师本校任教满', en: 'Teacher years at school', kind: 'int', def: 6, min: 0, max: 30, unit: years, clause: '教师〔2014〕4号 R2（各地 6/9/10 年）' },
@@ -35,22 +49,23 @@ export const POLICY_GROUPS: FieldGroup[] = [
     ],
   },
   {
-    zh: '比例要求', en: 'Ratios',
+    id: 'ratios', zh: '比例要求', en: 'Ratios',
     fields: [
       { path: ['ratios', 'minRotatedShareOfEligible'], zh: '交流人数不低于符合条件教师的', en: 'Rotated ≥ share of eligible', kind: 'share', def: 0.1, min: 0, max: 100, clause: '教师〔2014〕4号；教督〔2017〕6号 R6' },
+      { path: ['ratios', 'maxRotatedShareOfEligible'], zh: '交流人数上限（空 = 只交流最低人数）', en: 'Rotated ≤ share of eligible (empty = the minimum)', kind: 'nullableShare', def: null, min: 0, max: 100, empty: { zh: '最低人数', en: 'minimum' }, clause: '本地选择：“不低于10%”，多数县按最低人数交流；锁定交流的人数可突破上限', clauseEn: 'Local choice: policy says “at least 10%”, most counties rotate the minimum; move locks may exceed the upper share' },
       { path: ['ratios', 'minBackboneShareOfRotated'], zh: '骨干教师不低于交流人数的', en: 'Backbone ≥ share of rotated', kind: 'share', def: 0.2, min: 0, max: 100, clause: '教师〔2014〕4号；教督〔2017〕6号 R7' },
     ],
   },
   {
-    zh: '交流限制', en: 'Limits',
+    id: 'limits', zh: '交流限制', en: 'Limits',
     fields: [
       { path: ['limits', 'maxOutflowShareOfSchool'], zh: '每校流出不超过本校教师的', en: 'School outflow ≤ share of its teachers', kind: 'share', def: 0.2, min: 0, max: 100, clause: '数据约定 limits.maxOutflowShareOfSchool（保持学校稳定）' },
-      { path: ['limits', 'maxCommuteKm'], zh: '通勤距离上限（空 = 不限）', en: 'Commute limit (empty = none)', kind: 'nullableNumber', def: null, min: 1, max: 500, unit: { zh: '公里', en: 'km' }, clause: '数据约定 limits.maxCommuteKm（本地选择）' },
+      { path: ['limits', 'maxCommuteKm'], zh: '通勤距离上限（空 = 不限）', en: 'Commute limit (empty = none)', kind: 'nullableNumber', def: null, min: 1, max: 500, unit: { zh: '公里', en: 'km' }, empty: { zh: '不限', en: 'None' }, clause: '数据约定 limits.maxCommuteKm（本地选择）' },
       { path: ['flows', 'towardRuralOrWeakOnly'], zh: '只向乡村或薄弱学校交流', en: 'Only toward rural or weak schools', kind: 'bool', def: false, clause: '教师〔2014〕4号 R8 城镇→乡村、优质→薄弱' },
     ],
   },
   {
-    zh: '指标阈值（优质均衡）', en: 'Indicator thresholds',
+    id: 'indicators', zh: '指标阈值（优质均衡）', en: 'Indicator thresholds',
     fields: [
       { path: ['indicators', 'cvMax', 'primary'], zh: '小学差异系数不高于', en: 'Primary CV ≤', kind: 'number', def: 0.5, min: 0.01, max: 2, step: 0.01, clause: '教督〔2017〕6号 第六条' },
       { path: ['indicators', 'cvMax', 'junior'], zh: '初中差异系数不高于', en: 'Junior CV ≤', kind: 'number', def: 0.45, min: 0.01, max: 2, step: 0.01, clause: '教督〔2017〕6号 第六条' },
@@ -63,7 +78,24 @@ export const POLICY_GROUPS: FieldGroup[] = [
     ],
   },
   {
-    zh: '求解', en: 'Solver',
+    id: 'weights', zh: '目标权重', en: 'Objective weights',
+    fields: [
+      { path: ['indicators', 'neverWorse'], zh: '任何差异系数不得比交流前变差', en: 'No CV may end worse than before', kind: 'bool', def: true, clause: '开关：六项差异系数（学段 × 指标）交流后都不高于交流前', clauseEn: 'Switch: none of the six CVs (stage × indicator) may end higher than it started' },
+      { path: ['weights', 'cvBalance'], zh: '差异系数均衡', en: 'CV balance', kind: 'number', def: 100, min: 0, max: 1e6, unit: { zh: '分', en: 'pts' }, clause: '每个学段 × 指标计 权重 × 交流后CV² ÷ 交流前CV²：差异系数降为0即省下该分值', clauseEn: 'Per stage × indicator: weight × CV² after ÷ CV² before; a CV brought to 0 saves the whole weight' },
+      { path: ['weights', 'cvOverThreshold'], zh: '超标差异系数加重倍数', en: 'Over-threshold CV multiplier', kind: 'number', def: 3, min: 1, max: 100, step: 0.1, unit: times, clause: '交流前已高于上限（0.50 / 0.45）的差异系数按此倍数加重', clauseEn: 'A CV above its limit (0.50 / 0.45) before the plan weighs this many times more' },
+      multiplier('aboveDegree', '高学历教师', 'Above-degree', 'above-degree'),
+      multiplier('backbone', '骨干教师', 'Backbone', 'backbone'),
+      multiplier('peArt', '体育艺术教师', 'PE & art', 'PE & art'),
+      { path: ['weights', 'unfilledNeed'], zh: '学科缺口（每缺1人）', en: 'Unfilled subject need', kind: 'number', def: 0.5, min: 0, max: 1e6, step: 0.1, unit: perTeacher, clause: '每个未补上的学科缺口计此分；低于“每交流1人”，单为补缺不多交流', clauseEn: 'Per subject post left unfilled; below “per teacher moved”, so a gap alone does not buy a move' },
+      { path: ['weights', 'move'], zh: '每交流1人', en: 'Per teacher moved', kind: 'number', def: 1, min: 0, max: 1e6, step: 0.1, unit: perTeacher, clause: '上限高于最低人数时，多交流的每个人都要带来更多好处', clauseEn: 'With an upper share above the minimum, every extra move must pay for itself' },
+      { path: ['weights', 'ruralOrWeakBonus'], zh: '流向乡村或薄弱学校奖励', en: 'Bonus toward rural or weak', kind: 'number', def: 0.3, min: 0, max: 1e6, step: 0.1, unit: perTeacher, clause: '城镇学校教师到乡村学校、或到薄弱学校，每人减去此分', clauseEn: 'Subtracted per move from a town/urban school to a rural one, or to a weak school' },
+      { path: ['weights', 'commutePerKm'], zh: '通勤每增加1公里', en: 'Per km of added commute', kind: 'number', def: 0.02, min: 0, max: 1e6, step: 0.01, unit: { zh: '分/公里', en: 'pts/km' }, clause: '交流使居住地到学校的距离每增加1公里计此分（缩短则减分）', clauseEn: 'Per km the move adds to the commute from home (a shorter commute subtracts)' },
+      { path: ['weights', 'preferenceBonus'], zh: '符合本人意愿奖励', en: 'Preference bonus', kind: 'number', def: 0.5, min: 0, max: 1e6, step: 0.1, unit: perTeacher, clause: '调往本人填报的学校减去 此分 ÷ 志愿顺位', clauseEn: 'Subtracted, divided by the rank, for a move to a school the teacher asked for' },
+      { path: ['weights', 'changeFromBaseline'], zh: '改动基准方案（每人）', en: 'Change from the baseline', kind: 'number', def: 3, min: 0, max: 1e6, step: 0.1, unit: perTeacher, clause: '以上次结果为基准再求解时，安排与基准不同的每位教师计此分', clauseEn: 'When re-planning against the last result: per teacher whose assignment differs from it' },
+    ],
+  },
+  {
+    id: 'solver', zh: '求解', en: 'Solver',
     fields: [
       { path: ['solver', 'timeLimitSeconds'], zh: '每县求解时间上限', en: 'Time limit per county', kind: 'int', def: 60, min: 1, max: 3600, unit: { zh: '秒', en: 's' }, clause: '本地选择（超时返回当前最好方案或说明原因）' },
     ],

@@ -48,8 +48,10 @@ function doneView(r: RunDetail): HTMLElement {
     el.dataset.status = r.status;
     return el;
   }
+  const base = r.baseline_run_id;
   return h('div', { class: 'run-done', 'data-testid': 'run-done', 'data-run': r.id },
-    notice('ok', h('strong', null, L(`运行 #${r.id} 完成：${planStatusLabel(s.plan_status)}，用时 ${seconds(r.elapsed_seconds)}`, `Run #${r.id} finished: ${planStatusLabel(s.plan_status)} in ${seconds(r.elapsed_seconds)}`))),
+    notice('ok', h('strong', null, L(`运行 #${r.id} 完成：${planStatusLabel(s.plan_status)}，用时 ${seconds(r.elapsed_seconds)}`, `Run #${r.id} finished: ${planStatusLabel(s.plan_status)} in ${seconds(r.elapsed_seconds)}`)),
+      base === null ? null : h('p', null, L(`以运行 #${base} 的结果为基准。`, `Re-planned against run #${base}.`))),
     h('div', { class: 'kpis kpis-2' },
       kpi(L('交流人数', 'Rotated'), int(s.rotated), L(`符合条件 ${int(s.eligible)} 人`, `of ${int(s.eligible)} eligible`), undefined, 'done-rotated'),
       kpi(L('交流比例', 'Rotation rate'), pct(s.rotation_rate), L(`要求 ≥ ${pct(r.inputs.policy.ratios.minRotatedShareOfEligible, 0)}`, `required ≥ ${pct(r.inputs.policy.ratios.minRotatedShareOfEligible, 0)}`)),
@@ -58,7 +60,8 @@ function doneView(r: RunDetail): HTMLElement {
     h('div', { class: 'button-row' },
       h('a', { class: 'btn btn-primary', href: href('flows', { run: r.id }), 'data-testid': 'goto-flows' }, L('查看流向', 'See flows')),
       h('a', { class: 'btn', href: href('audit', { run: r.id }) }, L('审计', 'Audit')),
-      h('a', { class: 'btn', href: href('compare', { runs: r.id }) }, L('比较', 'Compare'))));
+      base === null ? h('a', { class: 'btn', href: href('compare', { runs: r.id }) }, L('比较', 'Compare'))
+        : h('a', { class: 'btn', href: href('compare', { runs: `${base},${r.id}` }), 'data-testid': 'compare-baseline' }, L('与基准比较', 'Compare with the baseline'))));
 }
 
 /** Follows run `id` in `el` until it ends or `signal` aborts; `onEnd` fires once when it ends. */

@@ -1,5 +1,7 @@
-// 方案 Scenario: the policy parameters (each with its default and clause), the locks, and the
-// run: save, solve with a progress bar, cancel. A scenario whose run was adopted is read-only.
+// 方案 Scenario: the policy parameters (each with its default and clause) with the rotation
+// budget they give in teachers, the objective weights, the locks, and the run: save, re-plan
+// against the last result or not, solve with a progress bar, cancel. A scenario whose run was
+// adopted is read-only.
 import { api, type Policy, type Run, type Scenario } from '../api.ts';
 import { card, h, mount, notice, pill } from '../dom.ts';
 import { dateTime, int, pct } from '../format.ts';
@@ -10,6 +12,8 @@ import { href, navigate, replaceQuery } from '../router.ts';
 import { can, currentDataset, schoolsOf, teachersOf } from '../store.ts';
 import { type Column, dataTable } from '../table.ts';
 import { emptyState, errorView, pageHeader } from '../widgets.ts';
+import { baselineToggle } from './scenario-baseline.ts';
+import { budgetView } from './scenario-budget.ts';
 import { lockEditor } from './scenario-locks.ts';
 import { followRun } from './run-progress.ts';
 
@@ -17,7 +21,7 @@ interface FieldInput { field: PolicyField; read(): { value: unknown; problem: st
 
 function fmtDefault(f: PolicyField): string {
   if (f.kind === 'bool') return f.def ? L('是', 'Yes') : L('否', 'No');
-  if (f.def === null) return L('不限', 'None');
+  if (f.def === null) return f.empty ? L(f.empty.zh, f.empty.en) : '—';
   if (f.kind === 'share' && typeof f.def === 'number') return pct(f.def, 0);
   return `${f.def}${f.unit ? ` ${lang() === 'zh' ? f.unit.zh : f.unit.en}` : ''}`;
 }
@@ -25,12 +29,13 @@ function fmtDefault(f: PolicyField): string {
 function fieldInput(f: PolicyField, policy: Policy, readOnly: boolean): { row: HTMLElement; input: FieldInput } {
   const v = getPath(policy, f.path);
   const key = f.path.join('.');
-  const unit = f.kind === 'share' ? '%' : f.unit ? (lang() === 'zh' ? f.unit.zh : f.unit.en) : '';
+  const percent = f.kind === 'share' || f.kind === 'nullableShare';
+  const unit = percent ? '%' : f.unit ? (lang() === 'zh' ? f.unit.zh : f.unit.en) : '';
   let control: HTMLInputElement;
   if (f.kind === 'bool') control = h('input', { type: 'checkbox', checked: v === true, disabled: readOnly, 'data-field': key });
   else {
-    const shown = v === null || v === undefined ? '' : f.kind === 'share' ? String(Math.round(Number(v) * 1000) / 10) : String(v);
-    control = h('input', { type: 'number', value: shown, min: f.min, max: f.max, step: f.step ?? (f.kind === 'share' ? 0.5 : 1), class: 'input-num', disabled: readOnly, 'data-field': key });
+    const shown = v === null || v === undefined ? '' : percent ? String(Math.round(Number(v) * 1000) / 10) : String(v);
+    control = h('input', { type: 'number', value: shown, min: f.min, max: f.max, step: f.step ?? (percent ? 0.5 : 1), class: 'input-num', disabled: readOnly, 'data-field': key });
   }
   const isDefault = () => {
     const r = read();
@@ -39,19 +44,19 @@ function fieldInput(f: PolicyField, policy: Policy, readOnly: boolean): { row: H
   const read = (): { value: unknown; problem: string | null } => {
     if (f.kind === 'bool') return { value: control.checked, problem: null };
     const raw = control.value.trim();
-    if (raw === '') return f.kind === 'nullableNumber' ? { value: null, problem: null } : { value: null, problem: L('不能为空', 'required') };
+    if (raw === '') return f.kind.startsWith('nullable') ? { value: null, problem: null } : { value: null, problem: L('不能为空', 'required') };
     const n = Number(raw);
     if (!Number.isFinite(n) || (f.min !== undefined && n < f.min) || (f.max !== undefined && n > f.max)) {
       return { value: null, problem: L(`应在 ${f.min ?? '−∞'}–${f.max ?? '∞'} 之间`, `must be within ${f.min ?? '−∞'}–${f.max ?? '∞'}`) };
     }
     if (f.kind === 'int' && !Number.isInteger(n)) return { value: null, problem: L('应为整数', 'must be a whole number') };
-    return { value: f.kind === 'share' ? n / 100 : n, problem: null };
+    return { value: percent ? n / 100 : n, problem: null };
   };
   const row = h('tr', null,
     h('td', null, lang() === 'zh' ? f.zh : f.en),
     h('td', { class: 'nowrap' }, control, unit ? h('span', { class: 'unit' }, unit) : null),
     h('td', { class: 'muted nowrap' }, fmtDefault(f)),
-    h('td', { class: 'clause' }, f.clause));
+    h('td', { class: 'clause' }, f.clauseEn && lang() === 'en' ? f.clauseEn : f.clause));
   const mark = () => row.classList.toggle('changed', !isDefault());
   control.addEventListener('input', mark);
   mark();
@@ -74,13 +79,20 @@ export async function renderScenario(root: HTMLElement, ctx: PageContext): Promi
   const readOnly = !can('edit') || scenario.adopted_run_id !== null;
 
   const inputs: FieldInput[] = [];
+  // The budget in teachers sits right under the two shares it comes from.
+  const budget = budgetView(scenario.id);
   const groups = POLICY_GROUPS.map((g) => h('tbody', null,
     h('tr', { class: 'group-row' }, h('th', { colspan: 4 }, lang() === 'zh' ? g.zh : g.en)),
-    g.fields.map((f) => { const x = fieldInput(f, scenario.policy, readOnly); inputs.push(x.input); return x.row; })));
+    g.fields.map((f) => { const x = fieldInput(f, scenario.policy, readOnly); inputs.push(x.input); return x.row; }),
+    g.id === 'ratios' ? h('tr', { class: 'budget-row' }, h('td', { colspan: 4 }, budget.el)) : null));
   const form = h('table', { class: 'data form-table policy-form', 'data-testid': 'policy-form' },
-    h('thead', null, h('tr', null, h('th', null, L('参数', 'Parameter')), h('th', { style: 'width:11rem' }, L('取值', 'Value')), h('th', { style: 'width:6rem' }, L('默认', 'Default')), h('th', null, L('依据', 'Source clause')))),
+    h('thead', null, h('tr', null, h('th', null, L('参数', 'Parameter')), h('th', { style: 'width:11rem' }, L('取值', 'Value')), h('th', { style: 'width:6rem' }, L('默认', 'Default')), h('th', null, L('依据 / 说明', 'Source / meaning')))),
     groups);
   const locks = lockEditor(scenario.locks, teachers, schools, readOnly);
+  // Eligibility, shares and move locks all change the budget: it is recomputed from the saved scenario.
+  for (const el of [form, locks.el]) el.addEventListener('input', budget.stale);
+  const baseline = baselineToggle(scenario.use_baseline, readOnly);
+  baseline.update(runs);
   const name = h('input', { value: scenario.name, maxlength: 100, disabled: readOnly, class: 'input-title', 'aria-label': L('方案名称', 'Scenario name'), 'data-testid': 'scenario-name' });
   const status = h('div');
   const runPanel = h('div', { 'data-testid': 'run-panel' });
@@ -101,8 +113,9 @@ export async function renderScenario(root: HTMLElement, ctx: PageContext): Promi
       return null;
     }
     try {
-      const saved = await api.updateScenario(scenario.id, { name: name.value.trim() || scenario.name, policy: patch, locks: l.locks });
+      const saved = await api.updateScenario(scenario.id, { name: name.value.trim() || scenario.name, policy: patch, locks: l.locks, use_baseline: baseline.checked() });
       mount(status, notice('ok', L(`已保存（${dateTime(saved.updated_at)}）`, `Saved (${dateTime(saved.updated_at)})`)));
+      void budget.refresh();
       return saved;
     } catch (err) {
       mount(status, errorView(err));
@@ -123,17 +136,20 @@ export async function renderScenario(root: HTMLElement, ctx: PageContext): Promi
     }
   })());
 
-  const history = h('div');
+  const history = h('div', { class: 'runs-history' });
   const runCols: Column<Run>[] = [
     { label: '#', cell: (r) => r.id, sort: (r) => r.id, num: true },
     { label: L('状态', 'Status'), cell: (r) => pill(runStatusLabel(r.status), r.status === 'done' ? 'ok' : r.status === 'running' || r.status === 'queued' ? 'info' : 'bad') },
     { label: L('交流', 'Rotated'), cell: (r) => int(r.summary?.rotated), num: true },
+    { label: L('基准', 'Baseline'), cell: (r) => (r.baseline_run_id === null ? h('span', { class: 'muted' }, '—') : `#${r.baseline_run_id}`) },
     { label: L('完成时间', 'Finished'), cell: (r) => dateTime(r.finished_at) },
     { label: '', cell: (r) => (r.status === 'done' ? h('a', { href: href('flows', { run: r.id }) }, L('流向', 'Flows')) : null) },
   ];
   const refreshHistory = async () => {
     const rs = await api.runs({ scenario_id: scenario.id });
-    if (!ctx.signal.aborted) mount(history, dataTable(runCols, rs.slice(0, 8), { empty: L('尚未求解', 'Not solved yet') }).el);
+    if (ctx.signal.aborted) return;
+    mount(history, dataTable(runCols, rs.slice(0, 8), { empty: L('尚未求解', 'Not solved yet') }).el);
+    baseline.update(rs);
   };
   mount(history, dataTable(runCols, runs.slice(0, 8), { empty: L('尚未求解', 'Not solved yet') }).el);
 
@@ -155,9 +171,10 @@ export async function renderScenario(root: HTMLElement, ctx: PageContext): Promi
           form),
         card(L('人工锁定', 'Locks'), h('p', { class: 'muted small' }, L('锁定优先于优化：留任的教师不交流，指定去向的教师按指定交流。每条锁定须写明理由，供审计。', 'Locks override the optimizer: stay means never moves; move means goes exactly there. Every lock needs a reason, for the audit.')), locks.el)),
       h('aside', { class: 'stack sticky' },
-        card(L('求解', 'Solve'), status, readOnly ? null : h('button', { class: 'btn', onclick: () => void save() , 'data-testid': 'scenario-save' }, L('仅保存', 'Save only')), ' ', runButton, runPanel),
+        card(L('求解', 'Solve'), baseline.el, status, readOnly ? null : h('button', { class: 'btn', onclick: () => void save() , 'data-testid': 'scenario-save' }, L('仅保存', 'Save only')), ' ', runButton, runPanel),
         card(L('本方案的运行', 'Runs of this scenario'), history))));
 
+  void budget.refresh();
   const active = runs.find((r) => r.status === 'queued' || r.status === 'running');
   if (active) await followRun(runPanel, active.id, ctx.signal, () => void refreshHistory());
 }
