@@ -91,7 +91,7 @@ export async function planCounty(ctx: CountyContext, engine: Engine, opts: PlanO
     return {
       ...base, ...solved, status: 'infeasible', noPlanCause: 'conflict',
       conflicts: found.length > 0 ? found : [{ rules: [], message: '规则之间互相矛盾，但未能定位到具体规则', shortBy: 0 }],
-      ...(found.length > 0 ? { noncompliant: { rows: planRows(ctx, bestBroken), rules: [...new Set(found.flatMap((c) => c.rules))] } } : {}),
+      ...(found.length > 0 ? { noncompliant: { rows: planRows(ctx, bestBroken), rules: [...new Set(found.map((c) => c.rules[0]!))] } } : {}),
     };
   }
   if (!result.x || result.status === 'no_solution' || result.status === 'error') {
