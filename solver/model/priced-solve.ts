@@ -115,7 +115,7 @@ export function pricedSolve(highs: Highs, input: PricedInput, post: (m: PricedMe
     let fullBound = lpBound ?? lagrangian;
     let provedInfeasible = false;
     for (let round = 0; round < 4; round++) {
-      // The best plan so far stays a fallback only: HiGHS 1.15 (WASM) aborts on a MIP start on large models.
+      // The best plan so far is the fallback incumbent; its columns join the model so the MIP can find it too.
       if (best) add(range(M.numCols).filter((j) => best!.x[j]! > 0.5 && inModel[j]! < 0), true);
       m.options.set({ time_limit: remaining(), mip_rel_gap: options.mipRelGap });
       const status = m.run(progressCallbacks(highs, M, order, started, post)).modelStatus as number;
