@@ -21,7 +21,7 @@ import { type CountyContext, buildCountyContext, countiesOf } from '../solver/po
 import { indicatorFlags } from '../solver/policy/indicators.ts';
 import { cvAfter, cvModelValue, qCost, scopeEntryCost } from '../solver/policy/objective.ts';
 import { type BuiltModel, buildModel, completeSolution } from '../solver/model/county-model.ts';
-import { type LinearModel, objectiveOf, toLpText } from '../solver/model/linear-model.ts';
+import { type LinearModel, objectiveOf, toLpText, varName } from '../solver/model/linear-model.ts';
 import { type CountyPlan, planCounty } from '../solver/pipeline.ts';
 import { auditPlan } from '../solver/report/audit.ts';
 import { buildReport } from '../solver/report/report.ts';
@@ -59,7 +59,7 @@ async function cbcOptimum(model: LinearModel): Promise<{ result: string; objecti
     const result = /Result - (.*)/.exec(stdout)?.[1]?.trim() ?? stdout.slice(-500);
     const printed = Number(/Objective value:\s+(\S+)/.exec(stdout)?.[1]);
     // The solution file lists non-zero columns: "index name value reduced-cost".
-    const byName = new Map(model.vars.map((v, i) => [v.name, i]));
+    const byName = new Map(model.vars.map((_, i) => [varName(model, i), i]));
     const x = new Float64Array(model.vars.length);
     for (const line of (await readFile(sol, 'utf8')).split('\n').slice(1)) {
       const f = line.trim().split(/\s+/);
