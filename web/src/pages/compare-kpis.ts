@@ -39,8 +39,8 @@ export function kpiTable(c: Comparison, policies: readonly Policy[]): HTMLElemen
   rows.push({ label: L('差异系数（交流后，交流前 → 后）', 'CV (after; before → after)'), required: '', cells: [], group: true });
   for (const x of c.cv) {
     rows.push({
-      label: `${counties.size > 1 ? `${x.county} · ` : ''}${stageLabel(x.stage)} · ${indicatorLabel(x.indicator)}`, required: `≤ ${num(x.max, 2)}`, testid: `kpi-cv-${x.stage}-${x.indicator}`,
-      cells: x.runs.map((v) => (v ? { tone: lightFor(v.after, x.max, false), value: cv(v.after), sub: `${cv(v.before)} → ${cv(v.after)}` } : { tone: 'muted', value: '—' })),
+      label: `${counties.size > 1 ? `${x.county} · ` : ''}${stageLabel(x.stage)} · ${indicatorLabel(x.indicator)}`, required: `≤ ${num((x.runs.find((v) => v !== null)?.max ?? 0), 2)}`, testid: `kpi-cv-${x.stage}-${x.indicator}`,
+      cells: x.runs.map((v) => (v ? { tone: lightFor(v.after, (x.runs.find((v) => v !== null)?.max ?? 0), false), value: cv(v.after), sub: `${cv(v.before)} → ${cv(v.after)}` } : { tone: 'muted', value: '—' })),
     });
   }
   rows.push({ label: L('达到每百名学生标准的学校（交流后 / 全部）', 'Schools meeting the per-100 thresholds (after / all)'), required: '', cells: [], group: true });

@@ -42,7 +42,7 @@ function cvCharts(c: Comparison): HTMLElement {
   const panels = new Map<string, { title: string; threshold: number; groups: { indicator: string; before: number | null; runs: (number | null)[] }[] }>();
   for (const x of c.cv) {
     const key = `${x.county}\u0000${x.stage}`;
-    const p = panels.get(key) ?? { title: `${c.cv.some((y) => y.county !== x.county) ? `${x.county} · ` : ''}${stageLabel(x.stage)}`, threshold: x.max, groups: [] };
+    const p = panels.get(key) ?? { title: `${c.cv.some((y) => y.county !== x.county) ? `${x.county} · ` : ''}${stageLabel(x.stage)}`, threshold: x.runs.find((v) => v !== null)?.max ?? 0, groups: [] };
     p.groups.push({ indicator: x.indicator, before: x.runs.find((v) => v !== null)?.before ?? null, runs: x.runs.map((v) => v?.after ?? null) });
     panels.set(key, p);
   }
