@@ -6,8 +6,6 @@
 import { z } from 'zod';
 import type { Lock, Policy } from '../solver/contract/schemas.ts';
 
-export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Deep equality of JSON values (object key order does not matter). */

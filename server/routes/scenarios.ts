@@ -209,9 +209,8 @@ export function scenarioRoutes(app: App, deps: Deps): void {
       const changed = (policy !== undefined && !sameJson(policy, scenarioPolicy(s))) || (locks !== undefined && !sameJson(locks, scenarioLocks(s)));
       if (req.body.notes !== undefined) setNotes(s.id, req.body.notes);
       // A copied note described the source's policy and locks: once they differ it no longer fits.
-      else if (changed && s.notes_inherited === 1) {
-        db.prepare("UPDATE scenarios SET notes = '', notes_inherited = 0, notes_reference = notes WHERE id = ?").run(s.id);
-      }
+      // (Checked in SQL: a note written while the locks were validated is the user's own.)
+      else if (changed) db.prepare("UPDATE scenarios SET notes = '', notes_inherited = 0, notes_reference = notes WHERE id = ? AND notes_inherited = 1").run(s.id);
       logActivity(db, {
         userId: req.user!.id, action: 'scenario.update', entity: 'scenario', entityId: s.id,
         details: { fields: Object.keys(req.body) },

@@ -23,9 +23,15 @@ const mark = (good: boolean | null) => light(good === null ? 'muted' : good ? 'o
 const sideCell = (s: Side | undefined, i: Indicator | 'all') => h('span', { class: 'kpi-cell' }, mark(ok(s, i)),
   i === 'all' ? (s ? (failing(s).length === 0 ? L('全部达标', 'all met') : failing(s).map((x) => indicatorShort(x)).join(L('、', ', '))) : '—') : per100(value(s, i)));
 
+/** What a run did to a school's standing: it met the threshold before and fails after, or the reverse. */
+const turn = (r: StageRow['runs'][number], i: Indicator | 'all') =>
+  (r === null ? null : ok(r.before, i) === true && ok(r.after, i) === false ? 'worse' : ok(r.before, i) === false && ok(r.after, i) === true ? 'better' : null);
+
 function thresholdDrill(c: Comparison, stage: string, indicator: Indicator | 'all'): HTMLElement {
   const rows = c.school_stages.filter((s) => s.stage === stage && s.students > 0 && s.runs.some((r) => r !== null && ok(r.after, indicator) === false));
   const sortKey = (s: StageRow) => (indicator === 'all' ? -(s.runs[0] ? failing(s.runs[0].after).length : 0) : value(s.runs[0]?.after, indicator));
+  // Schools a run made fail come first: they are what a leader asks about.
+  const worse = (s: StageRow) => s.runs.some((r) => turn(r, indicator) === 'worse');
   const min = c.thresholds.find((t) => t.stage === stage && t.indicator === indicator)?.runs.find((v) => v !== null)?.min ?? null;
   const columns: Column<StageRow>[] = [
     { label: L('学校', 'School'), sort: (s) => s.school_name, cell: (s) => h('span', null, s.school_name, ' ', h('span', { class: 'mono muted' }, s.school_id)) },
@@ -33,17 +39,23 @@ function thresholdDrill(c: Comparison, stage: string, indicator: Indicator | 'al
     { label: L('交流前', 'Before'), sort: (s) => (indicator === 'all' ? null : value(s.runs.find((r) => r)?.before, indicator)), cell: (s) => sideCell(s.runs.find((r) => r)?.before, indicator) },
     ...c.runs.map((r, i): Column<StageRow> => ({
       label: L(`#${r.run_id} 交流后`, `#${r.run_id} after`), sort: i === 0 ? sortKey : (s) => (indicator === 'all' ? null : value(s.runs[i]?.after, indicator)),
-      cell: (s) => h('span', { 'data-run': r.run_id }, sideCell(s.runs[i]?.after, indicator)),
+      cell: (s) => {
+        const t = turn(s.runs[i] ?? null, indicator);
+        return h('span', { 'data-run': r.run_id, class: 'kpi-cell' }, sideCell(s.runs[i]?.after, indicator),
+          t === null ? null : h('span', { class: `turn turn-${t}` }, t === 'worse' ? L('交流后新增未达标', 'fails since the plan') : L('交流后达标', 'meets since the plan')));
+      },
     })),
   ];
   const counts = c.runs.map((r, i) => {
     const fail = (side: 'before' | 'after') => c.school_stages.filter((s) => s.stage === stage && s.students > 0 && s.runs[i] && ok(s.runs[i]![side], indicator) === false).length;
-    return L(`#${r.run_id}：交流后仍有 ${fail('after')} 所未达标（交流前 ${fail('before')} 所）`, `#${r.run_id}: ${fail('after')} still fail after (${fail('before')} before)`);
+    const newly = rows.filter((s) => turn(s.runs[i] ?? null, indicator) === 'worse').length;
+    return L(`#${r.run_id}：交流后仍有 ${fail('after')} 所未达标（交流前 ${fail('before')} 所${newly > 0 ? `，其中 ${newly} 所为交流后新增` : ''}）`,
+      `#${r.run_id}: ${fail('after')} fail after (${fail('before')} before${newly > 0 ? `; ${newly} newly` : ''})`);
   });
   const title = indicator === 'all'
     ? L(`${stageLabel(stage)} · 三项指标未全部达标的学校`, `${stageLabel(stage)} · schools not meeting all three thresholds`)
     : L(`${stageLabel(stage)} · ${indicatorLabel(indicator)} ≥ ${num(min, 1)} 人/百生：未达标的学校`, `${stageLabel(stage)} · ${indicatorLabel(indicator)} ≥ ${num(min, 1)} per 100: schools below it`);
-  const sorted = [...rows].sort((a, b) => Number(sortKey(a) ?? Infinity) - Number(sortKey(b) ?? Infinity));
+  const sorted = [...rows].sort((a, b) => Number(worse(b)) - Number(worse(a)) || Number(sortKey(a) ?? Infinity) - Number(sortKey(b) ?? Infinity));
   return h('div', null, h('h3', { class: 'drill-title' }, title), h('p', { class: 'muted small', 'data-testid': 'drill-counts' }, counts.join(L('；', '; '))),
     dataTable(columns, sorted, { pageSize: 12, testid: 'drill-table', empty: L('所有学校都已达标。', 'Every school meets it.') }).el);
 }

@@ -35,7 +35,7 @@ function achievable(v: CvRun): Child {
     lines.push(h('span', { class: 'achievable', 'data-testid': 'share-of-achievable' }, L(`本方案达到可实现降幅的 ${pct(v.share_of_achievable, 0)}`, `${pct(v.share_of_achievable, 0)} of the achievable fall`)));
   }
   if (v.best_achievable !== null && v.best_achievable > v.max + 1e-9) {
-    lines.push(h('span', { class: 'achievable bad-text' }, L(`仅靠交流无法降到${num(v.max, 2)}：最低可达${cv(v.best_achievable)}`, `Rotation alone cannot reach ${num(v.max, 2)}: best ${cv(v.best_achievable)}`)));
+    lines.push(h('span', { class: 'achievable out' }, L(`仅靠交流无法降到${num(v.max, 2)}：最低可达${cv(v.best_achievable)}`, `Rotation alone cannot reach ${num(v.max, 2)}: best ${cv(v.best_achievable)}`)));
   } else if (v.best_achievable !== null) {
     lines.push(h('span', { class: 'achievable' }, L(`最低可达 ${cv(v.best_achievable)}`, `best achievable ${cv(v.best_achievable)}`)));
   }

@@ -25,7 +25,7 @@ export function schoolImpact(c: Comparison): HTMLElement {
     const at = (s: SchoolRow) => s.runs[i] ?? null;
     return [
       {
-        label: L(`#${run.run_id} 调出`, `#${run.run_id} out`), num: true, sort: (s) => at(s)?.outflow ?? null,
+        label: L(`#${run.run_id} 调出`, `#${run.run_id} out`), num: true, sort: (s) => at(s)?.outflow ?? null, className: 'run-start',
         cell: (s) => { const r = at(s); return r ? h('span', { class: r.outflow >= r.outflow_cap && r.outflow > 0 ? 'at-cap' : undefined, title: L(`调出上限 ${r.outflow_cap}`, `outflow cap ${r.outflow_cap}`) }, int(r.outflow)) : '—'; },
       },
       { label: L(`#${run.run_id} 调入`, `#${run.run_id} in`), num: true, sort: (s) => at(s)?.inflow ?? null, cell: (s) => int(at(s)?.inflow) },
