@@ -154,8 +154,9 @@ describe('compare page a leader can trust (small county)', () => {
 
   it('reads in English too', async () => {
     await page.getByTestId('lang-toggle').click();
-    await page.getByTestId('kpi-table').waitFor();
-    expect(await cellText('[data-testid="assumptions"] tr[data-path="ratios.maxRotatedShareOfEligible"] td:nth-child(2)')).toBe('Rotated ≤ share of eligible (empty = the minimum)');
+    // The page re-renders in English: wait for the new table rather than the one on screen.
+    await expect.poll(() => cellText('[data-testid="assumptions"] tr[data-path="ratios.maxRotatedShareOfEligible"] td:nth-child(2)'))
+      .toBe('Rotated ≤ share of eligible (empty = the minimum)');
     expect(await page.getByTestId('lights-legend').textContent()).toContain('a CV above its limit is red');
     await page.getByTestId('lang-toggle').click();
   });
