@@ -1,8 +1,10 @@
 // Comparing runs, purely. A finished run stores a small summary (the facts a leader weighs:
 // every rule, rotation and backbone share, needs filled, CV per indicator and stage, schools
 // meeting the thresholds, moves toward rural/weak schools, commute), computed in the worker
-// from the dataset, the plan and its report. Comparisons then only line summaries up side by
-// side, and the per-teacher difference of two runs only needs their plan rows.
+// from the dataset, the plan and its report. Comparisons line summaries up side by side with
+// what each run was asked to do (its inputs snapshot: compare-inputs.ts) and the per-school
+// parts of its report (compare-schools.ts); the per-teacher difference of two runs only needs
+// their plan rows.
 import { z } from 'zod';
 import { STAGES, type PlanRow } from '../solver/contract/schemas.ts';
 import { buildCountyContext, countiesOf, homeDistanceKm } from '../solver/policy/county.ts';
