@@ -6,7 +6,8 @@
 //   report.json and the run summary; post progress, then the result. Cancelling or the hard time
 //   limit terminates this worker, and with it the nested HiGHS worker.
 // - mode 'tasks': a long-lived worker answering requests one at a time: validate an upload,
-//   validate a scenario's locks, audit a plan, build an XLSX workbook, a scenario's rotation budget.
+//   validate a scenario's locks, audit a plan, build an XLSX workbook, a scenario's rotation budget,
+//   compare runs (their large report.json files are parsed here) and the comparison's workbook.
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import ExcelJS from 'exceljs';
@@ -22,7 +23,8 @@ import { auditPlan } from '../solver/report/audit.ts';
 import { stayReasonsOf } from '../solver/report/stay-reasons.ts';
 import { auditSections, buildReport } from '../solver/report/report.ts';
 import { tableForSheet } from '../solver/contract/workbook.ts';
-import { summarizeRun } from './compare.ts';
+import { type Comparison, type StoredComparedRun, compareRuns, parseComparedRun, summarizeRun } from './compare.ts';
+import { type Names, buildComparisonWorkbook } from './compare-xlsx.ts';
 import { highsEngine } from './engine.ts';
 import { parsePlanCsv } from './contract-files.ts';
 import { buildWorkbook, type WorkbookInput, workbookReportSchema } from './xlsx-export.ts';
@@ -47,6 +49,8 @@ export interface Tasks {
   audit: { req: { files: StoredFile[]; policy: Policy; locks: Lock[]; plan: StoredFile }; res: Validated<{ result: ReturnType<typeof auditSections> }> };
   xlsx: { req: Omit<WorkbookInput, 'report' | 'rows'> & { reportJson: string; planCsv: string }; res: { ok: true; content: Uint8Array } };
   budget: { req: { files: StoredFile[]; policy: Policy; locks: Lock[] }; res: Validated<{ counties: CountyBudget[] }> };
+  compare: { req: { runs: StoredComparedRun[] }; res: { ok: true; comparison: Comparison } };
+  compareXlsx: { req: { runs: StoredComparedRun[]; names: Names }; res: { ok: true; content: Uint8Array } };
 }
 /** One county's rotation budget under a scenario's policy and locks (solver/policy/rules.ts rotationBudget). */
 export interface CountyBudget { county: string; eligible: number; min_rotated: number; max_rotated: number; locked_moves: number }
@@ -139,6 +143,10 @@ async function runTask(r: TaskRequest): Promise<Tasks[TaskKind]['res']> {
       const report = workbookReportSchema.parse(JSON.parse(reportJson));
       return { ok: true, content: await buildWorkbook({ ...rest, rows: plan.rows, report }) };
     }
+    case 'compare':
+      return { ok: true, comparison: compareRuns(r.req.runs.map(parseComparedRun)) };
+    case 'compareXlsx':
+      return { ok: true, content: await buildComparisonWorkbook(compareRuns(r.req.runs.map(parseComparedRun)), r.req.names) };
     case 'budget': {
       const loaded = await loadDataset(r.req.files);
       if (!loaded.ok) return loaded;

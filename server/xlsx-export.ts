@@ -13,7 +13,7 @@ const INDICATOR_ZH: Record<string, string> = { aboveDegree: '高于规定学历�
 
 // Only the parts of report.json the workbook shows; parsing (not casting) the stored JSON means a
 // report of another shape fails loudly here instead of producing a silently wrong sheet.
-const sideSchema = z.object({
+export const sideSchema = z.object({
   teachers: z.number(), above_degree_per100: z.number().nullable(), backbone_per100: z.number().nullable(), pe_art_per100: z.number().nullable(),
   above_degree_ok: z.boolean().nullable(), backbone_ok: z.boolean().nullable(), pe_art_ok: z.boolean().nullable(),
 });
