@@ -19,7 +19,7 @@ import { defaultPolicy } from '../solver/contract/schemas.ts';
 import type { Dataset } from '../solver/contract/dataset.ts';
 import { type CountyContext, buildCountyContext, countiesOf } from '../solver/policy/county.ts';
 import { indicatorFlags } from '../solver/policy/indicators.ts';
-import { cvAfter, cvModelValue, qCost, scopeEntryCost } from '../solver/policy/objective.ts';
+import { cvAfter, cvModelValue, qCost } from '../solver/policy/objective.ts';
 import { type BuiltModel, buildModel, completeSolution } from '../solver/model/county-model.ts';
 import { type LinearModel, objectiveOf, toLpText, varName } from '../solver/model/linear-model.ts';
 import { type CountyPlan, planCounty } from '../solver/pipeline.ts';
@@ -123,6 +123,7 @@ interface Checked {
   name: string;
   objective: number;
   termsSum: number;
+  cvTerm: number;
   modelAtPlan: number;
   crossings: number;
   pairs: { key: string; crossing: boolean; model: number; exact: number; formula: number; cvAfter: number; reportCv: number | null; cvBefore: number; reportBefore: number | null }[];
@@ -163,8 +164,9 @@ function check(s: Solved): void {
     const Q = [...after].reduce((a, [id, r]) => a + (r * r) / p.schools.get(id)!.P, 0);
     const cv = cvAfter(p, ctx, plan.moves);
     const row = report.indicators.cv.find((c) => c.stage === p.stage && c.indicator === p.indicator)!;
-    // The model's own term at the plan: the pair's weight, its CV steps, and the scope-entry cost.
-    let model = p.weight + scopeEntryCost(p) * dR;
+    // The model's own term at the plan: the pair's weight and its CV steps (a scope crossing is
+    // priced on the flow itself, as a bound: compared only where nobody crosses).
+    let model = p.weight;
     for (const t of built.tallies.values()) {
       if (t.pair !== p) continue;
       for (const v of [...t.up, ...t.down]) model += built.model.vars[v]!.cost * x[v]!;
@@ -173,13 +175,13 @@ function check(s: Solved): void {
     expect(cv.R - p.R0).toBe(dR);
     expect(cv.Q).toBeCloseTo(Q, 9);
     pairs.push({
-      key, crossing: dR !== 0, model, exact: (p.weight * cv.cv ** 2) / p.cvBefore ** 2, formula: cvModelValue(p, Q, 0),
+      key, crossing: dR !== 0, model, exact: (p.weight * cv.cv ** 2) / p.cvBefore ** 2, formula: cvModelValue(p, Q),
       cvAfter: cv.cv, reportCv: row.after.cv, cvBefore: p.cvBefore, reportBefore: row.before.cv,
     });
     expect(qCost(p)).toBeGreaterThan(0);
   }
   checked.push({
-    name: s.name, objective: plan.objective!, termsSum: plan.terms.reduce((a, t) => a + t.value, 0), modelAtPlan: objectiveOf(built.model, x), crossings, pairs,
+    name: s.name, objective: plan.objective!, termsSum: plan.terms.reduce((a, t) => a + t.value, 0), cvTerm: plan.terms.find((t) => t.id === 'cv_balance')!.value, modelAtPlan: objectiveOf(built.model, x), crossings, pairs,
   });
 }
 
@@ -195,17 +197,25 @@ describe('(b, c) the objective is its terms, and the 差异系数 in it is the r
     }, LONG);
   }
 
-  it('the model evaluated at the plan is the objective the engine reported (decoding loses nothing)', () => {
+  it('the model at the plan equals the exact objective when nobody crosses the CV scope, and is close when someone does', () => {
     expect(checked.length).toBeGreaterThanOrEqual(SMALL.length + 40);
-    const bad = checked.filter((c) => Math.abs(c.modelAtPlan - c.objective) > 1e-6 * Math.abs(c.objective)).map((c) => ({ name: c.name, objective: c.objective, modelAtPlan: c.modelAtPlan }));
+    // Across the scope's edge the model misses the (Q − Q0)·ΔR term: up to ~1% on tiny counties (README).
+    const tol = (c: Checked) => (c.crossings === 0 ? 1e-6 : 2e-2) * Math.abs(c.objective);
+    const bad = checked
+      .filter((c) => Math.abs(c.modelAtPlan - c.objective) > tol(c))
+      .map((c) => ({ name: c.name, objective: c.objective, modelAtPlan: c.modelAtPlan, crossings: c.crossings }));
     expect(bad).toEqual([]);
   });
 
-  it('(b) the objective equals the sum of the named terms (1e-6 relative)', () => {
+  it('(b) the objective is the sum of the named terms, and its 差异系数 part is the report\'s CVs (also across the scope edge)', () => {
     const bad = checked
       .filter((c) => Math.abs(c.termsSum - c.objective) > 1e-6 * Math.abs(c.objective))
       .map((c) => ({ name: c.name, objective: c.objective, termsSum: c.termsSum, relative: Math.abs(c.termsSum - c.objective) / Math.abs(c.objective), scopeCrossings: c.crossings }));
     expect(bad).toEqual([]);
+    for (const c of checked) {
+      const fromReport = c.pairs.reduce((a, p) => a + ((p.exact / p.cvAfter ** 2) * (p.reportCv ?? 0) ** 2 || 0), 0);
+      expect({ name: c.name, cv: Math.abs(c.cvTerm - fromReport) <= 1e-9 * Math.max(1, fromReport) }).toEqual({ name: c.name, cv: true });
+    }
   });
 
   it('(c) per stage × indicator: model term = weight × CV²_after/CV²_before, CV_after = the report\'s, when nobody crosses the CV scope', () => {

@@ -13,7 +13,7 @@ import { type CountyContext, floorShare, quotaOf } from '../policy/county.ts';
 import { type IndicatorKey, indicatorFlags } from '../policy/indicators.ts';
 import { needKey, subjectSupply } from '../policy/needs.ts';
 import {
-  type CvPair, type ObjectiveContext, cvPairs, moveCost, objectiveContext, qCost, qStep, scopeEntryCost, baselineOffset,
+  type CvPair, type ObjectiveContext, cvPairs, moveCost, objectiveContext, qCost, qStep, scopeCrossingCosts, baselineOffset,
 } from '../policy/objective.ts';
 import { countyRules, type Move, moveAllowed, rotationBudget } from '../policy/rules.ts';
 import { ModelBuilder, type LinearModel, Terms } from './linear-model.ts';
@@ -136,6 +136,13 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
   const cap = (s: string) => floorShare(ctx.policy.limits.maxOutflowShareOfSchool, ctx.staffBefore.get(s) ?? 0);
   const room = (s: School) => Math.max(quotaOf(s, ctx.policy).quota, ctx.staffBefore.get(s.id) ?? 0) - (ctx.staffBefore.get(s.id) ?? 0);
 
+  // What crossing the CV scope's edge costs, per pair.
+  const crossing = new Map(pairs.map((p) => [p, scopeCrossingCosts(p)]));
+  const crossingCost = (f: Flow) => pairs.reduce((a, p) => {
+    const c = scopeCrossing(p, f);
+    return a + (c > 0 ? crossing.get(p)!.enter : c < 0 ? crossing.get(p)!.leave : 0);
+  }, 0);
+
   // Flow columns: every class × every destination the move rules allow (the full model).
   const flows: Flow[] = [];
   for (const cls of classes) {
@@ -143,7 +150,7 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
       if (cls.lockedTo !== undefined && cls.lockedTo !== to.id) continue;
       if (!moveAllowed(ctx, { teacher: cls.rep, from: cls.origin, to, mode: 'transfer' })) continue;
       const f: Flow = { v: -1, cls, to };
-      const cost = moveCost(o, { teacher: cls.rep, from: cls.origin, to }) + pairs.reduce((a, p) => a + scopeEntryCost(p) * scopeCrossing(p, f), 0);
+      const cost = moveCost(o, { teacher: cls.rep, from: cls.origin, to }) + crossingCost(f);
       f.v = b.addVar('x', { lb: cls.lockedTo && !opts.elastic ? 1 : 0, ub: cls.members.length, cost, int: true });
       flows.push(f);
     }

@@ -86,16 +86,22 @@ export function cvPairs(ctx: CountyContext): CvPair[] {
 export const qCost = (p: CvPair): number => (p.weight * p.P) / (p.R0 * p.R0 * p.cvBefore * p.cvBefore);
 
 /**
- * Cost per counted teacher entering the CV's scope (from a 教学点 below the size floor): the county
- * mean rises, which lowers CV². First order in the change of R, so exact when nobody crosses.
+ * A counted teacher crossing the edge of the CV's scope (a 教学点 below the size floor) changes the
+ * county total R as well as Q, and P·Q/R² is not linear in both. The model prices one crossing
+ * exactly (R0 → R0 ± 1 at Q0; the steps price Q's own change), so it is exact when nobody crosses
+ * and within a second-order term when someone does. The report's objective is always the exact one.
  */
-export const scopeEntryCost = (p: CvPair): number => (-2 * p.weight * p.P * p.Q0) / (p.R0 ** 3 * p.cvBefore * p.cvBefore);
+export function scopeCrossingCosts(p: CvPair): { enter: number; leave: number } {
+  const k = (p.weight * p.P * p.Q0) / (p.cvBefore * p.cvBefore);
+  const r0 = 1 / p.R0 ** 2;
+  return { enter: k * (1 / (p.R0 + 1) ** 2 - r0), leave: p.R0 > 1 ? k * (1 / (p.R0 - 1) ** 2 - r0) : k * 3 * r0 };
+}
 
 /** Q's change when school i goes from r to r + 1 counted teachers. */
 export const qStep = (schoolP: number, r: number): number => (2 * r + 1) / schoolP;
 
-/** The pair's term as the model states it, from Q and the scope change ΔR. */
-export const cvModelValue = (p: CvPair, Q: number, dR: number): number => p.weight + qCost(p) * (Q - p.Q0) + scopeEntryCost(p) * dR;
+/** The pair's term as the model states it when nobody crosses the scope's edge (then it is the exact CV² ratio). */
+export const cvModelValue = (p: CvPair, Q: number): number => p.weight + qCost(p) * (Q - p.Q0);
 
 /** The pair's CV after a plan, exactly as the report computes it. */
 export function cvAfter(p: CvPair, ctx: CountyContext, moves: readonly MoveView[]): { cv: number; Q: number; R: number } {
