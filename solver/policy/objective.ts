@@ -60,8 +60,18 @@ export interface CvPair {
   schools: Map<string, { P: number; R: number }>;
 }
 
-/** Every stage × indicator with a CV before the plan, weighted as the policy says. */
-export function cvPairs(ctx: CountyContext): CvPair[] {
+/**
+ * One stage × indicator optimised alone (the best achievable CV): its term weighs `scale`·CV², so
+ * the objective reads as the CV² itself; every other pair weighs 0 but keeps its never-worse row.
+ */
+export interface CvFocus {
+  stage: Stage;
+  indicator: IndicatorKey;
+  scale: number;
+}
+
+/** Every stage × indicator with a CV before the plan, weighted as the policy says (or by the focus). */
+export function cvPairs(ctx: CountyContext, focus?: CvFocus): CvPair[] {
   const rows = schoolIndicators(ctx.schools, ctx.teachers, ctx.policy).filter((r) => r.inCvScope);
   const w = ctx.policy.weights;
   const out: CvPair[] = [];
@@ -76,7 +86,9 @@ export function cvPairs(ctx: CountyContext): CvPair[] {
       if (cv2 <= 1e-12) continue; // no CV (nobody counted) or already perfectly even: nothing to buy
       const cvBefore = Math.sqrt(cv2);
       const over = cvBefore > ctx.policy.indicators.cvMax[stage] + 1e-9 ? w.cvOverThreshold : 1;
-      out.push({ stage, indicator, weight: w.cvBalance * w.cvIndicator[indicator] * over, cvBefore, P, R0, Q0, schools });
+      const focused = focus?.stage === stage && focus.indicator === indicator;
+      const weight = focus ? (focused ? focus.scale * cv2 : 0) : w.cvBalance * w.cvIndicator[indicator] * over;
+      out.push({ stage, indicator, weight, cvBefore, P, R0, Q0, schools });
     }
   }
   return out;
