@@ -196,6 +196,21 @@ const MIGRATIONS: string[] = [
   `,
   // Re-plans keep what a previous plan settled (issue 7): on by default, existing scenarios included.
   `ALTER TABLE scenarios ADD COLUMN use_baseline INTEGER NOT NULL DEFAULT 1;`,
+  // Best achievable 差异系数 per finished run (issue 8): derived, computed after the run, so kept
+  // beside it and outside its result hash; deleted with the run.
+  `
+  CREATE TABLE run_bounds (
+    run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+    status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed')),
+    progress_json TEXT,
+    bounds_json TEXT,
+    message TEXT,
+    created_at TEXT NOT NULL,
+    started_at TEXT,
+    finished_at TEXT
+  );
+  CREATE INDEX run_bounds_status ON run_bounds(status, run_id);
+  `,
 ];
 
 export function openDb(path: string): Db {
