@@ -52,12 +52,14 @@ function enumerateBest(ctx: CountyContext): { best: Map<string, { cv: number; mo
 const rowsOf = (moves: Move[]) => moves.map((m) => ({ teacher_id: m.teacher.id, from_school_id: m.from.id, to_school_id: m.to.id, mode: m.mode, reason: '' }));
 
 /** Our best per pair equals the enumeration's, and the plan that reaches it has 100% of the achievable reduction. */
-async function check(ds: Dataset): Promise<void> {
+async function check(ds: Dataset): Promise<number> {
   const ctx = buildCountyContext(countiesOf(ds)[0]!, ds);
   const expected = enumerateBest(ctx);
   expect(expected.plans).toBeGreaterThan(0);
+  let solves = 0;
   for (const pair of cvPairs(ctx)) {
     const got = await bestForPair(ctx, pair, highs);
+    solves += got.solves;
     const argmin = expected.best.get(key(pair.stage, pair.indicator))!;
     expect(got.proven).toBe(true);
     expect(got.best_achievable!).toBeCloseTo(argmin.cv, 6);
@@ -66,6 +68,7 @@ async function check(ds: Dataset): Promise<void> {
     if (pair.cvBefore - argmin.cv > 1e-9) expect(row.share_of_achievable!).toBeCloseTo(1, 6);
     else expect(row.share_of_achievable).toBeNull();
   }
+  return solves;
 }
 
 /** A tiny generated county without its locks (they make most tiny counties infeasible). */
@@ -76,10 +79,14 @@ const tiny = (seed: number, neverWorse = true): Dataset => {
 
 describe('best achievable CV equals the enumeration of every plan', () => {
   // 6, 11, 30 and 55 have movers at 教学点 outside the CV scope (the crossing case); 26 rotates 3.
-  for (const seed of [4, 6, 11, 30, 55, 26]) {
-    it(`tiny county seed ${seed}`, async () => check(tiny(seed)), 300_000);
+  for (const seed of [4, 6, 11, 26]) {
+    it(`tiny county seed ${seed}`, async () => { await check(tiny(seed)); }, 300_000);
   }
-  it('tiny county seed 21, never-worse switch off', async () => check(tiny(21, false)), 300_000);
+  // Here the first solve leaves some crossing values of d open: they are solved with d fixed.
+  for (const seed of [30, 55]) {
+    it(`tiny county seed ${seed} (per-d solves)`, async () => expect(await check(tiny(seed))).toBeGreaterThan(3), 300_000);
+  }
+  it('tiny county seed 21, never-worse switch off (per-d solves)', async () => expect(await check(tiny(21, false))).toBeGreaterThan(6), 300_000);
 });
 
 describe('the report fields of the best achievable', () => {
