@@ -49,10 +49,10 @@ export interface BoundsProgress {
   total: number;
 }
 
-/** The policy of a best-achievable solve: only the CV counts (per-move terms and needs weigh 0), tight gap. */
-export function focusPolicy(p: Policy): Policy {
+/** The policy of a best-achievable solve: only the focus CV counts (per-move terms and needs weigh 0). */
+function focusPolicy(p: Policy): Policy {
   const zero = { unfilledNeed: 0, move: 0, ruralOrWeakBonus: 0, commutePerKm: 0, preferenceBonus: 0, changeFromBaseline: 0 };
-  return { ...p, weights: { ...p.weights, ...zero }, solver: { ...p.solver, mipRelGap: GAP } };
+  return { ...p, weights: { ...p.weights, ...zero } };
 }
 
 /**
@@ -97,31 +97,27 @@ export function crossingRange(ctx: CountyContext, built: BuiltModel, p: CvPair):
 
 interface Solved {
   cv2: number | null;
-  /** Net scope crossing of the plan found. */
-  d: number | null;
   line: Line;
   /** Solved to the gap target (not stopped by the time limit). */
   optimal: boolean;
 }
 
-/** One solve of the focus model, with the net scope crossing fixed to d when given. */
-async function solveFocus(ctx: CountyContext, built: BuiltModel, pair: CvPair, engine: Engine, d?: number): Promise<Solved> {
+/** One solve of the focus model from the greedy plan `start`, with the net scope crossing fixed to d when given. */
+async function solveFocus(ctx: CountyContext, built: BuiltModel, start: Float64Array | null, pair: CvPair, engine: Engine, d?: number): Promise<Solved> {
   const focus = built.pairs.find((q) => q.stage === pair.stage && q.indicator === pair.indicator)!;
   const terms = new Terms();
   for (const f of built.flows) terms.add(f.v, scopeCrossing(focus, f));
   const row = d === undefined ? [] : [{ name: 'scope_d', idx: terms.idx, coef: terms.coef, lb: d, ub: d }];
   const model = { ...built.model, rows: [...built.model.rows, ...row] };
-  const start = greedyStart(ctx, built);
   const crossing = (x: Float64Array) => terms.idx.reduce((a, j, k) => a + terms.coef[k]! * x[j]!, 0);
   // The engine trusts a start as feasible: the greedy plan is offered only when it keeps the d row too.
   const usable = start && (d === undefined || Math.abs(crossing(start) - d) < 0.5) ? start : null;
   const { timeLimitSeconds, presolve } = ctx.policy.solver;
   const r = await engine(model, { timeLimitSeconds, mipRelGap: GAP, presolve }, { active: built.initial, start: usable });
-  if (r.status === 'infeasible') return { cv2: null, d: null, line: lineOf(pair, Infinity, d), optimal: true };
+  if (r.status === 'infeasible') return { cv2: null, line: lineOf(pair, Infinity, d), optimal: true };
   const line = lineOf(pair, r.bound ?? -Infinity, d);
-  if (!r.x) return { cv2: null, d: null, line, optimal: false };
-  const after = cvAfter(pair, ctx, movesFromSolution(ctx, built, r.x));
-  return { cv2: after.cv ** 2, d: after.R - pair.R0, line, optimal: r.status === 'optimal' };
+  if (!r.x) return { cv2: null, line, optimal: false };
+  return { cv2: cvAfter(pair, ctx, movesFromSolution(ctx, built, r.x)).cv ** 2, line, optimal: r.status === 'optimal' };
 }
 
 /**
@@ -146,7 +142,8 @@ export async function bestForPair(ctx: CountyContext, pair: CvPair, engine: Engi
     const open = ds.filter((d) => bound(d) < best() - CV2_TOL).sort((a, b) => bound(a) - bound(b));
     return open.length === 0 ? null : { d: open[0]! };
   };
-  for (let step = next(); step; step = next()) solved.push(await solveFocus(focusCtx, built, pair, engine, step.d));
+  const start = greedyStart(focusCtx, built);
+  for (let step = next(); step; step = next()) solved.push(await solveFocus(focusCtx, built, start, pair, engine, step.d));
   const cv = (x: number) => (Number.isFinite(x) ? Math.sqrt(Math.max(0, x)) : null);
   const [b, l] = [cv(best()), cv(Math.min(best(), ...ds.map(bound)))];
   return {
