@@ -40,6 +40,7 @@ export interface BestAchievable {
   bound: number | null;
   /** best_achievable − bound ≤ 1e-6: no plan does better. */
   proven: boolean;
+  /** Engine solves used (1 unless teachers may cross the CV scope's edge). */
   solves: number;
 }
 
@@ -206,7 +207,7 @@ export function achievableFields(b: BestAchievable | undefined, row: CvRowLike, 
   return {
     best_achievable: best,
     best_achievable_bound: b.bound,
-    best_achievable_proven: b.proven,
+    best_achievable_proven: b.bound !== null && best - b.bound <= 1e-6,
     share_of_achievable: reduction > NO_REDUCTION && row.after.cv !== null ? (row.before.cv - row.after.cv) / reduction : null,
     threshold_reachable: reachable,
     best_achievable_note: reachable ? null : `仅靠交流无法降到${row.max.toFixed(2)}：最低可达${best.toFixed(2)}`,
