@@ -204,6 +204,21 @@ const MIGRATIONS: string[] = [
   // policy or locks first moves an inherited note to notes_reference (README "Scenario notes").
   `ALTER TABLE scenarios ADD COLUMN notes_inherited INTEGER NOT NULL DEFAULT 0;
    ALTER TABLE scenarios ADD COLUMN notes_reference TEXT NOT NULL DEFAULT '';`,
+  // Best achievable 差异系数 per finished run (issue 8): derived, computed after the run, so kept
+  // beside it and outside its result hash; deleted with the run.
+  `
+  CREATE TABLE run_bounds (
+    run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+    status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed')),
+    progress_json TEXT,
+    bounds_json TEXT,
+    message TEXT,
+    created_at TEXT NOT NULL,
+    started_at TEXT,
+    finished_at TEXT
+  );
+  CREATE INDEX run_bounds_status ON run_bounds(status, run_id);
+  `,
 ];
 
 export function openDb(path: string): Db {

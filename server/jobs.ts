@@ -4,7 +4,8 @@
 //   `poolSize` runs solve at once, each in a fresh worker, so cancelling or hitting the hard time
 //   limit is simply terminating that worker. Outcomes are written only while the run is still
 //   'running' in the database, so a run that was marked failed meanwhile (restart, cancel) is
-//   never overwritten.
+//   never overwritten. After a run with a plan the pool also computes its best achievable 差异系数
+//   (bounds.ts), in the same kind of worker, when no run is waiting and leaving one slot for runs.
 // - TaskWorker: one long-lived worker for request-time CPU work (upload validation, lock
 //   validation, audits, XLSX export): each of these takes 0.1–0.5 s on a county of 5,000
 //   teachers, far too long to run on the event loop.
@@ -14,7 +15,8 @@ import { lockSchema, policySchema } from '../solver/contract/schemas.ts';
 import {
   type Db, type RunRow, type RunStatus, datasetFiles, getDataset, getRun, logActivity, now, resultHash,
 } from './db.ts';
-import type { SolveMessage, SolvePhase, TaskKind, TaskReply, Tasks } from './run-job.ts';
+import type { BoundsMessage, SolveMessage, SolvePhase, TaskKind, TaskReply, Tasks } from './run-job.ts';
+import { queueBounds } from './bounds.ts';
 
 const WORKER_URL = new URL('./run-worker.mjs', import.meta.url);
 
@@ -55,12 +57,19 @@ export interface PoolOptions {
   poolSize: number;
   log: Logger;
   hardLimitSeconds?: (policySeconds: number, counties: number) => number;
+  /** Compute the best achievable 差异系数 after each run with a plan (off in most API tests: minutes of CPU). */
+  bounds?: boolean;
 }
+
+/** Solves one best-achievable job may need per county: 6 stage × indicator pairs, up to 4 solves each. */
+const BOUNDS_SOLVES_PER_COUNTY = 24;
 
 interface Active { worker: Worker; timer: NodeJS.Timeout; phase: SolvePhase | null; lastWrite: number }
 
 export class SolvePool {
   private readonly active = new Map<number, Active>();
+  /** Best-achievable jobs by run id. */
+  private readonly bounds = new Map<number, Active>();
   private closed = false;
 
   constructor(private readonly db: Db, private readonly opts: PoolOptions) {}
@@ -73,6 +82,7 @@ export class SolvePool {
         this.db.prepare("UPDATE runs SET status = 'failed', message = ?, finished_at = ? WHERE id = ?").run(RESTART_MESSAGE, now(), id);
         logActivity(this.db, { userId: null, action: 'run.fail', entity: 'run', entityId: id, details: { reason: 'restart' } });
       }
+      this.db.prepare("UPDATE run_bounds SET status = 'failed', message = ?, finished_at = ? WHERE status IN ('queued', 'running')").run(RESTART_MESSAGE, now());
     })();
     return stale;
   }
@@ -81,13 +91,29 @@ export class SolvePool {
     return this.active.size;
   }
 
-  /** Starts queued runs, oldest first, while a worker slot is free. */
+  /** Starts queued runs, oldest first, while a worker slot is free; then best-achievable jobs. */
   pump(): void {
-    while (!this.closed && this.active.size < this.opts.poolSize) {
+    while (!this.closed && this.active.size + this.bounds.size < this.opts.poolSize) {
       const run = this.db.prepare<[], RunRow>("SELECT * FROM runs WHERE status = 'queued' ORDER BY id LIMIT 1").get();
-      if (!run) return;
-      this.start(run);
+      if (run) {
+        this.start(run);
+        continue;
+      }
+      // Bounds never take the last slot of a pool of several: a new run starts at once.
+      if (this.bounds.size >= Math.max(1, this.opts.poolSize - 1)) return;
+      const next = this.db.prepare<[], { run_id: number }>("SELECT run_id FROM run_bounds WHERE status = 'queued' ORDER BY run_id LIMIT 1").get();
+      if (!next) return;
+      this.startBounds(next.run_id);
     }
+  }
+
+  /** Stops the best-achievable job of a run that is being deleted. */
+  dropBounds(runId: number): void {
+    const a = this.bounds.get(runId);
+    if (!a) return;
+    this.bounds.delete(runId);
+    clearTimeout(a.timer);
+    void a.worker.terminate();
   }
 
   /** Cancels a queued or running run; false when it is not active. */
@@ -100,8 +126,9 @@ export class SolvePool {
   /** Stops every worker; their runs are marked failed, as after a restart. */
   async close(): Promise<void> {
     this.closed = true;
-    const workers = [...this.active.values()].map((a) => a.worker);
+    const workers = [...this.active.values(), ...this.bounds.values()].map((a) => a.worker);
     for (const id of [...this.active.keys()]) this.finish(id, 'failed', { message: RESTART_MESSAGE });
+    for (const id of [...this.bounds.keys()]) this.finishBounds(id, 'failed', { message: RESTART_MESSAGE });
     await Promise.all(workers.map((w) => w.terminate()));
   }
 
@@ -169,9 +196,50 @@ export class SolvePool {
     const r = this.db.prepare(`UPDATE runs SET status = ?, message = ?, finished_at = ?, plan_csv = ?, report_json = ?, summary_json = ?, result_hash = ?
       WHERE id = ? AND status = 'running'`).run(status, out.message, now(), outputs.plan_csv, outputs.report_json, outputs.summary_json, hash, runId);
     if (r.changes > 0) logActivity(this.db, { userId: null, action: `run.${status}`, entity: 'run', entityId: runId });
+    if (r.changes > 0 && status === 'done' && this.opts.bounds) queueBounds(this.db, runId);
     this.opts.log.info({ run: runId, status }, 'run finished');
     setImmediate(() => this.pump());
     return true;
+  }
+
+  private startBounds(runId: number): void {
+    const claimed = this.db.prepare("UPDATE run_bounds SET status = 'running', started_at = ? WHERE run_id = ? AND status = 'queued'").run(now(), runId);
+    const run = getRun(this.db, runId);
+    if (claimed.changes === 0 || !run) return;
+    if (run.report_json === null) return void this.db.prepare("UPDATE run_bounds SET status = 'failed', message = '运行没有结果' WHERE run_id = ?").run(runId);
+    const inputs = runInputsSchema.parse(JSON.parse(run.inputs_json));
+    const dataset = getDataset(this.db, run.dataset_id);
+    const counties = dataset ? z.array(z.string()).parse(JSON.parse(dataset.counties_json)).length : 1;
+    const hard = this.opts.hardLimitSeconds ?? defaultHardLimitSeconds;
+    const limit = hard(inputs.policy.solver.timeLimitSeconds * BOUNDS_SOLVES_PER_COUNTY, counties);
+    const files = datasetFiles(this.db, run.dataset_id).map((f) => ({ name: f.name, content: f.content }));
+    const worker = new Worker(WORKER_URL, { workerData: { mode: 'bounds', files, policy: inputs.policy, locks: inputs.locks, reportJson: run.report_json } });
+    const timer = setTimeout(() => this.finishBounds(runId, 'failed', { message: `超过硬性时间上限（${Math.round(limit)}秒），计算被终止` }), limit * 1000);
+    this.bounds.set(runId, { worker, timer, phase: null, lastWrite: 0 });
+    const mine = () => this.bounds.get(runId)?.worker === worker;
+    worker.on('message', (m: BoundsMessage) => {
+      if (!mine()) return;
+      if (m.type === 'progress') this.boundsProgress(runId, m);
+      else if (m.type === 'error') this.finishBounds(runId, 'failed', { message: `计算失败：${m.message}` });
+      else this.finishBounds(runId, 'done', { message: null, items: JSON.stringify(m.items) });
+    });
+    worker.on('error', (err) => { if (mine()) this.finishBounds(runId, 'failed', { message: `计算进程出错：${err.message}` }); });
+    worker.on('exit', (code) => { if (mine()) this.finishBounds(runId, 'failed', { message: `计算进程意外退出（退出码 ${code}）` }); });
+  }
+
+  private boundsProgress(runId: number, m: Extract<BoundsMessage, { type: 'progress' }>): void {
+    if (!this.bounds.has(runId)) return;
+    const progress = { done: m.done, total: m.total, county: m.county };
+    this.db.prepare("UPDATE run_bounds SET progress_json = ? WHERE run_id = ? AND status = 'running'").run(JSON.stringify(progress), runId);
+  }
+
+  private finishBounds(runId: number, status: 'done' | 'failed', out: { message: string | null; items?: string }): void {
+    if (!this.bounds.has(runId)) return;
+    this.dropBounds(runId);
+    this.db.prepare("UPDATE run_bounds SET status = ?, message = ?, bounds_json = ?, finished_at = ? WHERE run_id = ? AND status = 'running'")
+      .run(status, out.message, out.items ?? null, now(), runId);
+    this.opts.log.info({ run: runId, status }, 'best achievable finished');
+    setImmediate(() => this.pump());
   }
 }
 

@@ -5,6 +5,8 @@
 //   scenario's policy and locks, plan every county with HiGHS (itself in a nested worker), build
 //   report.json and the run summary; post progress, then the result. Cancelling or the hard time
 //   limit terminates this worker, and with it the nested HiGHS worker.
+// - mode 'bounds': after a run with a plan, in its own worker like a solve: the best achievable
+//   差异系数 per county × stage × indicator (solver/report/best-achievable.ts) and the plan's share.
 // - mode 'tasks': a long-lived worker answering requests one at a time: validate an upload,
 //   validate a scenario's locks, audit a plan, build an XLSX workbook, a scenario's rotation budget,
 //   compare runs (their large report.json files are parsed here) and the comparison's workbook.
@@ -22,11 +24,13 @@ import { planCsvText } from '../solver/report/plan-rows.ts';
 import { auditPlan } from '../solver/report/audit.ts';
 import { stayReasonsOf } from '../solver/report/stay-reasons.ts';
 import { auditSections, buildReport } from '../solver/report/report.ts';
+import { bestAchievable, withBestAchievable } from '../solver/report/best-achievable.ts';
 import { tableForSheet } from '../solver/contract/workbook.ts';
 import { type Comparison, type StoredComparedRun, compareRuns, parseComparedRun, summarizeRun } from './compare.ts';
 import { type Names, buildComparisonWorkbook } from './compare-xlsx.ts';
 import { highsEngine } from './engine.ts';
 import { parsePlanCsv } from './contract-files.ts';
+import { type BoundsItem, boundsReportSchema } from './bounds.ts';
 import { buildWorkbook, type WorkbookInput, workbookReportSchema } from './xlsx-export.ts';
 
 export interface StoredFile { name: string; content: Uint8Array }
@@ -37,6 +41,13 @@ export type SolvePhase = 'parsing' | 'building' | 'solving' | 'reporting';
 export type SolveMessage =
   | { type: 'progress'; phase: SolvePhase; county: string | null; objective: number | null; gap: number | null }
   | { type: 'result'; status: 'optimal' | 'feasible' | 'infeasible'; message: string | null; planCsv: string; reportJson: string; summaryJson: string }
+  | { type: 'error'; message: string };
+
+/** `reportJson`: the finished run's report (its CV rows, and which counties have a plan). */
+export interface BoundsJob { mode: 'bounds'; files: StoredFile[]; policy: Policy; locks: Lock[]; reportJson: string }
+export type BoundsMessage =
+  | { type: 'progress'; done: number; total: number; county: string | null }
+  | { type: 'bounds'; items: BoundsItem[] }
   | { type: 'error'; message: string };
 
 /** Locks as a scenario edit sends them: loose on purpose, so locks.csv validation words the errors. */
@@ -87,6 +98,18 @@ async function solve(job: SolveJob, post: (m: SolveMessage) => void): Promise<vo
     reportJson: `${JSON.stringify(report, null, 2)}\n`,
     summaryJson: JSON.stringify(summarizeRun(ds, plans, report)),
   });
+}
+
+async function bounds(job: BoundsJob, post: (m: BoundsMessage) => void): Promise<void> {
+  const loaded = await loadDataset(job.files);
+  if (!loaded.ok) return post({ type: 'error', message: `数据集文件无法解析（${loaded.errors.length}处错误），可能已损坏` });
+  const ds: Dataset = { ...loaded.dataset, policy: job.policy, locks: job.locks };
+  const report = boundsReportSchema.parse(JSON.parse(job.reportJson));
+  const counties = report.solver.filter((s) => s.status !== 'infeasible').map((s) => s.county);
+  const found = await bestAchievable(ds, highsEngine(), { counties, onProgress: (p) => post({ type: 'progress', ...p }) });
+  post({ type: 'progress', done: found.length, total: found.length, county: null });
+  const items = withBestAchievable(report, found).indicators.cv.map(({ max: _m, before: _b, after: _a, ...item }) => item);
+  post({ type: 'bounds', items });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -179,14 +202,15 @@ function lowerThreadPriority(): void {
 
 const port = parentPort;
 if (port) {
-  const input: { mode: 'solve' | 'tasks' } & Partial<SolveJob> = workerData;
-  if (input.mode === 'solve') {
-    const job: SolveJob = workerData;
+  const input: { mode: 'solve' | 'bounds' | 'tasks' } = workerData;
+  if (input.mode !== 'tasks') {
     lowerThreadPriority();
     // Stay alive until the parent terminates this worker: exiting on our own could let the
     // 'exit' event overtake the result message still on its way to the parent.
     port.on('message', () => undefined);
-    solve(job, (m) => port.postMessage(m)).catch((err: unknown) => port.postMessage({ type: 'error', message: message(err) } satisfies SolveMessage));
+    const failed = (err: unknown) => port.postMessage({ type: 'error', message: message(err) } satisfies SolveMessage);
+    if (input.mode === 'solve') solve(workerData as SolveJob, (m) => port.postMessage(m)).catch(failed);
+    else bounds(workerData as BoundsJob, (m) => port.postMessage(m)).catch(failed);
   } else {
     // One request at a time, in arrival order: each is CPU-bound, so concurrency would not help.
     let chain = Promise.resolve();

@@ -13,7 +13,7 @@ import { type CountyContext, floorShare, quotaOf } from '../policy/county.ts';
 import { type IndicatorKey, indicatorFlags } from '../policy/indicators.ts';
 import { needKey, subjectSupply } from '../policy/needs.ts';
 import {
-  type CvPair, type ObjectiveContext, cvPairs, moveCost, objectiveContext, qCost, qStep, scopeCrossingCosts, baselineOffset,
+  type CvFocus, type CvPair, type ObjectiveContext, cvPairs, moveCost, objectiveContext, qCost, qStep, scopeEntryCost, baselineOffset,
 } from '../policy/objective.ts';
 import { countyRules, type Move, moveAllowed, rotationBudget } from '../policy/rules.ts';
 import { ModelBuilder, type LinearModel, Terms } from './linear-model.ts';
@@ -70,6 +70,8 @@ export interface BuildOptions {
   elastic?: boolean;
   /** The plan being re-planned (see weights.changeFromBaseline). */
   baseline?: readonly PlanRow[];
+  /** Price only this stage × indicator's CV (best achievable); per-move terms still follow the policy. */
+  focus?: CvFocus;
 }
 
 const ELASTIC_PENALTY = 1e4;
@@ -123,7 +125,7 @@ export function flowEffects(built: Pick<BuiltModel, 'needs' | 'tallies' | 'pairs
 }
 
 /** +1 when the flow brings a counted teacher into the pair's CV scope, −1 when it takes one out. */
-const scopeCrossing = (p: CvPair, f: Flow): number =>
+export const scopeCrossing = (p: CvPair, f: Flow): number =>
   p.stage !== f.cls.stage || !f.cls.flags[p.indicator] ? 0 : Number(p.schools.has(f.to.id)) - Number(p.schools.has(f.cls.origin.id));
 
 export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltModel {
@@ -131,17 +133,12 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
   const o = objectiveContext(ctx, opts.baseline);
   const w = ctx.policy.weights;
   const classes = teacherClasses(ctx, o);
-  const pairs = cvPairs(ctx);
+  const pairs = cvPairs(ctx, opts.focus);
   const budget = rotationBudget(ctx);
   const cap = (s: string) => floorShare(ctx.policy.limits.maxOutflowShareOfSchool, ctx.staffBefore.get(s) ?? 0);
   const room = (s: School) => Math.max(quotaOf(s, ctx.policy).quota, ctx.staffBefore.get(s.id) ?? 0) - (ctx.staffBefore.get(s.id) ?? 0);
 
-  // What crossing the CV scope's edge costs, per pair.
-  const crossing = new Map(pairs.map((p) => [p, scopeCrossingCosts(p)]));
-  const crossingCost = (f: Flow) => pairs.reduce((a, p) => {
-    const c = scopeCrossing(p, f);
-    return a + (c > 0 ? crossing.get(p)!.enter : c < 0 ? crossing.get(p)!.leave : 0);
-  }, 0);
+  const crossingCost = (f: Flow) => pairs.reduce((a, p) => a + scopeEntryCost(p) * scopeCrossing(p, f), 0);
 
   // Flow columns: every class × every destination the move rules allow (the full model).
   const flows: Flow[] = [];

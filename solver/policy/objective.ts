@@ -60,8 +60,18 @@ export interface CvPair {
   schools: Map<string, { P: number; R: number }>;
 }
 
-/** Every stage × indicator with a CV before the plan, weighted as the policy says. */
-export function cvPairs(ctx: CountyContext): CvPair[] {
+/**
+ * One stage × indicator optimised alone (the best achievable CV): its term weighs `scale`·CV², so
+ * the objective reads as the CV² itself; every other pair weighs 0 but keeps its never-worse row.
+ */
+export interface CvFocus {
+  stage: Stage;
+  indicator: IndicatorKey;
+  scale: number;
+}
+
+/** Every stage × indicator with a CV before the plan, weighted as the policy says (or by the focus). */
+export function cvPairs(ctx: CountyContext, focus?: CvFocus): CvPair[] {
   const rows = schoolIndicators(ctx.schools, ctx.teachers, ctx.policy).filter((r) => r.inCvScope);
   const w = ctx.policy.weights;
   const out: CvPair[] = [];
@@ -76,7 +86,9 @@ export function cvPairs(ctx: CountyContext): CvPair[] {
       if (cv2 <= 1e-12) continue; // no CV (nobody counted) or already perfectly even: nothing to buy
       const cvBefore = Math.sqrt(cv2);
       const over = cvBefore > ctx.policy.indicators.cvMax[stage] + 1e-9 ? w.cvOverThreshold : 1;
-      out.push({ stage, indicator, weight: w.cvBalance * w.cvIndicator[indicator] * over, cvBefore, P, R0, Q0, schools });
+      const focused = focus?.stage === stage && focus.indicator === indicator;
+      const weight = focus ? (focused ? focus.scale * cv2 : 0) : w.cvBalance * w.cvIndicator[indicator] * over;
+      out.push({ stage, indicator, weight, cvBefore, P, R0, Q0, schools });
     }
   }
   return out;
@@ -86,16 +98,11 @@ export function cvPairs(ctx: CountyContext): CvPair[] {
 export const qCost = (p: CvPair): number => (p.weight * p.P) / (p.R0 * p.R0 * p.cvBefore * p.cvBefore);
 
 /**
- * A counted teacher crossing the edge of the CV's scope (a 教学点 below the size floor) changes the
- * county total R as well as Q, and P·Q/R² is not linear in both. The model prices one crossing
- * exactly (R0 → R0 ± 1 at Q0; the steps price Q's own change), so it is exact when nobody crosses
- * and within a second-order term when someone does. The report's objective is always the exact one.
+ * Cost per counted teacher entering the CV's scope (from a 教学点 below the size floor; leaving costs
+ * the opposite): the county total R rises, which lowers CV². First order in R at the county's Q
+ * before the plan, so exact when nobody crosses; the report's objective is always the exact one.
  */
-export function scopeCrossingCosts(p: CvPair): { enter: number; leave: number } {
-  const k = (p.weight * p.P * p.Q0) / (p.cvBefore * p.cvBefore);
-  const r0 = 1 / p.R0 ** 2;
-  return { enter: k * (1 / (p.R0 + 1) ** 2 - r0), leave: p.R0 > 1 ? k * (1 / (p.R0 - 1) ** 2 - r0) : k * 3 * r0 };
-}
+export const scopeEntryCost = (p: CvPair): number => (-2 * p.weight * p.P * p.Q0) / (p.R0 ** 3 * p.cvBefore * p.cvBefore);
 
 /** Q's change when school i goes from r to r + 1 counted teachers. */
 export const qStep = (schoolP: number, r: number): number => (2 * r + 1) / schoolP;
