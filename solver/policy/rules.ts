@@ -253,7 +253,7 @@ export const countyRules: CountyRule[] = [
       const now = cvTable(schoolIndicators(ctx.schools, after, ctx.policy), ctx.policy);
       const worse = before.flatMap((b, i) => {
         const a = now[i]!.cv;
-        return b.cv !== null && a !== null && a > b.cv + 1e-12 ? [`${b.stage}/${b.indicator}：${b.cv.toFixed(4)} → ${a.toFixed(4)}`] : [];
+        return b.cv !== null && a !== null && a > b.cv + 1e-12 ? [`${b.stage}/${b.indicator}：${b.cv.toFixed(6)} → ${a.toFixed(6)}`] : [];
       });
       return { required: '每个学段×指标 交流后CV ≤ 交流前CV', actual: worse.length ? `${worse.length}项变差` : '全部不高于交流前', ok: worse.length === 0, details: worse };
     },
