@@ -23,7 +23,7 @@ export function benchDataset(teachers: number, seed = 1): Dataset {
     ? generateCity({ counties: Math.round(teachers / 6000), teachersPerCounty: 6000, seed })
     : generateCounty({ teachers, seed });
   const policy = defaultPolicy();
-  policy.solver.timeLimitSeconds = teachers > 20000 ? 300 : 120;
+  // The default policy as a bureau would run it (60 s per county).
   return { ...tables, policy };
 }
 
@@ -56,7 +56,8 @@ async function runHighs(teachers: number): Promise<Row> {
   clearInterval(sampler);
   const audit = auditPlan(ds, plans.flatMap((p) => p.rows));
   const sum = (f: (p: (typeof plans)[number]) => number) => plans.reduce((a, p) => a + f(p), 0);
-  const gaps = plans.map((p) => p.gap ?? NaN);
+  const gaps = plans.flatMap((p) => (p.gap === null ? [] : [p.gap]));
+  const unproven = plans.length - gaps.length;
   const rounds = plans.map((p) => p.proof?.pricing_rounds ?? 0);
   return {
     teachers: ds.teachers.length,
@@ -69,7 +70,8 @@ async function runHighs(teachers: number): Promise<Row> {
     solve: `${sum((p) => p.seconds.solve).toFixed(2)} s`,
     status: overallStatus(plans),
     objective: sum((p) => p.objective ?? NaN).toFixed(2),
-    gap: Math.max(...gaps).toExponential(1),
+    // A county stopped by the hard limit has a plan but no bound: counted, not hidden in a NaN.
+    gap: `${gaps.length > 0 ? Math.max(...gaps).toExponential(1) : '–'}${unproven > 0 ? ` (${unproven} without bound)` : ''}`,
     peakMiB: (peak / 2 ** 20).toFixed(0),
     audit: audit.ok ? 'pass' : 'FAIL',
   };
