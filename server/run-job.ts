@@ -5,6 +5,7 @@
 //   scenario's policy and locks, plan every county with HiGHS (itself in a nested worker), build
 //   report.json and the run summary; post progress, then the result. Cancelling or the hard time
 //   limit terminates this worker, and with it the nested HiGHS worker.
+// - mode 'frontier': one frontier (frontier-job.ts), like a solve.
 // - mode 'tasks': a long-lived worker answering requests one at a time: validate an upload,
 //   validate a scenario's locks, audit a plan, build an XLSX workbook, a scenario's rotation budget.
 import { setPriority } from 'node:os';
@@ -26,6 +27,7 @@ import { summarizeRun } from './compare.ts';
 import { highsEngine } from './engine.ts';
 import { parsePlanCsv } from './contract-files.ts';
 import { buildWorkbook, type WorkbookInput, workbookReportSchema } from './xlsx-export.ts';
+import { type FrontierJob, type FrontierMessage, solveFrontier } from './frontier-job.ts';
 
 export interface StoredFile { name: string; content: Uint8Array }
 
@@ -171,14 +173,15 @@ function lowerThreadPriority(): void {
 
 const port = parentPort;
 if (port) {
-  const input: { mode: 'solve' | 'tasks' } & Partial<SolveJob> = workerData;
-  if (input.mode === 'solve') {
-    const job: SolveJob = workerData;
+  const input: { mode: 'solve' | 'frontier' | 'tasks' } = workerData;
+  if (input.mode === 'solve' || input.mode === 'frontier') {
     lowerThreadPriority();
     // Stay alive until the parent terminates this worker: exiting on our own could let the
     // 'exit' event overtake the result message still on its way to the parent.
     port.on('message', () => undefined);
-    solve(job, (m) => port.postMessage(m)).catch((err: unknown) => port.postMessage({ type: 'error', message: message(err) } satisfies SolveMessage));
+    const post = (m: SolveMessage | FrontierMessage) => port.postMessage(m);
+    const job = input.mode === 'solve' ? solve(workerData as SolveJob, post) : solveFrontier(workerData as FrontierJob, post);
+    job.catch((err: unknown) => post({ type: 'error', message: message(err) }));
   } else {
     // One request at a time, in arrival order: each is CPU-bound, so concurrency would not help.
     let chain = Promise.resolve();

@@ -4,7 +4,8 @@
 //    with its duals (reduced cost = cost − Σ a·y), add those that could lower the objective, repeat
 //    until none is left. The restricted LP optimum is then the full LP optimum: a lower bound on
 //    every plan of the full model.
-// 2. The MIP on the priced columns, from a feasible start when one was built.
+// 2. The MIP on the priced columns, from a feasible start when one was built (none when the start
+//    already meets the gap against the LP bound).
 // 3. The proof: a plan using a left-out column j costs at least LP bound + reduced cost of j, so
 //    the full model's bound is min(restricted MIP bound, LP bound + smallest left-out reduced cost).
 //    While the gap to that bound is above the target, every left-out column whose reduced cost is
@@ -112,6 +113,11 @@ export function pricedSolve(highs: Highs, input: PricedInput, post: (m: PricedMe
     markIntegers();
     if (presolve === 'auto') m.options.set({ presolve: order.length < 20_000 ? 'on' : 'off' });
     let best: { z: number; x: Float64Array } | null = input.start ? { z: objectiveOf(M, input.start), x: input.start } : null;
+    // A start already within the gap of the whole model's LP bound is proven optimal without a MIP
+    // (a re-plan or frontier point whose previous plan still is the best).
+    if (best && lpBound !== null && relGap(best.z, lpBound) <= options.mipRelGap) {
+      return { status: 'optimal', objective: best.z, gap: relGap(best.z, lpBound), bound: lpBound, x: best.x, proof: done(proof, order) };
+    }
     let fullBound = lpBound ?? lagrangian;
     let provedInfeasible = false;
     for (let round = 0; round < 4; round++) {
