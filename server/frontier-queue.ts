@@ -4,9 +4,9 @@
 import { z } from 'zod';
 import { lockSchema, policySchema } from '../solver/contract/schemas.ts';
 import { CV_COLUMNS } from '../solver/frontier.ts';
-import { type Db, datasetFiles, getDataset, getFrontier, now } from './db.ts';
+import { type Db, getFrontier, now } from './db.ts';
 import type { FrontierMessage } from './frontier-job.ts';
-import { type JobQueue, defaultHardLimitSeconds } from './jobs.ts';
+import { type JobQueue, datasetInput, defaultHardLimitSeconds, markRunning } from './jobs.ts';
 
 /** What a frontier solves: the scenario's policy and locks when it started, and the shares (ascending). */
 export const frontierInputsSchema = z.object({ policy: policySchema, locks: z.array(lockSchema), shares: z.array(z.number()) });
@@ -39,13 +39,9 @@ export function frontierQueue(db: Db, hardLimitSeconds = defaultHardLimitSeconds
     claim(id) {
       const f = getFrontier(db, id)!;
       const inputs = frontierInputsSchema.parse(JSON.parse(f.inputs_json));
-      const dataset = getDataset(db, f.dataset_id);
-      const counties = dataset ? z.array(z.string()).parse(JSON.parse(dataset.counties_json)).length : 1;
       const progress = { point: 0, points: inputs.shares.length, share: null, county: null, objective: null, gap: null };
-      const claimed = db.prepare("UPDATE frontiers SET status = 'running', started_at = ?, progress_json = ? WHERE id = ? AND status = 'queued'")
-        .run(now(), JSON.stringify(progress), id);
-      if (claimed.changes === 0) return null;
-      const files = datasetFiles(db, f.dataset_id).map((x) => ({ name: x.name, content: x.content }));
+      if (!markRunning(db, 'frontiers', id, progress)) return null;
+      const { files, counties } = datasetInput(db, f.dataset_id);
       return {
         workerData: { mode: 'frontier', files, policy: inputs.policy, locks: inputs.locks, shares: inputs.shares },
         // Every point is a full solve of every county.

@@ -180,6 +180,21 @@ export class SolvePool {
   }
 }
 
+/** Claims queued job `id` of `table` (→ running, with its first progress); false when it was no longer queued. */
+export function markRunning(db: Db, table: string, id: number, progress: object): boolean {
+  return db.prepare(`UPDATE ${table} SET status = 'running', started_at = ?, progress_json = ? WHERE id = ? AND status = 'queued'`)
+    .run(now(), JSON.stringify(progress), id).changes > 0;
+}
+
+/** A dataset's stored files for a worker, and its number of counties (hard limits scale with it). */
+export function datasetInput(db: Db, datasetId: number): { files: { name: string; content: Uint8Array }[]; counties: number } {
+  const dataset = getDataset(db, datasetId);
+  return {
+    files: datasetFiles(db, datasetId).map((f) => ({ name: f.name, content: f.content })),
+    counties: dataset ? z.array(z.string()).parse(JSON.parse(dataset.counties_json)).length : 1,
+  };
+}
+
 /** The run queue: one solve of a scenario's snapshot (optionally re-planning against an earlier run). */
 export function runQueue(db: Db, hardLimitSeconds = defaultHardLimitSeconds): JobQueue {
   return {
@@ -188,8 +203,6 @@ export function runQueue(db: Db, hardLimitSeconds = defaultHardLimitSeconds): Jo
     claim(id) {
       const run = getRun(db, id)!;
       const inputs = runInputsSchema.parse(JSON.parse(run.inputs_json));
-      const dataset = getDataset(db, run.dataset_id);
-      const counties = dataset ? z.array(z.string()).parse(JSON.parse(dataset.counties_json)).length : 1;
       // A run never loses its baseline while it is active (DELETE /api/runs refuses), so this is only a safeguard.
       const baselinePlanCsv = inputs.baseline_run_id === null ? null : getRun(db, inputs.baseline_run_id)?.plan_csv ?? null;
       if (inputs.baseline_run_id !== null && baselinePlanCsv === null) {
@@ -198,10 +211,8 @@ export function runQueue(db: Db, hardLimitSeconds = defaultHardLimitSeconds): Jo
         return null;
       }
       const progress: Progress = { phase: 'parsing', county: null, objective: null, gap: null };
-      const claimed = db.prepare("UPDATE runs SET status = 'running', started_at = ?, progress_json = ? WHERE id = ? AND status = 'queued'")
-        .run(now(), JSON.stringify(progress), run.id);
-      if (claimed.changes === 0) return null;
-      const files = datasetFiles(db, run.dataset_id).map((f) => ({ name: f.name, content: f.content }));
+      if (!markRunning(db, 'runs', run.id, progress)) return null;
+      const { files, counties } = datasetInput(db, run.dataset_id);
       return {
         workerData: { mode: 'solve', files, policy: inputs.policy, locks: inputs.locks, baselinePlanCsv },
         limitSeconds: hardLimitSeconds(inputs.policy.solver.timeLimitSeconds, counties),

@@ -2,7 +2,7 @@
 // the frontier.csv fields), saved points become scenarios with that share, cancelling keeps the
 // points reached, and shares below the policy minimum are refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FAST_POLICY, type TestServer, createScenario, removeDir, startServer, uploadSample } from './helpers.ts';
+import { FAST_POLICY, type TestServer, createScenario, removeDir, startServer, uploadSample, waitForJob } from './helpers.ts';
 
 let s: TestServer;
 beforeAll(async () => { s = await startServer({ poolSize: 2 }); });
@@ -15,15 +15,7 @@ const req = (method: Method, url: string, cookie = s.cookie.planner, payload?: o
 interface Row { share: number; rotated: number | null; max_rotated: number; eligible: number; objective: number | null; status: string; audit_ok: boolean | null; cv_primary_backbone: number | null }
 interface Frontier { id: number; status: string; message: string | null; shares: number[]; progress: { point: number; points: number } | null; points: { index: number; share: number; counties: Row[] }[] }
 
-async function waitFor(id: number, until = (f: Frontier) => !['queued', 'running'].includes(f.status), timeoutMs = 240_000): Promise<Frontier> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const f: Frontier = (await req('GET', `/api/frontiers/${id}`)).json();
-    if (until(f)) return f;
-    if (Date.now() > end) throw new Error(`frontier ${id} still ${f.status} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const waitFor = (id: number, until?: (f: Frontier) => boolean) => waitForJob<Frontier>(s, `/api/frontiers/${id}`, until, 240_000);
 
 describe('a frontier of the small county', () => {
   let scenarioId: number;
