@@ -2,7 +2,9 @@
 // `maxRotatedShareOfEligible`; the minimum stays the policy's), smallest share first. Each point
 // starts from the previous point's plan (still within every rule, since the budget only grew) and
 // re-plans against it as the stability baseline, so neighbouring plans differ little and the
-// objective never gets worse as the share rises. What each point reports is frontier.csv's row.
+// objective never gets worse as the share rises. Against that baseline only dropping or
+// redirecting one of its moves costs `changeFromBaseline`; adding moves is what a larger budget
+// is for. What each point reports is frontier.csv's row.
 import { stringify } from 'csv-stringify/sync';
 import type { Dataset } from './contract/dataset.ts';
 import { STAGES, type Policy, type Stage } from './contract/schemas.ts';
@@ -98,7 +100,7 @@ export const objectiveWithoutBaseline = (p: CountyPlan): number | null =>
 
 export function frontierRow(ctx: CountyContext, share: number, plan: CountyPlan): FrontierPointRow {
   const base = {
-    county: ctx.county, share, status: plan.status, gap: plan.gap, eligible: plan.budget.eligible, max_rotated: plan.budget.max,
+    county: ctx.county, share, status: plan.status, gap: plan.gap === null ? null : Number(plan.gap.toPrecision(3)), eligible: plan.budget.eligible, max_rotated: plan.budget.max,
     needs_unfilled_before: unfilledNeeds(ctx, []), changed_from_previous: plan.baselineChanges,
   };
   if (plan.status === 'infeasible') {
@@ -144,7 +146,7 @@ export async function planFrontier(ds: Dataset, engine: Engine, shares: readonly
       const ctx = buildCountyContext(county, at);
       const prev = previous.get(county);
       opts.onSolve?.(index, share, county);
-      const plan = await planCounty(ctx, engine, prev ? { baseline: prev.rows, start: prev.rows } : {});
+      const plan = await planCounty(ctx, engine, prev ? { baseline: prev.rows, baselineAdditionsFree: true, start: prev.rows } : {});
       if (plan.status !== 'infeasible') previous.set(county, plan);
       plans.push(plan);
       rows.push(frontierRow(ctx, share, plan));

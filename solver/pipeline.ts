@@ -60,6 +60,8 @@ export interface PlanOptions {
    * worse than it. Ignored when it does not fit the model.
    */
   start?: readonly PlanRow[];
+  /** With `baseline`: a move the baseline does not have is no change (the frontier's points). */
+  baselineAdditionsFree?: boolean;
 }
 
 const modelStats = (b: BuiltModel) => ({
@@ -81,7 +83,8 @@ export async function planCounty(ctx: CountyContext, engine: Engine, opts: PlanO
     return { ...base, status: 'infeasible', noPlanCause: 'conflict', engine: null, seconds: { build: 0, solve: 0 }, model: null, proof: null, conflicts };
   }
   const { timeLimitSeconds, mipRelGap, presolve } = ctx.policy.solver;
-  const built = buildModel(ctx, opts.baseline ? { baseline: opts.baseline } : {});
+  const against = opts.baseline ? { baseline: opts.baseline, baselineAdditionsFree: opts.baselineAdditionsFree === true } : {};
+  const built = buildModel(ctx, against);
   const start = (opts.start && startFromPlan(built, opts.start.filter((r) => ctx.teacherById.has(r.teacher_id)))) || greedyStart(ctx, built);
   const build = since();
   opts.onModel?.(ctx.county, built.model);
@@ -91,7 +94,7 @@ export async function planCounty(ctx: CountyContext, engine: Engine, opts: PlanO
   const seconds = { build, solve: result.seconds };
   const solved = { engine: result.engine, seconds, model: modelStats(built), proof: result.proof };
   if (result.status === 'infeasible') {
-    const elastic = buildModel(ctx, { elastic: true, ...(opts.baseline ? { baseline: opts.baseline } : {}) });
+    const elastic = buildModel(ctx, { elastic: true, ...against });
     const relaxed = await engine(elastic.model, engineOpts, { active: elastic.initial });
     const bestBroken = relaxed.x ? movesFromSolution(ctx, elastic, relaxed.x) : [];
     const found = relaxed.x ? explainElastic(ctx, elastic, relaxed.x, bestBroken) : [];

@@ -48,6 +48,14 @@ describe('frontier on generated counties', () => {
     // The previous plan keeps every baseline move: its stability term is 0.
     expect(objectiveOf(built.model, start!)).toBeCloseTo(first!.rows[0]!.objective!, 5);
     expect(second!.rows[0]!.objective!).toBeLessThanOrEqual(first!.rows[0]!.objective! + 1e-6);
+    // Stability: only a previous move dropped or redirected costs changeFromBaseline; added moves are free,
+    // yet every difference is reported as a change.
+    const next = new Map(second!.plans[0]!.rows.map((r) => [r.teacher_id, r.to_school_id]));
+    const lost = prev.rows.filter((r) => next.get(r.teacher_id) !== r.to_school_id).length;
+    const added = [...next.keys()].filter((id) => !prev.rows.some((r) => r.teacher_id === id)).length;
+    expect(added).toBeGreaterThan(0);
+    expect(second!.plans[0]!.terms.find((x) => x.id === 'baseline_change')!.value).toBeCloseTo(ds.policy.weights.changeFromBaseline * lost, 9);
+    expect(second!.rows[0]!.changed_from_previous).toBe(lost + added);
     // A move that has no column in the model (to a school of another stage) is no start at all.
     const t = ctx.teachers.find((x) => prev.rows.some((r) => r.teacher_id === x.id))!;
     const elsewhere = ctx.schools.find((s) => s.stage !== 'nine_year' && s.stage !== t.stage)!;

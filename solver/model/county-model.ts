@@ -72,6 +72,8 @@ export interface BuildOptions {
   elastic?: boolean;
   /** The plan being re-planned (see weights.changeFromBaseline). */
   baseline?: readonly PlanRow[];
+  /** Only dropping or redirecting a baseline move counts as a change (ObjectiveContext.baselineAdditionsFree). */
+  baselineAdditionsFree?: boolean;
 }
 
 const ELASTIC_PENALTY = 1e4;
@@ -132,7 +134,7 @@ const scopeCrossing = (p: CvPair, f: Flow): number =>
 
 export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltModel {
   const b = new ModelBuilder();
-  const o = objectiveContext(ctx, opts.baseline);
+  const o = objectiveContext(ctx, opts.baseline, opts.baselineAdditionsFree);
   const w = ctx.policy.weights;
   const classes = teacherClasses(ctx, o);
   const pairs = cvPairs(ctx);
