@@ -123,7 +123,9 @@ export function pricedSolve(highs: Highs, input: PricedInput, post: (m: PricedMe
     for (let round = 0; round < 4; round++) {
       // The best plan so far stays a fallback only: HiGHS 1.15 (WASM) aborts on a MIP start on large models.
       if (best) add(range(M.numCols).filter((j) => best!.x[j]! > 0.5 && inModel[j]! < 0), true);
-      m.options.set({ time_limit: remaining(), mip_rel_gap: options.mipRelGap });
+      // The best plan so far as a cutoff (objective_bound): HiGHS prunes every node that cannot beat it.
+      // (Set only when there is one: the WASM options reject an infinite value.)
+      m.options.set({ time_limit: remaining(), mip_rel_gap: options.mipRelGap, ...(best ? { objective_bound: best.z } : {}) });
       const status = m.run(progressCallbacks(highs, M, order, started, post)).modelStatus as number;
       const primal = Number(m.info.get('primal_solution_status')) === 2;
       if (primal) {
@@ -132,8 +134,9 @@ export function pricedSolve(highs: Highs, input: PricedInput, post: (m: PricedMe
         const z = m.getObjectiveValue();
         if (!best || z < best.z - 1e-9) best = { z, x };
       }
-      const restricted = STATUS_INFEASIBLE.has(status) ? Infinity : Number(m.info.get('mip_dual_bound'));
-      provedInfeasible = STATUS_INFEASIBLE.has(status) && order.length === M.numCols;
+      // Under the cutoff, "infeasible" only says no restricted plan beats the best one.
+      const restricted = STATUS_INFEASIBLE.has(status) ? best?.z ?? Infinity : Number(m.info.get('mip_dual_bound'));
+      provedInfeasible = !best && STATUS_INFEASIBLE.has(status) && order.length === M.numCols;
       // Plans that use a column still left out cost at least (LP bound + its reduced cost).
       const rc = y ? reducedCosts(M, y, inModel) : [];
       const outside = lpBound === null ? lagrangian : lpBound + smallest(rc);

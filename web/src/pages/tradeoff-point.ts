@@ -61,6 +61,9 @@ export function pointDetail(f: Frontier, p: PointRow): HTMLElement {
     : null;
   const facts: [string, Child][] = [
     [L('交流人数', 'Rotated'), r.rotated === null ? '—' : L(`${int(r.rotated)} 人（上限 ${int(r.max_rotated)} = ⌈${sharePct(p.share)} × ${int(r.eligible)}⌉）`, `${int(r.rotated)} (cap ${int(r.max_rotated)} = ⌈${sharePct(p.share)} × ${int(r.eligible)}⌉)`)],
+    ...(r.rotated !== null && r.rotated < r.max_rotated
+      ? [[L('未用满上限', 'Cap not used'), L(`再多交流 ${int(r.max_rotated - r.rotated)} 人的收益抵不过每人的交流成本（目标权重）`, `${int(r.max_rotated - r.rotated)} more moves would not pay for their cost (objective weights)`)] as [string, Child]]
+      : []),
     [L('骨干占比', 'Backbone share'), r.rotated ? `${pct((r.backbone_rotated ?? 0) / r.rotated)}（${int(r.backbone_rotated)}）` : '—'],
     [L('达标的差异系数', 'CVs within threshold'), r.indicators_meeting_threshold === null ? '—' : `${r.indicators_meeting_threshold} / 6`],
     [L('学科需求缺口', 'Subject needs short'), L(`${int(r.needs_unfilled_before)} → ${int(r.needs_unfilled)} 人（补足 ${int(needsFilled(r))}）`, `${int(r.needs_unfilled_before)} → ${int(r.needs_unfilled)} (filled ${int(needsFilled(r))})`)],
