@@ -117,7 +117,7 @@ export async function renderTradeoff(root: HTMLElement, ctx: PageContext): Promi
     : null;
   const view = h('div', { 'data-testid': 'frontier-view' });
   mount(root,
-    pageHeader(L('权衡', 'Trade-off'), L('每多交流一个百分点，能换来多少均衡？每个交流比例上限求解一次（最低比例不变），每点以上一点的方案为起点和基准。', 'What does each extra percent of rotation buy? One plan per cap (the minimum stays), each starting from and re-planned against the previous one.'),
+    pageHeader(L('权衡', 'Trade-off'), L('每多交流一个百分点能换来多少均衡？每个上限求解一次，以上一点的方案为起点和基准。', 'What does each extra percent of rotation buy? One plan per cap, each from the previous one.'),
       scenarioPicker, history, h('label', { class: 'inline-field' }, h('span', null, L('交流比例上限（%）', 'Caps (%)')), shares), start),
     status, view);
   if (frontierId === null) {
