@@ -23,7 +23,7 @@ import { loadDatasetFrom, parsePlanCsv } from './contract-files.ts';
 const USAGE = `用法 / usage:
   lungang plan <数据目录或.xlsx> --out <输出目录> [--policy policy.json] [--time-limit 秒] [--engine highs|jslp] [--export-lp model.lp] [--baseline 上次/plan.csv] [--lang zh|en]
   lungang audit <数据目录或.xlsx> --plan plan.csv [--out report.json] [--policy policy.json] [--lang zh|en]
-  lungang frontier <数据目录或.xlsx> --out <输出目录> [--shares 0.10,0.12,0.15,0.20,0.25] [--policy policy.json] [--time-limit 秒] [--lang zh|en]`;
+  lungang frontier <数据目录或.xlsx> --out <输出目录> [--shares 0.10,0.12,0.15,0.20,0.25] [--policy policy.json] [--time-limit 秒] [--engine highs|jslp] [--lang zh|en]`;
 
 function fail(errors: InputError[], lang: 'zh' | 'en'): number {
   for (const e of errors) process.stderr.write(`${formatInputError(e, lang)}\n`);
@@ -111,7 +111,7 @@ async function frontier(input: string, v: Record<string, string | boolean | unde
   const picked = frontierShares(ds.policy, typeof v.shares === 'string' ? v.shares.split(',').map((x) => Number(x.trim())) : undefined);
   if ('problem' in picked) return fail([{ file: '--shares', line: 0, column: '-', message: picked.problem, messageEn: picked.problemEn }], lang);
   const files: Record<string, string> = {};
-  const points = await planFrontier(ds, highsEngine(), picked.shares, {
+  const points = await planFrontier(ds, v.engine === 'jslp' ? jsLpSolverEngine : highsEngine(), picked.shares, {
     onPoint: ({ share, ds: at, plans, rows }) => {
       const dir = `plans/${shareLabel(share)}`;
       files[`${dir}/plan.csv`] = planCsvText(plans.flatMap((p) => p.rows));
