@@ -48,6 +48,8 @@ export interface AppOptions {
   /** Built web app to serve at / (default web/dist, when it exists). */
   webDir?: string;
   secureCookies?: boolean;
+  /** Compute each finished run's best achievable 差异系数 in the background (default off: tests opt in; `serve` turns it on). */
+  bounds?: boolean;
   /** Creates the `admin` user with this password when there are no users (tests; main.ts handles first start itself). */
   adminPassword?: string;
 }
@@ -96,6 +98,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     poolSize: opts.poolSize ?? availableParallelism(),
     log: app.log,
     queues: [runQueue(db, opts.hardLimitSeconds), frontierQueue(db, opts.hardLimitSeconds)],
+    ...(opts.hardLimitSeconds ? { hardLimitSeconds: opts.hardLimitSeconds } : {}),
+    bounds: opts.bounds ?? false,
   });
   const tasks = new TaskWorker();
   const deps: Deps = { db, pool, tasks, maxActiveRunsPerUser: opts.maxActiveRunsPerUser ?? 3, secureCookies: opts.secureCookies ?? false };

@@ -10,12 +10,14 @@ import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:c
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Db, type Role, type UserRow, logActivity, now, sha256 } from './db.ts';
 
-export type Access = 'public' | 'session' | 'read' | 'edit' | 'compare' | 'adopt' | 'audit' | 'activity' | 'admin';
+export type Access = 'public' | 'session' | 'read' | 'edit' | 'notes' | 'compare' | 'adopt' | 'audit' | 'activity' | 'admin';
 
 /** Who may do what (README "Roles"): planners edit, leaders compare and adopt, auditors audit. */
 export const ACCESS: Record<Exclude<Access, 'public' | 'session'>, readonly Role[]> = {
   read: ['admin', 'planner', 'leader', 'auditor'],
   edit: ['admin', 'planner'],
+  /** Scenario notes: planners explain a scenario, leaders annotate it when they compare. */
+  notes: ['admin', 'planner', 'leader'],
   compare: ['admin', 'leader'],
   adopt: ['admin', 'leader'],
   audit: ['admin', 'auditor'],

@@ -17,11 +17,13 @@ import { auditSections, buildReport } from '../solver/report/report.ts';
 import { planCsvText } from '../solver/report/plan-rows.ts';
 import { ELIGIBILITY_COLUMNS, eligibilityRows } from '../solver/policy/eligibility.ts';
 import { stayReasonsOf } from '../solver/report/stay-reasons.ts';
+import { type AchievableFields, type CvRowLike, bestAchievable, withBestAchievable } from '../solver/report/best-achievable.ts';
+import { STAGE_ZH } from '../solver/contract/labels.ts';
 import { highsEngine } from './engine.ts';
 import { loadDatasetFrom, parsePlanCsv } from './contract-files.ts';
 
 const USAGE = `用法 / usage:
-  lungang plan <数据目录或.xlsx> --out <输出目录> [--policy policy.json] [--time-limit 秒] [--engine highs|jslp] [--export-lp model.lp] [--baseline 上次/plan.csv] [--lang zh|en]
+  lungang plan <数据目录或.xlsx> --out <输出目录> [--policy policy.json] [--time-limit 秒] [--engine highs|jslp] [--export-lp model.lp] [--baseline 上次/plan.csv] [--bounds] [--lang zh|en]
   lungang audit <数据目录或.xlsx> --plan plan.csv [--out report.json] [--policy policy.json] [--lang zh|en]
   lungang frontier <数据目录或.xlsx> --out <输出目录> [--shares 0.10,0.12,0.15,0.20,0.25] [--policy policy.json] [--time-limit 秒] [--engine highs|jslp] [--lang zh|en]`;
 
@@ -78,7 +80,12 @@ async function plan(input: string, v: Record<string, string | boolean | undefine
     ...(exportLp ? { onModel: (county: string, model: LinearModel) => void lps.push(toLpText(model, `lungang county ${county}`)) } : {}),
   });
   const stay = stayReasonsOf(ds, plans);
-  const report = { ...buildReport(ds, plans), stay_reasons: stay };
+  // --bounds: per stage × indicator, the lowest CV any plan could reach (one more solve each, or a few).
+  const planned = plans.filter((p) => p.status !== 'infeasible').map((p) => p.county);
+  const bounds = v.bounds === true ? await bestAchievable(ds, engine, { counties: planned }) : null;
+  const plain = { ...buildReport(ds, plans), stay_reasons: stay };
+  const achieved = bounds ? withBestAchievable(plain, bounds) : null;
+  const report = achieved ?? plain;
   if (typeof v['export-lp'] === 'string') {
     await mkdir(dirname(resolve(v['export-lp'])), { recursive: true });
     await writeFile(v['export-lp'], lps.join('\n'));
@@ -99,6 +106,7 @@ async function plan(input: string, v: Record<string, string | boolean | undefine
     `状态 ${report.status}；交流 ${c.rotated} 人 / 符合条件 ${c.eligible} 人；骨干 ${c.backbone_rotated} 人；目标值 ${report.objective?.toFixed(2) ?? '-'}；MIP gap ${report.mip_gap ?? '-'}\n`,
   );
   if (plans.length > 1) for (const p of plans) process.stdout.write(`  ${p.county || '（未填县区）'}：${p.status}，交流 ${p.moves.length} 人\n`);
+  for (const c of achieved?.indicators.cv ?? []) process.stdout.write(achievableLine(c));
   for (const k of report.infeasibility) process.stdout.write(`  ✗ ${k.county ? `[${k.county}] ` : ''}${k.message}\n`);
   if (noncompliant.length > 0) process.stdout.write(`  不合规的参考方案（违反：${[...new Set(report.noncompliant_plan.flatMap((n) => n.breaks))].join('、')}）已写入 plan-noncompliant.csv，不可直接采用\n`);
   return report.status === 'infeasible' ? 1 : 0;
@@ -126,6 +134,16 @@ async function frontier(input: string, v: Record<string, string | boolean | unde
   const rows = points.flatMap((p) => p.rows);
   await writeAll(v.out, { 'frontier.csv': frontierCsvText(rows), ...files });
   return rows.some((r) => r.status === 'infeasible') ? 1 : 0;
+}
+
+const INDICATOR_SHORT: Record<string, string> = { aboveDegree: '高学历', backbone: '骨干', peArt: '体育艺术' };
+const pct = (x: number) => `${Math.round(100 * x)}%`;
+
+function achievableLine(c: CvRowLike & AchievableFields): string {
+  if (c.best_achievable === null) return '';
+  const share = c.share_of_achievable === null ? '交流无法降低此差异系数' : `本方案达到可实现降幅的 ${pct(c.share_of_achievable)}`;
+  const head = `  ${c.county ? `[${c.county}] ` : ''}${STAGE_ZH[c.stage]}${INDICATOR_SHORT[c.indicator]}差异系数`;
+  return `${head}：交流前 ${c.before.cv?.toFixed(3)}，本方案 ${c.after.cv?.toFixed(3)}，最低可达 ${c.best_achievable.toFixed(3)}（${share}）${c.best_achievable_note ? `；${c.best_achievable_note}` : ''}\n`;
 }
 
 async function audit(input: string, v: Record<string, string | boolean | undefined>, lang: 'zh' | 'en'): Promise<number> {
@@ -160,7 +178,7 @@ export async function main(argv: string[]): Promise<number> {
       allowPositionals: true,
       options: {
         out: { type: 'string' }, plan: { type: 'string' }, policy: { type: 'string' }, 'time-limit': { type: 'string' },
-        engine: { type: 'string' }, 'export-lp': { type: 'string' }, lang: { type: 'string' }, baseline: { type: 'string' }, shares: { type: 'string' },
+        engine: { type: 'string' }, 'export-lp': { type: 'string' }, lang: { type: 'string' }, baseline: { type: 'string' }, shares: { type: 'string' }, bounds: { type: 'boolean' },
       },
     });
   } catch (err) {

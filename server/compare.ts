@@ -1,8 +1,10 @@
 // Comparing runs, purely. A finished run stores a small summary (the facts a leader weighs:
 // every rule, rotation and backbone share, needs filled, CV per indicator and stage, schools
 // meeting the thresholds, moves toward rural/weak schools, commute), computed in the worker
-// from the dataset, the plan and its report. Comparisons then only line summaries up side by
-// side, and the per-teacher difference of two runs only needs their plan rows.
+// from the dataset, the plan and its report. Comparisons line summaries up side by side with
+// what each run was asked to do (its inputs snapshot: compare-inputs.ts) and the per-school
+// parts of its report (compare-schools.ts); the per-teacher difference of two runs only needs
+// their plan rows.
 import { z } from 'zod';
 import { STAGES, type PlanRow } from '../solver/contract/schemas.ts';
 import { buildCountyContext, countiesOf, homeDistanceKm } from '../solver/policy/county.ts';
@@ -11,6 +13,10 @@ import { applyMoves } from '../solver/policy/indicators.ts';
 import { needKey, subjectSupply } from '../solver/policy/needs.ts';
 import type { CountyPlan } from '../solver/pipeline.ts';
 import type { Report } from '../solver/report/report.ts';
+import { alignBy } from './align.ts';
+import { assumptionsOf, assumptionsSchema, requirementsOf, requirementsSchema } from './compare-inputs.ts';
+import { type ComparedReport, comparedReportSchema, schoolRowSchema, schoolStageRowSchema, schoolsSideBySide } from './compare-schools.ts';
+import type { RunInputs } from './jobs.ts';
 
 const INDICATORS = ['aboveDegree', 'backbone', 'peArt'] as const;
 
@@ -139,62 +145,94 @@ export function summarizeRun(ds: Dataset, plans: readonly CountyPlan[], report: 
 
 // ---------------------------------------------------------------------------------------------
 
+/** A finished run as the comparison reads it: its summary, the inputs it solved and its report. */
 export interface ComparedRun {
   run_id: number;
   scenario_id: number;
   scenario_name: string;
+  /** The scenario's notes as they are now (notes are not part of a run's inputs). */
+  notes: string;
+  dataset_id: number;
   status: string;
   adopted: boolean;
   summary: RunSummary;
+  inputs: RunInputs;
+  report: ComparedReport;
 }
+
+/** A run with its report still as stored: report.json is large, so it is parsed in the task worker. */
+export type StoredComparedRun = Omit<ComparedRun, 'report'> & { report_json: string };
+
+export const parseComparedRun = ({ report_json, ...run }: StoredComparedRun): ComparedRun => ({
+  ...run, report: comparedReportSchema.parse(JSON.parse(report_json)),
+});
 
 const cell = z.object({ required: z.string(), actual: z.string(), ok: z.boolean() }).nullable();
 export const comparisonSchema = z.object({
   runs: z.array(z.object({
-    run_id: z.number().int(), scenario_id: z.number().int(), scenario_name: z.string(), status: z.string(), adopted: z.boolean(),
+    run_id: z.number().int(), scenario_id: z.number().int(), scenario_name: z.string(), notes: z.string(), dataset_id: z.number().int(),
+    status: z.string(), adopted: z.boolean(), baseline_run_id: z.number().int().nullable(),
     plan_status: z.string(), objective: z.number().nullable(), audit_ok: z.boolean(),
     eligible: z.number().int(), rotated: z.number().int(), rotation_rate: z.number().nullable(),
     backbone_rotated: z.number().int(), backbone_share: z.number().nullable(), toward_rural_or_weak: z.number().int(),
     needs: runSummarySchema.shape.needs, commute: runSummarySchema.shape.commute,
+    /** What this run was held to: its own policy's shares and its own rotation budget in teachers. */
+    requirements: requirementsSchema,
   })),
+  /** Every policy parameter, lock, baseline or dataset that is not the same in all runs. */
+  assumptions: assumptionsSchema,
   /** One row per rule (and county); `runs[i]` is null when run i has no such rule. */
   rules: z.array(z.object({ id: z.string(), county: z.string().nullable(), name: z.string(), runs: z.array(cell) })),
   cv: z.array(z.object({
-    county: z.string(), stage: z.enum(STAGES), indicator: z.enum(INDICATORS), max: z.number(),
-    runs: z.array(z.object({ before: z.number().nullable(), after: z.number().nullable(), ok: z.boolean().nullable() }).nullable()),
+    county: z.string(), stage: z.enum(STAGES), indicator: z.enum(INDICATORS),
+    runs: z.array(z.object({
+      /** The run's own threshold (its policy's cvMax). */
+      max: z.number(),
+      before: z.number().nullable(), after: z.number().nullable(), ok: z.boolean().nullable(),
+      /** Student-weighted county mean per 100 students (X̄), before and after. */
+      mean_before: z.number(), mean_after: z.number(),
+      /** When the bounds job has run: the lowest CV any plan at this budget reaches, and this plan's share of that fall. */
+      best_achievable: z.number().nullable(), share_of_achievable: z.number().nullable(),
+    }).nullable()),
   })),
   thresholds: z.array(z.object({
     stage: z.enum(STAGES), indicator: thresholdFactSchema.shape.indicator,
-    runs: z.array(z.object({ schools: z.number().int(), before: z.number().int(), after: z.number().int() }).nullable()),
+    runs: z.array(z.object({
+      schools: z.number().int(), before: z.number().int(), after: z.number().int(),
+      /** The run's own per-100 threshold; null for `all`. */
+      min: z.number().nullable(),
+    }).nullable()),
   })),
+  schools: z.array(schoolRowSchema),
+  school_stages: z.array(schoolStageRowSchema),
 });
 export type Comparison = z.infer<typeof comparisonSchema>;
 
-/** Rows keyed across runs, in first-seen order, with each run's value or null. */
-function alignBy<F, K extends string, V>(lists: F[][], key: (f: F) => K, value: (f: F) => V) {
-  const keys: K[] = [];
-  const first = new Map<K, F>();
-  const byRun = lists.map((facts) => new Map(facts.map((f) => [key(f), f])));
-  for (const facts of lists) for (const f of facts) if (!first.has(key(f))) { first.set(key(f), f); keys.push(key(f)); }
-  return keys.map((k) => ({ head: first.get(k)!, runs: byRun.map((m) => { const f = m.get(k); return f === undefined ? null : value(f); }) }));
-}
+const MIN_KEY = { aboveDegree: 'aboveDegreeMin', backbone: 'backboneMin', peArt: 'peArtMin' } as const;
 
 export function compareRuns(list: readonly ComparedRun[]): Comparison {
   const s = list.map((r) => r.summary);
   return {
     runs: list.map((r) => ({
-      run_id: r.run_id, scenario_id: r.scenario_id, scenario_name: r.scenario_name, status: r.status, adopted: r.adopted,
+      run_id: r.run_id, scenario_id: r.scenario_id, scenario_name: r.scenario_name, notes: r.notes, dataset_id: r.dataset_id,
+      status: r.status, adopted: r.adopted, baseline_run_id: r.inputs.baseline_run_id,
       plan_status: r.summary.plan_status, objective: r.summary.objective, audit_ok: r.summary.audit_ok,
       eligible: r.summary.eligible, rotated: r.summary.rotated, rotation_rate: r.summary.rotation_rate,
       backbone_rotated: r.summary.backbone_rotated, backbone_share: r.summary.backbone_share,
       toward_rural_or_weak: r.summary.toward_rural_or_weak, needs: r.summary.needs, commute: r.summary.commute,
+      requirements: requirementsOf(r.inputs.policy, r.report.budget),
     })),
+    assumptions: assumptionsOf(list.map((r) => ({ dataset_id: r.dataset_id, ...r.inputs }))),
     rules: alignBy(s.map((x) => x.rules), (f) => `${f.county ?? ''}\u0000${f.id}`, (f) => ({ required: f.required, actual: f.actual, ok: f.ok }))
       .map(({ head, runs }) => ({ id: head.id, county: head.county, name: head.name, runs })),
-    cv: alignBy(s.map((x) => x.cv), (f) => `${f.county}\u0000${f.stage}\u0000${f.indicator}`, (f) => ({ before: f.before, after: f.after, ok: f.ok_after }))
-      .map(({ head, runs }) => ({ county: head.county, stage: head.stage, indicator: head.indicator, max: head.max, runs })),
-    thresholds: alignBy(s.map((x) => x.thresholds), (f) => `${f.stage}\u0000${f.indicator}`, (f) => ({ schools: f.schools, before: f.before, after: f.after }))
-      .map(({ head, runs }) => ({ stage: head.stage, indicator: head.indicator, runs })),
+    cv: alignBy(list.map((r) => r.report.indicators.cv), (f) => `${f.county}\u0000${f.stage}\u0000${f.indicator}`, (f) => ({
+      max: f.max, before: f.before.cv, after: f.after.cv, ok: f.after.ok, mean_before: f.before.mean_per100, mean_after: f.after.mean_per100,
+      best_achievable: f.best_achievable, share_of_achievable: f.share_of_achievable,
+    })).map(({ head, runs }) => ({ county: head.county, stage: head.stage, indicator: head.indicator, runs })),
+    thresholds: alignBy(s.map((x, i) => x.thresholds.map((f) => ({ ...f, policy: list[i]!.inputs.policy }))), (f) => `${f.stage}\u0000${f.indicator}`, (f) => ({
+      schools: f.schools, before: f.before, after: f.after, min: f.indicator === 'all' ? null : f.policy.indicators[MIN_KEY[f.indicator]][f.stage],
+    })).map(({ head, runs }) => ({ stage: head.stage, indicator: head.indicator, runs })),
+    ...schoolsSideBySide(list.map((r) => r.report)),
   };
 }
 

@@ -54,6 +54,10 @@ export interface ScenarioRow {
   dataset_id: number;
   name: string;
   notes: string;
+  /** 1: the notes are still the ones copied from the source scenario (not edited since). */
+  notes_inherited: 0 | 1;
+  /** The copied note, kept for reference after the copy's policy or locks changed and it was cleared. */
+  notes_reference: string;
   policy_json: string;
   locks_json: string;
   /** 1: a new run re-plans against the scenario's last finished run (its baseline). */
@@ -215,6 +219,25 @@ const MIGRATIONS: string[] = [
   `,
   // Re-plans keep what a previous plan settled (issue 7): on by default, existing scenarios included.
   `ALTER TABLE scenarios ADD COLUMN use_baseline INTEGER NOT NULL DEFAULT 1;`,
+  // Notes of copies (issue 8): a copy's note is marked inherited until edited; changing the copy's
+  // policy or locks first moves an inherited note to notes_reference (README "Scenario notes").
+  `ALTER TABLE scenarios ADD COLUMN notes_inherited INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE scenarios ADD COLUMN notes_reference TEXT NOT NULL DEFAULT '';`,
+  // Best achievable 差异系数 per finished run (issue 8): derived, computed after the run, so kept
+  // beside it and outside its result hash; deleted with the run.
+  `
+  CREATE TABLE run_bounds (
+    run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+    status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed')),
+    progress_json TEXT,
+    bounds_json TEXT,
+    message TEXT,
+    created_at TEXT NOT NULL,
+    started_at TEXT,
+    finished_at TEXT
+  );
+  CREATE INDEX run_bounds_status ON run_bounds(status, run_id);
+  `,
   // Trade-off frontiers (issue 8): a scenario planned at several rotation shares; points stored as each is planned.
   `
   CREATE TABLE frontiers (

@@ -4,7 +4,9 @@
 //   oldest first over every queue); at most `poolSize` jobs solve at once, each in a fresh worker,
 //   so cancelling or hitting the hard time limit is simply terminating that worker. Outcomes are
 //   written only while the job is still 'running' in the database, so a job that was marked failed
-//   meanwhile (restart, cancel) is never overwritten.
+//   meanwhile (restart, cancel) is never overwritten. After a run with a plan the pool also computes
+//   its best achievable 差异系数 (bounds.ts), in the same kind of worker, when no job of any queue is
+//   waiting and leaving one slot for them.
 // - TaskWorker: one long-lived worker for request-time CPU work (upload validation, lock
 //   validation, audits, XLSX export): each of these takes 0.1–0.5 s on a county of 5,000
 //   teachers, far too long to run on the event loop.
@@ -12,7 +14,8 @@ import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import { lockSchema, policySchema } from '../solver/contract/schemas.ts';
 import { type Db, type RunStatus, datasetFiles, getDataset, getRun, logActivity, now, resultHash } from './db.ts';
-import type { SolveMessage, TaskKind, TaskReply, Tasks } from './run-job.ts';
+import type { BoundsMessage, SolveMessage, TaskKind, TaskReply, Tasks } from './run-job.ts';
+import { queueBounds } from './bounds.ts';
 
 const WORKER_URL = new URL('./run-worker.mjs', import.meta.url);
 
@@ -82,12 +85,26 @@ export interface PoolOptions {
   log: Logger;
   /** Every queue the pool serves; its slots are shared, the oldest queued job of any queue first. */
   queues: JobQueue[];
+  /** Hard limit of a best-achievable job (the queues have their own). */
+  hardLimitSeconds?: (policySeconds: number, counties: number) => number;
+  /** Compute the best achievable 差异系数 after each run with a plan (off in most API tests: minutes of CPU). */
+  bounds?: boolean;
 }
 
+/** Solves one best-achievable job may need per county: 6 stage × indicator pairs, up to 4 solves each. */
+const BOUNDS_SOLVES_PER_COUNTY = 24;
+
 interface Active { queue: JobQueue; id: number; worker: Worker; timer: NodeJS.Timeout; phase: string | null; lastWrite: number }
+interface BoundsJob { worker: Worker; timer: NodeJS.Timeout }
 
 export class SolvePool {
   private readonly active = new Map<string, Active>();
+  /**
+   * Best-achievable jobs by run id. Kept beside the queues rather than as one more JobQueue: they
+   * are not a user's solve (no cancel, no per-user limit), run only when no queued job of any queue
+   * waits and never in the last slot, and their table is keyed by run_id with no 'cancelled' status.
+   */
+  private readonly bounds = new Map<number, BoundsJob>();
   private closed = false;
 
   constructor(private readonly db: Db, private readonly opts: PoolOptions) {}
@@ -103,6 +120,7 @@ export class SolvePool {
           stale.push(`${q.kind}:${id}`);
         }
       }
+      this.db.prepare("UPDATE run_bounds SET status = 'failed', message = ?, finished_at = ? WHERE status IN ('queued', 'running')").run(RESTART_MESSAGE, now());
     })();
     return stale;
   }
@@ -111,16 +129,32 @@ export class SolvePool {
     return this.active.size;
   }
 
-  /** Starts queued jobs, oldest first over every queue, while a worker slot is free. */
+  /** Starts queued jobs, oldest first over every queue, while a worker slot is free; then best-achievable jobs. */
   pump(): void {
-    while (!this.closed && this.active.size < this.opts.poolSize) {
+    while (!this.closed && this.active.size + this.bounds.size < this.opts.poolSize) {
       const next = this.opts.queues
         .map((queue) => ({ queue, row: this.db.prepare<[], { id: number; created_at: string }>(`SELECT id, created_at FROM ${queue.table} WHERE status = 'queued' ORDER BY id LIMIT 1`).get() }))
         .filter((c) => c.row !== undefined)
         .sort((a, b) => (a.row!.created_at < b.row!.created_at ? -1 : a.row!.created_at > b.row!.created_at ? 1 : 0))[0];
-      if (!next) return;
-      this.start(next.queue, next.row!.id);
+      if (next) {
+        this.start(next.queue, next.row!.id);
+        continue;
+      }
+      // Bounds never take the last slot of a pool of several: a new run or frontier starts at once.
+      if (this.bounds.size >= Math.max(1, this.opts.poolSize - 1)) return;
+      const queued = this.db.prepare<[], { run_id: number }>("SELECT run_id FROM run_bounds WHERE status = 'queued' ORDER BY run_id LIMIT 1").get();
+      if (!queued) return;
+      this.startBounds(queued.run_id);
     }
+  }
+
+  /** Stops the best-achievable job of a run that is being deleted. */
+  dropBounds(runId: number): void {
+    const b = this.bounds.get(runId);
+    if (!b) return;
+    this.bounds.delete(runId);
+    clearTimeout(b.timer);
+    void b.worker.terminate();
   }
 
   /** Cancels a queued or running job; false when it is not active. */
@@ -134,8 +168,9 @@ export class SolvePool {
   /** Stops every worker; their jobs are marked failed, as after a restart. */
   async close(): Promise<void> {
     this.closed = true;
-    const workers = [...this.active.values()].map((a) => a.worker);
+    const workers = [...this.active.values(), ...this.bounds.values()].map((a) => a.worker);
     for (const key of [...this.active.keys()]) this.finish(key, 'failed', { message: RESTART_MESSAGE });
+    for (const id of [...this.bounds.keys()]) this.finishBounds(id, 'failed', { message: RESTART_MESSAGE });
     await Promise.all(workers.map((w) => w.terminate()));
   }
 
@@ -173,10 +208,52 @@ export class SolvePool {
     this.active.delete(key);
     clearTimeout(a.timer);
     void a.worker.terminate();
-    if (a.queue.store(a.id, status, out)) logActivity(this.db, { userId: null, action: `${a.queue.kind}.${status}`, entity: a.queue.kind, entityId: a.id });
+    const stored = a.queue.store(a.id, status, out);
+    if (stored) logActivity(this.db, { userId: null, action: `${a.queue.kind}.${status}`, entity: a.queue.kind, entityId: a.id });
+    if (stored && status === 'done' && a.queue.kind === 'run' && this.opts.bounds) queueBounds(this.db, a.id);
     this.opts.log.info({ [a.queue.kind]: a.id, status }, `${a.queue.kind} finished`);
     setImmediate(() => this.pump());
     return true;
+  }
+
+  private startBounds(runId: number): void {
+    const claimed = this.db.prepare("UPDATE run_bounds SET status = 'running', started_at = ? WHERE run_id = ? AND status = 'queued'").run(now(), runId);
+    const run = getRun(this.db, runId);
+    if (claimed.changes === 0 || !run) return;
+    if (run.report_json === null) return void this.db.prepare("UPDATE run_bounds SET status = 'failed', message = '运行没有结果' WHERE run_id = ?").run(runId);
+    const inputs = runInputsSchema.parse(JSON.parse(run.inputs_json));
+    const dataset = getDataset(this.db, run.dataset_id);
+    const counties = dataset ? z.array(z.string()).parse(JSON.parse(dataset.counties_json)).length : 1;
+    const hard = this.opts.hardLimitSeconds ?? defaultHardLimitSeconds;
+    const limit = hard(inputs.policy.solver.timeLimitSeconds * BOUNDS_SOLVES_PER_COUNTY, counties);
+    const files = datasetFiles(this.db, run.dataset_id).map((f) => ({ name: f.name, content: f.content }));
+    const worker = new Worker(WORKER_URL, { workerData: { mode: 'bounds', files, policy: inputs.policy, locks: inputs.locks, reportJson: run.report_json } });
+    const timer = setTimeout(() => this.finishBounds(runId, 'failed', { message: `超过硬性时间上限（${Math.round(limit)}秒），计算被终止` }), limit * 1000);
+    this.bounds.set(runId, { worker, timer });
+    const mine = () => this.bounds.get(runId)?.worker === worker;
+    worker.on('message', (m: BoundsMessage) => {
+      if (!mine()) return;
+      if (m.type === 'progress') this.boundsProgress(runId, m);
+      else if (m.type === 'error') this.finishBounds(runId, 'failed', { message: `计算失败：${m.message}` });
+      else this.finishBounds(runId, 'done', { message: null, items: JSON.stringify(m.items) });
+    });
+    worker.on('error', (err) => { if (mine()) this.finishBounds(runId, 'failed', { message: `计算进程出错：${err.message}` }); });
+    worker.on('exit', (code) => { if (mine()) this.finishBounds(runId, 'failed', { message: `计算进程意外退出（退出码 ${code}）` }); });
+  }
+
+  private boundsProgress(runId: number, m: Extract<BoundsMessage, { type: 'progress' }>): void {
+    if (!this.bounds.has(runId)) return;
+    const progress = { done: m.done, total: m.total, county: m.county };
+    this.db.prepare("UPDATE run_bounds SET progress_json = ? WHERE run_id = ? AND status = 'running'").run(JSON.stringify(progress), runId);
+  }
+
+  private finishBounds(runId: number, status: 'done' | 'failed', out: { message: string | null; items?: string }): void {
+    if (!this.bounds.has(runId)) return;
+    this.dropBounds(runId);
+    this.db.prepare("UPDATE run_bounds SET status = ?, message = ?, bounds_json = ?, finished_at = ? WHERE run_id = ? AND status = 'running'")
+      .run(status, out.message, out.items ?? null, now(), runId);
+    this.opts.log.info({ run: runId, status }, 'best achievable finished');
+    setImmediate(() => this.pump());
   }
 }
 

@@ -38,7 +38,9 @@ export async function serve(): Promise<void> {
   const port = Number(process.env.PORT ?? 8080);
   const host = process.env.HOST ?? '127.0.0.1';
   const dbPath = resolve(process.env.DATABASE_PATH ?? 'var/lungang.db');
-  const app = await buildApp({ dbPath, logger: LOGGER, secureCookies: process.env.LUNGANG_SECURE_COOKIES === '1' });
+  const app = await buildApp({
+    dbPath, logger: LOGGER, secureCookies: process.env.LUNGANG_SECURE_COOKIES === '1', bounds: process.env.LUNGANG_BEST_ACHIEVABLE !== '0',
+  });
   const deps = app.lungang;
   deps.tasks.warmUp();
 

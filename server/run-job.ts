@@ -6,8 +6,11 @@
 //   report.json and the run summary; post progress, then the result. Cancelling or the hard time
 //   limit terminates this worker, and with it the nested HiGHS worker.
 // - mode 'frontier': one frontier (frontier-job.ts), like a solve.
+// - mode 'bounds': after a run with a plan, in its own worker like a solve: the best achievable
+//   差异系数 per county × stage × indicator (solver/report/best-achievable.ts) and the plan's share.
 // - mode 'tasks': a long-lived worker answering requests one at a time: validate an upload,
-//   validate a scenario's locks, audit a plan, build an XLSX workbook, a scenario's rotation budget.
+//   validate a scenario's locks, audit a plan, build an XLSX workbook, a scenario's rotation budget,
+//   compare runs (their large report.json files are parsed here) and the comparison's workbook.
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import ExcelJS from 'exceljs';
@@ -22,10 +25,13 @@ import { planCsvText } from '../solver/report/plan-rows.ts';
 import { auditPlan } from '../solver/report/audit.ts';
 import { stayReasonsOf } from '../solver/report/stay-reasons.ts';
 import { auditSections, buildReport } from '../solver/report/report.ts';
+import { bestAchievable, withBestAchievable } from '../solver/report/best-achievable.ts';
 import { tableForSheet } from '../solver/contract/workbook.ts';
-import { summarizeRun } from './compare.ts';
+import { type Comparison, type StoredComparedRun, compareRuns, parseComparedRun, summarizeRun } from './compare.ts';
+import { type Names, buildComparisonWorkbook } from './compare-xlsx.ts';
 import { highsEngine } from './engine.ts';
 import { parsePlanCsv } from './contract-files.ts';
+import { type BoundsItem, boundsReportSchema } from './bounds.ts';
 import { buildWorkbook, type WorkbookInput, workbookReportSchema } from './xlsx-export.ts';
 import { type FrontierJob, type FrontierMessage, solveFrontier } from './frontier-job.ts';
 
@@ -39,6 +45,13 @@ export type SolveMessage =
   | { type: 'result'; status: 'optimal' | 'feasible' | 'infeasible'; message: string | null; planCsv: string; reportJson: string; summaryJson: string }
   | { type: 'error'; message: string };
 
+/** `reportJson`: the finished run's report (its CV rows, and which counties have a plan). */
+export interface BoundsJob { mode: 'bounds'; files: StoredFile[]; policy: Policy; locks: Lock[]; reportJson: string }
+export type BoundsMessage =
+  | { type: 'progress'; done: number; total: number; county: string | null }
+  | { type: 'bounds'; items: BoundsItem[] }
+  | { type: 'error'; message: string };
+
 /** Locks as a scenario edit sends them: loose on purpose, so locks.csv validation words the errors. */
 export interface LockInput { teacher_id: string; action: string; to_school_id?: string | undefined; reason?: string | undefined }
 
@@ -49,6 +62,8 @@ export interface Tasks {
   audit: { req: { files: StoredFile[]; policy: Policy; locks: Lock[]; plan: StoredFile }; res: Validated<{ result: ReturnType<typeof auditSections> }> };
   xlsx: { req: Omit<WorkbookInput, 'report' | 'rows'> & { reportJson: string; planCsv: string }; res: { ok: true; content: Uint8Array } };
   budget: { req: { files: StoredFile[]; policy: Policy; locks: Lock[] }; res: Validated<{ counties: CountyBudget[] }> };
+  compare: { req: { runs: StoredComparedRun[] }; res: { ok: true; comparison: Comparison } };
+  compareXlsx: { req: { runs: StoredComparedRun[]; names: Names }; res: { ok: true; content: Uint8Array } };
 }
 /** One county's rotation budget under a scenario's policy and locks (solver/policy/rules.ts rotationBudget). */
 export interface CountyBudget { county: string; eligible: number; min_rotated: number; max_rotated: number; locked_moves: number }
@@ -85,6 +100,18 @@ async function solve(job: SolveJob, post: (m: SolveMessage) => void): Promise<vo
     reportJson: `${JSON.stringify(report, null, 2)}\n`,
     summaryJson: JSON.stringify(summarizeRun(ds, plans, report)),
   });
+}
+
+async function bounds(job: BoundsJob, post: (m: BoundsMessage) => void): Promise<void> {
+  const loaded = await loadDataset(job.files);
+  if (!loaded.ok) return post({ type: 'error', message: `数据集文件无法解析（${loaded.errors.length}处错误），可能已损坏` });
+  const ds: Dataset = { ...loaded.dataset, policy: job.policy, locks: job.locks };
+  const report = boundsReportSchema.parse(JSON.parse(job.reportJson));
+  const counties = report.solver.filter((s) => s.status !== 'infeasible').map((s) => s.county);
+  const found = await bestAchievable(ds, highsEngine(), { counties, onProgress: (p) => post({ type: 'progress', ...p }) });
+  post({ type: 'progress', done: found.length, total: found.length, county: null });
+  const items = withBestAchievable(report, found).indicators.cv.map(({ max: _m, before: _b, after: _a, ...item }) => item);
+  post({ type: 'bounds', items });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -141,6 +168,10 @@ async function runTask(r: TaskRequest): Promise<Tasks[TaskKind]['res']> {
       const report = workbookReportSchema.parse(JSON.parse(reportJson));
       return { ok: true, content: await buildWorkbook({ ...rest, rows: plan.rows, report }) };
     }
+    case 'compare':
+      return { ok: true, comparison: compareRuns(r.req.runs.map(parseComparedRun)) };
+    case 'compareXlsx':
+      return { ok: true, content: await buildComparisonWorkbook(compareRuns(r.req.runs.map(parseComparedRun)), r.req.names) };
     case 'budget': {
       const loaded = await loadDataset(r.req.files);
       if (!loaded.ok) return loaded;
@@ -173,14 +204,16 @@ function lowerThreadPriority(): void {
 
 const port = parentPort;
 if (port) {
-  const input: { mode: 'solve' | 'frontier' | 'tasks' } = workerData;
-  if (input.mode === 'solve' || input.mode === 'frontier') {
+  const input: { mode: 'solve' | 'frontier' | 'bounds' | 'tasks' } = workerData;
+  if (input.mode !== 'tasks') {
     lowerThreadPriority();
     // Stay alive until the parent terminates this worker: exiting on our own could let the
     // 'exit' event overtake the result message still on its way to the parent.
     port.on('message', () => undefined);
-    const post = (m: SolveMessage | FrontierMessage) => port.postMessage(m);
-    const job = input.mode === 'solve' ? solve(workerData as SolveJob, post) : solveFrontier(workerData as FrontierJob, post);
+    const post = (m: SolveMessage | FrontierMessage | BoundsMessage) => port.postMessage(m);
+    const job = input.mode === 'solve' ? solve(workerData as SolveJob, post)
+      : input.mode === 'frontier' ? solveFrontier(workerData as FrontierJob, post)
+        : bounds(workerData as BoundsJob, post);
     job.catch((err: unknown) => post({ type: 'error', message: message(err) }));
   } else {
     // One request at a time, in arrival order: each is CPU-bound, so concurrency would not help.

@@ -13,7 +13,7 @@ const INDICATOR_ZH: Record<string, string> = { aboveDegree: '高于规定学历�
 
 // Only the parts of report.json the workbook shows; parsing (not casting) the stored JSON means a
 // report of another shape fails loudly here instead of producing a silently wrong sheet.
-const sideSchema = z.object({
+export const sideSchema = z.object({
   teachers: z.number(), above_degree_per100: z.number().nullable(), backbone_per100: z.number().nullable(), pe_art_per100: z.number().nullable(),
   above_degree_ok: z.boolean().nullable(), backbone_ok: z.boolean().nullable(), pe_art_ok: z.boolean().nullable(),
 });
@@ -31,6 +31,10 @@ export const workbookReportSchema = z.object({
     cv: z.array(z.object({
       county: z.string(), stage: z.enum(STAGES), indicator: z.string(), max: z.number(), schools: z.number(), students: z.number(),
       before: cvSideSchema, after: cvSideSchema,
+      // Present once the run's best-achievable job is done (bounds.ts).
+      best_achievable: z.number().nullable().optional(),
+      share_of_achievable: z.number().nullable().optional(),
+      best_achievable_note: z.string().nullable().optional(),
     })),
   }),
 });
@@ -96,9 +100,11 @@ export async function buildWorkbook(input: WorkbookInput): Promise<Uint8Array> {
   addSheet(wb, '差异系数', [
     ['县区', 12], ['学段', 8], ['指标', 20], ['上限', 8], ['学校数', 8], ['学生数', 10],
     ['县域每百名学生（前）', 14], ['县域每百名学生（后）', 14], ['差异系数（前）', 12], ['差异系数（后）', 12], ['达标（前）', 10], ['达标（后）', 10],
+    ['可实现最低差异系数', 14], ['达到可实现降幅', 14], ['说明', 36],
   ], input.report.indicators.cv.map((c) => [
     c.county, STAGE_ZH[c.stage], INDICATOR_ZH[c.indicator] ?? c.indicator, c.max, c.schools, c.students,
     num(c.before.mean_per100), num(c.after.mean_per100), num(c.before.cv, 4), num(c.after.cv, 4), yesNo(c.before.ok), yesNo(c.after.ok),
+    num(c.best_achievable ?? null, 4), c.share_of_achievable == null ? null : `${Math.round(100 * c.share_of_achievable)}%`, c.best_achievable_note ?? null,
   ]));
 
   return new Uint8Array(await wb.xlsx.writeBuffer());

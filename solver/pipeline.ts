@@ -106,18 +106,25 @@ export async function planCounty(ctx: CountyContext, engine: Engine, opts: PlanO
   }
   if (!result.x || result.status === 'no_solution' || result.status === 'error') {
     const cause = result.status === 'error' ? 'engine_error' : 'time_limit';
-    const message = result.message ?? `在${timeLimitSeconds}秒内未找到方案（不代表无解；可延长求解时间）`;
+    const message = cause === 'time_limit'
+      ? `${result.message ?? `在${timeLimitSeconds}秒内未找到方案`}（不代表无解；可延长求解时间）`
+      : result.message ?? 'HiGHS 出错';
     return { ...base, ...solved, status: 'infeasible', noPlanCause: cause, conflicts: [{ rules: [cause], message, shortBy: 0 }], message };
   }
   const moves = movesFromSolution(ctx, built, result.x);
+  // The objective reported is the exact one, term by term; the engine's bound is a bound on it too
+  // (the model never overstates a plan), so the gap is re-measured against the exact value.
+  const terms = objectiveBreakdown(built.objective, moves);
+  const objective = terms.reduce((a, t) => a + t.value, 0);
+  const gap = result.bound === null ? null : Math.max(0, objective - result.bound) / Math.max(1e-9, Math.abs(objective));
   return {
     ...base,
     ...solved,
-    status: result.status === 'optimal' ? 'optimal' : 'feasible',
-    objective: result.objective,
-    gap: result.gap,
+    status: result.status === 'optimal' && gap !== null && gap <= mipRelGap + 1e-9 ? 'optimal' : 'feasible',
+    objective,
+    gap,
     bound: result.bound,
-    terms: objectiveBreakdown(built.objective, moves),
+    terms,
     baselineChanges: built.objective.baseline ? baselineChanges(built.objective, moves) : null,
     moves,
     rows: planRows(ctx, moves, built.objective),

@@ -13,8 +13,8 @@ const stay = new Set(ctx.locks.filter((l) => l.action === 'stay').map((l) => l.t
 const lockMove = ctx.locks.find((l) => l.action === 'move')!;
 const row = (t: Teacher, to: string): PlanRow => ({ teacher_id: t.id, from_school_id: t.school_id, to_school_id: to, mode: 'transfer', reason: '手工' });
 const room = (id: string) => quotaOf(ctx.schoolById.get(id)!, ctx.policy).quota - (ctx.staffBefore.get(id) ?? 0);
-const failing = (rows: PlanRow[]) => {
-  const a = auditPlan(ds, rows);
+const failing = (rows: PlanRow[], dataset = ds) => {
+  const a = auditPlan(dataset, rows);
   return [a.integrity, ...a.counties.flatMap((c) => c.rules)].filter((r) => !r.ok).map((r) => r.id).sort();
 };
 
@@ -37,10 +37,22 @@ function handMadePlan(): PlanRow[] {
 }
 
 describe('audit of hand-made plans (tiny county)', () => {
-  it('passes a correct hand-made plan', () => {
+  it('passes a correct hand-made plan (never-worse switch off: every backbone move raises this county\'s backbone CV of 0.028)', () => {
     const plan = handMadePlan();
     expect(plan.length).toBeGreaterThanOrEqual(3);
-    expect(failing(plan)).toEqual([]);
+    const off = { ...ds, policy: { ...ds.policy, indicators: { ...ds.policy.indicators, neverWorse: false } } };
+    expect(failing(plan, off)).toEqual([]);
+  });
+
+  it('with the never-worse switch on, names each 差异系数 the plan raises, before → after', () => {
+    const plan = handMadePlan();
+    expect(failing(plan)).toEqual(['never_worse']);
+    const rule = auditPlan(ds, plan).counties[0]!.rules.find((r) => r.id === 'never_worse')!;
+    expect(rule.details!.length).toBeGreaterThan(0);
+    for (const d of rule.details!) {
+      const [, before, after] = /：([\d.]+) → ([\d.]+)$/.exec(d)!;
+      expect(Number(after)).toBeGreaterThan(Number(before));
+    }
   });
 
   it('fails an empty plan on the rotation share, showing numerator and denominator', () => {

@@ -33,6 +33,7 @@ describe('lungang plan / audit on the small sample county', () => {
     expect((await readdir(out)).sort()).toEqual(['eligibility.csv', 'plan.csv', 'report.json']);
     const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));
     expect(report.status).toBe('optimal');
+    expect(report.indicators.cv[0]).not.toHaveProperty('best_achievable'); // only with --bounds
     expect(report.counts.rotated).toBeGreaterThanOrEqual(Math.ceil(0.1 * report.counts.eligible));
     const eligibilityText = await readFile(join(out, 'eligibility.csv'), 'utf8');
     expect(eligibilityText.split('\n')[0]).toBe('teacher_id,school_id,stage,subject,backbone,status,eligible,may_move,to_school_id,reason,plan_reason');
@@ -57,6 +58,28 @@ describe('lungang plan / audit on the small sample county', () => {
     const audit = await lungang('audit', repoPath('data', 'small-county'), '--plan', join(out, 'plan.csv'));
     expect(audit.code).toBe(0);
     expect(audit.stdout).toContain('审核通过');
+  });
+
+  it('--bounds adds the best achievable CV and the share of it to every CV row, and says when a threshold is out of reach', async () => {
+    const dir = await tmp();
+    // The tiny county has no plan under the never-worse switch; without it, it has one.
+    await writeFile(join(dir, 'policy.json'), JSON.stringify({ year: 2026, indicators: { neverWorse: false } }));
+    const out = join(dir, 'out');
+    const run = await lungang('plan', repoPath('test', 'fixtures', 'tiny'), '--out', out, '--policy', join(dir, 'policy.json'), '--bounds');
+    expect(run.code).toBe(0);
+    const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));
+    for (const c of report.indicators.cv) {
+      expect(c.best_achievable_proven).toBe(true);
+      expect(c.best_achievable).toBeLessThanOrEqual(c.after.cv + 1e-9);
+      expect(c.best_achievable).toBeCloseTo(c.best_achievable_bound, 6);
+      if (c.share_of_achievable !== null) expect(c.share_of_achievable).toBeCloseTo((c.before.cv - c.after.cv) / (c.before.cv - c.best_achievable), 12);
+      expect(c.threshold_reachable).toBe(c.best_achievable <= c.max);
+      expect(c.best_achievable_note).toBe(c.threshold_reachable ? null : `仅靠交流无法降到${c.max.toFixed(2)}：最低可达${c.best_achievable.toFixed(2)}`);
+    }
+    // Junior PE+art starts at 0.96: no plan brings it to 0.45.
+    expect(report.indicators.cv.find((c: { stage: string; indicator: string }) => c.stage === 'junior' && c.indicator === 'peArt').threshold_reachable).toBe(false);
+    expect(run.stdout).toContain('本方案达到可实现降幅的');
+    expect(run.stdout).toMatch(/仅靠交流无法降到0\.45：最低可达0\.\d\d/);
   });
 
   it('fails the audit of a broken hand-made plan (exit 1) and names the rule', async () => {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateCounty, writeCountyCsv } from '../data/generate.ts';
 import type { Page } from 'playwright-core';
-import { apiClient, launchBrowser, loginUi, repo, startServer } from './e2e/harness.ts';
+import { apiClient, launchBrowser, loginUi, repo, sampleFiles, startServer } from './e2e/harness.ts';
 
 const OUT = repo('screenshots');
 const SAMPLE = ['schools.csv', 'teachers.csv', 'preferences.csv', 'locks.csv', 'policy.json'];
@@ -27,15 +27,22 @@ async function main(): Promise<void> {
   const browser = await launchBrowser();
   try {
     const api = await apiClient(server.url);
-    const files = await Promise.all(SAMPLE.map(async (name) => ({ name, content: await readFile(repo('data', 'sample-county', name), 'utf8') })));
+    const files = await sampleFiles('sample-county');
     const ds = await api.upload(files, '澜川县 2026 年度');
-    const base = await api.call<{ id: number }>('POST', '/scenarios', { dataset_id: ds.id, name: '默认方案（10% / 20%）' });
+    const base = await api.call<{ id: number }>('POST', '/scenarios', {
+      dataset_id: ds.id, name: '默认方案（10% / 20%）', notes: '按政策最低比例交流，骨干教师不少于交流人数的20%；优先补齐乡村学校体育艺术教师。',
+    });
     const strict = await api.call<{ id: number }>('POST', '/scenarios', {
       dataset_id: ds.id, name: '只向乡村/薄弱学校交流', policy: { flows: { towardRuralOrWeakOnly: true } },
     });
-    process.stdout.write('solving two scenarios…\n');
+    const more = await api.call<{ id: number }>('POST', '/scenarios', {
+      dataset_id: ds.id, name: '多交流（上限15%）', notes: '上限放宽到15%，看多交流能否把小学骨干教师差异系数降到0.50以下。',
+      policy: { ratios: { maxRotatedShareOfEligible: 0.15 } },
+    });
+    process.stdout.write('solving three scenarios…\n');
     const r1 = await api.solve(base.id);
     const r2 = await api.solve(strict.id);
+    const r3 = await api.solve(more.id);
     const t = await api.call<{ rows: { teacher_id: string }[] }>('GET', `/comparisons/teachers?a=${r1.id}&b=${r2.id}`);
     const plan = await api.call<{ plan: { teacher_id: string; to_school_id: string }[] }>('GET', `/runs/${r1.id}/result`);
     const moved = plan.plan[0]!;
@@ -104,10 +111,26 @@ async function main(): Promise<void> {
       await shot(page, name);
     }
 
-    await page.goto(`${server.url}/#/compare?runs=${r1.id},${r2.id}`);
+    // The comparison of three scenarios: assumptions, each run's requirements, drill-down, print.
+    await page.goto(`${server.url}/#/compare?runs=${r1.id},${r3.id},${r2.id}`);
     await page.getByTestId('diff-table').waitFor();
+    await page.evaluate(() => window.scrollTo(0, 0));
     await shot(page, '12-compare');
     await shot(page, '12-compare-full', { fullPage: true });
+    const below = async (testid: string) => page.getByTestId(testid).evaluate((el) => { el.closest('.card')?.scrollIntoView({ block: 'start' }); window.scrollBy(0, -72); });
+    await below('kpi-table');
+    await shot(page, '12c-compare-kpis');
+    await page.locator('[data-drill="thr:primary:peArt"]').click();
+    await page.getByTestId('drill-table').evaluate((el) => { el.closest('.drill')?.scrollIntoView({ block: 'start' }); window.scrollBy(0, -72); });
+    await shot(page, '12d-compare-drill');
+    await below('impact');
+    await shot(page, '12e-compare-schools');
+    // The brief as printed: an A4 landscape page is 1123 × 794 CSS pixels.
+    await page.setViewportSize({ width: 1123, height: 794 });
+    await page.emulateMedia({ media: 'print' });
+    await shot(page, '12f-compare-print', { fullPage: true });
+    await page.emulateMedia({ media: 'screen' });
+    await page.setViewportSize({ width: 1440, height: 900 });
     await page.goto(`${server.url}/#/compare?runs=${r1.id},${replan}`);
     await page.getByTestId('diff-summary').waitFor();
     // The teacher-by-teacher card at the top, below the sticky header.

@@ -68,9 +68,8 @@ describe('plan of the small sample county', async () => {
 });
 
 describe('property: seeded tiny counties (seeds 1..120) plan within every rule or explain themselves', () => {
-  // Rule ids the audit can fail; 'never_worse' is a model switch the audit does not check (the
-  // report's CV table shows it), and a lock that gives way fails 'locked_moves' and may fail the
-  // move rule 'locks'.
+  // Rule ids the audit can fail ('never_worse' included: the audit recomputes every CV); a lock
+  // that gives way fails 'locked_moves' and may fail the move rule 'locks'.
   const auditIds = (rules: string[]) => new Set([...rules, ...(rules.includes('locked_moves') ? ['locks'] : [])]);
   const knownIds = new Set(['never_worse', 'may_move', 'stage_match', 'other_school', 'same_county', 'commute', 'toward_rural_or_weak', 'locks',
     'rotation_share', 'rotation_budget', 'backbone_share', 'outflow_cap', 'quota', 'locked_moves', 'plan_integrity']);

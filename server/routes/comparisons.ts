@@ -1,10 +1,11 @@
-// Comparisons: 2–4 runs side by side (from their stored summaries, compare.ts), and the
-// per-teacher difference between two runs' plans.
+// Comparisons: 2–4 runs side by side (their summaries, inputs and reports, compare.ts, lined up in
+// the task worker), the same as an XLSX workbook, and the per-teacher difference of two plans.
 import { z } from 'zod';
 import { parsePlanCsv } from '../contract-files.ts';
 import { nameFor } from '../auth.ts';
-import { getScenario } from '../db.ts';
-import { comparisonSchema, compareRuns, diffPlans, runSummarySchema, teacherDiffSchema } from '../compare.ts';
+import { type Db, getScenario } from '../db.ts';
+import { type StoredComparedRun, comparisonSchema, diffPlans, runSummarySchema, teacherDiffSchema } from '../compare.ts';
+import { runInputsSchema } from '../jobs.ts';
 import { ApiError, type App, type Deps, authErrors, errorSchema, notFound } from './http.ts';
 import { readRun, runOutputs } from './runs.ts';
 
@@ -12,22 +13,55 @@ const runIds = z.string().regex(/^\d+(,\d+)*$/, '格式为逗号分隔的运行�
   .transform((s) => [...new Set(s.split(',').map(Number))])
   .refine((ids) => ids.length >= 2 && ids.length <= 4, '请选择2–4个不同的运行');
 
-export function comparisonRoutes(app: App, { db }: Deps): void {
+/** The runs to compare as stored, each checked (adopted: hashes re-verified) and finished with a result. */
+function storedRuns(db: Db, ids: readonly number[]): StoredComparedRun[] {
+  return ids.map((id) => {
+    const run = readRun(db, id);
+    if (run.summary_json === null || run.report_json === null) throw new ApiError(409, `运行 #${id} 没有结果（状态：${run.status}），不能比较`);
+    const scenario = getScenario(db, run.scenario_id);
+    return {
+      run_id: run.id, scenario_id: run.scenario_id, scenario_name: scenario?.name ?? '', notes: scenario?.notes ?? '', dataset_id: run.dataset_id,
+      status: run.status, adopted: run.adopted_at !== null,
+      summary: runSummarySchema.parse(JSON.parse(run.summary_json)), inputs: runInputsSchema.parse(JSON.parse(run.inputs_json)), report_json: run.report_json,
+    };
+  });
+}
+
+const runsQuery = z.object({ runs: runIds });
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+export function comparisonRoutes(app: App, { db, tasks }: Deps): void {
   app.get('/api/comparisons', {
     config: { access: 'compare' },
     schema: {
-      tags: ['comparisons'], summary: '并排比较2–4个运行：规则、交流人数、骨干比例、需求满足、差异系数、达标学校、流向、通勤',
-      querystring: z.object({ runs: runIds }),
+      tags: ['comparisons'],
+      summary: '并排比较2–4个运行：各自的要求与假设差异、规则、交流人数、骨干比例、需求满足、差异系数、达标学校、各校影响、流向、通勤',
+      querystring: runsQuery,
       response: { 200: comparisonSchema, 400: errorSchema, 404: errorSchema, 409: errorSchema, ...authErrors },
     },
-  }, async (req) => compareRuns(req.query.runs.map((id) => {
-    const run = readRun(db, id);
-    if (run.summary_json === null) throw new ApiError(409, `运行 #${id} 没有结果（状态：${run.status}），不能比较`);
-    return {
-      run_id: run.id, scenario_id: run.scenario_id, scenario_name: getScenario(db, run.scenario_id)?.name ?? '', status: run.status,
-      adopted: run.adopted_at !== null, summary: runSummarySchema.parse(JSON.parse(run.summary_json)),
-    };
-  })));
+  }, async (req) => (await tasks.run('compare', { runs: storedRuns(db, req.query.runs) })).comparison);
+
+  app.get('/api/comparisons.xlsx', {
+    config: { access: 'compare' },
+    schema: {
+      tags: ['comparisons'], summary: '比较结果导出为 Excel（比较概览、假设对比、学校对比、学校指标、规则检查）',
+      querystring: runsQuery, produces: [XLSX_TYPE],
+      response: { 200: z.custom<Buffer>((v) => Buffer.isBuffer(v)), 400: errorSchema, 404: errorSchema, 409: errorSchema, ...authErrors },
+    },
+  }, async (req, reply) => {
+    const runs = storedRuns(db, req.query.runs);
+    const datasets = JSON.stringify([...new Set(runs.map((r) => r.dataset_id))]);
+    const locked = JSON.stringify([...new Set(runs.flatMap((r) => r.inputs.locks.map((l) => l.teacher_id)))]);
+    const name = nameFor(req.user);
+    const schools = Object.fromEntries(db.prepare<[string], { id: string; name: string }>(
+      'SELECT id, name FROM dataset_schools WHERE dataset_id IN (SELECT value FROM json_each(?))').all(datasets).map((s) => [s.id, s.name]));
+    const teachers = Object.fromEntries(db.prepare<[string, string], { id: string; name: string }>(
+      'SELECT id, name FROM dataset_teachers WHERE dataset_id IN (SELECT value FROM json_each(?)) AND id IN (SELECT value FROM json_each(?))')
+      .all(datasets, locked).map((t) => [t.id, name(t.name)]));
+    const book = await tasks.run('compareXlsx', { runs, names: { schools, teachers } });
+    return reply.type(XLSX_TYPE).header('content-disposition', `attachment; filename="comparison-${req.query.runs.join('-')}.xlsx"`)
+      .send(Buffer.from(book.content));
+  });
 
   app.get('/api/comparisons/teachers', {
     config: { access: 'compare' },

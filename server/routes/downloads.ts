@@ -7,6 +7,7 @@ import { nameFor } from '../auth.ts';
 import { getScenario } from '../db.ts';
 import { type App, type Deps, authErrors, errorSchema, idParams } from './http.ts';
 import { runOutputs } from './runs.ts';
+import { boundsView, reportWithBounds } from '../bounds.ts';
 
 const attachment = (name: string) => `attachment; filename="${name}"`;
 
@@ -49,7 +50,7 @@ export function downloadRoutes(app: App, deps: Deps): void {
       .all(run.dataset_id).map((s) => [s.id, s.name]));
     const book = await deps.tasks.run('xlsx', {
       runId: run.id, scenarioName: getScenario(db, run.scenario_id)?.name ?? '', teacherNames, schoolNames,
-      reportJson: run.report_json, planCsv: run.plan_csv,
+      reportJson: JSON.stringify(reportWithBounds(JSON.parse(run.report_json), boundsView(db, run.id))), planCsv: run.plan_csv,
     });
     return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
       .header('content-disposition', attachment(`run-${run.id}.xlsx`)).send(Buffer.from(book.content));

@@ -7,6 +7,7 @@ import { parsePlanCsv } from '../contract-files.ts';
 import { type Db, RUN_STATUSES, type RunRow, getRun, getScenario, integrityProblem, logActivity, now } from '../db.ts';
 import { progressSchema, runInputsSchema } from '../jobs.ts';
 import { runSummarySchema } from '../compare.ts';
+import { boundsView, boundsViewSchema, reportWithBounds } from '../bounds.ts';
 import { ApiError, type App, type Deps, authErrors, checkSolveAllowance, errorSchema, idParams, notFound } from './http.ts';
 import { scenarioLocks, scenarioPolicy } from './scenarios.ts';
 
@@ -34,7 +35,12 @@ export const runSchema = z.object({
   baseline_run_id: z.number().int().nullable(),
   summary: summaryLite.nullable(),
 });
-export const runDetailSchema = runSchema.extend({ summary: runSummarySchema.nullable(), inputs: runInputsSchema });
+export const runDetailSchema = runSchema.extend({
+  summary: runSummarySchema.nullable(),
+  inputs: runInputsSchema,
+  /** The best achievable 差异系数 job after the run (null: none): status, progress and, once done, each CV's fields. */
+  bounds: boundsViewSchema.nullable(),
+});
 
 type RunListRow = Omit<RunRow, 'plan_csv' | 'report_json'> & { scenario_name: string; baseline_run_id: number | null };
 const LIST_COLUMNS = `r.id, r.scenario_id, r.dataset_id, r.user_id, r.status, r.inputs_json, r.progress_json, r.message, r.created_at,
@@ -60,6 +66,7 @@ export function runView(db: Db, id: number): z.infer<typeof runDetailSchema> {
     ...baseView(r),
     summary: r.summary_json === null ? null : runSummarySchema.parse(JSON.parse(r.summary_json)),
     inputs: runInputsSchema.parse(JSON.parse(r.inputs_json)),
+    bounds: boundsView(db, id),
   };
 }
 
@@ -172,6 +179,7 @@ export function runRoutes(app: App, deps: Deps): void {
     const replan = db.prepare<[number], { id: number }>(`SELECT id FROM runs WHERE status IN ('queued', 'running')
       AND json_extract(inputs_json, '$.baseline_run_id') = ?`).get(run.id);
     if (replan) throw new ApiError(409, `运行 #${replan.id} 正以本运行为基准求解，请等待其结束或取消后再删除`);
+    pool.dropBounds(run.id);
     db.transaction(() => {
       db.prepare('DELETE FROM runs WHERE id = ?').run(run.id);
       logActivity(db, { userId: req.user!.id, action: 'run.delete', entity: 'run', entityId: run.id });
@@ -182,7 +190,7 @@ export function runRoutes(app: App, deps: Deps): void {
   app.get('/api/runs/:id/result', {
     config: { access: 'read' },
     schema: {
-      tags: ['runs'], summary: '结果：方案（plan.csv 各行）和报告（report.json，与命令行输出相同）', params: idParams,
+      tags: ['runs'], summary: '结果：方案（plan.csv 各行）和报告（report.json，与命令行输出相同；后台算出可实现最低差异系数后，indicators.cv 各行增加 best_achievable、share_of_achievable 等）', params: idParams,
       response: {
         200: z.object({ run_id: z.number().int(), plan: z.array(z.record(z.string(), z.unknown())), report: z.record(z.string(), z.unknown()) }),
         404: errorSchema, 409: errorSchema, ...authErrors,
@@ -192,6 +200,7 @@ export function runRoutes(app: App, deps: Deps): void {
     const run = runOutputs(db, req.params.id);
     const plan = parsePlanCsv('plan.csv', run.plan_csv);
     if (!plan.ok) throw new Error(`stored plan.csv of run ${run.id} does not parse`);
-    return { run_id: run.id, plan: plan.rows.map(({ line: _line, ...row }) => row), report: JSON.parse(run.report_json) };
+    const report = reportWithBounds(JSON.parse(run.report_json), boundsView(db, run.id));
+    return { run_id: run.id, plan: plan.rows.map(({ line: _line, ...row }) => row), report };
   });
 }

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { lockSchema, policySchema, type Lock, type Policy } from '../../solver/contract/schemas.ts';
 import { parsePolicy } from '../../solver/contract/dataset.ts';
 import { type Db, type ScenarioRow, datasetFiles, getDataset, getScenario, logActivity, now } from '../db.ts';
+import { sameJson } from '../compare-inputs.ts';
 import { datasetLocks, datasetPolicy } from './datasets.ts';
 import { ApiError, type App, type Deps, authErrors, errorSchema, idParams, invalidInput, notFound } from './http.ts';
 
@@ -21,6 +22,10 @@ export const scenarioSchema = z.object({
   dataset_id: z.number().int(),
   name: z.string(),
   notes: z.string(),
+  /** The notes are still those copied from the scenario this one copies (not edited since). */
+  notes_inherited: z.boolean(),
+  /** A copied note that no longer fits: cleared when the copy's policy or locks changed, kept here for reference. */
+  notes_reference: z.string(),
   policy: policySchema,
   locks: z.array(lockSchema),
   /** A new run re-plans against the scenario's last finished run (and records it as `baseline_run_id`). */
@@ -50,9 +55,17 @@ const runCount = (db: Db, scenarioId: number) => db.prepare<[number], { n: numbe
 export const scenarioPolicy = (s: ScenarioRow): Policy => policySchema.parse(JSON.parse(s.policy_json));
 export const scenarioLocks = (s: ScenarioRow): Lock[] => z.array(lockSchema).parse(JSON.parse(s.locks_json));
 
+const notesOf = (s: ScenarioRow) => ({ notes: s.notes, notes_inherited: s.notes_inherited === 1, notes_reference: s.notes_reference });
+
+/**
+ * A copy's notes: the source's, marked as copied (复制自「…」：), while the copy solves the same
+ * policy and locks; a note already copied unchanged is kept as it is rather than nested.
+ */
+const copiedNotes = (s: ScenarioRow) => (s.notes === '' || s.notes_inherited === 1 ? s.notes : `复制自「${s.name}」：${s.notes}`).slice(0, 5000);
+
 export function scenarioView(db: Db, s: ScenarioRow): z.infer<typeof scenarioSchema> {
   return {
-    id: s.id, dataset_id: s.dataset_id, name: s.name, notes: s.notes, policy: scenarioPolicy(s), locks: scenarioLocks(s), use_baseline: s.use_baseline === 1,
+    id: s.id, dataset_id: s.dataset_id, name: s.name, ...notesOf(s), policy: scenarioPolicy(s), locks: scenarioLocks(s), use_baseline: s.use_baseline === 1,
     created_by: s.created_by, created_at: s.created_at, updated_at: s.updated_at, runs: runCount(db, s.id), adopted_run_id: adoptedRunOf(db, s.id),
   };
 }
@@ -83,14 +96,19 @@ async function checkLocks(deps: Deps, datasetId: number, locks: z.infer<typeof l
   return checked.locks;
 }
 
-export interface ScenarioInput { datasetId: number; name: string; notes: string; policy: Policy; locks: Lock[]; useBaseline?: boolean; userId: number | null }
+export interface ScenarioInput {
+  datasetId: number; name: string; notes: string; policy: Policy; locks: Lock[]; useBaseline?: boolean; userId: number | null;
+  /** The notes were copied from another scenario. */
+  notesInherited?: boolean;
+}
 
 /** Stores a scenario whose policy and locks are already valid. Shared with first-start seeding. */
 export function insertScenario(db: Db, s: ScenarioInput, action = 'scenario.create', details: Record<string, number> = {}): number {
   return db.transaction(() => {
     const t = now();
-    const r = db.prepare(`INSERT INTO scenarios (dataset_id, name, notes, policy_json, locks_json, use_baseline, created_by, created_at, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(s.datasetId, s.name, s.notes, JSON.stringify(s.policy), JSON.stringify(s.locks), s.useBaseline === false ? 0 : 1, s.userId, t, t);
+    const r = db.prepare(`INSERT INTO scenarios (dataset_id, name, notes, notes_inherited, policy_json, locks_json, use_baseline, created_by, created_at, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(s.datasetId, s.name, s.notes, s.notesInherited ? 1 : 0, JSON.stringify(s.policy), JSON.stringify(s.locks),
+      s.useBaseline === false ? 0 : 1, s.userId, t, t);
     const id = Number(r.lastInsertRowid);
     logActivity(db, { userId: s.userId, action, entity: 'scenario', entityId: id, details: { dataset_id: s.datasetId, locks: s.locks.length, ...details } });
     return id;
@@ -99,6 +117,8 @@ export function insertScenario(db: Db, s: ScenarioInput, action = 'scenario.crea
 
 export function scenarioRoutes(app: App, deps: Deps): void {
   const { db } = deps;
+  /** Notes written by a user are the scenario's own from then on. */
+  const setNotes = (id: number, notes: string) => db.prepare('UPDATE scenarios SET notes = ?, notes_inherited = 0 WHERE id = ?').run(notes, id);
   const mustGet = (id: number) => getScenario(db, id) ?? (() => { throw notFound('方案'); })();
   const mustBeEditable = (s: ScenarioRow) => {
     const adopted = adoptedRunOf(db, s.id);
@@ -117,7 +137,7 @@ export function scenarioRoutes(app: App, deps: Deps): void {
       : db.prepare<[number], ScenarioRow>('SELECT * FROM scenarios WHERE dataset_id = ? ORDER BY id DESC').all(req.query.dataset_id);
     return {
       items: rows.map((s) => ({
-        id: s.id, dataset_id: s.dataset_id, name: s.name, notes: s.notes, use_baseline: s.use_baseline === 1,
+        id: s.id, dataset_id: s.dataset_id, name: s.name, ...notesOf(s), use_baseline: s.use_baseline === 1,
         created_by: s.created_by, created_at: s.created_at, updated_at: s.updated_at,
         runs: runCount(db, s.id), adopted_run_id: adoptedRunOf(db, s.id), locks: scenarioLocks(s).length,
       })),
@@ -183,9 +203,14 @@ export function scenarioRoutes(app: App, deps: Deps): void {
       // Re-checked inside the transaction: a leader may have adopted a run while locks were validated.
       mustBeEditable(s);
       const useBaseline = req.body.use_baseline === undefined ? null : Number(req.body.use_baseline);
-      db.prepare(`UPDATE scenarios SET name = COALESCE(?, name), notes = COALESCE(?, notes), policy_json = COALESCE(?, policy_json),
+      db.prepare(`UPDATE scenarios SET name = COALESCE(?, name), policy_json = COALESCE(?, policy_json),
         locks_json = COALESCE(?, locks_json), use_baseline = COALESCE(?, use_baseline), updated_at = ? WHERE id = ?`)
-        .run(req.body.name ?? null, req.body.notes ?? null, policy ? JSON.stringify(policy) : null, locks ? JSON.stringify(locks) : null, useBaseline, now(), s.id);
+        .run(req.body.name ?? null, policy ? JSON.stringify(policy) : null, locks ? JSON.stringify(locks) : null, useBaseline, now(), s.id);
+      const changed = (policy !== undefined && !sameJson(policy, scenarioPolicy(s))) || (locks !== undefined && !sameJson(locks, scenarioLocks(s)));
+      if (req.body.notes !== undefined) setNotes(s.id, req.body.notes);
+      // A copied note described the source's policy and locks: once they differ it no longer fits.
+      // (Checked in SQL: a note written while the locks were validated is the user's own.)
+      else if (changed) db.prepare("UPDATE scenarios SET notes = '', notes_inherited = 0, notes_reference = notes WHERE id = ? AND notes_inherited = 1").run(s.id);
       logActivity(db, {
         userId: req.user!.id, action: 'scenario.update', entity: 'scenario', entityId: s.id,
         details: { fields: Object.keys(req.body) },
@@ -197,7 +222,7 @@ export function scenarioRoutes(app: App, deps: Deps): void {
   app.post('/api/scenarios/:id/copy', {
     config: { access: 'edit' },
     schema: {
-      tags: ['scenarios'], summary: '复制方案（独立副本：修改副本不影响原方案）', params: idParams,
+      tags: ['scenarios'], summary: '复制方案（独立副本：修改副本不影响原方案；备注以“复制自「原方案」：”开头，副本的政策参数或锁定改动后清空，原备注留作参考）', params: idParams,
       // The body is optional: no body (null) means "copy as is".
       body: z.preprocess((v) => v ?? {}, z.object({ name: z.string().trim().min(1).max(100).optional(), notes: z.string().max(5000).optional() })),
       response: { 201: scenarioSchema, 404: errorSchema, ...authErrors },
@@ -205,11 +230,30 @@ export function scenarioRoutes(app: App, deps: Deps): void {
   }, async (req, reply) => {
     const s = mustGet(req.params.id);
     const id = insertScenario(db, {
-      datasetId: s.dataset_id, name: req.body.name ?? `${s.name}（副本）`.slice(0, 100), notes: req.body.notes ?? s.notes,
+      datasetId: s.dataset_id, name: req.body.name ?? `${s.name}（副本）`.slice(0, 100),
+      notes: req.body.notes ?? copiedNotes(s), notesInherited: req.body.notes === undefined && s.notes !== '',
       // The flag is copied; a baseline is not: a copy starts with no runs of its own.
       policy: scenarioPolicy(s), locks: scenarioLocks(s), useBaseline: s.use_baseline === 1, userId: req.user!.id,
     }, 'scenario.copy', { source_scenario_id: s.id });
     return reply.code(201).header('location', `/api/scenarios/${id}`).send(scenarioView(db, getScenario(db, id)!));
+  });
+
+  app.put('/api/scenarios/:id/notes', {
+    config: { access: 'notes' },
+    schema: {
+      tags: ['scenarios'], summary: '修改方案备注（规划员、领导均可；方案的运行已被采纳后不可再改）', params: idParams,
+      body: z.object({ notes: z.string().max(5000) }),
+      response: { 200: scenarioSchema, 404: errorSchema, 409: errorSchema, ...authErrors },
+    },
+  }, async (req) => {
+    const s = mustGet(req.params.id);
+    db.transaction(() => {
+      mustBeEditable(s);
+      setNotes(s.id, req.body.notes);
+      db.prepare('UPDATE scenarios SET updated_at = ? WHERE id = ?').run(now(), s.id);
+      logActivity(db, { userId: req.user!.id, action: 'scenario.notes', entity: 'scenario', entityId: s.id });
+    })();
+    return scenarioView(db, mustGet(s.id));
   });
 
   app.delete('/api/scenarios/:id', {

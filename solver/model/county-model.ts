@@ -13,7 +13,7 @@ import { type CountyContext, floorShare, quotaOf } from '../policy/county.ts';
 import { type IndicatorKey, indicatorFlags } from '../policy/indicators.ts';
 import { needKey, subjectSupply } from '../policy/needs.ts';
 import {
-  type CvPair, type ObjectiveContext, cvPairs, moveCost, objectiveContext, qCost, qStep, scopeEntryCost, baselineOffset,
+  type CvFocus, type CvPair, type ObjectiveContext, cvPairs, moveCost, objectiveContext, qCost, qStep, scopeEntryCost, baselineOffset,
 } from '../policy/objective.ts';
 import { countyRules, type Move, moveAllowed, rotationBudget } from '../policy/rules.ts';
 import { ModelBuilder, type LinearModel, Terms } from './linear-model.ts';
@@ -34,8 +34,6 @@ export interface Flow {
   v: number;
   cls: TeacherClass;
   to: School;
-  /** The need rows and CV tallies it changes (filled once by flowEffects). */
-  effects?: FlowEffects;
   /** moveScore, once computed. */
   score?: number;
 }
@@ -74,6 +72,8 @@ export interface BuildOptions {
   baseline?: readonly PlanRow[];
   /** Only dropping or redirecting a baseline move counts as a change (ObjectiveContext.baselineAdditionsFree). */
   baselineAdditionsFree?: boolean;
+  /** Price only this stage × indicator's CV (best achievable); per-move terms still follow the policy. */
+  focus?: CvFocus;
 }
 
 const ELASTIC_PENALTY = 1e4;
@@ -110,7 +110,6 @@ export function teacherClasses(ctx: CountyContext, o: ObjectiveContext): Teacher
 
 /** The need rows and CV tallies one flow changes, with the sign of the change. */
 export function flowEffects(built: Pick<BuiltModel, 'needs' | 'tallies' | 'pairs'>, f: Flow): FlowEffects {
-  if (f.effects) return f.effects;
   const needs: [string, number][] = [];
   for (const [school, sign] of [[f.to.id, 1], [f.cls.origin.id, -1]] as const) {
     const key = needKey(school, f.cls.stage, f.cls.subject);
@@ -124,12 +123,11 @@ export function flowEffects(built: Pick<BuiltModel, 'needs' | 'tallies' | 'pairs
       if (built.tallies.has(key)) tallies.push([key, sign]);
     }
   }
-  f.effects = { needs, tallies };
-  return f.effects;
+  return { needs, tallies };
 }
 
 /** +1 when the flow brings a counted teacher into the pair's CV scope, −1 when it takes one out. */
-const scopeCrossing = (p: CvPair, f: Flow): number =>
+export const scopeCrossing = (p: CvPair, f: Flow): number =>
   p.stage !== f.cls.stage || !f.cls.flags[p.indicator] ? 0 : Number(p.schools.has(f.to.id)) - Number(p.schools.has(f.cls.origin.id));
 
 export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltModel {
@@ -137,10 +135,12 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
   const o = objectiveContext(ctx, opts.baseline, opts.baselineAdditionsFree);
   const w = ctx.policy.weights;
   const classes = teacherClasses(ctx, o);
-  const pairs = cvPairs(ctx);
+  const pairs = cvPairs(ctx, opts.focus);
   const budget = rotationBudget(ctx);
   const cap = (s: string) => floorShare(ctx.policy.limits.maxOutflowShareOfSchool, ctx.staffBefore.get(s) ?? 0);
   const room = (s: School) => Math.max(quotaOf(s, ctx.policy).quota, ctx.staffBefore.get(s.id) ?? 0) - (ctx.staffBefore.get(s.id) ?? 0);
+
+  const crossingCost = (f: Flow) => pairs.reduce((a, p) => a + scopeEntryCost(p) * scopeCrossing(p, f), 0);
 
   // Flow columns: every class × every destination the move rules allow (the full model).
   const flows: Flow[] = [];
@@ -149,8 +149,8 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
       if (cls.lockedTo !== undefined && cls.lockedTo !== to.id) continue;
       if (!moveAllowed(ctx, { teacher: cls.rep, from: cls.origin, to, mode: 'transfer' })) continue;
       const f: Flow = { v: -1, cls, to };
-      const cost = moveCost(o, { teacher: cls.rep, from: cls.origin, to }) + pairs.reduce((a, p) => a + scopeEntryCost(p) * scopeCrossing(p, f), 0);
-      f.v = b.addVar(`x${cls.id}_${flows.length}`, { lb: cls.lockedTo && !opts.elastic ? 1 : 0, ub: cls.members.length, cost, int: true });
+      const cost = moveCost(o, { teacher: cls.rep, from: cls.origin, to }) + crossingCost(f);
+      f.v = b.addVar('x', { lb: cls.lockedTo && !opts.elastic ? 1 : 0, ub: cls.members.length, cost, int: true });
       flows.push(f);
     }
   }
@@ -162,7 +162,7 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
   for (const n of ctx.needs) {
     const key = needKey(n.school_id, n.stage, n.subject);
     const required = Math.round(n.required);
-    if (required > 0 && !needs.has(key)) needs.set(key, { u: b.addVar(`u_${needs.size}`, { cost: w.unfilledNeed }), gap: required - (supply.get(key) ?? 0) });
+    if (required > 0 && !needs.has(key)) needs.set(key, { u: b.addVar('u', { cost: w.unfilledNeed }), gap: required - (supply.get(key) ?? 0) });
   }
 
   // 差异系数: each in-scope school's count moves in unit steps, each step priced exactly.
@@ -188,8 +188,8 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
       const down = Math.min(R, out, opts.elastic ? out : Math.min(cap(school), budget.max));
       const up = opts.elastic ? others : Math.min(others, budget.max, room(ctx.schoolById.get(school)!) + cap(school));
       const t: CvTally = { pair: p, school, up: [], down: [] };
-      for (let j = 1; j <= up; j++) t.up.push(b.addVar(`cu${tallies.size}_${j}`, { ub: 1, cost: qc * qStep(P, R + j - 1) }));
-      for (let j = 1; j <= down; j++) t.down.push(b.addVar(`cd${tallies.size}_${j}`, { ub: 1, cost: -qc * qStep(P, R - j) }));
+      for (let j = 1; j <= up; j++) t.up.push(b.addVar('cu', { ub: 1, cost: qc * qStep(P, R + j - 1) }));
+      for (let j = 1; j <= down; j++) t.down.push(b.addVar('cd', { ub: 1, cost: -qc * qStep(P, R - j) }));
       tallies.set(key, t);
     }
   }
@@ -204,12 +204,7 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
     for (const [k, s] of e.tallies) tallyTerms.get(k)!.add(f.v, s);
   }
   const byClass = new Map<number, Flow[]>();
-  const touching = new Map<string, Flow[]>();
-  for (const f of flows) {
-    pushTo(byClass, f.cls.id, f);
-    pushTo(touching, f.cls.origin.id, f);
-    pushTo(touching, f.to.id, f);
-  }
+  for (const f of flows) pushTo(byClass, f.cls.id, f);
   for (const cls of classes) {
     const terms = new Terms();
     for (const f of byClass.get(cls.id) ?? []) terms.add(f.v, 1);
@@ -219,23 +214,27 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
   const elastic = (key: string, terms: Terms, min?: number, max?: number) => {
     if (!opts.elastic) return;
     const s: { lo?: number; hi?: number; min?: number; max?: number } = { min, max };
-    if (min !== undefined) terms.add((s.lo = b.addVar(`slo_${built.slacks.size}`, { cost: ELASTIC_PENALTY })), 1);
-    if (max !== undefined) terms.add((s.hi = b.addVar(`shi_${built.slacks.size}`, { cost: ELASTIC_PENALTY })), -1);
+    if (min !== undefined) terms.add((s.lo = b.addVar('slo', { cost: ELASTIC_PENALTY })), 1);
+    if (max !== undefined) terms.add((s.hi = b.addVar('shi', { cost: ELASTIC_PENALTY })), -1);
     built.slacks.set(key, s);
   };
-  const asMove = (f: Flow): Move => ({ teacher: f.cls.rep, from: f.cls.origin, to: f.to, mode: 'transfer' });
+  // County rules: each flow is asked once, county-wide rows and the rows of its two schools only.
+  const ruleRows = countyRules.flatMap((rule) => rule.constraints(ctx).map((c) => ({ rule, c, terms: new Terms() })));
+  const countyWide = ruleRows.filter((r) => r.c.school === undefined);
+  const bySchool = new Map<string, typeof ruleRows>();
+  for (const r of ruleRows) if (r.c.school !== undefined) pushTo(bySchool, r.c.school, r);
+  for (const f of flows) {
+    const move: Move = { teacher: f.cls.rep, from: f.cls.origin, to: f.to, mode: 'transfer' };
+    for (const r of countyWide) r.terms.add(f.v, r.c.coef(move));
+    for (const r of [...(bySchool.get(f.cls.origin.id) ?? []), ...(bySchool.get(f.to.id) ?? [])]) r.terms.add(f.v, r.c.coef(move));
+  }
   let rowNo = 0;
-  for (const rule of countyRules) {
-    for (const c of rule.constraints(ctx)) {
-      const scope = c.school === undefined ? flows : touching.get(c.school) ?? [];
-      const terms = new Terms();
-      for (const f of scope) terms.add(f.v, c.coef(asMove(f)));
-      const min = c.min ?? -Infinity;
-      const max = c.max ?? Infinity;
-      if (terms.idx.length === 0 && min <= 0 && max >= 0) continue;
-      elastic(c.key, terms, c.min, c.max);
-      b.addRow(`r${rowNo++}_${rule.id}`, terms, min, max);
-    }
+  for (const { rule, c, terms } of ruleRows) {
+    const min = c.min ?? -Infinity;
+    const max = c.max ?? Infinity;
+    if (terms.idx.length === 0 && min <= 0 && max >= 0) continue;
+    elastic(c.key, terms, c.min, c.max);
+    b.addRow(`r${rowNo++}_${rule.id}`, terms, min, max);
   }
   if (opts.elastic) {
     // Locks are rules too: in the elastic model a lock may give way, at a price, like any other.

@@ -1,7 +1,7 @@
 // What every engine returns, and javascript-lp-solver as the independent cross-check engine
 // (pure JavaScript, dense tableau: only for small models — see solver-notes.md).
 import jsLpModule from 'javascript-lp-solver';
-import { type LinearModel, objectiveOf, toJsLpSolverModel } from './linear-model.ts';
+import { type LinearModel, objectiveOf, toJsLpSolverModel, varName } from './linear-model.ts';
 
 // The package's types describe its CommonJS build (solver on `default`); Node loads its ESM
 // build, whose default export is the solver itself.
@@ -59,8 +59,8 @@ export const jsLpSolverEngine: Engine = async (model) => {
   const seconds = (performance.now() - started) / 1000;
   const proof = { method: 'full' as const, columns_total: model.vars.length, columns_initial: model.vars.length, columns_final: model.vars.length, pricing_rounds: 0, lp_bound: null };
   if (!result.feasible) return { engine: 'javascript-lp-solver', status: 'infeasible', objective: null, gap: null, bound: null, proof, x: null, seconds };
-  const x = model.vars.map((v) => {
-    const value = result[v.name];
+  const x = model.vars.map((_, i) => {
+    const value = result[varName(model, i)];
     return typeof value === 'number' ? value : 0;
   });
   const objective = objectiveOf(model, x);

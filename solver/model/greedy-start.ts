@@ -53,16 +53,19 @@ export function greedyStart(ctx: CountyContext, built: BuiltModel): Float64Array
     if ((left.get(f.cls.id) ?? 0) <= 0) return null;
     take(f); // the planner's decision, even where it pushes a 差异系数 up: the moves below must bring it back
   }
-  const ranked = built.flows.filter((f) => f.cls.lockedTo === undefined).map((f) => ({ f, s: moveScore(ctx, built, f) })).sort((a, b) => a.s - b.s || a.f.v - b.f.v);
+  // Indices sorted by score (typed arrays: a county's flows run to 10⁵–10⁶).
+  const flows = built.flows.filter((f) => f.cls.lockedTo === undefined);
+  const score = Float64Array.from(flows, (f) => moveScore(ctx, built, f));
+  const ranked = Array.from(Uint32Array.from(flows.keys()).sort((a, b) => score[a]! - score[b]! || a - b), (i) => flows[i]!);
   const fill = (want: (f: Flow) => boolean, enough: () => boolean) => {
-    for (const { f } of ranked) {
+    for (const f of ranked) {
       if (enough()) return;
       // Each flow may carry several teachers of its class: take it while it fits.
       while (!enough() && want(f) && fits(f)) take(f);
     }
   };
   if (ctx.policy.indicators.neverWorse) {
-    for (const { f } of ranked) {
+    for (const f of ranked) {
       const before = excess();
       if (before <= 1e-9) break;
       if (fits(f) && built.pairs.some((p) => guard.get(p)! > 1e-9 && guardChange(built, f, p, count) < 0)) {

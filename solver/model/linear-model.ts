@@ -3,7 +3,8 @@
 // JSON model (the independent cross-check on small models).
 
 export interface ModelVar {
-  name: string;
+  /** What kind of column (x flow, u need, cu/cd CV step, slo/shi slack); its name is kind + index. */
+  kind: string;
   lb: number;
   ub: number;
   cost: number;
@@ -28,8 +29,8 @@ export interface LinearModel {
 export class ModelBuilder {
   readonly model: LinearModel = { vars: [], rows: [], offset: 0 };
 
-  addVar(name: string, v: Partial<Omit<ModelVar, 'name'>> = {}): number {
-    this.model.vars.push({ name, lb: v.lb ?? 0, ub: v.ub ?? Infinity, cost: v.cost ?? 0, int: v.int ?? false });
+  addVar(kind: string, v: Partial<Omit<ModelVar, 'kind'>> = {}): number {
+    this.model.vars.push({ kind, lb: v.lb ?? 0, ub: v.ub ?? Infinity, cost: v.cost ?? 0, int: v.int ?? false });
     return this.model.vars.length - 1;
   }
 
@@ -54,6 +55,9 @@ export class Terms {
   }
 }
 
+/** A column's name in LP text and in javascript-lp-solver: unique, no allocation per column until rendered. */
+export const varName = (m: LinearModel, i: number): string => `${m.vars[i]!.kind}${i}`;
+
 const fmt = (n: number): string => (Number.isInteger(n) ? String(n) : String(Number(n.toPrecision(12))));
 
 function linear(terms: [string, number][]): string {
@@ -73,8 +77,8 @@ function linear(terms: [string, number][]): string {
 
 /** CPLEX LP text of the model (variables named as in the model, so a solution maps back by name). */
 export function toLpText(m: LinearModel, title = 'lungang'): string {
-  const name = (i: number) => m.vars[i]!.name;
-  const out: string[] = [`\\ ${title}`, `\\ objective offset ${fmt(m.offset)} (constant part of the cost, not in the LP objective)`, 'Minimize', ` obj: ${linear(m.vars.flatMap((v) => (v.cost !== 0 ? [[v.name, v.cost] as [string, number]] : [])))}`, 'Subject To'];
+  const name = (i: number) => varName(m, i);
+  const out: string[] = [`\\ ${title}`, `\\ objective offset ${fmt(m.offset)} (constant part of the cost, not in the LP objective)`, 'Minimize', ` obj: ${linear(m.vars.flatMap((v, i) => (v.cost !== 0 ? [[name(i), v.cost] as [string, number]] : [])))}`, 'Subject To'];
   let usesDummy = false;
   for (const r of m.rows) {
     const terms = r.idx.map((i, k) => [name(i), r.coef[k]!] as [string, number]);
@@ -88,13 +92,13 @@ export function toLpText(m: LinearModel, title = 'lungang'): string {
   }
   if (m.vars.every((v) => v.cost === 0)) usesDummy = true;
   out.push('Bounds');
-  for (const v of m.vars) {
+  m.vars.forEach((v, i) => {
     const lo = Number.isFinite(v.lb) ? fmt(v.lb) : '-inf';
     const hi = Number.isFinite(v.ub) ? fmt(v.ub) : '+inf';
-    out.push(` ${lo} <= ${v.name} <= ${hi}`);
-  }
+    out.push(` ${lo} <= ${name(i)} <= ${hi}`);
+  });
   if (usesDummy) out.push(' dummy_zero = 0');
-  const ints = m.vars.filter((v) => v.int).map((v) => v.name);
+  const ints = m.vars.flatMap((v, i) => (v.int ? [name(i)] : []));
   if (ints.length > 0) {
     out.push('General');
     for (let i = 0; i < ints.length; i += 10) out.push(` ${ints.slice(i, i + 10).join(' ')}`);
@@ -164,8 +168,8 @@ export function toJsLpSolverModel(m: LinearModel): {
   const variables: Record<string, Record<string, number>> = {};
   const ints: Record<string, 1> = {};
   m.vars.forEach((v, i) => {
-    variables[v.name] = { cost: v.cost };
-    if (v.int) ints[v.name] = 1;
+    variables[varName(m, i)] = { cost: v.cost };
+    if (v.int) ints[varName(m, i)] = 1;
     // Variable bounds become one-variable constraints in this solver's format.
     if (v.lb !== 0 || Number.isFinite(v.ub)) {
       const key = `bound_${i}`;
@@ -173,7 +177,7 @@ export function toJsLpSolverModel(m: LinearModel): {
         ...(v.lb !== 0 && Number.isFinite(v.lb) ? { min: v.lb } : {}),
         ...(Number.isFinite(v.ub) ? { max: v.ub } : {}),
       };
-      variables[v.name]![key] = 1;
+      variables[varName(m, i)]![key] = 1;
     }
   });
   m.rows.forEach((r, k) => {
@@ -183,7 +187,7 @@ export function toJsLpSolverModel(m: LinearModel): {
       ...(Number.isFinite(r.ub) ? { max: r.ub } : {}),
     };
     r.idx.forEach((i, j) => {
-      variables[m.vars[i]!.name]![key] = r.coef[j]!;
+      variables[varName(m, i)]![key] = r.coef[j]!;
     });
   });
   return { optimize: 'cost', opType: 'min', constraints, variables, ints };

@@ -97,14 +97,16 @@ export function pricedSolve(highs: Highs, input: PricedInput, post: (m: PricedMe
       y = m.getSolution().rowDual;
       const z = m.getObjectiveValue();
       const rc = reducedCosts(M, y, inModel);
-      lagrangian = Math.max(lagrangian, z + rc.reduce((a, [j, r]) => a + Math.min(0, r) * M.colUpper[j]!, 0));
-      const improving = rc.filter(([, r]) => r < -RC_TOL).sort((a, b) => a[1] - b[1]);
+      let lag = z;
+      rc.forEach((r, j) => (lag += r < 0 ? r * M.colUpper[j]! : 0));
+      lagrangian = Math.max(lagrangian, lag);
+      const improving = columnsWhere(rc, (r) => r < -RC_TOL).sort((a, b) => rc[a]! - rc[b]!);
       if (improving.length === 0) {
         lpBound = z;
         break;
       }
       proof.pricing_rounds++;
-      add(improving.slice(0, Math.max(500, Math.ceil(order.length / 4))).map(([j]) => j), false);
+      add(improving.slice(0, Math.max(500, Math.ceil(order.length / 4))), false);
     }
     proof.lp_bound = lpBound;
     post({ type: 'progress', seconds: (performance.now() - started) / 1000 });
@@ -121,7 +123,7 @@ export function pricedSolve(highs: Highs, input: PricedInput, post: (m: PricedMe
     let fullBound = lpBound ?? lagrangian;
     let provedInfeasible = false;
     for (let round = 0; round < 4; round++) {
-      // The best plan so far stays a fallback only: HiGHS 1.15 (WASM) aborts on a MIP start on large models.
+      // The best plan so far is the fallback incumbent; its columns join the model so the MIP can find it too.
       if (best) add(range(M.numCols).filter((j) => best!.x[j]! > 0.5 && inModel[j]! < 0), true);
       // The best plan so far as a cutoff (objective_bound): HiGHS prunes every node that cannot beat it.
       // (Set only when there is one: the WASM options reject an infinite value.)
@@ -138,12 +140,12 @@ export function pricedSolve(highs: Highs, input: PricedInput, post: (m: PricedMe
       const restricted = STATUS_INFEASIBLE.has(status) ? best?.z ?? Infinity : Number(m.info.get('mip_dual_bound'));
       provedInfeasible = !best && STATUS_INFEASIBLE.has(status) && order.length === M.numCols;
       // Plans that use a column still left out cost at least (LP bound + its reduced cost).
-      const rc = y ? reducedCosts(M, y, inModel) : [];
+      const rc = y ? reducedCosts(M, y, inModel) : new Float64Array(0);
       const outside = lpBound === null ? lagrangian : lpBound + smallest(rc);
       fullBound = Math.min(Number.isFinite(restricted) ? restricted : Infinity, outside);
       if (lpBound === null || remaining() < 0.05 || (best && relGap(best.z, fullBound) <= options.mipRelGap)) break;
       // No plan among the priced columns: any left-out column may be needed; else only those that could beat the plan.
-      const worth = rc.filter(([, r]) => !best || lpBound! + r < best.z - 1e-9).map(([j]) => j);
+      const worth = columnsWhere(rc, (r) => !best || lpBound! + r < best.z - 1e-9);
       if (worth.length === 0) break;
       add(worth, true);
     }
@@ -160,9 +162,9 @@ const done = (p: ProofStats, order: number[]): ProofStats => ({ ...p, columns_fi
 
 const relGap = (z: number, bound: number): number => (Number.isFinite(bound) ? Math.max(0, z - bound) / Math.max(1e-9, Math.abs(z)) : Infinity);
 
-function smallest(rc: [number, number][]): number {
+function smallest(rc: Float64Array): number {
   let m = Infinity;
-  for (const [, r] of rc) if (r < m) m = r;
+  for (const r of rc) if (r < m) m = r; // NaN (in the model) never compares smaller
   return m;
 }
 
@@ -172,15 +174,24 @@ function range(n: number): number[] {
   return out;
 }
 
-/** Reduced cost of every column not in the model: cost − Σ a·y over its rows. */
-export function reducedCosts(M: SparseModel, y: ArrayLike<number>, inModel: Int32Array): [number, number][] {
-  const out: [number, number][] = [];
+/** Reduced cost (cost − Σ a·y over its rows) of every column not in the model; NaN for those in it. */
+export function reducedCosts(M: SparseModel, y: ArrayLike<number>, inModel: Int32Array): Float64Array {
+  const rc = new Float64Array(M.numCols).fill(NaN);
   for (let j = 0; j < M.numCols; j++) {
     if (inModel[j]! >= 0) continue;
     let r = M.colCost[j]!;
     for (let k = M.starts[j]!; k < M.starts[j + 1]!; k++) r -= M.values[k]! * y[M.indices[k]!]!;
-    out.push([j, r]);
+    rc[j] = r;
   }
+  return rc;
+}
+
+/** Columns whose reduced cost passes the test, in column order. */
+function columnsWhere(rc: Float64Array, test: (r: number) => boolean): number[] {
+  const out: number[] = [];
+  rc.forEach((r, j) => {
+    if (!Number.isNaN(r) && test(r)) out.push(j);
+  });
   return out;
 }
 

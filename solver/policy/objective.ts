@@ -65,8 +65,18 @@ export interface CvPair {
   schools: Map<string, { P: number; R: number }>;
 }
 
-/** Every stage × indicator with a CV before the plan, weighted as the policy says. */
-export function cvPairs(ctx: CountyContext): CvPair[] {
+/**
+ * One stage × indicator optimised alone (the best achievable CV): its term weighs `scale`·CV², so
+ * the objective reads as the CV² itself; every other pair weighs 0 but keeps its never-worse row.
+ */
+export interface CvFocus {
+  stage: Stage;
+  indicator: IndicatorKey;
+  scale: number;
+}
+
+/** Every stage × indicator with a CV before the plan, weighted as the policy says (or by the focus). */
+export function cvPairs(ctx: CountyContext, focus?: CvFocus): CvPair[] {
   const rows = schoolIndicators(ctx.schools, ctx.teachers, ctx.policy).filter((r) => r.inCvScope);
   const w = ctx.policy.weights;
   const out: CvPair[] = [];
@@ -81,7 +91,9 @@ export function cvPairs(ctx: CountyContext): CvPair[] {
       if (cv2 <= 1e-12) continue; // no CV (nobody counted) or already perfectly even: nothing to buy
       const cvBefore = Math.sqrt(cv2);
       const over = cvBefore > ctx.policy.indicators.cvMax[stage] + 1e-9 ? w.cvOverThreshold : 1;
-      out.push({ stage, indicator, weight: w.cvBalance * w.cvIndicator[indicator] * over, cvBefore, P, R0, Q0, schools });
+      const focused = focus?.stage === stage && focus.indicator === indicator;
+      const weight = focus ? (focused ? focus.scale * cv2 : 0) : w.cvBalance * w.cvIndicator[indicator] * over;
+      out.push({ stage, indicator, weight, cvBefore, P, R0, Q0, schools });
     }
   }
   return out;
@@ -91,16 +103,17 @@ export function cvPairs(ctx: CountyContext): CvPair[] {
 export const qCost = (p: CvPair): number => (p.weight * p.P) / (p.R0 * p.R0 * p.cvBefore * p.cvBefore);
 
 /**
- * Cost per counted teacher entering the CV's scope (from a 教学点 below the size floor): the county
- * mean rises, which lowers CV². First order in the change of R, so exact when nobody crosses.
+ * Cost per counted teacher entering the CV's scope (from a 教学点 below the size floor; leaving costs
+ * the opposite): the county total R rises, which lowers CV². First order in R at the county's Q
+ * before the plan, so exact when nobody crosses; the report's objective is always the exact one.
  */
 export const scopeEntryCost = (p: CvPair): number => (-2 * p.weight * p.P * p.Q0) / (p.R0 ** 3 * p.cvBefore * p.cvBefore);
 
 /** Q's change when school i goes from r to r + 1 counted teachers. */
 export const qStep = (schoolP: number, r: number): number => (2 * r + 1) / schoolP;
 
-/** The pair's term as the model states it, from Q and the scope change ΔR. */
-export const cvModelValue = (p: CvPair, Q: number, dR: number): number => p.weight + qCost(p) * (Q - p.Q0) + scopeEntryCost(p) * dR;
+/** The pair's term as the model states it when nobody crosses the scope's edge (then it is the exact CV² ratio). */
+export const cvModelValue = (p: CvPair, Q: number): number => p.weight + qCost(p) * (Q - p.Q0);
 
 /** The pair's CV after a plan, exactly as the report computes it. */
 export function cvAfter(p: CvPair, ctx: CountyContext, moves: readonly MoveView[]): { cv: number; Q: number; R: number } {

@@ -7,6 +7,7 @@
 // - county rules are sums over all moves (Σ coef(move) within [min, max]); the model adds them as
 //   linear constraints and the audit adds up the plan's moves with the same coefficients.
 import type { Mode, School, Teacher } from '../contract/schemas.ts';
+import { applyMoves, cvTable, schoolIndicators } from './indicators.ts';
 import {
   type CountyContext, ceilShare, countyOf, floorShare, homeDistanceKm, isRuralOrWeak, offersStage, quotaOf,
 } from './county.ts';
@@ -238,6 +239,23 @@ export const countyRules: CountyRule[] = [
           : [];
       });
       return { required: '每校 交流后人数 ≤ max(编制, 交流前人数)', actual: bad.length ? `${bad.length}校超编` : '全部符合', ok: bad.length === 0, details: bad };
+    },
+  },
+  {
+    id: 'never_worse',
+    name: '交流后任何差异系数不高于交流前（开启时）',
+    clause: '政策参数 indicators.neverWorse；教督〔2017〕6号 第六条（差异系数）',
+    constraints: () => [], // the model states it with its CV steps (model/county-model.ts)
+    result: (ctx, _sums, moves) => {
+      if (!ctx.policy.indicators.neverWorse) return { required: '未开启', actual: '—', ok: true };
+      const after = applyMoves(ctx.teachers, moves.map((m) => ({ teacher_id: m.teacher.id, to_school_id: m.to.id })));
+      const before = cvTable(schoolIndicators(ctx.schools, ctx.teachers, ctx.policy), ctx.policy);
+      const now = cvTable(schoolIndicators(ctx.schools, after, ctx.policy), ctx.policy);
+      const worse = before.flatMap((b, i) => {
+        const a = now[i]!.cv;
+        return b.cv !== null && a !== null && a > b.cv + 1e-12 ? [`${b.stage}/${b.indicator}：${b.cv.toFixed(6)} → ${a.toFixed(6)}`] : [];
+      });
+      return { required: '每个学段×指标 交流后CV ≤ 交流前CV', actual: worse.length ? `${worse.length}项变差` : '全部不高于交流前', ok: worse.length === 0, details: worse };
     },
   },
   {

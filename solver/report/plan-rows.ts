@@ -9,7 +9,7 @@ import type { CountyContext } from '../policy/county.ts';
 import { applyMoves, indicatorFlags, schoolIndicators } from '../policy/indicators.ts';
 import { needKey, subjectSupply } from '../policy/needs.ts';
 import {
-  type ObjectiveContext, commuteChangeKm, cvPairs, objectiveContext, qCost, qStep, scopeEntryCost, towardRuralOrWeak,
+  type ObjectiveContext, commuteChangeKm, cvPairs, objectiveContext, qCost, qStep, towardRuralOrWeak,
 } from '../policy/objective.ts';
 import { type Move, rotationBudget } from '../policy/rules.ts';
 
@@ -46,7 +46,8 @@ export function planRows(ctx: CountyContext, moves: Move[], o: ObjectiveContext 
       const rTo = planned.get(`${m.to.id}|${p.stage}`)?.[p.indicator] ?? 0;
       const rFrom = planned.get(`${m.from.id}|${p.stage}`)?.[p.indicator] ?? 0;
       const dq = (to ? qStep(to.P, rTo - 1) : 0) - (from ? qStep(from.P, rFrom) : 0);
-      const gain = -(qCost(p) * dq + scopeEntryCost(p) * (Number(!!to) - Number(!!from)));
+      // Within the scope; a move across its edge is judged by its step at the in-scope end only.
+      const gain = -qCost(p) * dq;
       const k = per100Key[p.indicator];
       const x0 = before.get(`${m.to.id}|${p.stage}`)?.[k];
       const x1 = planned.get(`${m.to.id}|${p.stage}`)?.[k];

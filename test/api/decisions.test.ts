@@ -2,6 +2,7 @@
 // audit any plan against a dataset + policy, and adopt one run — after which it and its inputs
 // are immutable and every read re-verifies the stored hashes.
 import Database from 'better-sqlite3';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAST_POLICY, type TestServer, createScenario, removeDir, startRun, startServer, uploadSample, waitForRun } from './helpers.ts';
 
@@ -26,7 +27,7 @@ beforeAll(async () => {
 });
 afterAll(async () => { await s.close(); await removeDir(s.dir); });
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 const req = (method: Method, url: string, cookie: string, payload?: object | FormData) =>
   s.app.inject({ method, url, headers: { cookie }, ...(payload ? { payload } : {}) });
 
@@ -55,6 +56,66 @@ describe('comparisons', () => {
     const all = c.thresholds.find((t: { stage: string; indicator: string }) => t.stage === 'primary' && t.indicator === 'all');
     expect(all.runs[0].schools).toBeGreaterThan(0);
     expect(all.runs[0].after).toBeLessThanOrEqual(all.runs[0].schools);
+  });
+
+  it('holds each run to its own requirement and budget, lists the differing assumptions, and lines up every school', async () => {
+    await req('PUT', `/api/scenarios/${scenarioB}/notes`, s.cookie.leader, { notes: '党组会前再看<b>一次</b>' });
+    const c = (await req('GET', `/api/comparisons?runs=${runA},${runB}`, s.cookie.leader)).json();
+    const reports = await Promise.all([runA, runB].map(async (id) => (await req('GET', `/api/runs/${id}/report.json`, s.cookie.leader)).json()));
+    expect(c.runs.map((r: { requirements: { min_rotated_share: number } }) => r.requirements.min_rotated_share)).toEqual([0.1, 0.35]);
+    c.runs.forEach((r: { requirements: { min_rotated: number; max_rotated: number; eligible: number } }, i: number) => {
+      const [budget] = reports[i].budget;
+      expect([r.requirements.eligible, r.requirements.min_rotated, r.requirements.max_rotated]).toEqual([budget.eligible, budget.min_rotated, budget.max_rotated]);
+    });
+    expect(c.runs[1].requirements.min_rotated).toBe(Math.ceil(0.35 * c.runs[1].eligible));
+    expect(c.runs.map((r: { notes: string }) => r.notes)).toEqual(['', '党组会前再看<b>一次</b>']);
+    expect(c.assumptions).toEqual({ policy: [{ path: ['ratios', 'minRotatedShareOfEligible'], values: [0.1, 0.35] }], locks: [], baseline: null, dataset: null });
+    for (const [i, report] of reports.entries()) {
+      for (const school of report.counts.per_school) {
+        const row = c.schools.find((x: { school_id: string }) => x.school_id === school.school_id);
+        expect(row.runs[i]).toMatchObject({ teachers_before: school.teachers_before, outflow: school.outflow, inflow: school.inflow, teachers_after: school.teachers_after, quota: school.quota });
+      }
+      for (const x of report.indicators.schools) {
+        const row = c.school_stages.find((y: { school_id: string; stage: string }) => y.school_id === x.school_id && y.stage === x.stage);
+        expect(row.runs[i].after.pe_art_per100).toBe(x.after.pe_art_per100);
+        expect(row.runs[i].after.pe_art_ok).toBe(x.after.pe_art_ok);
+      }
+      for (const x of report.indicators.cv) {
+        const row = c.cv.find((y: { stage: string; indicator: string }) => y.stage === x.stage && y.indicator === x.indicator);
+        expect(row.runs[i]).toMatchObject({ max: x.max, before: x.before.cv, after: x.after.cv, mean_after: x.after.mean_per100 });
+        expect(row.runs[i].share_of_achievable).toBe(x.share_of_achievable ?? null);
+      }
+    }
+  });
+
+  it('exports the comparison as an XLSX workbook whose overview holds each run\'s own numbers', async () => {
+    const res = await req('GET', `/api/comparisons.xlsx?runs=${runA},${runB}`, s.cookie.leader);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('spreadsheetml');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(new Uint8Array(res.rawPayload).buffer);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['比较概览', '假设对比', '学校对比', '学校指标', '规则检查']);
+    const c = (await req('GET', `/api/comparisons?runs=${runA},${runB}`, s.cookie.leader)).json();
+    const overview = wb.getWorksheet('比较概览')!;
+    const row = (label: string) => overview.getRows(1, overview.rowCount)!.find((r) => r.getCell(1).value === label)!;
+    // Columns: 指标, 交流前, then per run 要求 / 交流后 / 较交流前.
+    c.runs.forEach((r: { rotated: number; rotation_rate: number; requirements: { min_rotated: number; max_rotated: number } }, i: number) => {
+      expect(row('交流人数').getCell(3 + 3 * i).value).toBe(`${r.requirements.min_rotated}–${r.requirements.max_rotated} 人`);
+      expect(row('交流人数').getCell(4 + 3 * i).value).toBe(r.rotated);
+      expect(row('交流比例（占符合条件）').getCell(4 + 3 * i).value).toBeCloseTo(r.rotation_rate, 12);
+    });
+    expect(row('交流比例（占符合条件）').getCell(3).value).toBe('≥ 10%（上限空 = 最低人数）');
+    expect(row('交流比例（占符合条件）').getCell(6).value).toBe('≥ 35%（上限空 = 最低人数）');
+    const cv = c.cv.find((x: { stage: string; indicator: string }) => x.stage === 'primary' && x.indicator === 'peArt');
+    const cvRow = row('小学体育艺术专任教师差异系数');
+    expect(cvRow.getCell(2).value).toBeCloseTo(cv.runs[0].before, 4);
+    expect(cvRow.getCell(7).value).toBeCloseTo(cv.runs[1].after, 4);
+    const assumptions = wb.getWorksheet('假设对比')!.getRow(2).values as unknown[];
+    expect(assumptions.slice(1)).toEqual(['政策参数', '交流人数不低于符合条件教师的', '10%', '35%']);
+    const schools = wb.getWorksheet('学校对比')!;
+    expect(schools.rowCount - 1).toBe(c.schools.length);
+    expect((await req('GET', `/api/comparisons.xlsx?runs=${runA}`, s.cookie.leader)).statusCode).toBe(400);
+    expect((await req('GET', `/api/comparisons.xlsx?runs=${runA},${runB}`, s.cookie.planner)).statusCode).toBe(403);
   });
 
   it('400 for fewer than 2 or more than 4 runs, 409 for a run without results, 404 for an unknown run', async () => {
@@ -157,6 +218,7 @@ describe('adoption', () => {
     const edit = await req('PATCH', `/api/scenarios/${scenarioA}`, planner, { notes: '改' });
     expect(edit.statusCode).toBe(409);
     expect(edit.json().error).toContain('已被采纳');
+    expect((await req('PUT', `/api/scenarios/${scenarioA}/notes`, s.cookie.leader, { notes: '改' })).statusCode).toBe(409);
     expect((await req('DELETE', `/api/scenarios/${scenarioA}`, planner)).statusCode).toBe(409);
     expect((await req('DELETE', `/api/runs/${runA}`, planner)).statusCode).toBe(409);
     expect((await req('DELETE', `/api/datasets/${datasetId}`, planner)).statusCode).toBe(409);

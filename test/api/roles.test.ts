@@ -32,6 +32,7 @@ const TABLE: [Method, string, TestRole[] | '*' | 'session'][] = [
   ['GET', '/api/scenarios/{id}/budget', ALL],
   ['PATCH', '/api/scenarios/{id}', EDIT],
   ['POST', '/api/scenarios/{id}/copy', EDIT],
+  ['PUT', '/api/scenarios/{id}/notes', ['admin', 'planner', 'leader']],
   ['DELETE', '/api/scenarios/{id}', EDIT],
   ['GET', '/api/runs', ALL],
   ['POST', '/api/runs', EDIT],
@@ -50,6 +51,7 @@ const TABLE: [Method, string, TestRole[] | '*' | 'session'][] = [
   ['POST', '/api/runs/{id}/adopt', ['admin', 'leader']],
   ['GET', '/api/comparisons', ['admin', 'leader']],
   ['GET', '/api/comparisons/teachers', ['admin', 'leader']],
+  ['GET', '/api/comparisons.xlsx', ['admin', 'leader']],
   ['POST', '/api/audits', ['admin', 'auditor']],
   ['GET', '/api/activity', ['admin', 'auditor']],
 ];
@@ -62,6 +64,7 @@ const BODY: Partial<Record<string, object>> = {
   'POST /api/scenarios': { dataset_id: 9999, name: 'x' },
   'PATCH /api/scenarios/{id}': {},
   'POST /api/scenarios/{id}/copy': {},
+  'PUT /api/scenarios/{id}/notes': { notes: 'x' },
   'POST /api/runs': { scenario_id: 9999 },
 };
 

@@ -102,7 +102,7 @@ describe('edit, copy, delete', () => {
     expect(copy.statusCode).toBe(201);
     const b = copy.json();
     expect(b.name).toBe('测试方案（副本）');
-    expect(b.notes).toBe('原方案');
+    expect(b.notes).toBe('复制自「测试方案」：原方案');
 
     const patched = await req('PATCH', `/api/scenarios/${a.id}`, {
       name: '改后', policy: { limits: { maxOutflowShareOfSchool: 0.1 } }, locks: [{ teacher_id: '0017', action: 'stay', reason: '改' }],
@@ -121,6 +121,39 @@ describe('edit, copy, delete', () => {
     const aNow = (await req('GET', `/api/scenarios/${a.id}`)).json();
     expect(aNow.notes).toBe('原方案');
     expect(aNow.policy.year).toBe(2026);
+  });
+
+  it('a copy\'s note is marked as copied, and cleared (kept as reference) once the copy\'s policy or locks change', async () => {
+    const a = await createScenario(s, datasetId, { name: '多交流', notes: '按15%交流，补乡村体育教师' });
+    const b = (await req('POST', `/api/scenarios/${a.id}/copy`)).json();
+    expect(b).toMatchObject({ notes: '复制自「多交流」：按15%交流，补乡村体育教师', notes_inherited: true, notes_reference: '' });
+    // A copy of an unchanged copy keeps the note as it is (no nesting).
+    expect((await req('POST', `/api/scenarios/${b.id}/copy`)).json().notes).toBe(b.notes);
+    // Saving the same policy and locks (the scenario page sends the whole form) keeps the note.
+    const same = await req('PATCH', `/api/scenarios/${b.id}`, { name: '副本', policy: b.policy, locks: b.locks });
+    expect(same.json()).toMatchObject({ notes: b.notes, notes_inherited: true });
+    const changed = (await req('PATCH', `/api/scenarios/${b.id}`, { policy: { ratios: { maxRotatedShareOfEligible: 0.2 } } })).json();
+    expect(changed).toMatchObject({ notes: '', notes_inherited: false, notes_reference: b.notes });
+    expect((await req('GET', `/api/scenarios/${a.id}`)).json().notes).toBe('按15%交流，补乡村体育教师');
+
+    // A note written on the copy is its own: later changes keep it.
+    const c = (await req('POST', `/api/scenarios/${a.id}/copy`)).json();
+    await req('PATCH', `/api/scenarios/${c.id}`, { notes: '副本自己的说明' });
+    const kept = (await req('PATCH', `/api/scenarios/${c.id}`, { locks: [] })).json();
+    expect(kept).toMatchObject({ notes: '副本自己的说明', notes_inherited: false, notes_reference: '' });
+    // A copy of a scenario without notes has none.
+    expect((await req('POST', `/api/scenarios/${(await createScenario(s, datasetId)).id}/copy`)).json()).toMatchObject({ notes: '', notes_inherited: false });
+  });
+
+  it('notes are edited by planners and leaders (PUT …/notes), as text', async () => {
+    const a = await createScenario(s, datasetId);
+    const put = await s.app.inject({ method: 'PUT', url: `/api/scenarios/${a.id}/notes`, headers: { cookie: s.cookie.leader }, payload: { notes: '<script>x</script> 领导意见' } });
+    expect(put.statusCode).toBe(200);
+    expect(put.json().notes).toBe('<script>x</script> 领导意见');
+    expect((await s.app.inject({ method: 'PUT', url: `/api/scenarios/${a.id}/notes`, headers: { cookie: s.cookie.auditor }, payload: { notes: 'x' } })).statusCode).toBe(403);
+    expect((await s.app.inject({ method: 'PUT', url: `/api/scenarios/${a.id}/notes`, headers: { cookie: s.cookie.leader }, payload: { notes: 'x'.repeat(5001) } })).statusCode).toBe(400);
+    const log = (await req('GET', `/api/activity?entity=scenario&entity_id=${a.id}`, undefined, s.cookie.admin)).json().items;
+    expect(log.map((l: { action: string }) => l.action)).toContain('scenario.notes');
   });
 
   it('PATCH validates like create (422), and 404 for unknown ids', async () => {

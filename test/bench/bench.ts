@@ -3,6 +3,8 @@
 // HiGHS (WebAssembly, in a worker) on every size; javascript-lp-solver, which has no working time
 // limit, in a child process that is killed after JSLP_LIMIT_S seconds. Then the frontier of
 // BENCH_FRONTIER counties (default 8,000 teachers): 5 points against one plan of the same county.
+// BENCH_BOUNDS=1 adds, per size, the best achievable 差异系数 of every stage × indicator (one solve
+// each, more where teachers may cross the CV scope's edge), as `lungang plan --bounds` computes it.
 import { execFile } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { generateCity, generateCounty } from '../../data/generate.ts';
@@ -12,6 +14,7 @@ import { planDataset } from '../../solver/pipeline.ts';
 import { DEFAULT_SHARES, planFrontier } from '../../solver/frontier.ts';
 import { auditPlan } from '../../solver/report/audit.ts';
 import { overallStatus } from '../../solver/report/report.ts';
+import { bestAchievable } from '../../solver/report/best-achievable.ts';
 import { highsEngine } from '../../server/engine.ts';
 
 const JSLP_LIMIT_S = Number(process.env.JSLP_LIMIT_S ?? 120);
@@ -109,6 +112,19 @@ async function runFrontier(teachers: number): Promise<Row> {
   };
 }
 
+async function runBounds(teachers: number): Promise<Row> {
+  const ds = benchDataset(teachers);
+  const started = performance.now();
+  const found = await bestAchievable(ds, highsEngine());
+  const proven = found.filter((b) => b.proven).length;
+  const gap = Math.max(...found.map((b) => (b.best_achievable ?? NaN) - (b.bound ?? NaN)));
+  return {
+    teachers: ds.teachers.length, counties: new Set(found.map((b) => b.county)).size, engine: 'highs, best achievable', rotatedVsMin: '-',
+    proof: `${found.reduce((a, b) => a + b.solves, 0)} solves`, wall: `${((performance.now() - started) / 1000).toFixed(2)} s`, build: '-', solve: '-',
+    status: `${proven}/${found.length} proven`, objective: '-', gap: `CV ${gap.toExponential(1)}`, peakMiB: '-', audit: '-',
+  };
+}
+
 function runJsLp(teachers: number): Promise<Row> {
   return new Promise((done) => {
     const started = performance.now();
@@ -131,6 +147,10 @@ async function main() {
   for (const n of sizes) {
     rows.push(await runHighs(n));
     console.error(JSON.stringify(rows.at(-1)));
+    if (process.env.BENCH_BOUNDS === '1') {
+      rows.push(await runBounds(n));
+      console.error(JSON.stringify(rows.at(-1)));
+    }
     if (n <= 1000) {
       rows.push(await runJsLp(n));
       console.error(JSON.stringify(rows.at(-1)));

@@ -2,7 +2,7 @@
 // app (into a temp dir, so parallel runs never race on web/dist), start the real server on a
 // random port with a temp database, drive the API directly for set-up, and launch Debian's
 // Chromium headless with a fresh profile.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
@@ -13,6 +13,12 @@ import type { App } from '../../server/routes/http.ts';
 export const repo = (...p: string[]) => resolve(import.meta.dirname, '..', '..', ...p);
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ADMIN_PASSWORD = 'e2e-admin-password-1';
+
+/** A committed sample county's contract files, as the upload takes them. */
+export async function sampleFiles(county: 'small-county' | 'sample-county'): Promise<{ name: string; content: string }[]> {
+  const names = ['schools.csv', 'teachers.csv', 'preferences.csv', 'locks.csv', 'policy.json'];
+  return Promise.all(names.map(async (name) => ({ name, content: await readFile(repo('data', county, name), 'utf8') })));
+}
 
 export async function buildWeb(outDir: string): Promise<void> {
   await build({ configFile: repo('vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });

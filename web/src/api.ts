@@ -117,6 +117,7 @@ export const api = {
   updateScenario: (id: number, b: { name?: string; notes?: string; policy?: unknown; locks?: LockInput[]; use_baseline?: boolean }) => request<Scenario>('PATCH', `/scenarios/${id}`, b),
   budget: (id: number) => request<Budget>('GET', `/scenarios/${id}/budget`),
   copyScenario: (id: number, name?: string) => request<Scenario>('POST', `/scenarios/${id}/copy`, name ? { name } : {}),
+  scenarioNotes: (id: number, notes: string) => request<Scenario>('PUT', `/scenarios/${id}/notes`, { notes }),
 
   // Runs
   runs: (q: { dataset_id?: number; scenario_id?: number; status?: string } = {}) => request<{ items: Run[] }>('GET', `/runs${qs(q)}`).then((r) => r.items),
@@ -150,4 +151,5 @@ export const downloads = {
   workbook: (runId: number) => `/api/runs/${runId}/workbook.xlsx`,
   planCsv: (runId: number) => `/api/runs/${runId}/plan.csv`,
   reportJson: (runId: number) => `/api/runs/${runId}/report.json`,
+  comparison: (runIds: readonly number[]) => `/api/comparisons.xlsx?runs=${runIds.join(',')}`,
 };

@@ -14,6 +14,12 @@ export const pct = (n: number | null | undefined, digits = 1): string => (n === 
 export const cv = (n: number | null | undefined): string => num(n, 3);
 export const per100 = (n: number | null | undefined): string => num(n, 2);
 export const signed = (n: number): string => (n > 0 ? `+${int(n)}` : n < 0 ? `−${int(-n)}` : '0');
+/** A change with its sign and `digits` decimals (+0.012, −0.150); a change that rounds to nothing is 0. */
+export function signedNum(n: number | null | undefined, digits = 2): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '—';
+  const r = Number(n.toFixed(digits));
+  return r > 0 ? `+${num(r, digits)}` : r < 0 ? `−${num(-r, digits)}` : num(0, digits);
+}
 
 export function seconds(s: number | null | undefined): string {
   if (s === null || s === undefined) return '—';
@@ -29,19 +35,16 @@ export function dateTime(iso: string | null | undefined): string {
 }
 
 /**
- * Traffic light of a value against a threshold. Green: met. Amber: missed by less than 10% of
- * the threshold (one or two moves away). Red: missed by more. `higherIsBetter` false for CVs.
+ * Traffic light of a value against a requirement: green when met, red when not — a CV above its
+ * limit or a share below the rule is a failure, however close. `higherIsBetter` false for CVs.
  */
 export function lightFor(value: number | null | undefined, threshold: number, higherIsBetter: boolean): Tone {
   if (value === null || value === undefined || !Number.isFinite(value)) return 'muted';
   const eps = 1e-9;
-  const ok = higherIsBetter ? value >= threshold - eps : value <= threshold + eps;
-  if (ok) return 'ok';
-  const miss = Math.abs(value - threshold) / threshold;
-  return miss <= 0.1 ? 'warn' : 'bad';
+  return (higherIsBetter ? value >= threshold - eps : value <= threshold + eps) ? 'ok' : 'bad';
 }
 
-/** Share of schools meeting a per-100 threshold: all → green, ≥ 90% → amber, else red. */
+/** Share of schools meeting a per-100 threshold: all → green, ≥ 90% → amber (the only amber), else red. */
 export function lightForShare(meeting: number, total: number): Tone {
   if (total === 0) return 'muted';
   if (meeting >= total) return 'ok';

@@ -115,3 +115,20 @@ const RULE_EN: Record<string, string> = {
   locked_moves: 'Locked moves go where the lock says',
 };
 export const ruleName = (id: string, zh: string): string => (current === 'zh' ? zh : RULE_EN[id] ?? zh);
+
+// ── Best achievable 差异系数 (report indicators.cv[] best_achievable, share_of_achievable) ────
+const percent = (x: number) => `${Math.round(100 * x)}%`;
+
+/** “本方案达到可实现降幅的 87%”; null share: no plan keeping every rule lowers this CV. */
+export const achievedShareText = (share: number | null): string =>
+  share === null ? L('交流无法降低此差异系数', 'Rotation cannot lower this CV')
+    : L(`本方案达到可实现降幅的 ${percent(share)}`, `This plan achieves ${percent(share)} of the achievable reduction`);
+
+/** “仅靠交流无法降到0.50：最低可达0.67” when the lowest reachable CV is above the threshold. */
+export const outOfReachText = (max: number, best: number): string =>
+  L(`仅靠交流无法降到${max.toFixed(2)}：最低可达${best.toFixed(2)}`, `Rotation alone cannot bring it down to ${max.toFixed(2)}: the lowest reachable is ${best.toFixed(2)}`);
+
+export const boundsStatusLabel = pick(
+  { queued: '排队等待计算', running: '正在计算', done: '已算出', failed: '计算失败' },
+  { queued: 'Waiting to compute', running: 'Computing', done: 'Computed', failed: 'Failed' },
+);

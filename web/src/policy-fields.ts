@@ -119,3 +119,21 @@ export function setPath(patch: Record<string, unknown>, path: readonly string[],
     cur = (typeof next === 'object' && next !== null ? next : (cur[k] = {})) as Record<string, unknown>;
   });
 }
+
+const FIELD_BY_KEY = new Map(ALL_FIELDS.map((f) => [f.path.join('.'), f]));
+
+/** A policy parameter's name in `lang`; a parameter the form does not show is named by its key path. */
+export function policyLabel(path: readonly string[], lang: 'zh' | 'en'): string {
+  const f = FIELD_BY_KEY.get(path.join('.'));
+  return f ? (lang === 'zh' ? f.zh : f.en) : path.join('.');
+}
+
+/** A policy value as the form shows it: shares in %, units, the meaning of an empty box, 是/否. */
+export function policyValueText(path: readonly string[], value: unknown, lang: 'zh' | 'en'): string {
+  const f = FIELD_BY_KEY.get(path.join('.'));
+  if (value === null || value === undefined) return f?.empty ? (lang === 'zh' ? f.empty.zh : f.empty.en) : '—';
+  if (typeof value === 'boolean') return lang === 'zh' ? (value ? '是' : '否') : value ? 'Yes' : 'No';
+  if (typeof value !== 'number' || !f) return String(value);
+  if (f.kind === 'share' || f.kind === 'nullableShare') return `${Math.round(value * 1000) / 10}%`;
+  return `${value}${f.unit ? ` ${lang === 'zh' ? f.unit.zh : f.unit.en}` : ''}`;
+}

@@ -61,8 +61,9 @@ export async function pickRun(datasetId: number, fromUrl: string | null): Promis
   return { runs, run: runs.find((r) => r.id === id) ?? runs.find((r) => r.status === 'done') ?? runs[0] };
 }
 
-const ACCESS: Record<'edit' | 'compare' | 'audit' | 'adopt', readonly Role[]> = {
+const ACCESS: Record<'edit' | 'notes' | 'compare' | 'audit' | 'adopt', readonly Role[]> = {
   edit: ['admin', 'planner'],
+  notes: ['admin', 'planner', 'leader'],
   compare: ['admin', 'leader'],
   audit: ['admin', 'auditor'],
   adopt: ['admin', 'leader'],

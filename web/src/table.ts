@@ -14,6 +14,8 @@ export interface Column<T> {
   num?: boolean;
   title?: string;
   width?: string;
+  /** A class for the column's header and cells (e.g. to mark where a group of columns starts). */
+  className?: string;
 }
 
 export interface TableOptions<T> {
@@ -61,7 +63,7 @@ export function dataTable<T>(columns: readonly Column<T>[], rows: readonly T[], 
     const head = h('tr', null, columns.map((c, i) => {
       const mark = i === sortCol ? (asc ? ' ▲' : ' ▼') : '';
       return h('th', {
-        class: `${c.num ? 'num' : ''}${c.sort ? ' sortable' : ''}`, title: c.title, style: c.width ? `width:${c.width}` : undefined,
+        class: `${c.num ? 'num' : ''}${c.sort ? ' sortable' : ''}${c.className ? ` ${c.className}` : ''}`, title: c.title, style: c.width ? `width:${c.width}` : undefined,
         onclick: c.sort ? () => { if (sortCol === i) asc = !asc; else { sortCol = i; asc = !c.num; } resort(); render(); } : undefined,
       }, c.label, mark);
     }));
@@ -70,7 +72,7 @@ export function dataTable<T>(columns: readonly Column<T>[], rows: readonly T[], 
       : shown.map((r) => h('tr', {
         class: `${opts.onRow ? 'clickable ' : ''}${opts.rowClass?.(r) ?? ''}`.trim() || undefined,
         onclick: opts.onRow ? () => opts.onRow!(r) : undefined,
-      }, columns.map((c) => h('td', { class: c.num ? 'num' : undefined }, c.cell(r)))));
+      }, columns.map((c) => h('td', { class: [c.num ? 'num' : '', c.className ?? ''].join(' ').trim() || undefined }, c.cell(r)))));
     const table = h('table', { class: 'data' }, opts.caption ? h('caption', null, opts.caption) : null, h('thead', null, head), h('tbody', null, body));
     const pager = pageSize > 0 && sorted.length > pageSize
       ? h('div', { class: 'pager' },

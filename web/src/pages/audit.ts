@@ -10,6 +10,7 @@ import { href, replaceQuery } from '../router.ts';
 import { can, currentDataset, pickRun, resultOf } from '../store.ts';
 import { emptyState, errorView, pageHeader, runPicker } from '../widgets.ts';
 import { objectiveCard } from './audit-objective.ts';
+import { achievableCard } from './audit-achievable.ts';
 import { cvSummary, cvTrace, rulesTable } from './audit-tables.ts';
 
 /** `policy` adds the requirements under the ratios (a hand-made plan's audit shows only what it found). */
@@ -78,6 +79,7 @@ export async function renderAudit(root: HTMLElement, ctx: PageContext): Promise<
     card(L('规则检查', 'Rule checks'), h('p', { class: 'muted small' }, L('每条规则列出分子、分母、要求值与实际值，以及所依据的文件条款。', 'Each rule with its numerator, denominator, requirement, actual value and the clause it rests on.')),
       rulesTable(report.rules)),
     card(L('差异系数汇总', 'CV summary'), h('p', { class: 'muted small' }, L('每个学段、每项指标的学生数加权差异系数，交流前后对比（R、X̄ 为交流后；交流不改变全县总数）。', 'Student-weighted CV per stage and indicator, before and after (R and X̄ after the plan; moves do not change county totals).')), cvSummary(report)),
+    report.status === 'infeasible' ? null : achievableCard(report, run.id, ctx.signal),
     card(L('差异系数复算', 'CV recomputation'), cvTrace(report,
       { county: q.get('county') ?? '', stage: q.get('stage') ?? '', indicator: q.get('indicator') ?? '', side: q.get('side') ?? '' }, (v) => replaceQuery(v))),
     h('div', { class: 'no-print' }, can('audit') ? handAudit(ds.id, run.scenario_id)

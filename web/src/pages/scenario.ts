@@ -15,6 +15,7 @@ import { emptyState, errorView, pageHeader } from '../widgets.ts';
 import { baselineToggle } from './scenario-baseline.ts';
 import { budgetView } from './scenario-budget.ts';
 import { lockEditor } from './scenario-locks.ts';
+import { notesEditor } from './scenario-notes.ts';
 import { followRun } from './run-progress.ts';
 
 interface FieldInput { field: PolicyField; read(): { value: unknown; problem: string | null } }
@@ -94,6 +95,7 @@ export async function renderScenario(root: HTMLElement, ctx: PageContext): Promi
   const baseline = baselineToggle(scenario.use_baseline, readOnly);
   baseline.update(runs);
   const name = h('input', { value: scenario.name, maxlength: 100, disabled: readOnly, class: 'input-title', 'aria-label': L('方案名称', 'Scenario name'), 'data-testid': 'scenario-name' });
+  const notes = notesEditor(scenario, { readOnly: !can('notes') || scenario.adopted_run_id !== null });
   const status = h('div');
   const runPanel = h('div', { 'data-testid': 'run-panel' });
 
@@ -116,6 +118,8 @@ export async function renderScenario(root: HTMLElement, ctx: PageContext): Promi
       const saved = await api.updateScenario(scenario.id, { name: name.value.trim() || scenario.name, policy: patch, locks: l.locks, use_baseline: baseline.checked() });
       mount(status, notice('ok', L(`已保存（${dateTime(saved.updated_at)}）`, `Saved (${dateTime(saved.updated_at)})`)));
       void budget.refresh();
+      // A copied note is cleared by the server once the policy or locks differ from the original's.
+      notes.update(saved);
       return saved;
     } catch (err) {
       mount(status, errorView(err));
@@ -168,6 +172,7 @@ export async function renderScenario(root: HTMLElement, ctx: PageContext): Promi
         card(L('政策参数', 'Policy parameters'),
           h('div', { class: 'name-row' }, h('label', { class: 'inline-field grow' }, h('span', null, L('方案名称', 'Scenario name')), name),
             h('span', { class: 'muted small' }, L(`共 ${fieldCount} 项参数；黄色底色 = 与默认值不同`, `${fieldCount} parameters; amber = differs from the default`))),
+          h('div', { class: 'inline-field notes-field' }, h('span', null, L('方案备注', 'Notes')), notes.el),
           form),
         card(L('人工锁定', 'Locks'), h('p', { class: 'muted small' }, L('锁定优先于优化：留任的教师不交流，指定去向的教师按指定交流。每条锁定须写明理由，供审计。', 'Locks override the optimizer: stay means never moves; move means goes exactly there. Every lock needs a reason, for the audit.')), locks.el)),
       h('aside', { class: 'stack sticky' },
