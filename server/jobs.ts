@@ -222,11 +222,9 @@ export class SolvePool {
     if (claimed.changes === 0 || !run) return;
     if (run.report_json === null) return void this.db.prepare("UPDATE run_bounds SET status = 'failed', message = '运行没有结果' WHERE run_id = ?").run(runId);
     const inputs = runInputsSchema.parse(JSON.parse(run.inputs_json));
-    const dataset = getDataset(this.db, run.dataset_id);
-    const counties = dataset ? z.array(z.string()).parse(JSON.parse(dataset.counties_json)).length : 1;
+    const { files, counties } = datasetInput(this.db, run.dataset_id);
     const hard = this.opts.hardLimitSeconds ?? defaultHardLimitSeconds;
     const limit = hard(inputs.policy.solver.timeLimitSeconds * BOUNDS_SOLVES_PER_COUNTY, counties);
-    const files = datasetFiles(this.db, run.dataset_id).map((f) => ({ name: f.name, content: f.content }));
     const worker = new Worker(WORKER_URL, { workerData: { mode: 'bounds', files, policy: inputs.policy, locks: inputs.locks, reportJson: run.report_json } });
     const timer = setTimeout(() => this.finishBounds(runId, 'failed', { message: `超过硬性时间上限（${Math.round(limit)}秒），计算被终止` }), limit * 1000);
     this.bounds.set(runId, { worker, timer });
