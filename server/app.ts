@@ -15,7 +15,8 @@ import {
 } from 'fastify-type-provider-zod';
 import { ensureAdmin, registerAccessControl } from './auth.ts';
 import { openDb } from './db.ts';
-import { SolvePool, TaskWorker } from './jobs.ts';
+import { SolvePool, TaskWorker, runQueue } from './jobs.ts';
+import { frontierQueue } from './frontier-queue.ts';
 import { activityRoutes } from './routes/activity.ts';
 import { adoptionRoutes } from './routes/adoption.ts';
 import { auditRoutes } from './routes/audits.ts';
@@ -24,6 +25,7 @@ import { datasetRoutes } from './routes/datasets.ts';
 import { downloadRoutes } from './routes/downloads.ts';
 import { ApiError, type App, type Deps, apiErrors } from './routes/http.ts';
 import { runRoutes } from './routes/runs.ts';
+import { frontierRoutes } from './routes/frontiers.ts';
 import { scenarioRoutes } from './routes/scenarios.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { userRoutes } from './routes/users.ts';
@@ -40,7 +42,7 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Solves at once (default: the machine's cores). */
   poolSize?: number;
-  /** Hard wall-clock limit of a run from its policy time limit and county count (default jobs.ts). */
+  /** Hard wall-clock limit of a solve from its policy time limit and county count (default jobs.ts; a frontier counts every point). */
   hardLimitSeconds?: (policySeconds: number, counties: number) => number;
   maxActiveRunsPerUser?: number;
   /** Built web app to serve at / (default web/dist, when it exists). */
@@ -95,6 +97,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const pool = new SolvePool(db, {
     poolSize: opts.poolSize ?? availableParallelism(),
     log: app.log,
+    queues: [runQueue(db, opts.hardLimitSeconds), frontierQueue(db, opts.hardLimitSeconds)],
     ...(opts.hardLimitSeconds ? { hardLimitSeconds: opts.hardLimitSeconds } : {}),
     bounds: opts.bounds ?? false,
   });
@@ -102,7 +105,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const deps: Deps = { db, pool, tasks, maxActiveRunsPerUser: opts.maxActiveRunsPerUser ?? 3, secureCookies: opts.secureCookies ?? false };
   app.decorate('lungang', deps);
   const interrupted = pool.recoverAfterRestart();
-  if (interrupted.length > 0) app.log.warn({ runs: interrupted }, 'runs interrupted by a restart marked failed');
+  if (interrupted.length > 0) app.log.warn({ jobs: interrupted }, 'solves interrupted by a restart marked failed');
   if (opts.adminPassword) await ensureAdmin(db, opts.adminPassword);
 
   app.addHook('onClose', async () => {
@@ -118,7 +121,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(fastifySwagger, {
     openapi: {
       info: { title: 'Lungang 轮岗 API', version: '1', description: '数据集、方案、求解运行、比较、审核与采纳。登录后以 cookie sid 认证。' },
-      tags: ['session', 'users', 'datasets', 'scenarios', 'runs', 'comparisons', 'audits', 'adoption', 'activity'].map((name) => ({ name })),
+      tags: ['session', 'users', 'datasets', 'scenarios', 'runs', 'frontiers', 'comparisons', 'audits', 'adoption', 'activity'].map((name) => ({ name })),
     },
     transform: jsonSchemaTransform,
   });
@@ -162,7 +165,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
 
   // Routes after the handlers: an awaited plugin registration (static files) would otherwise leave
   // the routes registered before it with Fastify's default error handler.
-  for (const routes of [sessionRoutes, userRoutes, datasetRoutes, scenarioRoutes, runRoutes, downloadRoutes, adoptionRoutes,
+  for (const routes of [sessionRoutes, userRoutes, datasetRoutes, scenarioRoutes, runRoutes, frontierRoutes, downloadRoutes, adoptionRoutes,
     comparisonRoutes, auditRoutes, activityRoutes]) {
     routes(app, deps);
   }

@@ -1,5 +1,6 @@
-// The `lungang` command line. Exit codes: 0 plan written / audit passed; 1 infeasible (report
-// still written) / audit failed; 2 bad input (errors on stderr, nothing written).
+// The `lungang` command line. Exit codes: 0 plan (or frontier) written / audit passed; 1
+// infeasible, at some point for a frontier (report still written) / audit failed; 2 bad input
+// (errors on stderr, nothing written).
 import { parseArgs } from 'node:util';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -8,7 +9,9 @@ import { formatInputError, type InputError } from '../solver/contract/input-erro
 import { jsLpSolverEngine } from '../solver/model/engine.ts';
 import { type LinearModel, toLpText } from '../solver/model/linear-model.ts';
 import type { PlanRow } from '../solver/contract/schemas.ts';
+import type { Dataset } from '../solver/contract/dataset.ts';
 import { planDataset } from '../solver/pipeline.ts';
+import { frontierCsvText, frontierShares, planFrontier, shareLabel } from '../solver/frontier.ts';
 import { auditPlan } from '../solver/report/audit.ts';
 import { auditSections, buildReport } from '../solver/report/report.ts';
 import { planCsvText } from '../solver/report/plan-rows.ts';
@@ -21,7 +24,8 @@ import { loadDatasetFrom, parsePlanCsv } from './contract-files.ts';
 
 const USAGE = `用法 / usage:
   lungang plan <数据目录或.xlsx> --out <输出目录> [--policy policy.json] [--time-limit 秒] [--engine highs|jslp] [--export-lp model.lp] [--baseline 上次/plan.csv] [--bounds] [--lang zh|en]
-  lungang audit <数据目录或.xlsx> --plan plan.csv [--out report.json] [--policy policy.json] [--lang zh|en]`;
+  lungang audit <数据目录或.xlsx> --plan plan.csv [--out report.json] [--policy policy.json] [--lang zh|en]
+  lungang frontier <数据目录或.xlsx> --out <输出目录> [--shares 0.10,0.12,0.15,0.20,0.25] [--policy policy.json] [--time-limit 秒] [--engine highs|jslp] [--lang zh|en]`;
 
 function fail(errors: InputError[], lang: 'zh' | 'en'): number {
   for (const e of errors) process.stderr.write(`${formatInputError(e, lang)}\n`);
@@ -34,21 +38,32 @@ async function writeAll(outDir: string, files: Record<string, string>): Promise<
   const tmp = `${outDir.replace(/[\\/]+$/, '')}.tmp-${process.pid}`;
   await mkdir(tmp, { recursive: true });
   try {
-    for (const [name, text] of Object.entries(files)) await writeFile(join(tmp, name), text);
-    await mkdir(outDir, { recursive: true });
-    for (const name of Object.keys(files)) await rename(join(tmp, name), join(outDir, name));
+    for (const [name, text] of Object.entries(files)) {
+      await mkdir(dirname(join(tmp, name)), { recursive: true });
+      await writeFile(join(tmp, name), text);
+    }
+    for (const name of Object.keys(files)) {
+      await mkdir(dirname(join(outDir, name)), { recursive: true });
+      await rename(join(tmp, name), join(outDir, name));
+    }
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
 }
 
-
-async function plan(input: string, v: Record<string, string | boolean | undefined>, lang: 'zh' | 'en'): Promise<number> {
-  if (typeof v.out !== 'string') return usage('--out is required');
+/** The dataset with --policy and --time-limit applied, or the exit code of bad input. */
+async function loadInput(input: string, v: Record<string, string | boolean | undefined>, lang: 'zh' | 'en'): Promise<Dataset | number> {
   const loaded = await loadDatasetFrom(input, typeof v.policy === 'string' ? v.policy : undefined);
   if (!loaded.ok) return fail(loaded.errors, lang);
   const ds = loaded.dataset;
   if (typeof v['time-limit'] === 'string') ds.policy.solver.timeLimitSeconds = Number(v['time-limit']);
+  return ds;
+}
+
+async function plan(input: string, v: Record<string, string | boolean | undefined>, lang: 'zh' | 'en'): Promise<number> {
+  if (typeof v.out !== 'string') return usage('--out is required');
+  const ds = await loadInput(input, v, lang);
+  if (typeof ds === 'number') return ds;
   let baseline: PlanRow[] | undefined;
   if (typeof v.baseline === 'string') {
     const text = await readFile(v.baseline).catch(() => null);
@@ -97,6 +112,30 @@ async function plan(input: string, v: Record<string, string | boolean | undefine
   return report.status === 'infeasible' ? 1 : 0;
 }
 
+async function frontier(input: string, v: Record<string, string | boolean | undefined>, lang: 'zh' | 'en'): Promise<number> {
+  if (typeof v.out !== 'string') return usage('--out is required');
+  const ds = await loadInput(input, v, lang);
+  if (typeof ds === 'number') return ds;
+  const picked = frontierShares(ds.policy, typeof v.shares === 'string' ? v.shares.split(',').map((x) => Number(x.trim())) : undefined);
+  if ('problem' in picked) return fail([{ file: '--shares', line: 0, column: '-', message: picked.problem, messageEn: picked.problemEn }], lang);
+  const files: Record<string, string> = {};
+  const points = await planFrontier(ds, v.engine === 'jslp' ? jsLpSolverEngine : highsEngine(), picked.shares, {
+    onPoint: ({ share, ds: at, plans, rows }) => {
+      const dir = `plans/${shareLabel(share)}`;
+      files[`${dir}/plan.csv`] = planCsvText(plans.flatMap((p) => p.rows));
+      // The point's own policy (its upper share), so `lungang audit --policy` checks the plan against its budget.
+      files[`${dir}/policy.json`] = `${JSON.stringify(at.policy, null, 2)}\n`;
+      files[`${dir}/report.json`] = `${JSON.stringify({ ...buildReport(at, plans), stay_reasons: stayReasonsOf(at, plans) }, null, 2)}\n`;
+      for (const r of rows) {
+        process.stdout.write(`交流上限 ${shareLabel(share)}${r.county ? ` [${r.county}]` : ''}：${r.status}，交流 ${r.rotated ?? '-'} / ${r.max_rotated} 人，目标值 ${r.objective?.toFixed(2) ?? '-'}\n`);
+      }
+    },
+  });
+  const rows = points.flatMap((p) => p.rows);
+  await writeAll(v.out, { 'frontier.csv': frontierCsvText(rows), ...files });
+  return rows.some((r) => r.status === 'infeasible') ? 1 : 0;
+}
+
 const INDICATOR_SHORT: Record<string, string> = { aboveDegree: '高学历', backbone: '骨干', peArt: '体育艺术' };
 const pct = (x: number) => `${Math.round(100 * x)}%`;
 
@@ -139,7 +178,7 @@ export async function main(argv: string[]): Promise<number> {
       allowPositionals: true,
       options: {
         out: { type: 'string' }, plan: { type: 'string' }, policy: { type: 'string' }, 'time-limit': { type: 'string' },
-        engine: { type: 'string' }, 'export-lp': { type: 'string' }, lang: { type: 'string' }, baseline: { type: 'string' }, bounds: { type: 'boolean' },
+        engine: { type: 'string' }, 'export-lp': { type: 'string' }, lang: { type: 'string' }, baseline: { type: 'string' }, shares: { type: 'string' }, bounds: { type: 'boolean' },
       },
     });
   } catch (err) {
@@ -149,8 +188,9 @@ export async function main(argv: string[]): Promise<number> {
   const lang = values.lang === 'en' ? 'en' : 'zh';
   const [command, input] = positionals;
   if (command === 'serve') { await (await import('./main.ts')).serve(); return 0; }
-  if (!input || (command !== 'plan' && command !== 'audit')) return usage();
-  return command === 'plan' ? plan(input, values, lang) : audit(input, values, lang);
+  const commands = { plan, audit, frontier };
+  if (!input || !Object.hasOwn(commands, command ?? '')) return usage();
+  return commands[command as keyof typeof commands](input, values, lang);
 }
 
 main(process.argv.slice(2)).then(

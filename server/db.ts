@@ -88,6 +88,25 @@ export interface RunRow {
   adopted_at: string | null;
 }
 
+export const FRONTIER_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
+
+export interface FrontierRow {
+  id: number;
+  scenario_id: number;
+  dataset_id: number;
+  user_id: number;
+  status: (typeof FRONTIER_STATUSES)[number];
+  /** Snapshot of the scenario's policy and locks, and the shares planned. */
+  inputs_json: string;
+  progress_json: string | null;
+  /** The points planned so far, in share order (kept when a frontier is cancelled or fails). */
+  points_json: string;
+  message: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
 // Each entry migrates from version i to i + 1 (PRAGMA user_version). Append, never edit.
 // Ids are AUTOINCREMENT: an id is never reused after a delete, so the activity log's ids and any
 // client's links keep meaning one thing.
@@ -219,6 +238,25 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX run_bounds_status ON run_bounds(status, run_id);
   `,
+  // Trade-off frontiers (issue 8): a scenario planned at several rotation shares; points stored as each is planned.
+  `
+  CREATE TABLE frontiers (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    scenario_id INTEGER NOT NULL REFERENCES scenarios(id),
+    dataset_id INTEGER NOT NULL REFERENCES datasets(id),
+    user_id INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed', 'cancelled')),
+    inputs_json TEXT NOT NULL,
+    progress_json TEXT,
+    points_json TEXT NOT NULL DEFAULT '[]',
+    message TEXT,
+    created_at TEXT NOT NULL,
+    started_at TEXT,
+    finished_at TEXT
+  );
+  CREATE INDEX frontiers_scenario ON frontiers(scenario_id);
+  CREATE INDEX frontiers_status ON frontiers(status, id);
+  `,
 ];
 
 export function openDb(path: string): Db {
@@ -274,6 +312,13 @@ export function logActivity(db: Db, e: ActivityEntry): void {
 export const getDataset = (db: Db, id: number) => db.prepare<[number], DatasetRow>('SELECT * FROM datasets WHERE id = ?').get(id);
 export const getScenario = (db: Db, id: number) => db.prepare<[number], ScenarioRow>('SELECT * FROM scenarios WHERE id = ?').get(id);
 export const getRun = (db: Db, id: number) => db.prepare<[number], RunRow>('SELECT * FROM runs WHERE id = ?').get(id);
+export const getFrontier = (db: Db, id: number) => db.prepare<[number], FrontierRow>('SELECT * FROM frontiers WHERE id = ?').get(id);
+
+/** A user's queued or running solves, runs and frontiers together (the per-user limit counts both). */
+export function activeSolves(db: Db, userId: number): number {
+  return db.prepare<[number, number], { n: number }>(`SELECT (SELECT COUNT(*) FROM runs WHERE user_id = ? AND status IN ('queued', 'running'))
+    + (SELECT COUNT(*) FROM frontiers WHERE user_id = ? AND status IN ('queued', 'running')) AS n`).get(userId, userId)?.n ?? 0;
+}
 
 export function datasetFiles(db: Db, datasetId: number): DatasetFileRow[] {
   return db.prepare<[number], DatasetFileRow>('SELECT name, sha256, content FROM dataset_files WHERE dataset_id = ? ORDER BY name').all(datasetId);

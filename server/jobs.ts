@@ -1,21 +1,20 @@
 // Background work, all in worker threads (run-worker.mjs → run-job.ts):
 //
-// - SolvePool: the run queue. The database is the queue (status 'queued', oldest first); at most
-//   `poolSize` runs solve at once, each in a fresh worker, so cancelling or hitting the hard time
-//   limit is simply terminating that worker. Outcomes are written only while the run is still
-//   'running' in the database, so a run that was marked failed meanwhile (restart, cancel) is
-//   never overwritten. After a run with a plan the pool also computes its best achievable 差异系数
-//   (bounds.ts), in the same kind of worker, when no run is waiting and leaving one slot for runs.
+// - SolvePool: the solve queues (runs; frontiers). The database is the queue (status 'queued',
+//   oldest first over every queue); at most `poolSize` jobs solve at once, each in a fresh worker,
+//   so cancelling or hitting the hard time limit is simply terminating that worker. Outcomes are
+//   written only while the job is still 'running' in the database, so a job that was marked failed
+//   meanwhile (restart, cancel) is never overwritten. After a run with a plan the pool also computes
+//   its best achievable 差异系数 (bounds.ts), in the same kind of worker, when no job of any queue is
+//   waiting and leaving one slot for them.
 // - TaskWorker: one long-lived worker for request-time CPU work (upload validation, lock
 //   validation, audits, XLSX export): each of these takes 0.1–0.5 s on a county of 5,000
 //   teachers, far too long to run on the event loop.
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import { lockSchema, policySchema } from '../solver/contract/schemas.ts';
-import {
-  type Db, type RunRow, type RunStatus, datasetFiles, getDataset, getRun, logActivity, now, resultHash,
-} from './db.ts';
-import type { BoundsMessage, SolveMessage, SolvePhase, TaskKind, TaskReply, Tasks } from './run-job.ts';
+import { type Db, type RunStatus, datasetFiles, getDataset, getRun, logActivity, now, resultHash } from './db.ts';
+import type { BoundsMessage, SolveMessage, TaskKind, TaskReply, Tasks } from './run-job.ts';
 import { queueBounds } from './bounds.ts';
 
 const WORKER_URL = new URL('./run-worker.mjs', import.meta.url);
@@ -53,9 +52,40 @@ export function defaultHardLimitSeconds(policySeconds: number, counties: number)
   return solving + Math.max(60, 0.25 * solving);
 }
 
+/** How a job ended: its message and the outputs its table stores (column → text). */
+export interface JobEnd { message: string | null; outputs?: Record<string, string> }
+export type JobStatus = Exclude<RunStatus, 'queued' | 'running'>;
+
+/** What a queue's job may tell the pool while its worker runs. */
+export interface JobControl {
+  /** Stores progress: a new phase at once, the same phase at most once a second (status polls read the row). */
+  progress(phase: string, json: string): void;
+  end(status: JobStatus, out: JobEnd): void;
+}
+
+/**
+ * One kind of background solve (runs; frontiers, frontier-queue.ts). Its table is its queue: rows
+ * go queued → running → an end status, with `message`, `started_at`, `finished_at`. Every job
+ * runs in its own worker from run-worker.mjs.
+ */
+export interface JobQueue {
+  /** The activity log's entity and the pool's key prefix. */
+  readonly kind: string;
+  readonly table: string;
+  /** Claims queued job `id` (→ running): its worker's data and hard limit; null when it does not start (marked failed, or taken). */
+  claim(id: number): { workerData: object; limitSeconds: number } | null;
+  /** A message from the job's worker. */
+  receive(id: number, message: unknown, job: JobControl): void;
+  /** Writes how the job ended, only while it is still running in the table; whether it was. */
+  store(id: number, status: JobStatus, end: JobEnd): boolean;
+}
+
 export interface PoolOptions {
   poolSize: number;
   log: Logger;
+  /** Every queue the pool serves; its slots are shared, the oldest queued job of any queue first. */
+  queues: JobQueue[];
+  /** Hard limit of a best-achievable job (the queues have their own). */
   hardLimitSeconds?: (policySeconds: number, counties: number) => number;
   /** Compute the best achievable 差异系数 after each run with a plan (off in most API tests: minutes of CPU). */
   bounds?: boolean;
@@ -64,23 +94,31 @@ export interface PoolOptions {
 /** Solves one best-achievable job may need per county: 6 stage × indicator pairs, up to 4 solves each. */
 const BOUNDS_SOLVES_PER_COUNTY = 24;
 
-interface Active { worker: Worker; timer: NodeJS.Timeout; phase: SolvePhase | null; lastWrite: number }
+interface Active { queue: JobQueue; id: number; worker: Worker; timer: NodeJS.Timeout; phase: string | null; lastWrite: number }
+interface BoundsJob { worker: Worker; timer: NodeJS.Timeout }
 
 export class SolvePool {
-  private readonly active = new Map<number, Active>();
-  /** Best-achievable jobs by run id. */
-  private readonly bounds = new Map<number, Active>();
+  private readonly active = new Map<string, Active>();
+  /**
+   * Best-achievable jobs by run id. Kept beside the queues rather than as one more JobQueue: they
+   * are not a user's solve (no cancel, no per-user limit), run only when no queued job of any queue
+   * waits and never in the last slot, and their table is keyed by run_id with no 'cancelled' status.
+   */
+  private readonly bounds = new Map<number, BoundsJob>();
   private closed = false;
 
   constructor(private readonly db: Db, private readonly opts: PoolOptions) {}
 
-  /** On start: a run that was queued or running when the process died has no worker any more. */
-  recoverAfterRestart(): number[] {
-    const stale = this.db.prepare<[], { id: number }>("SELECT id FROM runs WHERE status IN ('queued', 'running')").all().map((r) => r.id);
+  /** On start: a job that was queued or running when the process died has no worker any more. */
+  recoverAfterRestart(): string[] {
+    const stale: string[] = [];
     this.db.transaction(() => {
-      for (const id of stale) {
-        this.db.prepare("UPDATE runs SET status = 'failed', message = ?, finished_at = ? WHERE id = ?").run(RESTART_MESSAGE, now(), id);
-        logActivity(this.db, { userId: null, action: 'run.fail', entity: 'run', entityId: id, details: { reason: 'restart' } });
+      for (const q of this.opts.queues) {
+        for (const { id } of this.db.prepare<[], { id: number }>(`SELECT id FROM ${q.table} WHERE status IN ('queued', 'running')`).all()) {
+          this.db.prepare(`UPDATE ${q.table} SET status = 'failed', message = ?, finished_at = ? WHERE id = ?`).run(RESTART_MESSAGE, now(), id);
+          logActivity(this.db, { userId: null, action: `${q.kind}.fail`, entity: q.kind, entityId: id, details: { reason: 'restart' } });
+          stale.push(`${q.kind}:${id}`);
+        }
       }
       this.db.prepare("UPDATE run_bounds SET status = 'failed', message = ?, finished_at = ? WHERE status IN ('queued', 'running')").run(RESTART_MESSAGE, now());
     })();
@@ -91,113 +129,89 @@ export class SolvePool {
     return this.active.size;
   }
 
-  /** Starts queued runs, oldest first, while a worker slot is free; then best-achievable jobs. */
+  /** Starts queued jobs, oldest first over every queue, while a worker slot is free; then best-achievable jobs. */
   pump(): void {
     while (!this.closed && this.active.size + this.bounds.size < this.opts.poolSize) {
-      const run = this.db.prepare<[], RunRow>("SELECT * FROM runs WHERE status = 'queued' ORDER BY id LIMIT 1").get();
-      if (run) {
-        this.start(run);
+      const next = this.opts.queues
+        .map((queue) => ({ queue, row: this.db.prepare<[], { id: number; created_at: string }>(`SELECT id, created_at FROM ${queue.table} WHERE status = 'queued' ORDER BY id LIMIT 1`).get() }))
+        .filter((c) => c.row !== undefined)
+        .sort((a, b) => (a.row!.created_at < b.row!.created_at ? -1 : a.row!.created_at > b.row!.created_at ? 1 : 0))[0];
+      if (next) {
+        this.start(next.queue, next.row!.id);
         continue;
       }
-      // Bounds never take the last slot of a pool of several: a new run starts at once.
+      // Bounds never take the last slot of a pool of several: a new run or frontier starts at once.
       if (this.bounds.size >= Math.max(1, this.opts.poolSize - 1)) return;
-      const next = this.db.prepare<[], { run_id: number }>("SELECT run_id FROM run_bounds WHERE status = 'queued' ORDER BY run_id LIMIT 1").get();
-      if (!next) return;
-      this.startBounds(next.run_id);
+      const queued = this.db.prepare<[], { run_id: number }>("SELECT run_id FROM run_bounds WHERE status = 'queued' ORDER BY run_id LIMIT 1").get();
+      if (!queued) return;
+      this.startBounds(queued.run_id);
     }
   }
 
   /** Stops the best-achievable job of a run that is being deleted. */
   dropBounds(runId: number): void {
-    const a = this.bounds.get(runId);
-    if (!a) return;
+    const b = this.bounds.get(runId);
+    if (!b) return;
     this.bounds.delete(runId);
-    clearTimeout(a.timer);
-    void a.worker.terminate();
+    clearTimeout(b.timer);
+    void b.worker.terminate();
   }
 
-  /** Cancels a queued or running run; false when it is not active. */
-  cancel(runId: number): boolean {
-    if (this.active.has(runId)) return this.finish(runId, 'cancelled', { message: '已取消' });
-    const r = this.db.prepare("UPDATE runs SET status = 'cancelled', message = '已取消', finished_at = ? WHERE id = ? AND status = 'queued'").run(now(), runId);
+  /** Cancels a queued or running job; false when it is not active. */
+  cancel(kind: string, id: number): boolean {
+    if (this.active.has(`${kind}:${id}`)) return this.finish(`${kind}:${id}`, 'cancelled', { message: '已取消' });
+    const q = this.opts.queues.find((x) => x.kind === kind)!;
+    const r = this.db.prepare(`UPDATE ${q.table} SET status = 'cancelled', message = '已取消', finished_at = ? WHERE id = ? AND status = 'queued'`).run(now(), id);
     return r.changes > 0;
   }
 
-  /** Stops every worker; their runs are marked failed, as after a restart. */
+  /** Stops every worker; their jobs are marked failed, as after a restart. */
   async close(): Promise<void> {
     this.closed = true;
     const workers = [...this.active.values(), ...this.bounds.values()].map((a) => a.worker);
-    for (const id of [...this.active.keys()]) this.finish(id, 'failed', { message: RESTART_MESSAGE });
+    for (const key of [...this.active.keys()]) this.finish(key, 'failed', { message: RESTART_MESSAGE });
     for (const id of [...this.bounds.keys()]) this.finishBounds(id, 'failed', { message: RESTART_MESSAGE });
     await Promise.all(workers.map((w) => w.terminate()));
   }
 
-  private start(run: RunRow): void {
-    const inputs = runInputsSchema.parse(JSON.parse(run.inputs_json));
-    const dataset = getDataset(this.db, run.dataset_id);
-    const counties = dataset ? z.array(z.string()).parse(JSON.parse(dataset.counties_json)).length : 1;
-    const limit = (this.opts.hardLimitSeconds ?? defaultHardLimitSeconds)(inputs.policy.solver.timeLimitSeconds, counties);
-    // A run never loses its baseline while it is active (DELETE /api/runs refuses), so this is only a safeguard.
-    const baselinePlanCsv = inputs.baseline_run_id === null ? null : getRun(this.db, inputs.baseline_run_id)?.plan_csv ?? null;
-    if (inputs.baseline_run_id !== null && baselinePlanCsv === null) {
-      this.db.prepare("UPDATE runs SET status = 'failed', message = ?, finished_at = ? WHERE id = ? AND status = 'queued'")
-        .run(`基准运行 #${inputs.baseline_run_id} 已不存在`, now(), run.id);
-      return;
-    }
-    const progress: Progress = { phase: 'parsing', county: null, objective: null, gap: null };
-    const claimed = this.db.prepare("UPDATE runs SET status = 'running', started_at = ?, progress_json = ? WHERE id = ? AND status = 'queued'")
-      .run(now(), JSON.stringify(progress), run.id);
-    if (claimed.changes === 0) return;
-    const files = datasetFiles(this.db, run.dataset_id).map((f) => ({ name: f.name, content: f.content }));
-    const worker = new Worker(WORKER_URL, { workerData: { mode: 'solve', files, policy: inputs.policy, locks: inputs.locks, baselinePlanCsv } });
-    const timer = setTimeout(() => this.finish(run.id, 'failed', { message: `超过硬性时间上限（${Math.round(limit)}秒），运行被终止` }), limit * 1000);
-    this.active.set(run.id, { worker, timer, phase: 'parsing', lastWrite: 0 });
-    this.opts.log.info({ run: run.id, limitSeconds: Math.round(limit) }, 'run started');
+  private start(queue: JobQueue, id: number): void {
+    const job = queue.claim(id);
+    if (!job) return;
+    const key = `${queue.kind}:${id}`;
+    const worker = new Worker(WORKER_URL, { workerData: job.workerData });
+    const timer = setTimeout(() => this.finish(key, 'failed', { message: `超过硬性时间上限（${Math.round(job.limitSeconds)}秒），运行被终止` }), job.limitSeconds * 1000);
+    this.active.set(key, { queue, id, worker, timer, phase: null, lastWrite: 0 });
+    this.opts.log.info({ [queue.kind]: id, limitSeconds: Math.round(job.limitSeconds) }, `${queue.kind} started`);
 
     // Events of a worker that was already finished (terminated) are ignored.
-    const mine = () => this.active.get(run.id)?.worker === worker;
-    worker.on('message', (m: SolveMessage) => {
-      if (!mine()) return;
-      if (m.type === 'progress') this.progress(run.id, m);
-      else if (m.type === 'error') this.finish(run.id, 'failed', { message: `求解失败：${m.message}` });
-      else {
-        this.finish(run.id, m.status === 'infeasible' ? 'infeasible' : 'done', {
-          message: m.message, plan_csv: m.planCsv, report_json: m.reportJson, summary_json: m.summaryJson,
-        });
-      }
-    });
-    worker.on('error', (err) => { if (mine()) this.finish(run.id, 'failed', { message: `求解进程出错：${err.message}` }); });
-    worker.on('exit', (code) => { if (mine()) this.finish(run.id, 'failed', { message: `求解进程意外退出（退出码 ${code}）` }); });
+    const mine = () => this.active.get(key)?.worker === worker;
+    const control: JobControl = { progress: (phase, json) => this.progress(key, phase, json), end: (status, out) => this.finish(key, status, out) };
+    worker.on('message', (m: unknown) => { if (mine()) queue.receive(id, m, control); });
+    worker.on('error', (err) => { if (mine()) this.finish(key, 'failed', { message: `求解进程出错：${err.message}` }); });
+    worker.on('exit', (code) => { if (mine()) this.finish(key, 'failed', { message: `求解进程意外退出（退出码 ${code}）` }); });
   }
 
-  private progress(runId: number, m: Extract<SolveMessage, { type: 'progress' }>): void {
-    const a = this.active.get(runId);
+  private progress(key: string, phase: string, json: string): void {
+    const a = this.active.get(key);
     if (!a) return;
-    // Phase changes are written at once; incumbents at most once a second (status polls read the row).
     const t = Date.now();
-    if (m.phase === a.phase && t - a.lastWrite < 1000) return;
-    a.phase = m.phase;
+    if (phase === a.phase && t - a.lastWrite < 1000) return;
+    a.phase = phase;
     a.lastWrite = t;
-    const progress: Progress = { phase: m.phase, county: m.county, objective: m.objective, gap: m.gap };
-    this.db.prepare("UPDATE runs SET progress_json = ? WHERE id = ? AND status = 'running'").run(JSON.stringify(progress), runId);
+    this.db.prepare(`UPDATE ${a.queue.table} SET progress_json = ? WHERE id = ? AND status = 'running'`).run(json, a.id);
   }
 
-  /** Ends an active run once (later calls are ignored); returns whether it was active. */
-  private finish(runId: number, status: RunStatus, out: { message: string | null; plan_csv?: string; report_json?: string; summary_json?: string }): boolean {
-    const a = this.active.get(runId);
+  /** Ends an active job once (later calls are ignored); returns whether it was active. */
+  private finish(key: string, status: JobStatus, out: JobEnd): boolean {
+    const a = this.active.get(key);
     if (!a) return false;
-    this.active.delete(runId);
+    this.active.delete(key);
     clearTimeout(a.timer);
     void a.worker.terminate();
-    const run = this.db.prepare<[number], RunRow>('SELECT * FROM runs WHERE id = ?').get(runId);
-    const dataset = run ? getDataset(this.db, run.dataset_id) : undefined;
-    const outputs = { plan_csv: out.plan_csv ?? null, report_json: out.report_json ?? null, summary_json: out.summary_json ?? null };
-    const hash = run && dataset && outputs.report_json !== null ? resultHash(dataset.content_hash, { inputs_json: run.inputs_json, ...outputs }) : null;
-    const r = this.db.prepare(`UPDATE runs SET status = ?, message = ?, finished_at = ?, plan_csv = ?, report_json = ?, summary_json = ?, result_hash = ?
-      WHERE id = ? AND status = 'running'`).run(status, out.message, now(), outputs.plan_csv, outputs.report_json, outputs.summary_json, hash, runId);
-    if (r.changes > 0) logActivity(this.db, { userId: null, action: `run.${status}`, entity: 'run', entityId: runId });
-    if (r.changes > 0 && status === 'done' && this.opts.bounds) queueBounds(this.db, runId);
-    this.opts.log.info({ run: runId, status }, 'run finished');
+    const stored = a.queue.store(a.id, status, out);
+    if (stored) logActivity(this.db, { userId: null, action: `${a.queue.kind}.${status}`, entity: a.queue.kind, entityId: a.id });
+    if (stored && status === 'done' && a.queue.kind === 'run' && this.opts.bounds) queueBounds(this.db, a.id);
+    this.opts.log.info({ [a.queue.kind]: a.id, status }, `${a.queue.kind} finished`);
     setImmediate(() => this.pump());
     return true;
   }
@@ -208,14 +222,12 @@ export class SolvePool {
     if (claimed.changes === 0 || !run) return;
     if (run.report_json === null) return void this.db.prepare("UPDATE run_bounds SET status = 'failed', message = '运行没有结果' WHERE run_id = ?").run(runId);
     const inputs = runInputsSchema.parse(JSON.parse(run.inputs_json));
-    const dataset = getDataset(this.db, run.dataset_id);
-    const counties = dataset ? z.array(z.string()).parse(JSON.parse(dataset.counties_json)).length : 1;
+    const { files, counties } = datasetInput(this.db, run.dataset_id);
     const hard = this.opts.hardLimitSeconds ?? defaultHardLimitSeconds;
     const limit = hard(inputs.policy.solver.timeLimitSeconds * BOUNDS_SOLVES_PER_COUNTY, counties);
-    const files = datasetFiles(this.db, run.dataset_id).map((f) => ({ name: f.name, content: f.content }));
     const worker = new Worker(WORKER_URL, { workerData: { mode: 'bounds', files, policy: inputs.policy, locks: inputs.locks, reportJson: run.report_json } });
     const timer = setTimeout(() => this.finishBounds(runId, 'failed', { message: `超过硬性时间上限（${Math.round(limit)}秒），计算被终止` }), limit * 1000);
-    this.bounds.set(runId, { worker, timer, phase: null, lastWrite: 0 });
+    this.bounds.set(runId, { worker, timer });
     const mine = () => this.bounds.get(runId)?.worker === worker;
     worker.on('message', (m: BoundsMessage) => {
       if (!mine()) return;
@@ -241,6 +253,68 @@ export class SolvePool {
     this.opts.log.info({ run: runId, status }, 'best achievable finished');
     setImmediate(() => this.pump());
   }
+}
+
+/** Claims queued job `id` of `table` (→ running, with its first progress); false when it was no longer queued. */
+export function markRunning(db: Db, table: string, id: number, progress: object): boolean {
+  return db.prepare(`UPDATE ${table} SET status = 'running', started_at = ?, progress_json = ? WHERE id = ? AND status = 'queued'`)
+    .run(now(), JSON.stringify(progress), id).changes > 0;
+}
+
+/** A dataset's stored files for a worker, and its number of counties (hard limits scale with it). */
+export function datasetInput(db: Db, datasetId: number): { files: { name: string; content: Uint8Array }[]; counties: number } {
+  const dataset = getDataset(db, datasetId);
+  return {
+    files: datasetFiles(db, datasetId).map((f) => ({ name: f.name, content: f.content })),
+    counties: dataset ? z.array(z.string()).parse(JSON.parse(dataset.counties_json)).length : 1,
+  };
+}
+
+/** The run queue: one solve of a scenario's snapshot (optionally re-planning against an earlier run). */
+export function runQueue(db: Db, hardLimitSeconds = defaultHardLimitSeconds): JobQueue {
+  return {
+    kind: 'run',
+    table: 'runs',
+    claim(id) {
+      const run = getRun(db, id)!;
+      const inputs = runInputsSchema.parse(JSON.parse(run.inputs_json));
+      // A run never loses its baseline while it is active (DELETE /api/runs refuses), so this is only a safeguard.
+      const baselinePlanCsv = inputs.baseline_run_id === null ? null : getRun(db, inputs.baseline_run_id)?.plan_csv ?? null;
+      if (inputs.baseline_run_id !== null && baselinePlanCsv === null) {
+        db.prepare("UPDATE runs SET status = 'failed', message = ?, finished_at = ? WHERE id = ? AND status = 'queued'")
+          .run(`基准运行 #${inputs.baseline_run_id} 已不存在`, now(), run.id);
+        return null;
+      }
+      const progress: Progress = { phase: 'parsing', county: null, objective: null, gap: null };
+      if (!markRunning(db, 'runs', run.id, progress)) return null;
+      const { files, counties } = datasetInput(db, run.dataset_id);
+      return {
+        workerData: { mode: 'solve', files, policy: inputs.policy, locks: inputs.locks, baselinePlanCsv },
+        limitSeconds: hardLimitSeconds(inputs.policy.solver.timeLimitSeconds, counties),
+      };
+    },
+    receive(_id, message, job) {
+      const m = message as SolveMessage;
+      if (m.type === 'progress') {
+        const progress: Progress = { phase: m.phase, county: m.county, objective: m.objective, gap: m.gap };
+        job.progress(m.phase, JSON.stringify(progress));
+      } else if (m.type === 'error') job.end('failed', { message: `求解失败：${m.message}` });
+      else {
+        job.end(m.status === 'infeasible' ? 'infeasible' : 'done', {
+          message: m.message, outputs: { plan_csv: m.planCsv, report_json: m.reportJson, summary_json: m.summaryJson },
+        });
+      }
+    },
+    store(id, status, end) {
+      const run = getRun(db, id);
+      const dataset = run ? getDataset(db, run.dataset_id) : undefined;
+      const o = end.outputs ?? {};
+      const outputs = { plan_csv: o.plan_csv ?? null, report_json: o.report_json ?? null, summary_json: o.summary_json ?? null };
+      const hash = run && dataset && outputs.report_json !== null ? resultHash(dataset.content_hash, { inputs_json: run.inputs_json, ...outputs }) : null;
+      return db.prepare(`UPDATE runs SET status = ?, message = ?, finished_at = ?, plan_csv = ?, report_json = ?, summary_json = ?, result_hash = ?
+        WHERE id = ? AND status = 'running'`).run(status, end.message, now(), outputs.plan_csv, outputs.report_json, outputs.summary_json, hash, id).changes > 0;
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@
 //   scenario's policy and locks, plan every county with HiGHS (itself in a nested worker), build
 //   report.json and the run summary; post progress, then the result. Cancelling or the hard time
 //   limit terminates this worker, and with it the nested HiGHS worker.
+// - mode 'frontier': one frontier (frontier-job.ts), like a solve.
 // - mode 'bounds': after a run with a plan, in its own worker like a solve: the best achievable
 //   差异系数 per county × stage × indicator (solver/report/best-achievable.ts) and the plan's share.
 // - mode 'tasks': a long-lived worker answering requests one at a time: validate an upload,
@@ -32,6 +33,7 @@ import { highsEngine } from './engine.ts';
 import { parsePlanCsv } from './contract-files.ts';
 import { type BoundsItem, boundsReportSchema } from './bounds.ts';
 import { buildWorkbook, type WorkbookInput, workbookReportSchema } from './xlsx-export.ts';
+import { type FrontierJob, type FrontierMessage, solveFrontier } from './frontier-job.ts';
 
 export interface StoredFile { name: string; content: Uint8Array }
 
@@ -202,15 +204,17 @@ function lowerThreadPriority(): void {
 
 const port = parentPort;
 if (port) {
-  const input: { mode: 'solve' | 'bounds' | 'tasks' } = workerData;
+  const input: { mode: 'solve' | 'frontier' | 'bounds' | 'tasks' } = workerData;
   if (input.mode !== 'tasks') {
     lowerThreadPriority();
     // Stay alive until the parent terminates this worker: exiting on our own could let the
     // 'exit' event overtake the result message still on its way to the parent.
     port.on('message', () => undefined);
-    const failed = (err: unknown) => port.postMessage({ type: 'error', message: message(err) } satisfies SolveMessage);
-    if (input.mode === 'solve') solve(workerData as SolveJob, (m) => port.postMessage(m)).catch(failed);
-    else bounds(workerData as BoundsJob, (m) => port.postMessage(m)).catch(failed);
+    const post = (m: SolveMessage | FrontierMessage | BoundsMessage) => port.postMessage(m);
+    const job = input.mode === 'solve' ? solve(workerData as SolveJob, post)
+      : input.mode === 'frontier' ? solveFrontier(workerData as FrontierJob, post)
+        : bounds(workerData as BoundsJob, post);
+    job.catch((err: unknown) => post({ type: 'error', message: message(err) }));
   } else {
     // One request at a time, in arrival order: each is CPU-bound, so concurrency would not help.
     let chain = Promise.resolve();

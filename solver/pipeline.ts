@@ -11,6 +11,7 @@ import { type BuiltModel, buildModel } from './model/county-model.ts';
 import { movesFromSolution } from './model/decode-moves.ts';
 import type { Engine, EngineResult, ProofStats } from './model/engine.ts';
 import { greedyStart } from './model/greedy-start.ts';
+import { startFromPlan } from './model/warm-start.ts';
 import type { LinearModel } from './model/linear-model.ts';
 import { explainElastic } from './report/infeasibility.ts';
 import { planRows } from './report/plan-rows.ts';
@@ -53,6 +54,14 @@ export interface PlanOptions {
    * needs a change or a change pays more than `weights.changeFromBaseline` per teacher.
    */
   baseline?: readonly PlanRow[];
+  /**
+   * A plan that keeps every rule of this county's model (e.g. the previous frontier point's, at a
+   * smaller budget): the engine starts from it instead of the greedy plan, so the result is never
+   * worse than it. Ignored when it does not fit the model.
+   */
+  start?: readonly PlanRow[];
+  /** With `baseline`: a move the baseline does not have is no change (the frontier's points). */
+  baselineAdditionsFree?: boolean;
 }
 
 const modelStats = (b: BuiltModel) => ({
@@ -74,8 +83,9 @@ export async function planCounty(ctx: CountyContext, engine: Engine, opts: PlanO
     return { ...base, status: 'infeasible', noPlanCause: 'conflict', engine: null, seconds: { build: 0, solve: 0 }, model: null, proof: null, conflicts };
   }
   const { timeLimitSeconds, mipRelGap, presolve } = ctx.policy.solver;
-  const built = buildModel(ctx, opts.baseline ? { baseline: opts.baseline } : {});
-  const start = greedyStart(ctx, built);
+  const against = opts.baseline ? { baseline: opts.baseline, baselineAdditionsFree: opts.baselineAdditionsFree === true } : {};
+  const built = buildModel(ctx, against);
+  const start = (opts.start && startFromPlan(built, opts.start.filter((r) => ctx.teacherById.has(r.teacher_id)))) || greedyStart(ctx, built);
   const build = since();
   opts.onModel?.(ctx.county, built.model);
   // One time limit for the whole county: what building took is no longer the engine's.
@@ -84,7 +94,7 @@ export async function planCounty(ctx: CountyContext, engine: Engine, opts: PlanO
   const seconds = { build, solve: result.seconds };
   const solved = { engine: result.engine, seconds, model: modelStats(built), proof: result.proof };
   if (result.status === 'infeasible') {
-    const elastic = buildModel(ctx, { elastic: true, ...(opts.baseline ? { baseline: opts.baseline } : {}) });
+    const elastic = buildModel(ctx, { elastic: true, ...against });
     const relaxed = await engine(elastic.model, engineOpts, { active: elastic.initial });
     const bestBroken = relaxed.x ? movesFromSolution(ctx, elastic, relaxed.x) : [];
     const found = relaxed.x ? explainElastic(ctx, elastic, relaxed.x, bestBroken) : [];

@@ -94,6 +94,41 @@ describe('lungang plan / audit on the small sample county', () => {
   });
 });
 
+describe('lungang frontier on the small sample county', () => {
+  it('writes frontier.csv (≥ 5 points) and each point\'s plan; objective never worse, rotated ≤ ⌈share × eligible⌉, every plan audits', async () => {
+    const out = join(await tmp(), 'frontier');
+    const r = await lungang('frontier', repoPath('data', 'small-county'), '--out', out);
+    expect(r.code, r.stderr).toBe(0);
+    const text = await readFile(join(out, 'frontier.csv'), 'utf8');
+    expect(text.split('\n')[0]).toBe('county,share,rotated,backbone_rotated,cv_primary_aboveDegree,cv_primary_backbone,cv_primary_peArt,cv_junior_aboveDegree,'
+      + 'cv_junior_backbone,cv_junior_peArt,indicators_meeting_threshold,needs_unfilled,toward_rural_or_weak,commute_km_total,objective,status,gap');
+    const rows: Record<string, string>[] = parse(text, { columns: true });
+    expect(rows.map((x) => x.share)).toEqual(['0.10', '0.12', '0.15', '0.20', '0.25']);
+    let previous = Infinity;
+    for (const row of rows) {
+      const dir = join(out, 'plans', row.share!);
+      expect((await readdir(dir)).sort()).toEqual(['plan.csv', 'policy.json', 'report.json']);
+      const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'));
+      expect(row.status).toMatch(/optimal|feasible/);
+      expect(Number(row.rotated)).toBe(report.counts.rotated);
+      expect(Number(row.rotated)).toBeLessThanOrEqual(Math.ceil(Number(row.share) * report.counts.eligible - 1e-9));
+      expect(Number(row.objective)).toBeLessThanOrEqual(previous + 1e-6);
+      previous = Number(row.objective);
+      // The point's own policy carries its budget, so the audit checks the plan against it.
+      const audit = await lungang('audit', repoPath('data', 'small-county'), '--plan', join(dir, 'plan.csv'), '--policy', join(dir, 'policy.json'));
+      expect(audit.code, audit.stdout).toBe(0);
+    }
+  });
+
+  it('refuses a share below the policy minimum (exit 2, nothing written)', async () => {
+    const out = join(await tmp(), 'frontier');
+    const r = await lungang('frontier', repoPath('data', 'small-county'), '--out', out, '--shares', '0.05,0.2');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--shares:0: -: 交流比例 0.05 低于政策的最低交流比例 0.1');
+    expect(await exists(out)).toBe(false);
+  });
+});
+
 describe('infeasible policy', () => {
   it('exits 1, still writes report.json, and names the conflicting rules with numbers', async () => {
     const dir = await tmp();

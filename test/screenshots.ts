@@ -82,6 +82,16 @@ async function main(): Promise<void> {
     await shot(page, '06-scenario-done');
     const replan = Number(await page.getByTestId('run-done').getAttribute('data-run'));
 
+    // The trade-off frontier of the default scenario (5 caps), with the 20 % point picked.
+    process.stdout.write('computing the trade-off frontier…\n');
+    const frontier = await api.call<{ id: number }>('POST', `/scenarios/${base.id}/frontier`, {});
+    await page.goto(`${server.url}/#/tradeoff?scenario=${base.id}&frontier=${frontier.id}`);
+    await page.getByTestId('frontier-ended').waitFor({ timeout: 600_000 });
+    await page.locator('.cv-pt[data-series="primary-backbone"][data-index="3"]').click();
+    await page.getByTestId('point-detail').waitFor();
+    await shot(page, '06c-tradeoff-frontier');
+    await shot(page, '06d-tradeoff-frontier-full', { fullPage: true });
+
     await page.goto(`${server.url}/#/flows?run=${r1.id}`);
     await page.locator('.flow-map').waitFor();
     await shot(page, '07-flows-map');

@@ -6,7 +6,7 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, RawServerDefau
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { formatInputError, type InputError } from '../../solver/contract/input-errors.ts';
-import type { Db } from '../db.ts';
+import { type Db, activeSolves } from '../db.ts';
 import type { SolvePool, TaskWorker } from '../jobs.ts';
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse<IncomingMessage>, FastifyBaseLogger, ZodTypeProvider>;
@@ -15,7 +15,7 @@ export interface Deps {
   db: Db;
   pool: SolvePool;
   tasks: TaskWorker;
-  /** At most this many queued or running runs per user (429 beyond). */
+  /** At most this many queued or running solves (runs and frontiers) per user (429 beyond). */
   maxActiveRunsPerUser: number;
   /** Cookie `Secure` flag: on when served over HTTPS (behind a proxy). */
   secureCookies: boolean;
@@ -38,6 +38,13 @@ export class ApiError extends Error {
 }
 
 export const notFound = (what: string) => new ApiError(404, `${what}不存在`);
+
+/** 429 when the user already has the most queued or running solves (runs and frontiers) allowed. */
+export function checkSolveAllowance(deps: Deps, userId: number): void {
+  if (activeSolves(deps.db, userId) >= deps.maxActiveRunsPerUser) {
+    throw new ApiError(429, `每位用户最多同时排队或运行${deps.maxActiveRunsPerUser}个求解，请等待完成或取消后再试`);
+  }
+}
 
 export const apiErrors = (errors: InputError[]) => errors.map((e) => ({ ...e, text: formatInputError(e) }));
 

@@ -8,7 +8,7 @@ import { type Db, RUN_STATUSES, type RunRow, getRun, getScenario, integrityProbl
 import { progressSchema, runInputsSchema } from '../jobs.ts';
 import { runSummarySchema } from '../compare.ts';
 import { boundsView, boundsViewSchema, reportWithBounds } from '../bounds.ts';
-import { ApiError, type App, type Deps, authErrors, errorSchema, idParams, notFound } from './http.ts';
+import { ApiError, type App, type Deps, authErrors, checkSolveAllowance, errorSchema, idParams, notFound } from './http.ts';
 import { scenarioLocks, scenarioPolicy } from './scenarios.ts';
 
 const summaryLite = runSummarySchema.pick({
@@ -129,10 +129,7 @@ export function runRoutes(app: App, deps: Deps): void {
     if (!s) throw notFound('方案');
     const user = req.user!;
     const id = db.transaction(() => {
-      const active = db.prepare<[number], { n: number }>("SELECT COUNT(*) AS n FROM runs WHERE user_id = ? AND status IN ('queued', 'running')").get(user.id)?.n ?? 0;
-      if (active >= deps.maxActiveRunsPerUser) {
-        throw new ApiError(429, `每位用户最多同时排队或运行${deps.maxActiveRunsPerUser}个求解，请等待完成或取消后再试`);
-      }
+      checkSolveAllowance(deps, user.id);
       // Re-plans start from the scenario's last finished plan (copies have no runs, so no baseline).
       const baseline = s.use_baseline === 1
         ? db.prepare<[number], { id: number }>("SELECT id FROM runs WHERE scenario_id = ? AND status = 'done' ORDER BY id DESC LIMIT 1").get(s.id)?.id ?? null
@@ -166,7 +163,7 @@ export function runRoutes(app: App, deps: Deps): void {
   }, async (req) => {
     const run = getRun(db, req.params.id);
     if (!run) throw notFound('运行');
-    if (!pool.cancel(run.id)) throw new ApiError(409, `运行已结束（状态：${run.status}），无法取消`);
+    if (!pool.cancel('run', run.id)) throw new ApiError(409, `运行已结束（状态：${run.status}），无法取消`);
     logActivity(db, { userId: req.user!.id, action: 'run.cancel', entity: 'run', entityId: run.id });
     return runView(db, run.id);
   });

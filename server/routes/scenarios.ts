@@ -63,7 +63,7 @@ const notesOf = (s: ScenarioRow) => ({ notes: s.notes, notes_inherited: s.notes_
  */
 const copiedNotes = (s: ScenarioRow) => (s.notes === '' || s.notes_inherited === 1 ? s.notes : `复制自「${s.name}」：${s.notes}`).slice(0, 5000);
 
-function view(db: Db, s: ScenarioRow): z.infer<typeof scenarioSchema> {
+export function scenarioView(db: Db, s: ScenarioRow): z.infer<typeof scenarioSchema> {
   return {
     id: s.id, dataset_id: s.dataset_id, name: s.name, ...notesOf(s), policy: scenarioPolicy(s), locks: scenarioLocks(s), use_baseline: s.use_baseline === 1,
     created_by: s.created_by, created_at: s.created_at, updated_at: s.updated_at, runs: runCount(db, s.id), adopted_run_id: adoptedRunOf(db, s.id),
@@ -161,13 +161,13 @@ export function scenarioRoutes(app: App, deps: Deps): void {
     const policy = checkPolicy(datasetPolicy(d), req.body.policy ?? {});
     const locks = req.body.locks ? await checkLocks(deps, d.id, req.body.locks) : datasetLocks(d);
     const id = insertScenario(db, { datasetId: d.id, name: req.body.name, notes: req.body.notes, policy, locks, useBaseline: req.body.use_baseline, userId: req.user!.id });
-    return reply.code(201).header('location', `/api/scenarios/${id}`).send(view(db, getScenario(db, id)!));
+    return reply.code(201).header('location', `/api/scenarios/${id}`).send(scenarioView(db, getScenario(db, id)!));
   });
 
   app.get('/api/scenarios/:id', {
     config: { access: 'read' },
     schema: { tags: ['scenarios'], summary: '方案详情', params: idParams, response: { 200: scenarioSchema, 404: errorSchema, ...authErrors } },
-  }, async (req) => view(db, mustGet(req.params.id)));
+  }, async (req) => scenarioView(db, mustGet(req.params.id)));
 
   app.get('/api/scenarios/:id/budget', {
     config: { access: 'read' },
@@ -216,7 +216,7 @@ export function scenarioRoutes(app: App, deps: Deps): void {
         details: { fields: Object.keys(req.body) },
       });
     })();
-    return view(db, mustGet(s.id));
+    return scenarioView(db, mustGet(s.id));
   });
 
   app.post('/api/scenarios/:id/copy', {
@@ -235,7 +235,7 @@ export function scenarioRoutes(app: App, deps: Deps): void {
       // The flag is copied; a baseline is not: a copy starts with no runs of its own.
       policy: scenarioPolicy(s), locks: scenarioLocks(s), useBaseline: s.use_baseline === 1, userId: req.user!.id,
     }, 'scenario.copy', { source_scenario_id: s.id });
-    return reply.code(201).header('location', `/api/scenarios/${id}`).send(view(db, getScenario(db, id)!));
+    return reply.code(201).header('location', `/api/scenarios/${id}`).send(scenarioView(db, getScenario(db, id)!));
   });
 
   app.put('/api/scenarios/:id/notes', {
@@ -253,21 +253,23 @@ export function scenarioRoutes(app: App, deps: Deps): void {
       db.prepare('UPDATE scenarios SET updated_at = ? WHERE id = ?').run(now(), s.id);
       logActivity(db, { userId: req.user!.id, action: 'scenario.notes', entity: 'scenario', entityId: s.id });
     })();
-    return view(db, mustGet(s.id));
+    return scenarioView(db, mustGet(s.id));
   });
 
   app.delete('/api/scenarios/:id', {
     config: { access: 'edit' },
     schema: {
-      tags: ['scenarios'], summary: '删除方案及其运行（已采纳或仍在排队/运行时拒绝）', params: idParams,
+      tags: ['scenarios'], summary: '删除方案及其运行和权衡曲线（已采纳或仍在排队/运行时拒绝）', params: idParams,
       response: { 204: z.null(), 404: errorSchema, 409: errorSchema, ...authErrors },
     },
   }, async (req, reply) => {
     const s = mustGet(req.params.id);
     mustBeEditable(s);
-    const active = db.prepare<[number], { n: number }>("SELECT COUNT(*) AS n FROM runs WHERE scenario_id = ? AND status IN ('queued', 'running')").get(s.id)?.n ?? 0;
+    const active = db.prepare<[number, number], { n: number }>(`SELECT (SELECT COUNT(*) FROM runs WHERE scenario_id = ? AND status IN ('queued', 'running'))
+      + (SELECT COUNT(*) FROM frontiers WHERE scenario_id = ? AND status IN ('queued', 'running')) AS n`).get(s.id, s.id)?.n ?? 0;
     if (active > 0) throw new ApiError(409, '方案还有排队或运行中的求解，请先取消');
     db.transaction(() => {
+      db.prepare('DELETE FROM frontiers WHERE scenario_id = ?').run(s.id);
       const runs = db.prepare('DELETE FROM runs WHERE scenario_id = ?').run(s.id).changes;
       db.prepare('DELETE FROM scenarios WHERE id = ?').run(s.id);
       logActivity(db, { userId: req.user!.id, action: 'scenario.delete', entity: 'scenario', entityId: s.id, details: { runs } });

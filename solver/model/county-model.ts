@@ -70,6 +70,8 @@ export interface BuildOptions {
   elastic?: boolean;
   /** The plan being re-planned (see weights.changeFromBaseline). */
   baseline?: readonly PlanRow[];
+  /** Only dropping or redirecting a baseline move counts as a change (ObjectiveContext.baselineAdditionsFree). */
+  baselineAdditionsFree?: boolean;
   /** Price only this stage × indicator's CV (best achievable); per-move terms still follow the policy. */
   focus?: CvFocus;
 }
@@ -130,7 +132,7 @@ export const scopeCrossing = (p: CvPair, f: Flow): number =>
 
 export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltModel {
   const b = new ModelBuilder();
-  const o = objectiveContext(ctx, opts.baseline);
+  const o = objectiveContext(ctx, opts.baseline, opts.baselineAdditionsFree);
   const w = ctx.policy.weights;
   const classes = teacherClasses(ctx, o);
   const pairs = cvPairs(ctx, opts.focus);

@@ -4,7 +4,8 @@
 //    with its duals (reduced cost = cost − Σ a·y), add those that could lower the objective, repeat
 //    until none is left. The restricted LP optimum is then the full LP optimum: a lower bound on
 //    every plan of the full model.
-// 2. The MIP on the priced columns, from a feasible start when one was built.
+// 2. The MIP on the priced columns, from a feasible start when one was built (none when the start
+//    already meets the gap against the LP bound).
 // 3. The proof: a plan using a left-out column j costs at least LP bound + reduced cost of j, so
 //    the full model's bound is min(restricted MIP bound, LP bound + smallest left-out reduced cost).
 //    While the gap to that bound is above the target, every left-out column whose reduced cost is
@@ -114,12 +115,19 @@ export function pricedSolve(highs: Highs, input: PricedInput, post: (m: PricedMe
     markIntegers();
     if (presolve === 'auto') m.options.set({ presolve: order.length < 20_000 ? 'on' : 'off' });
     let best: { z: number; x: Float64Array } | null = input.start ? { z: objectiveOf(M, input.start), x: input.start } : null;
+    // A start already within the gap of the whole model's LP bound is proven optimal without a MIP
+    // (a re-plan or frontier point whose previous plan still is the best).
+    if (best && lpBound !== null && relGap(best.z, lpBound) <= options.mipRelGap) {
+      return { status: 'optimal', objective: best.z, gap: relGap(best.z, lpBound), bound: lpBound, x: best.x, proof: done(proof, order) };
+    }
     let fullBound = lpBound ?? lagrangian;
     let provedInfeasible = false;
     for (let round = 0; round < 4; round++) {
       // The best plan so far is the fallback incumbent; its columns join the model so the MIP can find it too.
       if (best) add(range(M.numCols).filter((j) => best!.x[j]! > 0.5 && inModel[j]! < 0), true);
-      m.options.set({ time_limit: remaining(), mip_rel_gap: options.mipRelGap });
+      // The best plan so far as a cutoff (objective_bound): HiGHS prunes every node that cannot beat it.
+      // (Set only when there is one: the WASM options reject an infinite value.)
+      m.options.set({ time_limit: remaining(), mip_rel_gap: options.mipRelGap, ...(best ? { objective_bound: best.z } : {}) });
       const status = m.run(progressCallbacks(highs, M, order, started, post)).modelStatus as number;
       const primal = Number(m.info.get('primal_solution_status')) === 2;
       if (primal) {
@@ -128,8 +136,9 @@ export function pricedSolve(highs: Highs, input: PricedInput, post: (m: PricedMe
         const z = m.getObjectiveValue();
         if (!best || z < best.z - 1e-9) best = { z, x };
       }
-      const restricted = STATUS_INFEASIBLE.has(status) ? Infinity : Number(m.info.get('mip_dual_bound'));
-      provedInfeasible = STATUS_INFEASIBLE.has(status) && order.length === M.numCols;
+      // Under the cutoff, "infeasible" only says no restricted plan beats the best one.
+      const restricted = STATUS_INFEASIBLE.has(status) ? best?.z ?? Infinity : Number(m.info.get('mip_dual_bound'));
+      provedInfeasible = !best && STATUS_INFEASIBLE.has(status) && order.length === M.numCols;
       // Plans that use a column still left out cost at least (LP bound + its reduced cost).
       const rc = y ? reducedCosts(M, y, inModel) : new Float64Array(0);
       const outside = lpBound === null ? lagrangian : lpBound + smallest(rc);

@@ -23,6 +23,11 @@ export interface ObjectiveContext {
   ctx: CountyContext;
   /** teacher id → destination in the baseline plan (only the teachers it moved). */
   baseline: ReadonlyMap<string, string> | null;
+  /**
+   * A move the baseline does not have is no change (only dropping or redirecting a baseline move
+   * is): the frontier re-plans against a smaller budget's plan, and the larger budget is there to add moves.
+   */
+  baselineAdditionsFree: boolean;
   prefRank: ReadonlyMap<string, number>;
 }
 
@@ -140,7 +145,7 @@ export function commuteChangeKm(t: Teacher, from: School, to: School): number {
 const changed = (o: ObjectiveContext, m: MoveView): number => {
   if (!o.baseline) return 0;
   const before = o.baseline.get(m.teacher.id);
-  return before === m.to.id ? -1 : before === undefined ? 1 : 0;
+  return before === m.to.id ? -1 : before === undefined && !o.baselineAdditionsFree ? 1 : 0;
 };
 
 const sumMoves = (term: Pick<ObjectiveTerm, 'perMove'>) => (o: ObjectiveContext, moves: readonly MoveView[]) =>
@@ -214,7 +219,7 @@ export const objectiveTerms: ObjectiveTerm[] = [
     weight: (p) => p.weights.changeFromBaseline,
     weightPath: 'weights.changeFromBaseline',
     perMove: (o, m) => o.ctx.policy.weights.changeFromBaseline * changed(o, m),
-    value: (o, moves) => o.ctx.policy.weights.changeFromBaseline * baselineChanges(o, moves),
+    value: (o, moves) => o.ctx.policy.weights.changeFromBaseline * baselineChanges(o, moves, !o.baselineAdditionsFree),
   },
 ];
 
@@ -222,11 +227,11 @@ export const objectiveTerms: ObjectiveTerm[] = [
 export const baselineOffset = (o: ObjectiveContext): number =>
   o.baseline ? o.ctx.policy.weights.changeFromBaseline * [...o.baseline.keys()].filter((id) => o.ctx.teacherById.has(id)).length : 0;
 
-/** Teachers of the county whose destination (or staying) differs from the baseline's. */
-export function baselineChanges(o: ObjectiveContext, moves: readonly MoveView[]): number {
+/** Teachers of the county whose destination (or staying) differs from the baseline's; `additions` false: only the baseline's movers. */
+export function baselineChanges(o: ObjectiveContext, moves: readonly MoveView[], additions = true): number {
   if (!o.baseline) return 0;
   const plan = new Map(moves.map((m) => [m.teacher.id, m.to.id]));
-  const ids = new Set([...plan.keys(), ...[...o.baseline.keys()].filter((id) => o.ctx.teacherById.has(id))]);
+  const ids = new Set([...(additions ? plan.keys() : []), ...[...o.baseline.keys()].filter((id) => o.ctx.teacherById.has(id))]);
   return [...ids].filter((id) => plan.get(id) !== o.baseline!.get(id)).length;
 }
 
@@ -239,9 +244,10 @@ export function objectiveBreakdown(o: ObjectiveContext, moves: readonly MoveView
   return objectiveTerms.map((t) => ({ id: t.id, name: t.name, name_en: t.nameEn, weight: t.weight(o.ctx.policy), weight_path: t.weightPath, value: t.value(o, moves) }));
 }
 
-export function objectiveContext(ctx: CountyContext, baselineRows?: readonly { teacher_id: string; to_school_id: string }[]): ObjectiveContext {
+export function objectiveContext(ctx: CountyContext, baselineRows?: readonly { teacher_id: string; to_school_id: string }[], baselineAdditionsFree = false): ObjectiveContext {
   return {
     ctx,
+    baselineAdditionsFree,
     baseline: baselineRows ? new Map(baselineRows.filter((r) => ctx.teacherById.has(r.teacher_id)).map((r) => [r.teacher_id, r.to_school_id])) : null,
     prefRank: new Map(ctx.preferences.map((p) => [`${p.teacher_id}|${p.school_id}`, p.rank])),
   };

@@ -105,17 +105,23 @@ export async function startRun(s: TestServer, scenarioId: number, cookie = s.coo
 
 export interface RunStatus { id: number; status: string; message: string | null; progress: { phase: string } | null; elapsed_seconds: number | null; summary: { audit_ok: boolean; rotated: number } | null }
 
-/** Polls a run until `until` holds (default: it has ended). */
-export async function waitForRun(s: TestServer, id: number, until = (r: RunStatus) => !['queued', 'running'].includes(r.status), timeoutMs = 90_000): Promise<RunStatus> {
+const ended = (r: { status: string }) => !['queued', 'running'].includes(r.status);
+
+/** Polls a job (`/api/runs/7`, `/api/frontiers/3`) until `until` holds (default: it has ended). */
+export async function waitForJob<T extends { status: string }>(s: TestServer, url: string, until: (r: T) => boolean = ended, timeoutMs = 90_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
-    const res = await s.app.inject({ method: 'GET', url: `/api/runs/${id}`, headers: { cookie: s.cookie.planner } });
-    const run: RunStatus = res.json();
-    if (until(run)) return run;
-    if (Date.now() > end) throw new Error(`run ${id} still ${run.status} after ${timeoutMs} ms`);
+    const res = await s.app.inject({ method: 'GET', url, headers: { cookie: s.cookie.planner } });
+    const job: T = res.json();
+    if (until(job)) return job;
+    if (Date.now() > end) throw new Error(`${url} still ${job.status} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** Polls a run until `until` holds (default: it has ended). */
+export const waitForRun = (s: TestServer, id: number, until: (r: RunStatus) => boolean = ended, timeoutMs = 90_000): Promise<RunStatus> =>
+  waitForJob(s, `/api/runs/${id}`, until, timeoutMs);
 
 /** A policy with a short solver time limit, so test solves stay fast. */
 export const FAST_POLICY = { solver: { timeLimitSeconds: 20 } };

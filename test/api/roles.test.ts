@@ -43,6 +43,11 @@ const TABLE: [Method, string, TestRole[] | '*' | 'session'][] = [
   ['GET', '/api/runs/{id}/plan.csv', ALL],
   ['GET', '/api/runs/{id}/report.json', ALL],
   ['GET', '/api/runs/{id}/workbook.xlsx', ALL],
+  ['POST', '/api/scenarios/{id}/frontier', EDIT],
+  ['GET', '/api/frontiers', ALL],
+  ['GET', '/api/frontiers/{id}', ALL],
+  ['POST', '/api/frontiers/{id}/cancel', EDIT],
+  ['POST', '/api/frontiers/{id}/points/{index}/scenario', EDIT],
   ['POST', '/api/runs/{id}/adopt', ['admin', 'leader']],
   ['GET', '/api/comparisons', ['admin', 'leader']],
   ['GET', '/api/comparisons/teachers', ['admin', 'leader']],
@@ -52,7 +57,7 @@ const TABLE: [Method, string, TestRole[] | '*' | 'session'][] = [
 ];
 
 // Ids that do not exist, so allowed requests reach the handler without changing anything.
-const url = (path: string) => path.replace('{id}', '9999');
+const url = (path: string) => path.replace('{id}', '9999').replace('{index}', '0');
 const BODY: Partial<Record<string, object>> = {
   'POST /api/users': { username: 'x', role: 'nope', password: 'short' },
   'PATCH /api/users/{id}': {},

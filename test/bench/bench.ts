@@ -1,22 +1,27 @@
 // `npm run bench`: teachers × engine → wall, build and solve time, status, gap over the WHOLE model,
 // the pricing proof (columns priced in / of all, rounds), rotated ÷ minimum, peak memory, audit.
 // HiGHS (WebAssembly, in a worker) on every size; javascript-lp-solver, which has no working time
-// limit, in a child process that is killed after JSLP_LIMIT_S seconds. BENCH_BOUNDS=1 adds, per
-// size, the best achievable 差异系数 of every stage × indicator (one solve each, more where teachers
-// may cross the CV scope's edge), as `lungang plan --bounds` computes it.
+// limit, in a child process that is killed after JSLP_LIMIT_S seconds. Then the frontier of
+// BENCH_FRONTIER counties (default 8,000 teachers): 5 points against one plan of the same county.
+// BENCH_BOUNDS=1 adds, per size, the best achievable 差异系数 of every stage × indicator (one solve
+// each, more where teachers may cross the CV scope's edge), as `lungang plan --bounds` computes it.
 import { execFile } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { generateCity, generateCounty } from '../../data/generate.ts';
 import { defaultPolicy } from '../../solver/contract/schemas.ts';
 import type { Dataset } from '../../solver/contract/dataset.ts';
 import { planDataset } from '../../solver/pipeline.ts';
+import { DEFAULT_SHARES, planFrontier } from '../../solver/frontier.ts';
 import { auditPlan } from '../../solver/report/audit.ts';
 import { overallStatus } from '../../solver/report/report.ts';
 import { bestAchievable } from '../../solver/report/best-achievable.ts';
 import { highsEngine } from '../../server/engine.ts';
 
 const JSLP_LIMIT_S = Number(process.env.JSLP_LIMIT_S ?? 120);
-const sizes = (process.env.BENCH_SIZES ?? '1000,3000,5000,8000,20000,60000').split(',').map(Number);
+const list = (v: string) => v.split(',').filter((x) => x.trim() !== '').map(Number);
+const sizes = list(process.env.BENCH_SIZES ?? '1000,3000,5000,8000,20000,60000');
+/** Counties (by teachers) whose 5-point frontier is timed against one plan; BENCH_FRONTIER= (empty) skips it. */
+const frontierSizes = list(process.env.BENCH_FRONTIER ?? '8000');
 
 export function benchDataset(teachers: number, seed = 1): Dataset {
   const tables = teachers > 20000
@@ -77,6 +82,38 @@ async function runHighs(teachers: number): Promise<Row> {
   };
 }
 
+/** The 5-point frontier (DEFAULT_SHARES) against one plan at the minimum, on the same county. */
+async function runFrontier(teachers: number): Promise<Row> {
+  const ds = benchDataset(teachers);
+  const one = performance.now();
+  await planDataset(ds, highsEngine());
+  const oneWall = (performance.now() - one) / 1000;
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  const started = performance.now();
+  const points = await planFrontier(ds, highsEngine(), DEFAULT_SHARES);
+  const wall = (performance.now() - started) / 1000;
+  clearInterval(sampler);
+  const plans = points.flatMap((p) => p.plans);
+  const rows = points.flatMap((p) => p.rows);
+  const ends = <T>(xs: T[]) => `${xs[0]} → ${xs.at(-1)}`;
+  return {
+    teachers: ds.teachers.length,
+    counties: points[0]!.plans.length,
+    engine: `highs frontier, ${points.length} points`,
+    rotatedVsMin: ends(plans.map((p) => (p.moves.length / p.budget.min).toFixed(2))),
+    proof: 'warm start: previous point',
+    wall: `${wall.toFixed(2)} s = ${(wall / oneWall).toFixed(1)}× one plan (${oneWall.toFixed(2)} s)`,
+    build: `${plans.reduce((a, p) => a + p.seconds.build, 0).toFixed(2)} s`,
+    solve: `${plans.reduce((a, p) => a + p.seconds.solve, 0).toFixed(2)} s`,
+    status: [...new Set(plans.map((p) => p.status))].join('/'),
+    objective: ends(rows.map((r) => r.objective?.toFixed(2) ?? '-')),
+    gap: Math.max(...plans.map((p) => p.gap ?? NaN)).toExponential(1),
+    peakMiB: (peak / 2 ** 20).toFixed(0),
+    audit: rows.every((r) => r.audit_ok === true) ? 'pass' : 'FAIL',
+  };
+}
+
 async function runBounds(teachers: number): Promise<Row> {
   const ds = benchDataset(teachers);
   const started = performance.now();
@@ -120,6 +157,10 @@ async function main() {
       rows.push(await runJsLp(n));
       console.error(JSON.stringify(rows.at(-1)));
     }
+  }
+  for (const n of frontierSizes) {
+    rows.push(await runFrontier(n));
+    console.error(JSON.stringify(rows.at(-1)));
   }
   const cols = Object.keys(rows[0]!) as (keyof Row)[];
   console.log(`| ${cols.join(' | ')} |\n|${cols.map(() => '---').join('|')}|`);

@@ -10,6 +10,7 @@ import type { datasetSchema } from '../../server/routes/datasets.ts';
 import type { inputErrorSchema } from '../../server/routes/http.ts';
 import type { runDetailSchema, runSchema } from '../../server/routes/runs.ts';
 import type { budgetSchema, scenarioSchema } from '../../server/routes/scenarios.ts';
+import type { FrontierView } from '../../server/routes/frontiers.ts';
 import type { sessionUserSchema } from '../../server/routes/session.ts';
 
 export type { PlanRow, Report, School, Teacher, Comparison, TeacherDiff };
@@ -25,6 +26,9 @@ export type DatasetDetail = Dataset & { policy: Policy; locks: Lock[] };
 export type Run = z.infer<typeof runSchema>;
 export type RunDetail = z.infer<typeof runDetailSchema>;
 export type InputError = z.infer<typeof inputErrorSchema>;
+export type Frontier = FrontierView;
+export type FrontierPoint = Frontier['points'][number];
+export type FrontierCountyRow = FrontierPoint['counties'][number];
 export interface RunResult { run_id: number; plan: PlanRow[]; report: Report }
 export type AuditResult = ReturnType<typeof auditSections> & { dataset_id: number; scenario_id: number | null; plan_rows: number };
 export interface TeacherDiffResult { a: number; b: number; same: number; rows: (TeacherDiff & { name: string })[] }
@@ -122,6 +126,13 @@ export const api = {
   cancelRun: (id: number) => request<RunDetail>('POST', `/runs/${id}/cancel`),
   result: (id: number) => request<RunResult>('GET', `/runs/${id}/result`),
   adopt: (id: number, note?: string) => request<RunDetail>('POST', `/runs/${id}/adopt`, note ? { note } : {}),
+
+  // Frontiers
+  frontiers: (scenarioId: number) => request<{ items: Frontier[] }>('GET', `/frontiers${qs({ scenario_id: scenarioId })}`).then((r) => r.items),
+  frontier: (id: number) => request<Frontier>('GET', `/frontiers/${id}`),
+  startFrontier: (scenarioId: number, shares?: number[]) => request<Frontier>('POST', `/scenarios/${scenarioId}/frontier`, shares ? { shares } : {}),
+  cancelFrontier: (id: number) => request<Frontier>('POST', `/frontiers/${id}/cancel`),
+  savePoint: (id: number, index: number) => request<Scenario>('POST', `/frontiers/${id}/points/${index}/scenario`, {}),
 
   // Comparisons and audits
   compare: (runIds: number[]) => request<Comparison>('GET', `/comparisons${qs({ runs: runIds.join(',') })}`),

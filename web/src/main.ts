@@ -14,6 +14,7 @@ import { renderFlows } from './pages/flows.ts';
 import { renderLogin } from './pages/login.ts';
 import { renderScenario } from './pages/scenario.ts';
 import { renderTeacher } from './pages/teacher.ts';
+import { renderTradeoff } from './pages/tradeoff.ts';
 
 export interface PageContext {
   route: Route;
@@ -27,6 +28,7 @@ type Renderer = (root: HTMLElement, ctx: PageContext) => Promise<void>;
 const PAGES: Record<Exclude<PageName, 'login'>, { zh: string; en: string; render: Renderer }> = {
   data: { zh: '数据', en: 'Data', render: renderData },
   scenario: { zh: '方案', en: 'Scenario', render: renderScenario },
+  tradeoff: { zh: '权衡', en: 'Trade-off', render: renderTradeoff },
   flows: { zh: '流向', en: 'Flows', render: renderFlows },
   compare: { zh: '比较', en: 'Compare', render: renderCompare },
   audit: { zh: '审计', en: 'Audit', render: renderAudit },

@@ -176,7 +176,8 @@ export async function renderScenario(root: HTMLElement, ctx: PageContext): Promi
           form),
         card(L('人工锁定', 'Locks'), h('p', { class: 'muted small' }, L('锁定优先于优化：留任的教师不交流，指定去向的教师按指定交流。每条锁定须写明理由，供审计。', 'Locks override the optimizer: stay means never moves; move means goes exactly there. Every lock needs a reason, for the audit.')), locks.el)),
       h('aside', { class: 'stack sticky' },
-        card(L('求解', 'Solve'), baseline.el, status, readOnly ? null : h('button', { class: 'btn', onclick: () => void save() , 'data-testid': 'scenario-save' }, L('仅保存', 'Save only')), ' ', runButton, runPanel),
+        card(L('求解', 'Solve'), baseline.el, status, readOnly ? null : h('button', { class: 'btn', onclick: () => void save() , 'data-testid': 'scenario-save' }, L('仅保存', 'Save only')), ' ', runButton, runPanel,
+          h('p', { class: 'muted small' }, h('a', { href: href('tradeoff', { scenario: scenario.id }), 'data-testid': 'goto-tradeoff' }, L('多交流能换来什么？看本方案的权衡曲线 →', 'What would more rotation buy? See this scenario\'s trade-off →')))),
         card(L('本方案的运行', 'Runs of this scenario'), history))));
 
   void budget.refresh();

@@ -1,0 +1,75 @@
+// Frontiers as a queue of the solve pool (jobs.ts): the `frontiers` table is the queue, the job
+// runs in its own worker (frontier-job.ts), and every point is stored the moment it is planned,
+// so progress is per point and a cancelled or failed frontier keeps the points it reached.
+import { z } from 'zod';
+import { lockSchema, policySchema } from '../solver/contract/schemas.ts';
+import { CV_COLUMNS } from '../solver/frontier.ts';
+import { type Db, getFrontier, now } from './db.ts';
+import type { FrontierMessage } from './frontier-job.ts';
+import { type JobQueue, datasetInput, defaultHardLimitSeconds, markRunning } from './jobs.ts';
+
+/** What a frontier solves: the scenario's policy and locks when it started, and the shares (ascending). */
+export const frontierInputsSchema = z.object({ policy: policySchema, locks: z.array(lockSchema), shares: z.array(z.number()) });
+
+export const frontierProgressSchema = z.object({
+  /** The point being planned (0-based) of `points`. */
+  point: z.number().int(), points: z.number().int(), share: z.number().nullable(), county: z.string().nullable(),
+  objective: z.number().nullable(), gap: z.number().nullable(),
+});
+
+const n = z.number().nullable();
+const int = z.number().int().nullable();
+/** One county at one point: frontier.csv's columns (README "The trade-off frontier") and what the page adds. */
+export const frontierRowSchema = z.object({
+  county: z.string(), share: z.number(), rotated: int, backbone_rotated: int,
+  ...(Object.fromEntries(CV_COLUMNS.map((c) => [c, n])) as Record<(typeof CV_COLUMNS)[number], typeof n>),
+  indicators_meeting_threshold: int, needs_unfilled: int, toward_rural_or_weak: int, commute_km_total: n, objective: n,
+  status: z.enum(['optimal', 'feasible', 'infeasible']), gap: n,
+  eligible: z.number().int(), max_rotated: z.number().int(), needs_unfilled_before: z.number().int(), changed_from_previous: int, audit_ok: z.boolean().nullable(),
+});
+export const frontierPointSchema = z.object({ index: z.number().int(), share: z.number(), counties: z.array(frontierRowSchema) });
+export type FrontierPointView = z.infer<typeof frontierPointSchema>;
+
+export const storedPoints = (json: string): FrontierPointView[] => z.array(frontierPointSchema).parse(JSON.parse(json));
+
+export function frontierQueue(db: Db, hardLimitSeconds = defaultHardLimitSeconds): JobQueue {
+  return {
+    kind: 'frontier',
+    table: 'frontiers',
+    claim(id) {
+      const f = getFrontier(db, id)!;
+      const inputs = frontierInputsSchema.parse(JSON.parse(f.inputs_json));
+      const progress = { point: 0, points: inputs.shares.length, share: null, county: null, objective: null, gap: null };
+      if (!markRunning(db, 'frontiers', id, progress)) return null;
+      const { files, counties } = datasetInput(db, f.dataset_id);
+      return {
+        workerData: { mode: 'frontier', files, policy: inputs.policy, locks: inputs.locks, shares: inputs.shares },
+        // Every point is a full solve of every county.
+        limitSeconds: hardLimitSeconds(inputs.policy.solver.timeLimitSeconds * inputs.shares.length, counties),
+      };
+    },
+    receive(id, message, job) {
+      const m = message as FrontierMessage;
+      if (m.type === 'progress') {
+        const { type: _type, ...progress } = m;
+        // A new point (or county) is written at once; the engine's incumbents at most once a second.
+        job.progress(`${m.point}|${m.county}`, JSON.stringify(frontierProgressSchema.parse(progress)));
+      } else if (m.type === 'point') {
+        const point = frontierPointSchema.parse({ index: m.index, share: m.share, counties: m.rows });
+        db.transaction(() => {
+          const f = getFrontier(db, id);
+          if (f?.status !== 'running') return;
+          db.prepare('UPDATE frontiers SET points_json = ? WHERE id = ?').run(JSON.stringify([...storedPoints(f.points_json), point]), id);
+        })();
+      } else if (m.type === 'error') job.end('failed', { message: `求解失败：${m.message}` });
+      else {
+        const none = storedPoints(getFrontier(db, id)?.points_json ?? '[]').filter((p) => p.counties.some((c) => c.status === 'infeasible')).length;
+        job.end('done', { message: none > 0 ? `${none}个交流比例下无可行方案` : null });
+      }
+    },
+    store(id, status, end) {
+      return db.prepare("UPDATE frontiers SET status = ?, message = ?, finished_at = ? WHERE id = ? AND status = 'running'")
+        .run(status, end.message, now(), id).changes > 0;
+    },
+  };
+}
