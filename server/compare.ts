@@ -14,6 +14,7 @@ import { needKey, subjectSupply } from '../solver/policy/needs.ts';
 import type { CountyPlan } from '../solver/pipeline.ts';
 import type { Report } from '../solver/report/report.ts';
 import { alignBy } from './align.ts';
+import { type BoundsView, reportWithBounds } from './bounds.ts';
 import { assumptionsOf, assumptionsSchema, requirementsOf, requirementsSchema } from './compare-inputs.ts';
 import { type ComparedReport, comparedReportSchema, schoolRowSchema, schoolStageRowSchema, schoolsSideBySide } from './compare-schools.ts';
 import type { RunInputs } from './jobs.ts';
@@ -160,11 +161,15 @@ export interface ComparedRun {
   report: ComparedReport;
 }
 
-/** A run with its report still as stored: report.json is large, so it is parsed in the task worker. */
-export type StoredComparedRun = Omit<ComparedRun, 'report'> & { report_json: string };
+/**
+ * A run with its report still as stored: report.json is large, so it is parsed in the task worker.
+ * `bounds` is the run's best-achievable job (run_bounds); once done, its fields join the report's
+ * CV rows exactly as in GET /api/runs/{id}/result.
+ */
+export type StoredComparedRun = Omit<ComparedRun, 'report'> & { report_json: string; bounds: BoundsView | null };
 
-export const parseComparedRun = ({ report_json, ...run }: StoredComparedRun): ComparedRun => ({
-  ...run, report: comparedReportSchema.parse(JSON.parse(report_json)),
+export const parseComparedRun = ({ report_json, bounds, ...run }: StoredComparedRun): ComparedRun => ({
+  ...run, report: comparedReportSchema.parse(reportWithBounds(JSON.parse(report_json), bounds)),
 });
 
 const cell = z.object({ required: z.string(), actual: z.string(), ok: z.boolean() }).nullable();

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { parsePlanCsv } from '../contract-files.ts';
 import { nameFor } from '../auth.ts';
+import { boundsView } from '../bounds.ts';
 import { type Db, getScenario } from '../db.ts';
 import { type StoredComparedRun, comparisonSchema, diffPlans, runSummarySchema, teacherDiffSchema } from '../compare.ts';
 import { runInputsSchema } from '../jobs.ts';
@@ -23,6 +24,7 @@ function storedRuns(db: Db, ids: readonly number[]): StoredComparedRun[] {
       run_id: run.id, scenario_id: run.scenario_id, scenario_name: scenario?.name ?? '', notes: scenario?.notes ?? '', dataset_id: run.dataset_id,
       status: run.status, adopted: run.adopted_at !== null,
       summary: runSummarySchema.parse(JSON.parse(run.summary_json)), inputs: runInputsSchema.parse(JSON.parse(run.inputs_json)), report_json: run.report_json,
+      bounds: boundsView(db, run.id),
     };
   });
 }

@@ -78,6 +78,27 @@ describe('best achievable after a run (tiny county, never-worse switch off so it
     expect(cells.some((r) => String(r[header.length - 1] ?? '').startsWith('仅靠交流无法降到0.45'))).toBe(true);
   });
 
+  it('the comparison\'s CV rows carry each run\'s best achievable and share, as its result does', async () => {
+    const datasetId = (await get(`/api/runs/${runId}`)).json().dataset_id as number;
+    const other = (await startRun(s, (await createScenario(s, datasetId, { name: '对照方案' })).id)).id;
+    expect((await waitForRun(s, other)).status).toBe('done');
+    expect((await waitForBounds(other)).bounds.status).toBe('done');
+    const res = await get(`/api/comparisons?runs=${runId},${other}`);
+    expect(res.statusCode).toBe(200);
+    const cmp = res.json() as { cv: { county: string; stage: string; indicator: string; runs: ({ best_achievable: number | null; share_of_achievable: number | null } | null)[] }[] };
+    expect(cmp.cv).toHaveLength(6);
+    for (const [i, id] of [runId, other].entries()) {
+      const rows = (await get(`/api/runs/${id}/result`)).json().report.indicators.cv as { county: string; stage: string; indicator: string; best_achievable: number; share_of_achievable: number | null }[];
+      for (const c of cmp.cv) {
+        const r = rows.find((x) => x.county === c.county && x.stage === c.stage && x.indicator === c.indicator)!;
+        expect(c.runs[i]!.best_achievable).toBe(r.best_achievable);
+        expect(c.runs[i]!.best_achievable).toBeTypeOf('number');
+        expect(c.runs[i]!.share_of_achievable).toBe(r.share_of_achievable);
+      }
+    }
+    expect(cmp.cv.some((c) => typeof c.runs[0]!.share_of_achievable === 'number')).toBe(true);
+  }, 300_000);
+
   it('deleting the run deletes its job', async () => {
     expect((await s.app.inject({ method: 'DELETE', url: `/api/runs/${runId}`, headers: { cookie: s.cookie.planner } })).statusCode).toBe(204);
     expect((await get(`/api/runs/${runId}`)).statusCode).toBe(404);
