@@ -1,10 +1,13 @@
-// The trade-off page in a real headless Chromium against the real server (small county): a
-// planner computes a scenario's frontier, the chart and the table show the numbers of the API,
-// and a point picked in the chart is saved as a scenario with that rotation cap.
+// Issue 8's path in a real headless Chromium against the real server (small county): a planner
+// computes a scenario's frontier, the chart and the table show the numbers of the API, a point
+// picked in the chart is saved as a scenario with that rotation cap and solved; the leader then
+// compares it with the default scenario (the assumptions block lists the differing upper share)
+// and exports the comparison as XLSX, whose sheets hold the numbers of the API.
 import { readFile } from 'node:fs/promises';
+import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Frontier, Scenario } from '../../web/src/api.ts';
+import type { Comparison, Frontier, Scenario } from '../../web/src/api.ts';
 import { type Browser, type Server, apiClient, launchBrowser, loginUi, repo, startServer } from './harness.ts';
 
 const FILES = ['schools.csv', 'teachers.csv', 'preferences.csv', 'locks.csv', 'policy.json'];
@@ -27,9 +30,16 @@ afterAll(async () => {
   await server?.close();
 });
 
+// Generous limits: the frontier (5 plans) and two solves share one worker on a loaded 2-core machine.
+const SOLVE_MS = 300_000;
+
+const cellText = async (selector: string) => ((await page.locator(selector).first().textContent()) ?? '').trim();
+
 describe('trade-off page, end to end (small county)', () => {
   let scenarioId = 0;
+  let savedId = 0;
   let frontier: Frontier;
+  const runs = { base: 0, saved: 0 };
 
   it('computes the frontier of a scenario with progress, then draws every CV against the cap with the API\'s numbers', async () => {
     const ds = await api.upload(await Promise.all(FILES.map(async (name) => ({ name, content: await readFile(repo('data', 'small-county', name), 'utf8') }))), '鹤川县 2026');
@@ -63,7 +73,7 @@ describe('trade-off page, end to end (small county)', () => {
       expect(cells[1]).toBe(`${row.rotated} / ${row.max_rotated}`);
       expect(cells[4]).toBe(row.cv_primary_backbone!.toFixed(3));
     }
-  });
+  }, SOLVE_MS + 60_000);
 
   it('picks a point in the chart and saves it as a scenario with that cap', async () => {
     const point = frontier.points[2]!;
@@ -83,5 +93,67 @@ describe('trade-off page, end to end (small county)', () => {
     const line = page.getByTestId('budget-line').first();
     await line.waitFor();
     expect(await line.getAttribute('data-max')).toBe(String(point.counties[0]!.max_rotated));
+    savedId = saved.id;
   });
+
+  it('solves the default scenario and the saved point; the leader compares them and sees the differing upper share', async () => {
+    expect(savedId).toBeGreaterThan(0);
+    // The default scenario through the API first (the lower run id: the comparison's first column) …
+    runs.base = (await api.solve(scenarioId, SOLVE_MS)).id;
+    expect((await api.call<{ status: string }>('GET', `/runs/${runs.base}`)).status).toBe('done');
+    // … then the saved point on its scenario page, where the last step left the browser.
+    await page.getByTestId('policy-form').waitFor();
+    await page.getByTestId('run-start').click();
+    const done = page.getByTestId('run-done');
+    await done.waitFor({ timeout: SOLVE_MS });
+    runs.saved = Number(await done.getAttribute('data-run'));
+    expect(runs.saved).toBeGreaterThan(runs.base);
+    expect((await api.call<{ status: string; scenario_id: number }>('GET', `/runs/${runs.saved}`))).toMatchObject({ status: 'done', scenario_id: savedId });
+
+    await page.goto(`${server.url}/#/compare`);
+    await page.getByTestId(`pick-run-${runs.base}`).check();
+    await page.getByTestId(`pick-run-${runs.saved}`).check();
+    await page.getByTestId('compare-go').click();
+    await page.getByTestId('kpi-table').waitFor();
+    const share = page.locator('[data-testid="assumptions"] tr[data-path="ratios.maxRotatedShareOfEligible"] td');
+    await share.first().waitFor();
+    expect((await share.allTextContents()).map((t) => t.trim())).toEqual(['政策参数', '交流人数上限（空 = 只交流最低人数）', '最低人数', '15%']);
+    expect(await page.locator('[data-testid="assumptions"] tbody tr').count()).toBe(1);
+
+    // Each run is held to its own requirement: the saved point to the frontier point's cap.
+    const point = frontier.points[2]!.counties[0]!;
+    const c = await api.call<Comparison>('GET', `/comparisons?runs=${runs.base},${runs.saved}`);
+    expect(c.runs.map((r) => r.run_id)).toEqual([runs.base, runs.saved]);
+    expect(c.runs[1]!.requirements.max_rotated).toBe(point.max_rotated);
+    expect(await cellText(`tr[data-testid="kpi-rotation-rate"] td.req[data-run="${runs.saved}"]`)).toBe('≥ 10%，≤ 15%');
+    for (const r of c.runs) {
+      expect(await cellText(`tr[data-testid="kpi-rotated"] td.val[data-run="${r.run_id}"] .kpi-cell-value`)).toBe(String(r.rotated));
+      expect(r.rotated).toBeLessThanOrEqual(r.requirements.max_rotated);
+    }
+  }, 2 * SOLVE_MS + 60_000);
+
+  it('exports the comparison as XLSX: the sheets hold the numbers of the API', async () => {
+    const xlsx = page.getByTestId('compare-xlsx');
+    await xlsx.waitFor();
+    const res = await page.request.get(`${server.url}${await xlsx.getAttribute('href')}`, { timeout: 120_000 });
+    expect(res.status()).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(new Uint8Array(await res.body()).buffer);
+    const c = await api.call<Comparison>('GET', `/comparisons?runs=${runs.base},${runs.saved}`);
+    const assumptions = wb.getWorksheet('假设对比')!;
+    expect((assumptions.getRow(2).values as unknown[]).slice(1)).toEqual(['政策参数', '交流人数上限（空 = 只交流最低人数）', '最低人数', '15%']);
+    const overview = wb.getWorksheet('比较概览')!;
+    const row = (label: string) => overview.getRows(2, overview.rowCount - 1)!.find((r) => r.getCell(1).value === label)!;
+    c.runs.forEach((r, i) => {
+      expect(row('交流人数').getCell(4 + 3 * i).value).toBe(r.rotated);
+      expect(row('交流比例（占符合条件）').getCell(3 + 3 * i).value).toBe(i === 0 ? '≥ 10%（上限空 = 最低人数）' : '≥ 10%，≤ 15%');
+    });
+    for (const [label, stage] of [['小学县级以上骨干教师差异系数', 'primary'], ['初中县级以上骨干教师差异系数', 'junior']] as const) {
+      const cv = c.cv.find((x) => x.stage === stage && x.indicator === 'backbone')!;
+      c.runs.forEach((_, i) => {
+        expect(row(label).getCell(4 + 3 * i).value).toBeCloseTo(cv.runs[i]!.after!, 4);
+        expect(row(label).getCell(5 + 3 * i).value).toBeCloseTo(cv.runs[i]!.after! - cv.runs[i]!.before!, 4);
+      });
+    }
+  }, 180_000);
 });
