@@ -142,7 +142,8 @@ export function pricedSolve(highs: Highs, input: PricedInput, post: (m: PricedMe
       // Plans that use a column still left out cost at least (LP bound + its reduced cost).
       const rc = y ? reducedCosts(M, y, inModel) : new Float64Array(0);
       const outside = lpBound === null ? lagrangian : lpBound + smallest(rc);
-      fullBound = Math.min(Number.isFinite(restricted) ? restricted : Infinity, outside);
+      // The whole LP's optimum bounds every plan as well: a MIP stopped early may report less.
+      fullBound = Math.max(lpBound ?? -Infinity, Math.min(Number.isNaN(restricted) ? -Infinity : restricted, outside));
       if (lpBound === null || remaining() < 0.05 || (best && relGap(best.z, fullBound) <= options.mipRelGap)) break;
       // No plan among the priced columns: any left-out column may be needed; else only those that could beat the plan.
       const worth = columnsWhere(rc, (r) => !best || lpBound! + r < best.z - 1e-9);
