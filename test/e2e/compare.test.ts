@@ -4,8 +4,7 @@
 // both are solved, and the comparison must show each run's own requirement, the differing share
 // in the assumptions block, red (never amber) for a CV above its limit, the schools behind a KPI,
 // notes edited as text, an XLSX whose sheets hold the API's numbers, and a one-page print brief.
-// Issue 8's own path starts from a point of the frontier (built on another branch); this test
-// starts from a scenario instead.
+// (Issue 8's path from a frontier point to this comparison is test/e2e/frontier.test.ts.)
 import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
