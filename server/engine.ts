@@ -18,8 +18,25 @@ type WorkerMessage = PricedMessage | ({ type: 'done' } & PricedResult) | { type:
 const graceSeconds = (limit: number) => Math.max(5, 0.25 * limit);
 
 export function highsEngine(onProgress?: (p: SolveProgress) => void, signal?: AbortSignal): Engine {
-  return (model, options, hints = {}) =>
-    new Promise<EngineResult>((resolve) => {
+  const once = solveOnce(onProgress, signal);
+  return async (model, options, hints = {}) => {
+    const first = await once(model, options, hints);
+    const left = options.timeLimitSeconds - first.seconds;
+    // HiGHS 1.15 (WASM) can abort inside branch and bound on some models with presolve off (and,
+    // rarely, on): once, in a fresh worker with presolve flipped, from the best plan found so far.
+    if (!first.aborted || signal?.aborted || left < 5) return first;
+    const presolve = options.presolve === 'on' ? 'off' : 'on';
+    const start = first.x ? Float64Array.from(first.x) : hints.start ?? null;
+    const second = await once(model, { ...options, timeLimitSeconds: left, presolve }, { ...hints, start });
+    return { ...second, seconds: first.seconds + second.seconds, aborted: second.aborted };
+  };
+}
+
+type Result = EngineResult & { aborted?: boolean };
+
+function solveOnce(onProgress?: (p: SolveProgress) => void, signal?: AbortSignal) {
+  return (model: Parameters<Engine>[0], options: Parameters<Engine>[1], hints: NonNullable<Parameters<Engine>[2]>) =>
+    new Promise<Result>((resolve) => {
       const started = performance.now();
       const elapsed = () => (performance.now() - started) / 1000;
       const sparse = toSparse(model);
@@ -32,7 +49,7 @@ export function highsEngine(onProgress?: (p: SolveProgress) => void, signal?: Ab
       let proof: ProofStats | null = null;
       let lastGap: number | null = null;
       let settled = false;
-      const finish = (r: Omit<EngineResult, 'engine' | 'seconds' | 'bound' | 'proof'> & { bound?: number | null }) => {
+      const finish = (r: Omit<Result, 'engine' | 'seconds' | 'bound' | 'proof'> & { bound?: number | null }) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
@@ -58,9 +75,9 @@ export function highsEngine(onProgress?: (p: SolveProgress) => void, signal?: Ab
           lastGap = typeof m.gap === 'number' && Number.isFinite(m.gap) ? m.gap : lastGap;
           onProgress?.({ seconds: elapsed(), objective: best?.objective ?? null, gap: lastGap });
         } else if (m.type === 'error') {
-          // HiGHS's WASM heap is capped at 2 GiB; an Aborted() lands here.
-          if (best) fromIncumbent(`HiGHS 出错：${m.message}`);
-          else finish({ status: 'error', objective: null, gap: null, x: null, message: m.message });
+          // An Aborted() lands here (a HiGHS assertion, or the WASM heap's 2 GiB cap).
+          if (best) finish({ status: 'feasible', objective: best.objective, gap: lastGap, x: best.x, message: `HiGHS 出错：${m.message}`, aborted: true });
+          else finish({ status: 'error', objective: null, gap: null, x: null, message: m.message, aborted: true });
         } else {
           proof = m.proof;
           if (m.status === 'no_solution') fromIncumbent(m.message ?? `在${options.timeLimitSeconds}秒内未找到方案（不代表无解）`);
