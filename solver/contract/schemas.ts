@@ -177,9 +177,8 @@ export const policySchema = z.object({
     /** Destinations per teacher class in the first restricted model; pricing adds any other that pays. */
     destinationsPerClass: z.number().int().min(1).default(12),
     /**
-     * HiGHS presolve. It stalls on the dense county-wide rows of large models (solver-notes.md) but
-     * shortens the branch and bound of small ones: 'auto' = off for the LP and for restricted models
-     * of ≥ 20,000 columns, on for smaller MIPs.
+     * HiGHS presolve. It stalls on the dense county-wide rows in the LP (solver-notes.md) but keeps
+     * the branch and bound short and small: 'auto' = off for the LP, on for the MIP.
      */
     presolve: z.enum(['auto', 'off', 'choose', 'on']).default('auto'),
   }).prefault({}),

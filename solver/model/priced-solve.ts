@@ -113,7 +113,9 @@ export function pricedSolve(highs: Highs, input: PricedInput, post: (m: PricedMe
 
     // 2. The MIP on the priced columns.
     markIntegers();
-    if (presolve === 'auto') m.options.set({ presolve: order.length < 20_000 ? 'on' : 'off' });
+    // Presolve off for the LP (it stalls on the county-wide rows), on for the MIP: without it HiGHS
+    // (WASM) has run out of heap in branch and bound on some 6,000-teacher counties.
+    if (presolve === 'auto') m.options.set({ presolve: 'on' });
     let best: { z: number; x: Float64Array } | null = input.start ? { z: objectiveOf(M, input.start), x: input.start } : null;
     // A start already within the gap of the whole model's LP bound is proven optimal without a MIP
     // (a re-plan or frontier point whose previous plan still is the best).
