@@ -66,12 +66,8 @@ export function greedyStart(ctx: CountyContext, built: BuiltModel): Float64Array
   };
   if (ctx.policy.indicators.neverWorse) {
     for (const f of ranked) {
-      const before = excess();
-      if (before <= 1e-9) break;
-      if (fits(f) && built.pairs.some((p) => guard.get(p)! > 1e-9 && guardChange(built, f, p, count) < 0)) {
-        take(f);
-        if (excess() >= before - 1e-12) return null; // cannot happen with the fit rule; guards against loops
-      }
+      if (excess() <= 1e-9) break;
+      if (fits(f) && built.pairs.some((p) => guard.get(p)! > 1e-9 && guardChange(built, f, p, count) < 0)) take(f);
     }
     if (excess() > 1e-9) return null;
   }
