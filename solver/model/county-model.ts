@@ -256,8 +256,10 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
     // CV² after ≤ CV² before ⇐ Q − Q0 ≤ (2·Q0/R0)·ΔR (R² ≥ R0² + 2·R0·ΔR): never worse, also when ΔR ≠ 0.
     for (const p of pairs) {
       const terms = new Terms();
+      const steps: number[] = [];
       for (const t of tallies.values()) {
         if (t.pair !== p) continue;
+        for (const v of [t.up, t.down].flat()) steps.push(v);
         const { P, R } = p.schools.get(t.school)!;
         t.up.forEach((v, j) => terms.add(v, qStep(P, R + j)));
         t.down.forEach((v, j) => terms.add(v, -qStep(P, R - j - 1)));
@@ -267,6 +269,10 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
         if (c !== 0) terms.add(f.v, (-2 * p.Q0 * c) / p.R0);
       }
       elastic(`neverworse_${p.stage}_${p.indicator}`, terms, undefined, 0);
+      // Convexity fills the steps in order, so whole steps change no optimum; where this row binds,
+      // whole steps let HiGHS treat it as a knapsack: such counties prove in seconds, not at the
+      // time limit (60,000-teacher bench). Elsewhere they would only slow branch and bound.
+      b.model.integralWhenBinding.push({ row: b.model.rows.length, columns: steps });
       b.addRow(`neverworse_${p.stage}_${p.indicator}`, terms, -Infinity, 0);
     }
   }

@@ -24,10 +24,21 @@ export interface LinearModel {
   rows: ModelRow[];
   /** Constant added to the objective (kept out of the LP so every engine sees the same variables). */
   offset: number;
+  /**
+   * Continuous columns that take whole values in some optimal plan anyway (so declaring them
+   * integer changes no optimum), worth declaring integer only when their row binds at the LP
+   * optimum: the engine may then cut and branch on that row as a knapsack.
+   */
+  integralWhenBinding: IntegralGroup[];
+}
+
+export interface IntegralGroup {
+  row: number;
+  columns: number[];
 }
 
 export class ModelBuilder {
-  readonly model: LinearModel = { vars: [], rows: [], offset: 0 };
+  readonly model: LinearModel = { vars: [], rows: [], offset: 0, integralWhenBinding: [] };
 
   addVar(kind: string, v: Partial<Omit<ModelVar, 'kind'>> = {}): number {
     this.model.vars.push({ kind, lb: v.lb ?? 0, ub: v.ub ?? Infinity, cost: v.cost ?? 0, int: v.int ?? false });
@@ -122,6 +133,7 @@ export interface SparseModel {
   indices: Int32Array;
   values: Float64Array;
   integrality: Uint8Array;
+  integralWhenBinding: IntegralGroup[];
 }
 
 /** Transposes the row-wise model into columns (no argument spreading: county rows hold 10⁵ terms). */
@@ -153,6 +165,7 @@ export function toSparse(m: LinearModel): SparseModel {
     indices,
     values,
     integrality: Uint8Array.from(m.vars, (v) => (v.int ? 1 : 0)),
+    integralWhenBinding: m.integralWhenBinding,
   };
 }
 

@@ -5,7 +5,8 @@
 //    until none is left. The restricted LP optimum is then the full LP optimum: a lower bound on
 //    every plan of the full model.
 // 2. The MIP on the priced columns, from a feasible start when one was built (none when the start
-//    already meets the gap against the LP bound).
+//    already meets the gap against the LP bound). Groups of implied-integer columns whose row binds
+//    at the LP optimum (`integralWhenBinding`) are declared integer first: same optimum, tighter search.
 // 3. The proof: a plan using a left-out column j costs at least LP bound + reduced cost of j, so
 //    the full model's bound is min(restricted MIP bound, LP bound + smallest left-out reduced cost).
 //    While the gap to that bound is above the target, every left-out column whose reduced cost is
@@ -39,6 +40,8 @@ export interface PricedResult {
 }
 
 const RC_TOL = 1e-7;
+/** A row whose dual is larger than this binds at the LP optimum. */
+const BINDING_DUAL = 1e-7;
 const STATUS_OPTIMAL = 7;
 const STATUS_INFEASIBLE = new Set([8, 9]);
 
@@ -60,8 +63,9 @@ export function pricedSolve(highs: Highs, input: PricedInput, post: (m: PricedMe
     });
     const presolve = options.presolve ?? 'auto';
     m.options.set({ presolve: presolve === 'auto' ? 'off' : presolve, output_flag: false });
+    const integrality = Uint8Array.from(M.integrality);
     const markIntegers = () => {
-      const ints = order.flatMap((j, i) => (M.integrality[j] === 1 ? [i] : []));
+      const ints = order.flatMap((j, i) => (integrality[j] === 1 ? [i] : []));
       if (ints.length > 0) m.changeColsIntegrality({ kind: 'set', indices: Int32Array.from(ints) }, Int32Array.from(ints, () => 1));
     };
     const add = (cols: number[], integer: boolean) => {
@@ -110,6 +114,7 @@ export function pricedSolve(highs: Highs, input: PricedInput, post: (m: PricedMe
     }
     proof.lp_bound = lpBound;
     post({ type: 'progress', seconds: (performance.now() - started) / 1000 });
+    if (y) for (const g of M.integralWhenBinding) if (Math.abs(y[g.row]!) > BINDING_DUAL) for (const j of g.columns) integrality[j] = 1;
 
     // 2. The MIP on the priced columns.
     markIntegers();
