@@ -1,6 +1,7 @@
 // The `lungang` command line. Exit codes: 0 plan (or frontier) written / audit passed; 1
 // infeasible, at some point for a frontier (report still written) / audit failed; 2 bad input
 // (errors on stderr, nothing written).
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -72,12 +73,14 @@ async function plan(input: string, v: Record<string, string | boolean | undefine
     if (!parsed.ok) return fail(parsed.errors, lang);
     baseline = parsed.rows;
   }
-  const lps: string[] = [];
+  const lps = new Map<string, string>();
   const engine = v.engine === 'jslp' ? jsLpSolverEngine : highsEngine();
   const exportLp = typeof v['export-lp'] === 'string';
   const plans = await planDataset(ds, engine, {
+    // Counties are independent: one per core (each solve runs in its own worker thread).
+    concurrency: availableParallelism(),
     ...(baseline ? { baseline } : {}),
-    ...(exportLp ? { onModel: (county: string, model: LinearModel) => void lps.push(toLpText(model, `lungang county ${county}`)) } : {}),
+    ...(exportLp ? { onModel: (county: string, model: LinearModel) => void lps.set(county, toLpText(model, `lungang county ${county}`)) } : {}),
   });
   const stay = stayReasonsOf(ds, plans);
   // --bounds: per stage × indicator, the lowest CV any plan could reach (one more solve each, or a few).
@@ -88,7 +91,7 @@ async function plan(input: string, v: Record<string, string | boolean | undefine
   const report = achieved ?? plain;
   if (typeof v['export-lp'] === 'string') {
     await mkdir(dirname(resolve(v['export-lp'])), { recursive: true });
-    await writeFile(v['export-lp'], lps.join('\n'));
+    await writeFile(v['export-lp'], plans.map((p) => lps.get(p.county) ?? '').filter(Boolean).join('\n'));
   }
   const rows = plans.flatMap((p) => p.rows);
   const moved = new Map(rows.map((r) => [r.teacher_id, r.to_school_id]));

@@ -58,7 +58,7 @@ async function check(ds: Dataset): Promise<number> {
   expect(expected.plans).toBeGreaterThan(0);
   let solves = 0;
   for (const pair of cvPairs(ctx)) {
-    const got = await bestForPair(ctx, pair, highs);
+    const got = await bestForPair(ctx, pair, highs, 1e-9);
     solves += got.solves;
     const argmin = expected.best.get(key(pair.stage, pair.indicator))!;
     expect(got.proven).toBe(true);

@@ -49,3 +49,20 @@ describe('--export-lp text', () => {
     expect(viaText.ObjectiveValue + model.offset).toBeCloseTo(viaArrays.objective!, 6);
   });
 });
+
+describe('relaxation only', () => {
+  it('returns the whole LP optimum as a bound (priced, equal to the LP of every column) and no plan', async () => {
+    const ds = { ...generateCounty({ teachers: 1000, seed: 2 }), policy: defaultPolicy() };
+    const built = buildModel(buildCountyContext(countiesOf(ds)[0]!, ds));
+    const lp = await highsEngine()(built.model, { timeLimitSeconds: 60, mipRelGap: 1e-4, relaxationOnly: true }, { active: built.initial });
+    const mip = await highsEngine()(built.model, { timeLimitSeconds: 60, mipRelGap: 1e-4 }, { active: built.initial });
+    // The same model with every column and no integers, solved by HiGHS from the LP text.
+    const text = toLpText({ ...built.model, vars: built.model.vars.map((v) => ({ ...v, int: false })) });
+    const full = (await highsLoader()).solve(text, {});
+    expect(lp.status).toBe('optimal');
+    expect(lp.x).toBeNull();
+    expect(full.Status).toBe('Optimal');
+    expect(lp.bound!).toBeCloseTo(full.ObjectiveValue + built.model.offset, 5);
+    expect(lp.bound!).toBeLessThanOrEqual(mip.objective! + 1e-9);
+  });
+});

@@ -40,6 +40,11 @@ export interface EngineOptions {
   timeLimitSeconds: number;
   mipRelGap: number;
   presolve?: 'auto' | 'off' | 'choose' | 'on';
+  /**
+   * Only the LP relaxation: its optimum (`bound`, and `objective`) bounds every plan; no plan is
+   * returned. A quick bound where a MIP would be too costly; an engine may solve the MIP instead.
+   */
+  relaxationOnly?: boolean;
 }
 
 /** What the model builder knows that makes the solve faster; never changes the answer. */

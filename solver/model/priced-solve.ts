@@ -114,6 +114,10 @@ export function pricedSolve(highs: Highs, input: PricedInput, post: (m: PricedMe
     }
     proof.lp_bound = lpBound;
     post({ type: 'progress', seconds: (performance.now() - started) / 1000 });
+    if (options.relaxationOnly) {
+      const status = lpBound === null ? 'no_solution' : 'optimal';
+      return { status, objective: lpBound, gap: lpBound === null ? null : 0, bound: lpBound ?? lagrangian, x: null, proof: done(proof, order) };
+    }
     if (y) for (const g of M.integralWhenBinding) if (Math.abs(y[g.row]!) > BINDING_DUAL) for (const j of g.columns) integrality[j] = 1;
 
     // 2. The MIP on the priced columns.
