@@ -12,7 +12,7 @@ import { type LinearModel, toLpText } from '../solver/model/linear-model.ts';
 import type { PlanRow } from '../solver/contract/schemas.ts';
 import type { Dataset } from '../solver/contract/dataset.ts';
 import { planDataset } from '../solver/pipeline.ts';
-import { frontierCsvText, frontierShares, planFrontier, shareLabel } from '../solver/frontier.ts';
+import { frontierBestCsvText, frontierCsvText, frontierShares, planFrontier, shareLabel } from '../solver/frontier.ts';
 import { auditPlan } from '../solver/report/audit.ts';
 import { auditSections, buildReport } from '../solver/report/report.ts';
 import { planCsvText } from '../solver/report/plan-rows.ts';
@@ -26,7 +26,7 @@ import { loadDatasetFrom, parsePlanCsv } from './contract-files.ts';
 const USAGE = `用法 / usage:
   lungang plan <数据目录或.xlsx> --out <输出目录> [--policy policy.json] [--time-limit 秒] [--engine highs|jslp] [--export-lp model.lp] [--baseline 上次/plan.csv] [--bounds] [--lang zh|en]
   lungang audit <数据目录或.xlsx> --plan plan.csv [--out report.json] [--policy policy.json] [--lang zh|en]
-  lungang frontier <数据目录或.xlsx> --out <输出目录> [--shares 0.10,0.12,0.15,0.20,0.25] [--policy policy.json] [--time-limit 秒] [--engine highs|jslp] [--lang zh|en]`;
+  lungang frontier <数据目录或.xlsx> --out <输出目录> [--shares 0.10,0.12,0.15,0.20,0.25] [--bounds] [--policy policy.json] [--time-limit 秒] [--engine highs|jslp] [--lang zh|en]`;
 
 function fail(errors: InputError[], lang: 'zh' | 'en'): number {
   for (const e of errors) process.stderr.write(`${formatInputError(e, lang)}\n`);
@@ -123,6 +123,13 @@ async function frontier(input: string, v: Record<string, string | boolean | unde
   if ('problem' in picked) return fail([{ file: '--shares', line: 0, column: '-', message: picked.problem, messageEn: picked.problemEn }], lang);
   const files: Record<string, string> = {};
   const points = await planFrontier(ds, v.engine === 'jslp' ? jsLpSolverEngine : highsEngine(), picked.shares, {
+    bounds: v.bounds === true,
+    onBest: ({ share, best }) => {
+      for (const b of best ?? []) {
+        const line = achievableLine({ ...b, max: ds.policy.indicators.cvMax[b.stage], before: { cv: b.cv_before }, after: { cv: b.cv_plan } });
+        if (line) process.stdout.write(`交流上限 ${shareLabel(share)}：${line.trimStart()}`);
+      }
+    },
     onPoint: ({ share, ds: at, plans, rows }) => {
       const dir = `plans/${shareLabel(share)}`;
       files[`${dir}/plan.csv`] = planCsvText(plans.flatMap((p) => p.rows));
@@ -135,7 +142,9 @@ async function frontier(input: string, v: Record<string, string | boolean | unde
     },
   });
   const rows = points.flatMap((p) => p.rows);
-  await writeAll(v.out, { 'frontier.csv': frontierCsvText(rows), ...files });
+  // --bounds: per point, county, stage and indicator the lowest CV any plan could reach at that cap.
+  const best: Record<string, string> = v.bounds === true ? { 'frontier-best.csv': frontierBestCsvText(points) } : {};
+  await writeAll(v.out, { 'frontier.csv': frontierCsvText(rows), ...best, ...files });
   return rows.some((r) => r.status === 'infeasible') ? 1 : 0;
 }
 

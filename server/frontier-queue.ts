@@ -6,15 +6,21 @@ import { lockSchema, policySchema } from '../solver/contract/schemas.ts';
 import { CV_COLUMNS } from '../solver/frontier.ts';
 import { type Db, getFrontier, now } from './db.ts';
 import type { FrontierMessage } from './frontier-job.ts';
-import { type JobQueue, datasetInput, defaultHardLimitSeconds, markRunning } from './jobs.ts';
+import { BOUNDS_SOLVES_PER_COUNTY, type JobQueue, datasetInput, defaultHardLimitSeconds, markRunning } from './jobs.ts';
+import { boundsItemSchema } from './bounds.ts';
 
 /** What a frontier solves: the scenario's policy and locks when it started, and the shares (ascending). */
-export const frontierInputsSchema = z.object({ policy: policySchema, locks: z.array(lockSchema), shares: z.array(z.number()) });
+/** `bounds`: also the best achievable CVs at every point (frontiers stored before it existed: false). */
+export const frontierInputsSchema = z.object({ policy: policySchema, locks: z.array(lockSchema), shares: z.array(z.number()), bounds: z.boolean().default(false) });
 
 export const frontierProgressSchema = z.object({
+  /** 'plans': planning every point; 'bounds': then the best achievable CVs, point by point. */
+  phase: z.enum(['plans', 'bounds']).default('plans'),
   /** The point being planned (0-based) of `points`. */
   point: z.number().int(), points: z.number().int(), share: z.number().nullable(), county: z.string().nullable(),
   objective: z.number().nullable(), gap: z.number().nullable(),
+  /** Phase 'bounds': stage × indicator pairs of the point done, of all. */
+  done: z.number().int().optional(), total: z.number().int().optional(),
 });
 
 const n = z.number().nullable();
@@ -27,7 +33,13 @@ export const frontierRowSchema = z.object({
   status: z.enum(['optimal', 'feasible', 'infeasible']), gap: n,
   eligible: z.number().int(), max_rotated: z.number().int(), needs_unfilled_before: z.number().int(), changed_from_previous: int, audit_ok: z.boolean().nullable(),
 });
-export const frontierPointSchema = z.object({ index: z.number().int(), share: z.number(), counties: z.array(frontierRowSchema) });
+/** One county × stage × indicator at a point: the plan's CV against the best achievable there (solver/frontier.ts PointBest). */
+export const pointBestSchema = boundsItemSchema.extend({ cv_before: z.number(), cv_plan: n });
+export const frontierPointSchema = z.object({
+  index: z.number().int(), share: z.number(), counties: z.array(frontierRowSchema),
+  /** The best achievable CVs at this point, once computed (frontiers with `bounds`). */
+  best: z.array(pointBestSchema).optional(),
+});
 export type FrontierPointView = z.infer<typeof frontierPointSchema>;
 
 export const storedPoints = (json: string): FrontierPointView[] => z.array(frontierPointSchema).parse(JSON.parse(json));
@@ -39,13 +51,14 @@ export function frontierQueue(db: Db, hardLimitSeconds = defaultHardLimitSeconds
     claim(id) {
       const f = getFrontier(db, id)!;
       const inputs = frontierInputsSchema.parse(JSON.parse(f.inputs_json));
-      const progress = { point: 0, points: inputs.shares.length, share: null, county: null, objective: null, gap: null };
+      const progress = { phase: 'plans', point: 0, points: inputs.shares.length, share: null, county: null, objective: null, gap: null };
       if (!markRunning(db, 'frontiers', id, progress)) return null;
       const { files, counties } = datasetInput(db, f.dataset_id);
+      const solvesPerPoint = 1 + (inputs.bounds ? BOUNDS_SOLVES_PER_COUNTY : 0);
       return {
-        workerData: { mode: 'frontier', files, policy: inputs.policy, locks: inputs.locks, shares: inputs.shares },
-        // Every point is a full solve of every county.
-        limitSeconds: hardLimitSeconds(inputs.policy.solver.timeLimitSeconds * inputs.shares.length, counties),
+        workerData: { mode: 'frontier', files, policy: inputs.policy, locks: inputs.locks, shares: inputs.shares, bounds: inputs.bounds },
+        // Every point is a full solve of every county, and with bounds the best-achievable solves too.
+        limitSeconds: hardLimitSeconds(inputs.policy.solver.timeLimitSeconds * inputs.shares.length * solvesPerPoint, counties),
       };
     },
     receive(id, message, job) {
@@ -53,13 +66,21 @@ export function frontierQueue(db: Db, hardLimitSeconds = defaultHardLimitSeconds
       if (m.type === 'progress') {
         const { type: _type, ...progress } = m;
         // A new point (or county) is written at once; the engine's incumbents at most once a second.
-        job.progress(`${m.point}|${m.county}`, JSON.stringify(frontierProgressSchema.parse(progress)));
+        job.progress(`${m.phase}|${m.point}|${m.county}|${m.done ?? ''}`, JSON.stringify(frontierProgressSchema.parse(progress)));
       } else if (m.type === 'point') {
         const point = frontierPointSchema.parse({ index: m.index, share: m.share, counties: m.rows });
         db.transaction(() => {
           const f = getFrontier(db, id);
           if (f?.status !== 'running') return;
           db.prepare('UPDATE frontiers SET points_json = ? WHERE id = ?').run(JSON.stringify([...storedPoints(f.points_json), point]), id);
+        })();
+      } else if (m.type === 'best') {
+        const best = z.array(pointBestSchema).parse(m.items);
+        db.transaction(() => {
+          const f = getFrontier(db, id);
+          if (f?.status !== 'running') return;
+          const points = storedPoints(f.points_json).map((p) => (p.index === m.index ? { ...p, best } : p));
+          db.prepare('UPDATE frontiers SET points_json = ? WHERE id = ?').run(JSON.stringify(points), id);
         })();
       } else if (m.type === 'error') job.end('failed', { message: `求解失败：${m.message}` });
       else {

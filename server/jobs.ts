@@ -92,7 +92,7 @@ export interface PoolOptions {
 }
 
 /** Solves one best-achievable job may need per county: 6 stage × indicator pairs, up to 4 solves each. */
-const BOUNDS_SOLVES_PER_COUNTY = 24;
+export const BOUNDS_SOLVES_PER_COUNTY = 24;
 
 interface Active { queue: JobQueue; id: number; worker: Worker; timer: NodeJS.Timeout; phase: string | null; lastWrite: number }
 interface BoundsJob { worker: Worker; timer: NodeJS.Timeout }

@@ -13,6 +13,7 @@ import { INDICATOR_KEYS, type IndicatorKey } from './policy/indicators.ts';
 import { towardRuralOrWeak, unfilledNeeds } from './policy/objective.ts';
 import type { Engine } from './model/engine.ts';
 import { auditCounty } from './report/audit.ts';
+import { type AchievableFields, type BoundsProgress, achievableFields, bestAchievable } from './report/best-achievable.ts';
 import { type CountyPlan, type PlanStatus, planCounty } from './pipeline.ts';
 
 /** The shares planned when none are given (the policy's minimum always comes first). */
@@ -51,12 +52,17 @@ export type FrontierPointRow = FrontierRow & {
   audit_ok: boolean | null;
 };
 
+/** One county × stage × indicator at one point: the plan's CV against the lowest any plan could reach there. */
+export type PointBest = { county: string; stage: Stage; indicator: IndicatorKey; cv_before: number; cv_plan: number | null } & AchievableFields;
+
 export interface FrontierPoint {
   share: number;
   /** The dataset at this point's budget (its policy's upper share = `share`). */
   ds: Dataset;
   plans: CountyPlan[];
   rows: FrontierPointRow[];
+  /** With `bounds`: the best achievable CVs at this point (counties with a plan). */
+  best?: PointBest[];
 }
 
 export interface FrontierOptions {
@@ -64,6 +70,14 @@ export interface FrontierOptions {
   onSolve?: (index: number, share: number, county: string) => void;
   /** When a point is planned in every county. */
   onPoint?: (point: FrontierPoint, index: number) => void | Promise<void>;
+  /**
+   * Also the best achievable 差异系数 at every point (README "Best achievable"), once every point
+   * is planned: a leader sees the plans first; this costs 6 or more solves per county and point.
+   */
+  bounds?: boolean;
+  onBoundsProgress?: (index: number, share: number, progress: BoundsProgress) => void;
+  /** When a point's best achievable CVs are known. */
+  onBest?: (point: FrontierPoint, index: number) => void | Promise<void>;
 }
 
 const round = (x: number, digits: number) => Number(x.toFixed(digits));
@@ -155,8 +169,38 @@ export async function planFrontier(ds: Dataset, engine: Engine, shares: readonly
     points.push(point);
     await opts.onPoint?.(point, index);
   }
+  if (opts.bounds) {
+    for (const [index, point] of points.entries()) {
+      point.best = await bestAtPoint(point, engine, (p) => opts.onBoundsProgress?.(index, point.share, p));
+      await opts.onBest?.(point, index);
+    }
+  }
   return points;
 }
+
+/** The best achievable CV of every stage × indicator at one point, against that point's plan (audit rules kept). */
+export async function bestAtPoint(point: FrontierPoint, engine: Engine, onProgress?: (p: BoundsProgress) => void): Promise<PointBest[]> {
+  const counties = point.plans.filter((p) => p.status !== 'infeasible').map((p) => p.county);
+  const found = await bestAchievable(point.ds, engine, { counties, ...(onProgress ? { onProgress } : {}) });
+  // The plan's CVs unrounded (frontier rows round to 6 digits): the plan may itself be the best witness.
+  const audits = new Map(point.plans.filter((p) => counties.includes(p.county)).map((p) => [p.county, auditCounty(buildCountyContext(p.county, point.ds), p.moves)]));
+  return found.map((b) => {
+    const audit = audits.get(b.county)!;
+    const after = audit.indicators.cv.find((c) => c.stage === b.stage && c.indicator === b.indicator)?.after.cv ?? null;
+    const cvRow = { county: b.county, stage: b.stage, indicator: b.indicator, max: point.ds.policy.indicators.cvMax[b.stage], before: { cv: b.cv_before }, after: { cv: after } };
+    return { county: b.county, stage: b.stage, indicator: b.indicator, cv_before: b.cv_before, cv_plan: after, ...achievableFields(b, cvRow, audit.ok) };
+  });
+}
+
+/** frontier-best.csv's columns (`lungang frontier --bounds`): one row per county, point, stage and indicator. */
+export const FRONTIER_BEST_COLUMNS = [
+  'county', 'share', 'stage', 'indicator', 'cv_before', 'cv_plan', 'best_achievable', 'best_achievable_bound', 'best_achievable_proven', 'share_of_achievable', 'best_achievable_note',
+] as const;
+
+export const frontierBestCsvText = (points: readonly FrontierPoint[]): string =>
+  stringify(points.flatMap((p) => (p.best ?? []).map((b) => ({ ...b, share: shareLabel(p.share) }))), {
+    header: true, columns: [...FRONTIER_BEST_COLUMNS], cast: { boolean: (v) => String(v) },
+  });
 
 /** frontier.csv: exactly the contract's columns; a point with no plan leaves its numbers empty. */
 export const frontierCsvText = (rows: readonly FrontierRow[]): string =>

@@ -62,9 +62,13 @@ export function frontierRoutes(app: App, deps: Deps): void {
   app.post('/api/scenarios/:id/frontier', {
     config: { access: 'edit' },
     schema: {
-      tags: ['frontiers'], summary: '计算权衡曲线：按多个交流比例上限（默认为政策最低比例及12%、15%、20%、25%）逐点求解本方案（202；轮询 GET /api/frontiers/{id}）',
+      tags: ['frontiers'], summary: '计算权衡曲线：按多个交流比例上限（默认为政策最低比例及12%、15%、20%、25%）逐点求解本方案，然后（bounds，默认开启）逐点计算各指标可实现的最低差异系数（202；轮询 GET /api/frontiers/{id}）',
       params: idParams,
-      body: z.preprocess((v) => v ?? {}, z.object({ shares: z.array(z.number()).min(1).max(10).optional() })),
+      body: z.preprocess((v) => v ?? {}, z.object({
+        shares: z.array(z.number()).min(1).max(10).optional(),
+        /** Also the best achievable CVs at every point, after the plans (default true; 6+ solves per county and point). */
+        bounds: z.boolean().default(true),
+      })),
       response: { 202: frontierSchema, 404: errorSchema, 422: errorSchema, 429: errorSchema, ...authErrors },
     },
   }, async (req, reply) => {
@@ -76,7 +80,7 @@ export function frontierRoutes(app: App, deps: Deps): void {
     const user = req.user!;
     const id = db.transaction(() => {
       checkSolveAllowance(deps, user.id);
-      const inputs = JSON.stringify({ policy, locks: scenarioLocks(s), shares: picked.shares });
+      const inputs = JSON.stringify({ policy, locks: scenarioLocks(s), shares: picked.shares, bounds: req.body.bounds });
       const r = db.prepare(`INSERT INTO frontiers (scenario_id, dataset_id, user_id, status, inputs_json, created_at)
         VALUES (?, ?, ?, 'queued', ?, ?)`).run(s.id, s.dataset_id, user.id, inputs, now());
       const id = Number(r.lastInsertRowid);

@@ -12,8 +12,12 @@ type Method = 'GET' | 'POST' | 'DELETE';
 const req = (method: Method, url: string, cookie = s.cookie.planner, payload?: object) =>
   s.app.inject({ method, url, headers: { cookie }, ...(payload ? { payload } : {}) });
 
-interface Row { share: number; rotated: number | null; max_rotated: number; eligible: number; objective: number | null; status: string; audit_ok: boolean | null; cv_primary_backbone: number | null }
-interface Frontier { id: number; status: string; message: string | null; shares: number[]; progress: { point: number; points: number } | null; points: { index: number; share: number; counties: Row[] }[] }
+interface Row { county: string; share: number; rotated: number | null; max_rotated: number; eligible: number; objective: number | null; status: string; audit_ok: boolean | null; cv_primary_backbone: number | null }
+interface Best {
+  county: string; stage: string; indicator: string; cv_before: number; cv_plan: number | null; best_achievable: number | null; best_achievable_bound: number | null;
+  best_achievable_proven: boolean; share_of_achievable: number | null;
+}
+interface Frontier { id: number; status: string; message: string | null; shares: number[]; progress: { point: number; points: number } | null; points: { index: number; share: number; counties: Row[]; best?: Best[] }[] }
 
 const waitFor = (id: number, until?: (f: Frontier) => boolean) => waitForJob<Frontier>(s, `/api/frontiers/${id}`, until, 240_000);
 
@@ -47,6 +51,30 @@ describe('a frontier of the small county', () => {
     }
   });
 
+  it('then gives every point the best achievable CV per stage × indicator: proven, never above the plan, never higher at a larger cap', () => {
+    expect(frontier.progress).toMatchObject({ phase: 'bounds' });
+    const last = new Map<string, number>();
+    for (const p of frontier.points) {
+      const [row] = p.counties;
+      expect(p.best, `point ${p.share}`).toHaveLength(6);
+      for (const b of p.best!) {
+        const key = `${b.stage}_${b.indicator}`;
+        expect(b.county).toBe(row!.county);
+        expect(b.cv_plan!).toBeCloseTo(row![`cv_${key}` as keyof typeof row] as number, 6);
+        expect(b.best_achievable_proven, key).toBe(true);
+        expect(b.best_achievable!).toBeLessThanOrEqual(b.cv_plan! + 1e-9);
+        expect(b.best_achievable!).toBeGreaterThanOrEqual(b.best_achievable_bound! - 1e-12);
+        if (b.share_of_achievable !== null) {
+          expect(b.share_of_achievable).toBeCloseTo((b.cv_before - b.cv_plan!) / (b.cv_before - b.best_achievable!), 9);
+          expect(b.share_of_achievable).toBeLessThanOrEqual(1 + 1e-9);
+        }
+        // A larger cap allows every plan a smaller one does: the best can only fall (to the proof's 0.0005).
+        expect(b.best_achievable!).toBeLessThanOrEqual((last.get(key) ?? Infinity) + 5e-4);
+        last.set(key, b.best_achievable!);
+      }
+    }
+  });
+
   it('is listed for its scenario and readable by every role', async () => {
     const list = (await req('GET', `/api/frontiers?scenario_id=${scenarioId}`, s.cookie.leader)).json();
     expect(list.items.map((f: Frontier) => f.id)).toEqual([frontier.id]);
@@ -77,7 +105,7 @@ describe('starting, cancelling and refusing frontiers', () => {
   it('cancels a running frontier (its worker ends, points so far kept) and a queued one; 409 once ended', async () => {
     const d = await uploadSample(s, 'small-county', FAST_POLICY);
     const sc = await createScenario(s, d.id);
-    const a = (await req('POST', `/api/scenarios/${sc.id}/frontier`, s.cookie.planner, { shares: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6] })).json();
+    const a = (await req('POST', `/api/scenarios/${sc.id}/frontier`, s.cookie.planner, { shares: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6], bounds: false })).json();
     await waitFor(a.id, (f) => f.status === 'running');
     // A scenario with an active frontier cannot be deleted.
     expect((await req('DELETE', `/api/scenarios/${sc.id}`)).statusCode).toBe(409);

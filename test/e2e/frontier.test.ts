@@ -65,6 +65,12 @@ describe('trade-off page, end to end (small county)', () => {
         const value = row[`cv_${stage}_${indicator}` as keyof typeof row];
         expect(await chart.locator(`.cv-pt[data-series="${key}"][data-index="${p.index}"]`).getAttribute('data-value'), `${key} @ ${p.share}`).toBe(String(value));
       }
+      // The dotted best-achievable line: one point per stage × indicator, the API's value (the bounds phase ran).
+      expect(p.best, `best @ ${p.share}`).toHaveLength(6);
+      for (const b of p.best!) {
+        const dot = chart.locator(`.best-pt[data-series="${b.stage}-${b.indicator}"][data-index="${p.index}"]`);
+        expect(await dot.getAttribute('data-value')).toBe(String(b.best_achievable));
+      }
       expect(await chart.locator(`.commute-pt[data-index="${p.index}"]`).getAttribute('data-value')).toBe(String(row.commute_km_total));
       expect(await chart.locator(`.needs-bar[data-index="${p.index}"]`).getAttribute('data-value')).toBe(String(row.needs_unfilled_before - row.needs_unfilled!));
       // The table's row of the point: rotated / cap and the primary backbone CV as the API has them.
@@ -82,6 +88,11 @@ describe('trade-off page, end to end (small county)', () => {
     await detail.waitFor();
     expect(await detail.getAttribute('data-share')).toBe(String(point.share));
     expect(await page.getByTestId('point-cv-junior-backbone').textContent()).toContain(point.counties[0]!.cv_junior_backbone!.toFixed(3));
+    // Under the CV: the lowest any plan could reach at this cap, and the plan's share of that reduction.
+    const best = point.best!.find((b) => b.stage === 'junior' && b.indicator === 'backbone')!;
+    const note = page.getByTestId('point-best-junior-backbone');
+    expect(await note.getAttribute('data-value')).toBe(String(best.best_achievable));
+    expect(await note.textContent()).toContain(`最低可达 ${best.best_achievable!.toFixed(3)}`);
     await page.getByTestId('save-point').click();
     const link = page.getByTestId('saved-scenario');
     await link.waitFor();

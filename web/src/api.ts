@@ -28,6 +28,8 @@ export type RunDetail = z.infer<typeof runDetailSchema>;
 export type InputError = z.infer<typeof inputErrorSchema>;
 export type Frontier = FrontierView;
 export type FrontierPoint = Frontier['points'][number];
+/** One county × stage × indicator at a point: the plan's CV against the best achievable there. */
+export type FrontierBest = NonNullable<FrontierPoint['best']>[number];
 export type FrontierCountyRow = FrontierPoint['counties'][number];
 export interface RunResult { run_id: number; plan: PlanRow[]; report: Report }
 export type AuditResult = ReturnType<typeof auditSections> & { dataset_id: number; scenario_id: number | null; plan_rows: number };
@@ -130,7 +132,7 @@ export const api = {
   // Frontiers
   frontiers: (scenarioId: number) => request<{ items: Frontier[] }>('GET', `/frontiers${qs({ scenario_id: scenarioId })}`).then((r) => r.items),
   frontier: (id: number) => request<Frontier>('GET', `/frontiers/${id}`),
-  startFrontier: (scenarioId: number, shares?: number[]) => request<Frontier>('POST', `/scenarios/${scenarioId}/frontier`, shares ? { shares } : {}),
+  startFrontier: (scenarioId: number, shares: number[] | undefined, bounds: boolean) => request<Frontier>('POST', `/scenarios/${scenarioId}/frontier`, { ...(shares ? { shares } : {}), bounds }),
   cancelFrontier: (id: number) => request<Frontier>('POST', `/frontiers/${id}/cancel`),
   savePoint: (id: number, index: number) => request<Scenario>('POST', `/frontiers/${id}/points/${index}/scenario`, {}),
 

@@ -37,6 +37,6 @@ export function emptyState(title: string, body: Child, ...actions: Child[]): HTM
 }
 
 /** Legend entry: a swatch (dot, line or ring) and its meaning. */
-export function legendItem(kind: 'dot' | 'line' | 'ring' | 'bar', color: string, label: string): HTMLElement {
+export function legendItem(kind: 'dot' | 'line' | 'dotted' | 'ring' | 'bar', color: string, label: string): HTMLElement {
   return h('span', { class: 'legend-item' }, h('span', { class: `swatch swatch-${kind}`, style: `--c:${color}` }), label);
 }

@@ -1,6 +1,7 @@
 // The trade-off frontier: what each extra percent of rotation buys. Two panels of 差异系数 against
-// the upper rotation share (primary, junior: one line per indicator, the stage's threshold as a
-// dashed red line — a point above it fails), and below them the subject needs filled (bars, left
+// the upper rotation share (primary, junior: one line per indicator, dotted beneath it the lowest
+// CV any plan could reach at that share, the stage's threshold as a dashed red line — a point
+// above it fails), and below them the subject needs filled (bars, left
 // axis) and the moved teachers' total commute (line, right axis). Every share is a clickable
 // column. Data in, SVG out: the page fetches, this only draws.
 import { axisLeft, axisRight, line, max, type ScaleLinear, scaleLinear, select, type Selection } from 'd3';
@@ -20,7 +21,7 @@ export interface FrontierChart {
   /** Whole-teacher need units the plan fills (short before − short after). */
   needsFilled: (number | null)[];
   commuteKm: (number | null)[];
-  /** The lowest CV any plan could reach at each share (per-indicator bounds, not computed yet): drawn dotted when given. */
+  /** The lowest CV any plan could reach at each share (best achievable, per indicator): drawn dotted when given. */
   best?: CvLine[];
 }
 
@@ -96,7 +97,14 @@ function cvPanel(g: G, d: FrontierChart, stage: Stage, b: Box, o: FrontierChartO
     .attr('text-anchor', 'end').text(L(`阈值 ${threshold.toFixed(2)}`, `threshold ${threshold.toFixed(2)}`));
   const path = line<number | null>().defined((v) => v !== null).x((_, i) => x(d.shares[i]!)).y((v) => y(v ?? 0));
   for (const c of best) {
-    g.append('path').attr('class', 'best-line').attr('data-series', `${c.stage}-${c.indicator}`).attr('stroke', INDICATOR_COLOR[c.indicator]).attr('d', path(c.values));
+    const key = `${c.stage}-${c.indicator}`;
+    g.append('path').attr('class', 'best-line').attr('data-series', key).attr('stroke', INDICATOR_COLOR[c.indicator]).attr('d', path(c.values));
+    c.values.forEach((v, i) => {
+      if (v === null) return;
+      g.append('circle').attr('class', 'best-pt').attr('data-series', key).attr('data-index', i).attr('data-value', v)
+        .attr('cx', x(d.shares[i]!)).attr('cy', y(v)).attr('r', 2.5).attr('stroke', INDICATOR_COLOR[c.indicator])
+        .append('title').text(L(`${indicatorShort(c.indicator)}最低可达 · ${pctLabel(d.shares[i]!)}：${v.toFixed(3)}`, `${indicatorShort(c.indicator)} best achievable · ${pctLabel(d.shares[i]!)}: ${v.toFixed(3)}`));
+    });
   }
   for (const c of lines) {
     const key = `${c.stage}-${c.indicator}`;

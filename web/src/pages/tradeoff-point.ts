@@ -1,6 +1,6 @@
 // One frontier point up close (its numbers, and "save as a scenario"), and the table of every
 // point with frontier.csv's fields: what the leader weighs before choosing a rotation budget.
-import { api, type Frontier, type FrontierCountyRow } from '../api.ts';
+import { api, type Frontier, type FrontierBest, type FrontierCountyRow } from '../api.ts';
 import { type Child, h, light, mount, notice } from '../dom.ts';
 import { cv, int, num, pct } from '../format.ts';
 import { L, indicatorShort, planStatusLabel, stageLabel } from '../i18n.ts';
@@ -15,8 +15,17 @@ const INDICATORS = ['aboveDegree', 'backbone', 'peArt'] as const;
 export const PAIRS = (['primary', 'junior'] as const).flatMap((stage) => INDICATORS.map((indicator) => ({ stage, indicator })));
 export const cvOf = (r: FrontierCountyRow, stage: Stage, indicator: Indicator): number | null => r[`cv_${stage}_${indicator}`];
 
-/** A row of the table: the point's index and share with its county's numbers. */
-export interface PointRow { index: number; share: number; row: FrontierCountyRow }
+/** A row of the table: the point's index and share with its county's numbers (and best achievable CVs, once computed). */
+export interface PointRow { index: number; share: number; row: FrontierCountyRow; best: FrontierBest[] }
+
+/** "最低可达 0.379 · 达到可实现降幅的 87%" under a CV, when the point's bounds are known. */
+function bestLine(p: PointRow, stage: Stage, indicator: Indicator): Child {
+  const b = p.best.find((x) => x.stage === stage && x.indicator === indicator);
+  if (!b || b.best_achievable === null) return null;
+  const share = b.share_of_achievable === null ? L('交流无法降低', 'rotation cannot lower it') : L(`达到可实现降幅的 ${pct(b.share_of_achievable)}`, `${pct(b.share_of_achievable)} of the achievable reduction`);
+  return h('div', { class: 'best-note', 'data-testid': `point-best-${stage}-${indicator}`, 'data-value': b.best_achievable },
+    L(`最低可达 ${cv(b.best_achievable)}`, `best achievable ${cv(b.best_achievable)}`), ' · ', share);
+}
 
 const sharePct = (s: number) => `${Number((s * 100).toFixed(1))}%`;
 const needsFilled = (r: FrontierCountyRow) => (r.needs_unfilled === null ? null : r.needs_unfilled_before - r.needs_unfilled);
@@ -80,7 +89,8 @@ export function pointDetail(f: Frontier, p: PointRow): HTMLElement {
         INDICATORS.map((indicator) => {
           const v = cvOf(r, stage, indicator);
           const ok = v !== null && v <= f.thresholds[stage] + 1e-9;
-          return h('td', { 'data-testid': `point-cv-${stage}-${indicator}` }, light(v === null ? 'muted' : ok ? 'ok' : 'bad', ok ? L('达到阈值', 'meets the threshold') : L('高于阈值', 'above the threshold')), ' ', v === null ? '—' : cv(v));
+          return h('td', { 'data-testid': `point-cv-${stage}-${indicator}` }, light(v === null ? 'muted' : ok ? 'ok' : 'bad', ok ? L('达到阈值', 'meets the threshold') : L('高于阈值', 'above the threshold')), ' ', v === null ? '—' : cv(v),
+            bestLine(p, stage, indicator));
         }))))),
     h('dl', { class: 'facts' }, facts.map(([k, v]) => [h('dt', null, k), h('dd', null, v)])),
     save, status);

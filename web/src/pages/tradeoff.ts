@@ -35,21 +35,31 @@ function chartData(f: Frontier, county: string): FrontierChart {
     thresholds: f.thresholds,
     needsFilled: rows.map((r) => (r?.needs_unfilled == null ? null : r.needs_unfilled_before - r.needs_unfilled)),
     commuteKm: rows.map((r) => r?.commute_km_total ?? null),
-    // best: the per-indicator bounds (lowest CV reachable at each share) go here once they are computed.
+    // The lowest CV any plan could reach at each share (dotted), once the bounds phase reached it.
+    best: PAIRS.map(({ stage, indicator }) => ({
+      stage, indicator,
+      values: f.shares.map((_, i) => f.points.find((p) => p.index === i)?.best?.find((b) => b.county === county && b.stage === stage && b.indicator === indicator)?.best_achievable ?? null),
+    })).filter((c) => c.values.some((v) => v !== null)),
   };
 }
 
 function progressView(f: Frontier, onCancel: () => void): HTMLElement {
   const p = f.progress;
-  const done = f.points.length;
+  const bounds = p?.phase === 'bounds';
+  // Plans first, then (when asked) the best achievable CVs of every point: the bar counts the phase's points.
+  const done = bounds ? f.points.filter((x) => x.best).length : f.points.length;
+  const pairs = p?.done !== undefined && p.total ? L(`（${p.done}/${p.total} 项指标）`, ` (${p.done} of ${p.total} indicators)`) : '';
   const where = p?.share == null ? (f.status === 'queued' ? L('排队等待', 'waiting in the queue') : L('读取数据', 'reading the data'))
-    : L(`正在计算第 ${p.point + 1}/${p.points} 个点（交流上限 ${sharePct(p.share)}）${p.county ? ` · ${p.county}` : ''}`, `Planning point ${p.point + 1} of ${p.points} (cap ${sharePct(p.share)})${p.county ? ` · ${p.county}` : ''}`);
+    : bounds
+      ? L(`各点方案已完成；正在计算第 ${p.point + 1}/${p.points} 个点的可实现最优（交流上限 ${sharePct(p.share)}）${p.county ? ` · ${p.county}` : ''}${pairs}`,
+        `Every point planned; best achievable CVs of point ${p.point + 1} of ${p.points} (cap ${sharePct(p.share)})${p.county ? ` · ${p.county}` : ''}${pairs}`)
+      : L(`正在计算第 ${p.point + 1}/${p.points} 个点（交流上限 ${sharePct(p.share)}）${p.county ? ` · ${p.county}` : ''}`, `Planning point ${p.point + 1} of ${p.points} (cap ${sharePct(p.share)})${p.county ? ` · ${p.county}` : ''}`);
   return h('div', { class: 'run-progress frontier-progress', 'data-testid': 'frontier-progress', 'data-status': f.status },
     h('div', { class: 'run-progress-head' }, h('strong', null, L(`权衡曲线 #${f.id}`, `Frontier #${f.id}`)), ' ', h('span', { class: 'muted' }, `${runStatusLabel(f.status)} · ${where}`)),
     h('div', { class: 'progress', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': f.shares.length, 'aria-valuenow': done },
       h('div', { class: 'progress-bar', style: `width:${((100 * Math.max(done, 0.15)) / f.shares.length).toFixed(1)}%` })),
     h('div', { class: 'progress-facts' },
-      h('span', null, L(`已完成 ${done} / ${f.shares.length} 个点`, `${done} of ${f.shares.length} points done`)),
+      h('span', null, bounds ? L(`可实现最优：已完成 ${done} / ${f.shares.length} 个点`, `best achievable: ${done} of ${f.shares.length} points done`) : L(`已完成 ${done} / ${f.shares.length} 个点`, `${done} of ${f.shares.length} points done`)),
       h('span', null, L(`已用时间 ${seconds(f.elapsed_seconds)}`, `elapsed ${seconds(f.elapsed_seconds)}`)),
       h('span', null, L(`当前最好目标值 ${num(p?.objective ?? null, 1)}`, `best objective ${num(p?.objective ?? null, 1)}`), p?.gap == null ? '' : ` (gap ${pct(p.gap, 2)})`),
       can('edit') ? h('button', { class: 'btn btn-danger btn-small', 'data-testid': 'frontier-cancel', onclick: onCancel }, L('取消计算', 'Cancel')) : null));
@@ -59,6 +69,7 @@ function legend(): HTMLElement {
   return h('div', { class: 'legend' },
     PAIRS.slice(0, 3).map(({ indicator }) => legendItem('line', INDICATOR_COLOR[indicator], L(`${indicatorShort(indicator)}差异系数`, `${indicatorShort(indicator)} CV`))),
     legendItem('line', THRESHOLD_COLOR, L('阈值（小学0.50、初中0.45；高于即未达标）', 'Threshold (primary 0.50, junior 0.45; above fails)')),
+    legendItem('dotted', '#555', L('点线：该上限下单项指标可实现的最低差异系数（任何合规方案都低不过它）', 'Dotted: the lowest CV any compliant plan could reach at that cap, indicator by indicator')),
     legendItem('bar', NEEDS_COLOR, L('已补足学科需求（人）', 'Needs filled (teachers)')),
     legendItem('line', COMMUTE_COLOR, L('通勤总里程（公里）', 'Total commute (km)')),
     h('span', { class: 'legend-note' }, L('点击任一交流上限查看详情', 'Click a cap to see it')));
@@ -66,7 +77,8 @@ function legend(): HTMLElement {
 
 /** The frontier: progress while it runs, the chart, the selected point and the table of points. */
 function frontierView(f: Frontier, county: string, selected: number | null, pick: (i: number) => void, cancel: () => void): HTMLElement {
-  const rows: PointRow[] = f.points.flatMap((p) => p.counties.filter((c) => c.county === county).map((row) => ({ index: p.index, share: p.share, row })));
+  const rows: PointRow[] = f.points.flatMap((p) => p.counties.filter((c) => c.county === county)
+    .map((row) => ({ index: p.index, share: p.share, row, best: (p.best ?? []).filter((b) => b.county === county) })));
   const chosen = rows.find((r) => r.index === selected) ?? null;
   const ended = ACTIVE.has(f.status) ? null
     : notice(f.status === 'done' ? 'ok' : 'warn', L(`权衡曲线 #${f.id}：${runStatusLabel(f.status)}，${f.points.length} 个点，用时 ${seconds(f.elapsed_seconds)}`, `Frontier #${f.id}: ${runStatusLabel(f.status)}, ${f.points.length} point(s) in ${seconds(f.elapsed_seconds)}`),
@@ -99,12 +111,13 @@ export async function renderTradeoff(root: HTMLElement, ctx: PageContext): Promi
   const status = h('div');
   const shares = h('input', { class: 'input-shares', placeholder: defaults.join(', '), 'aria-label': L('交流比例上限（%）', 'Caps (%)'), 'data-testid': 'frontier-shares' });
   const start = h('button', { class: 'btn btn-primary', 'data-testid': 'frontier-start', disabled: !can('edit') }, L('计算权衡曲线', 'Compute the frontier'));
+  const withBounds = h('input', { type: 'checkbox', checked: true, 'data-testid': 'frontier-bounds' });
   start.addEventListener('click', () => void (async () => {
     const given = shares.value.trim() === '' ? undefined : parseShares(shares.value);
     if (given === null) { mount(status, notice('bad', L('交流比例请填百分数，用逗号分隔，如 10, 15, 20', 'Caps are percentages separated by commas, e.g. 10, 15, 20'))); return; }
     start.disabled = true;
     try {
-      const f = await api.startFrontier(scenarioId, given);
+      const f = await api.startFrontier(scenarioId, given, withBounds.checked);
       navigate('tradeoff', { scenario: scenarioId, frontier: f.id });
     } catch (err) {
       mount(status, errorView(err));
@@ -118,7 +131,9 @@ export async function renderTradeoff(root: HTMLElement, ctx: PageContext): Promi
   const view = h('div', { 'data-testid': 'frontier-view' });
   mount(root,
     pageHeader(L('权衡', 'Trade-off'), L('每多交流一个百分点能换来多少均衡？每个上限求解一次，以上一点的方案为起点和基准。', 'What does each extra percent of rotation buy? One plan per cap, each from the previous one.'),
-      scenarioPicker, history, h('label', { class: 'inline-field' }, h('span', null, L('交流比例上限（%）', 'Caps (%)')), shares), start),
+      scenarioPicker, history, h('label', { class: 'inline-field' }, h('span', null, L('交流比例上限（%）', 'Caps (%)')), shares),
+      h('label', { class: 'inline-field', title: L('每个点每项指标再求解一次或几次，在各点方案之后计算', 'One or a few more solves per point and indicator, after the plans') }, withBounds, h('span', null, L('并计算可实现最优（较慢）', 'and the best achievable (slower)'))),
+      start),
     status, view);
   if (frontierId === null) {
     mount(view, emptyState(L('该方案还没有权衡曲线', 'No frontier for this scenario yet'), can('edit') ? L('点击“计算权衡曲线”。', 'Click “Compute the frontier”.') : L('请规划员计算。', 'Ask a planner to compute one.')));
