@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { stringify } from 'csv-stringify/sync';
+import { csvText } from '../solver/contract/csv-text.ts';
 import { formatInputError, type InputError } from '../solver/contract/input-errors.ts';
 import { jsLpSolverEngine } from '../solver/model/engine.ts';
 import { type LinearModel, toLpText } from '../solver/model/linear-model.ts';
@@ -102,7 +102,7 @@ async function plan(input: string, v: Record<string, string | boolean | undefine
     // The best plan that breaks only the rules report.json names: for discussion, never for adoption.
     ...(noncompliant.length > 0 ? { 'plan-noncompliant.csv': planCsvText(noncompliant) } : {}),
     'report.json': `${JSON.stringify(report, null, 2)}\n`,
-    'eligibility.csv': stringify(eligibilityRows(ds.teachers, ds.policy, moved, why), { header: true, columns: [...ELIGIBILITY_COLUMNS] }),
+    'eligibility.csv': csvText(eligibilityRows(ds.teachers, ds.policy, moved, why), ELIGIBILITY_COLUMNS),
   });
   const c = report.counts;
   process.stdout.write(

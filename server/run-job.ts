@@ -148,6 +148,7 @@ async function runTask(r: TaskRequest): Promise<Tasks[TaskKind]['res']> {
     }
     case 'locks': {
       // The contract's own locks.csv checks (teacher exists, reason given, legal move…) word the errors.
+      // Internal round trip (not an export): written as is, so a reason reads back unchanged.
       const csv = stringify(r.req.locks.map((l) => ({ ...l })), { header: true, columns: [...LOCK_COLUMNS] });
       const files: DatasetFile[] = [...(await withoutLocks(r.req.files)), { name: 'locks.csv', content: csv }];
       const loaded = await loadDataset(files);

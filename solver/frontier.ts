@@ -5,7 +5,7 @@
 // objective never gets worse as the share rises. Against that baseline only dropping or
 // redirecting one of its moves costs `changeFromBaseline`; adding moves is what a larger budget
 // is for. What each point reports is frontier.csv's row.
-import { stringify } from 'csv-stringify/sync';
+import { csvText } from './contract/csv-text.ts';
 import type { Dataset } from './contract/dataset.ts';
 import { STAGES, type Policy, type Stage } from './contract/schemas.ts';
 import { type CountyContext, buildCountyContext, countiesOf, homeDistanceKm } from './policy/county.ts';
@@ -198,10 +198,8 @@ export const FRONTIER_BEST_COLUMNS = [
 ] as const;
 
 export const frontierBestCsvText = (points: readonly FrontierPoint[]): string =>
-  stringify(points.flatMap((p) => (p.best ?? []).map((b) => ({ ...b, share: shareLabel(p.share) }))), {
-    header: true, columns: [...FRONTIER_BEST_COLUMNS], cast: { boolean: (v) => String(v) },
-  });
+  csvText(points.flatMap((p) => (p.best ?? []).map((b) => ({ ...b, share: shareLabel(p.share) }))), FRONTIER_BEST_COLUMNS);
 
 /** frontier.csv: exactly the contract's columns; a point with no plan leaves its numbers empty. */
 export const frontierCsvText = (rows: readonly FrontierRow[]): string =>
-  stringify(rows.map((r) => ({ ...r, share: shareLabel(r.share) })), { header: true, columns: [...FRONTIER_COLUMNS] });
+  csvText(rows.map((r) => ({ ...r, share: shareLabel(r.share) })), FRONTIER_COLUMNS);

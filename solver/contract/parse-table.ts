@@ -62,6 +62,8 @@ export function issueMessage(issue: Issue, shown: string, value?: unknown): [str
       return [`${zhV}不是有效取值，可选：${issue.values.map(String).join('、')}`, `${enV}is not allowed; allowed: ${issue.values.map(String).join(', ')}`];
     case 'invalid_union':
       return [`${zhV}取值无效`, `${enV}is invalid`];
+    case 'invalid_format': // the only pattern: ids (schemas.ts `code`)
+      return [`${zhV}不能以 = + - @ 开头（表格软件会把它当公式执行）`, `${enV}must not start with = + - @ (spreadsheets would run it as a formula)`];
     default:
       return [`${zhV}取值无效（${issue.message}）`, `${enV}is invalid (${issue.message})`];
   }

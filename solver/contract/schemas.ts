@@ -26,8 +26,14 @@ export type Subject = (typeof SUBJECTS)[number];
 export type Degree = (typeof DEGREES)[number];
 export type Mode = (typeof MODES)[number];
 
+/**
+ * A school or teacher id: not empty, and not starting like a spreadsheet formula (= + - @, tab,
+ * CR). Ids go back out in plan.csv, where escaping them would change them (csv-text.ts).
+ */
+const code = () => z.string().min(1).regex(/^[^=+\-@\t\r]/);
+
 export const schoolSchema = z.object({
-  id: z.string().min(1),
+  id: code(),
   name: z.string().min(1),
   stage: z.enum(SCHOOL_STAGES),
   locale: z.enum(LOCALES),
@@ -47,7 +53,7 @@ export const schoolSchema = z.object({
 export type School = z.infer<typeof schoolSchema>;
 
 export const teacherSchema = z.object({
-  id: z.string().min(1),
+  id: code(),
   name: z.string().min(1),
   school_id: z.string().min(1),
   stage: z.enum(STAGES),

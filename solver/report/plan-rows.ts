@@ -2,7 +2,7 @@
 // same objective terms the optimiser priced (policy/objective.ts) — which 差异系数 it lowers at
 // which school, which subject need it fills, direction, commute, preference, lock, baseline — and
 // what it costs (a need it opens at the origin is said too).
-import { stringify } from 'csv-stringify/sync';
+import { csvText } from '../contract/csv-text.ts';
 import type { PlanRow } from '../contract/schemas.ts';
 import { LOCALE_ZH, STAGE_ZH, SUBJECT_ZH } from '../contract/labels.ts';
 import type { CountyContext } from '../policy/county.ts';
@@ -87,4 +87,4 @@ export function planRows(ctx: CountyContext, moves: Move[], o: ObjectiveContext 
 export const PLAN_COLUMNS = ['teacher_id', 'from_school_id', 'to_school_id', 'mode', 'stage', 'subject', 'backbone', 'reason'] as const;
 
 /** plan.csv text (RFC 4180, header first). */
-export const planCsvText = (rows: PlanRow[]): string => stringify(rows, { header: true, columns: [...PLAN_COLUMNS] });
+export const planCsvText = (rows: PlanRow[]): string => csvText(rows, PLAN_COLUMNS);
