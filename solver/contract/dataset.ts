@@ -316,7 +316,13 @@ export function parsePolicy(file: string, content: string | Uint8Array): PolicyR
   const r = policySchema.safeParse(data);
   if (r.success) return { policy: r.data };
   return {
-    errors: r.error.issues.map((issue) => {
+    errors: r.error.issues.flatMap((issue) => {
+      if (issue.code === 'unrecognized_keys') {
+        return issue.keys.map((key) => {
+          const path = [...issue.path, key];
+          return inputError(file, jsonKeyLine(json, path), path.map(String).join('.'), `未知的参数“${key}”（拼写错误？本项不会生效）`, `unknown key "${key}" (misspelt? it would have no effect)`);
+        });
+      }
       let v: unknown = data;
       for (const seg of issue.path) v = typeof v === 'object' && v !== null ? Reflect.get(v, seg) : undefined;
       const shown = v === undefined || (typeof v === 'object' && v !== null) ? '' : String(v);

@@ -111,28 +111,31 @@ export type PlanRow = z.infer<typeof planRowSchema>;
 
 const share = z.number().min(0).max(1);
 const perStage = (primary: number, junior: number) =>
-  z.object({ primary: z.number().positive().default(primary), junior: z.number().positive().default(junior) }).prefault({});
+  z.strictObject({ primary: z.number().positive().default(primary), junior: z.number().positive().default(junior) }).prefault({});
 
-/** policy.json: every field optional; defaults are the contract's (and domain.md's where it is silent). */
-export const policySchema = z.object({
+/**
+ * policy.json: every field optional; defaults are the contract's (and domain.md's where it is silent).
+ * Strict: a misspelt key is an error naming it, never silently dropped with the default in force.
+ */
+export const policySchema = z.strictObject({
   year: z.number().int().min(1990).max(2100).default(2026),
-  eligibility: z.object({
+  eligibility: z.strictObject({
     teacherYearsAtSchool: z.number().int().min(0).default(6),
     leaderYearsAtSchool: z.number().int().min(0).default(6),
-    maxAge: z.object({ M: z.number().int().positive().default(50), F: z.number().int().positive().default(45) }).prefault({}),
+    maxAge: z.strictObject({ M: z.number().int().positive().default(50), F: z.number().int().positive().default(45) }).prefault({}),
   }).prefault({}),
-  ratios: z.object({
+  ratios: z.strictObject({
     minRotatedShareOfEligible: share.default(0.1),
     /** The rotation budget's upper end; null = rotate exactly the minimum (move locks may raise it). */
     maxRotatedShareOfEligible: share.nullable().default(null),
     minBackboneShareOfRotated: share.default(0.2),
   }).prefault({}),
-  limits: z.object({
+  limits: z.strictObject({
     maxOutflowShareOfSchool: share.default(0.2),
     maxCommuteKm: z.number().positive().nullable().default(null),
   }).prefault({}),
-  flows: z.object({ towardRuralOrWeakOnly: z.boolean().default(false) }).prefault({}),
-  indicators: z.object({
+  flows: z.strictObject({ towardRuralOrWeakOnly: z.boolean().default(false) }).prefault({}),
+  indicators: z.strictObject({
     cvMax: perStage(0.5, 0.45),
     /** N2017 school thresholds per 100 students (domain.md §C1). */
     aboveDegreeMin: perStage(4.2, 5.3),
@@ -146,20 +149,20 @@ export const policySchema = z.object({
   /** Staff:student ratios used when a school has no quota (Q1, domain.md §B2). */
   quotaRatio: perStage(19, 13.5),
   /** Weekly periods one teacher carries, used to derive needs from classes (Q7). */
-  teacherLoad: z.object({
+  teacherLoad: z.strictObject({
     primary: z.number().positive().default(16),
     junior: z.number().positive().default(12),
     ruralPrimary: z.number().positive().default(18),
     ruralJunior: z.number().positive().default(14),
   }).prefault({}),
   /** Objective weights (cost units; solver/policy/objective.ts names each term, README "The model"). */
-  weights: z.object({
+  weights: z.strictObject({
     /** Per stage × indicator: weight × CV²/CV²_before (so 1 unit = the whole 差异系数 gone). */
     cvBalance: z.number().min(0).max(1e6).default(100),
     /** Multiplier for a stage × indicator whose CV starts above its threshold (0.50 / 0.45). */
     cvOverThreshold: z.number().min(1).max(100).default(3),
     /** Multiplier per indicator (planners may care more about one). */
-    cvIndicator: z.object({
+    cvIndicator: z.strictObject({
       aboveDegree: z.number().min(0).max(100).default(1),
       backbone: z.number().min(0).max(100).default(1),
       peArt: z.number().min(0).max(100).default(1),
@@ -177,7 +180,7 @@ export const policySchema = z.object({
     /** Per teacher whose assignment differs from the baseline plan (re-plans only). */
     changeFromBaseline: z.number().min(0).max(1e6).default(3),
   }).prefault({}),
-  solver: z.object({
+  solver: z.strictObject({
     timeLimitSeconds: z.number().positive().max(86400).default(60),
     mipRelGap: z.number().min(0).max(1).default(1e-4),
     /** Destinations per teacher class in the first restricted model; pricing adds any other that pays. */
