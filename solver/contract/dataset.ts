@@ -15,6 +15,7 @@ import { inputError, sortInputErrors, type InputError } from './input-errors.ts'
 import { issueMessage, parseTable, type ParsedRow, type ParsedTable } from './parse-table.ts';
 import { decodeUtf8, readCsv, type RawTable } from './read-csv.ts';
 import { readWorkbook } from './workbook.ts';
+import { INPUT_LIMITS, fmtCount } from './input-limits.ts';
 
 export type Dataset = {
   schools: School[];
@@ -41,6 +42,19 @@ function tableForFile(name: string): TableSpec | undefined {
   return INPUT_TABLES.find((t) => n === t.file || n === `${t.zhName}.csv`);
 }
 
+/** errors.push(...more) without spreading: a table of bad rows holds 10⁵ errors (past the call-stack limit). */
+function append(errors: InputError[], more: readonly InputError[]): void {
+  for (const e of more) errors.push(e);
+}
+
+/** The first INPUT_LIMITS.errors errors, and one line counting the rest: a reply stays small. */
+function capErrors(errors: InputError[]): InputError[] {
+  const max = INPUT_LIMITS.errors;
+  if (errors.length <= max) return errors;
+  const rest = errors.length - max;
+  return [...errors.slice(0, max), inputError('-', 0, '-', `另有 ${fmtCount(rest)} 处错误未列出（只列出前 ${max} 处）`, `${fmtCount(rest)} more errors not listed (first ${max} shown)`)];
+}
+
 export async function loadDataset(files: DatasetFile[]): Promise<LoadResult> {
   const errors: InputError[] = [];
   const sources: Partial<Record<TableName, Source>> = {};
@@ -58,7 +72,7 @@ export async function loadDataset(files: DatasetFile[]): Promise<LoadResult> {
     bookName = baseName(book.name);
     const content = typeof book.content === 'string' ? Buffer.from(book.content, 'binary') : book.content;
     const wb = await readWorkbook(bookName, content);
-    errors.push(...wb.errors);
+    append(errors, wb.errors);
     for (const [name, t] of Object.entries(wb.tables)) {
       const spec = INPUT_TABLES.find((s) => s.table === name);
       if (spec) sources[spec.table] = { file: t.file, table: t.table };
@@ -81,7 +95,7 @@ export async function loadDataset(files: DatasetFile[]): Promise<LoadResult> {
         continue;
       }
       const r = readCsv(name, f.content);
-      errors.push(...r.errors);
+      append(errors, r.errors);
       sources[spec.table] = { file: name, table: r.table };
     }
   }
@@ -101,7 +115,7 @@ export async function loadDataset(files: DatasetFile[]): Promise<LoadResult> {
     }
     if (!src.table) return undefined; // unreadable: already reported
     const t = parseTable(spec, src.table, src.file);
-    errors.push(...t.errors);
+    append(errors, t.errors);
     return t;
   };
   const parsed: Parsed = {
@@ -114,13 +128,13 @@ export async function loadDataset(files: DatasetFile[]): Promise<LoadResult> {
     const name = baseName(policyFile.name);
     order.push(name);
     const p = parsePolicy(name, policyFile.content);
-    if ('errors' in p) errors.push(...p.errors);
+    if ('errors' in p) append(errors, p.errors);
     else policy = p.policy;
   }
 
   if (errors.length > 0) {
     // Whole-file problems of unlisted files (a corrupt workbook) come first: they explain the rest.
-    return { ok: false, errors: sortInputErrors(errors, (f) => order.indexOf(f)) };
+    return { ok: false, errors: capErrors(sortInputErrors(errors, (f) => order.indexOf(f))) };
   }
   const values = <T>(t: ParsedTable<T> | undefined): T[] => (t?.rows ?? []).flatMap((r) => (r.value === undefined ? [] : [r.value]));
   const dataset: Dataset = {

@@ -3,6 +3,7 @@
 // still see its id (a school row with a bad locale must not make all its teachers "unknown").
 import type { z } from 'zod';
 import { columnForHeader, columnLabel, parseCell, type ColumnSpec, type TableSpec } from './columns.ts';
+import { INPUT_LIMITS, fmtCount } from './input-limits.ts';
 import { inputError, type InputError } from './input-errors.ts';
 import type { RawTable } from './read-csv.ts';
 
@@ -122,6 +123,12 @@ export function parseTable<S extends z.ZodType>(spec: TableSpec<S>, raw: RawTabl
     mapped.forEach((c, i) => {
       if (!c) return;
       const text = row.cells[i]?.trim() || undefined;
+      if (text !== undefined && text.length > INPUT_LIMITS.cellChars) {
+        bad.add(c.name);
+        errors.push(inputError(file, row.line, c.name, `超出上限：单元格 ${fmtCount(text.length)} 个字符，上限 ${fmtCount(INPUT_LIMITS.cellChars)}`,
+          `over a limit: cell of ${fmtCount(text.length)} characters; limit ${fmtCount(INPUT_LIMITS.cellChars)}`));
+        return;
+      }
       cells[c.name] = text;
       const r = parseCell(c, text);
       if (r.ok) {

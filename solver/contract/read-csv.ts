@@ -2,6 +2,7 @@
 // Never throws: malformed input becomes an InputError (`file:line: -: CSV 格式错误…`).
 import { parse } from 'csv-parse/sync';
 import { inputError, type InputError } from './input-errors.ts';
+import { INPUT_LIMITS, fmtCount } from './input-limits.ts';
 
 export type RawRow = { line: number; cells: (string | undefined)[] };
 /** One table as read from a CSV file or a worksheet, before any typing. */
@@ -77,6 +78,23 @@ const CSV_ERRORS: Record<string, [string, string]> = {
   CSV_INVALID_CLOSING_QUOTE: ['结束引号后还有其他字符', 'characters after a closing quote'],
 };
 
+const limitError = (file: string, line: number, zh: string, en: string): InputError => inputError(file, line, '-', `超出上限：${zh}`, `over a limit: ${en}`);
+
+/** Too many lines, or a line too long, found from the line starts alone: before csv-parse runs. */
+function sizeProblem(file: string, buf: Buffer, starts: number[]): InputError | undefined {
+  // Blank lines count too: a file of a million empty lines is refused as quickly as a million rows.
+  if (starts.length > INPUT_LIMITS.rows + 2) {
+    return limitError(file, INPUT_LIMITS.rows + 2, `超过 ${fmtCount(INPUT_LIMITS.rows)} 行数据`, `more than ${fmtCount(INPUT_LIMITS.rows)} data rows`);
+  }
+  for (let i = 0; i < starts.length; i++) {
+    const bytes = (starts[i + 1] ?? buf.length) - starts[i]!;
+    if (bytes > INPUT_LIMITS.lineBytes) {
+      return limitError(file, i + 1, `本行 ${fmtCount(bytes)} 字节，单行上限 ${INPUT_LIMITS.lineBytes / 1024} KB`, `line of ${fmtCount(bytes)} bytes; limit ${INPUT_LIMITS.lineBytes / 1024} KB`);
+    }
+  }
+  return undefined;
+}
+
 /**
  * Parses one CSV file. Line numbers are computed from csv-parse's byte offsets rather than its
  * `lines` counter, which miscounts quoted cells holding `\r\n`.
@@ -87,6 +105,8 @@ export function readCsv(file: string, content: string | Uint8Array): ReadResult 
   const text = decoded.text.startsWith('\uFEFF') ? decoded.text.slice(1) : decoded.text;
   const buf = Buffer.from(text, 'utf8');
   const starts = lineStarts(buf);
+  const tooBig = sizeProblem(file, buf, starts);
+  if (tooBig) return { table: undefined, errors: [tooBig] };
   let parsed: Parsed[];
   let syntax: { code: string; records: number } | undefined;
   try {
@@ -133,6 +153,9 @@ export function readCsv(file: string, content: string | Uint8Array): ReadResult 
         errors: [fmt(file, first.line, `表头只有一列，似乎用${sep[1]}分隔；请使用英文逗号分隔`, `header has a single column; looks ${JSON.stringify(sep[0])}-delimited, use commas`)],
       };
     }
+  }
+  if (header.length > INPUT_LIMITS.columns) {
+    return { table: undefined, errors: [limitError(file, first.line, `表头有 ${header.length} 列，超过上限 ${INPUT_LIMITS.columns} 列`, `header has ${header.length} columns; limit ${INPUT_LIMITS.columns}`)] };
   }
   const rows: RawRow[] = [];
   for (const r of records) {

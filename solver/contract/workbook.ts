@@ -6,6 +6,8 @@
 import ExcelJS from 'exceljs';
 import { INPUT_TABLES, headerKey, type TableName } from './columns.ts';
 import { inputError, type InputError } from './input-errors.ts';
+import { INPUT_LIMITS, fmtCount } from './input-limits.ts';
+import { UNREADABLE, zipProblem } from './zip-guard.ts';
 import type { RawRow, RawTable } from './read-csv.ts';
 
 export type SheetTable = { file: string; table: RawTable };
@@ -61,6 +63,9 @@ function readSheet(ws: ExcelJS.Worksheet): RawTable | undefined {
 }
 
 export async function readWorkbook(file: string, content: Uint8Array): Promise<WorkbookResult> {
+  // Sizes first: the workbook reader inflates everything, media included.
+  const bomb = zipProblem(content);
+  if (bomb) return { tables: {}, errors: [inputError(file, 0, '-', bomb[0], bomb[1])] };
   const wb = new ExcelJS.Workbook();
   try {
     // exceljs types `load` with its own ArrayBuffer-like Buffer; hand it a plain ArrayBuffer copy.
@@ -68,11 +73,7 @@ export async function readWorkbook(file: string, content: Uint8Array): Promise<W
     new Uint8Array(ab).set(content);
     await wb.xlsx.load(ab);
   } catch {
-    return {
-      tables: {},
-      errors: [inputError(file, 0, '-', '无法读取 Excel 工作簿：文件损坏或不是 .xlsx 格式（.xls 请另存为 .xlsx）',
-        'cannot read the workbook: corrupt or not .xlsx (save .xls as .xlsx)')],
-    };
+    return { tables: {}, errors: [inputError(file, 0, '-', ...UNREADABLE)] };
   }
   const tables: Partial<Record<TableName, SheetTable>> = {};
   const errors: InputError[] = [];
@@ -84,6 +85,11 @@ export async function readWorkbook(file: string, content: Uint8Array): Promise<W
     if (seen) {
       errors.push(inputError(label, 0, '-', `与工作表 ${seen.file} 重复：同一张表只能出现一次`,
         `duplicates sheet ${seen.file}: each table may appear only once`));
+      continue;
+    }
+    if (ws.rowCount > INPUT_LIMITS.rows + 1 || ws.columnCount > INPUT_LIMITS.columns) {
+      errors.push(inputError(label, 0, '-', `超出上限：工作表有 ${fmtCount(ws.rowCount)} 行、${ws.columnCount} 列（上限 ${fmtCount(INPUT_LIMITS.rows)} 行数据、${INPUT_LIMITS.columns} 列）`,
+        `over a limit: sheet of ${fmtCount(ws.rowCount)} rows and ${ws.columnCount} columns (limit ${fmtCount(INPUT_LIMITS.rows)} data rows, ${INPUT_LIMITS.columns} columns)`));
       continue;
     }
     const raw = readSheet(ws);
