@@ -92,7 +92,8 @@ describe('trade-off page, end to end (small county)', () => {
     const best = point.best!.find((b) => b.stage === 'junior' && b.indicator === 'backbone')!;
     const note = page.getByTestId('point-best-junior-backbone');
     expect(await note.getAttribute('data-value')).toBe(String(best.best_achievable));
-    expect(await note.textContent()).toContain(`最低可达 ${best.best_achievable!.toFixed(3)}`);
+    expect(await note.textContent()).toContain(`最低 ${best.best_achievable!.toFixed(3)}`);
+    expect(await note.getAttribute('title')).toContain(`最低可达 ${best.best_achievable!.toFixed(3)}`);
     await page.getByTestId('save-point').click();
     const link = page.getByTestId('saved-scenario');
     await link.waitFor();

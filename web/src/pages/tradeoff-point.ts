@@ -18,13 +18,15 @@ export const cvOf = (r: FrontierCountyRow, stage: Stage, indicator: Indicator): 
 /** A row of the table: the point's index and share with its county's numbers (and best achievable CVs, once computed). */
 export interface PointRow { index: number; share: number; row: FrontierCountyRow; best: FrontierBest[] }
 
-/** "最低可达 0.379 · 达到可实现降幅的 87%" under a CV, when the point's bounds are known. */
+/** Under a CV, once the point's bounds are known: "最低 0.379 / 达成 87%" (the full sentence on hover). */
 function bestLine(p: PointRow, stage: Stage, indicator: Indicator): Child {
   const b = p.best.find((x) => x.stage === stage && x.indicator === indicator);
   if (!b || b.best_achievable === null) return null;
-  const share = b.share_of_achievable === null ? L('交流无法降低', 'rotation cannot lower it') : L(`达到可实现降幅的 ${pct(b.share_of_achievable)}`, `${pct(b.share_of_achievable)} of the achievable reduction`);
-  return h('div', { class: 'best-note', 'data-testid': `point-best-${stage}-${indicator}`, 'data-value': b.best_achievable },
-    L(`最低可达 ${cv(b.best_achievable)}`, `best achievable ${cv(b.best_achievable)}`), ' · ', share);
+  const share = b.share_of_achievable;
+  const title = L(`最低可达 ${cv(b.best_achievable)}；${share === null ? '交流无法降低此差异系数' : `本方案达到可实现降幅的 ${pct(share)}`}`,
+    `best achievable ${cv(b.best_achievable)}; ${share === null ? 'rotation cannot lower this CV' : `this plan reaches ${pct(share)} of the achievable reduction`}`);
+  return h('div', { class: 'best-note', title, 'data-testid': `point-best-${stage}-${indicator}`, 'data-value': b.best_achievable },
+    L(`最低 ${cv(b.best_achievable)}`, `best ${cv(b.best_achievable)}`), h('br'), share === null ? '—' : L(`达成 ${pct(share, 0)}`, `${pct(share, 0)} reached`));
 }
 
 const sharePct = (s: number) => `${Number((s * 100).toFixed(1))}%`;
