@@ -52,6 +52,8 @@ export interface AppOptions {
   bounds?: boolean;
   /** Creates the `admin` user with this password when there are no users (tests; main.ts handles first start itself). */
   adminPassword?: string;
+  /** Seconds to receive a whole request (default LIMITS.requestSeconds; tests use less). */
+  requestTimeoutSeconds?: number;
 }
 
 export const LIMITS = {
@@ -60,6 +62,8 @@ export const LIMITS = {
   /** One contract file (CSV or workbook): a prefecture of 50,000 teachers is about 6 MB. */
   fileBytes: 20 * 1024 * 1024,
   files: 10,
+  /** Seconds to receive a whole request: a 20 MB upload needs ≥ 1.4 Mbit/s; a connection dripping bytes is closed (408). */
+  requestSeconds: 120,
 };
 
 const DEFAULT_WEB_DIR = fileURLToPath(new URL('../web/dist', import.meta.url));
@@ -89,6 +93,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     logger: opts.logger ?? false,
     // Request logging stays Fastify's default (method, url, status, time): never bodies.
     bodyLimit: LIMITS.bodyBytes,
+    requestTimeout: (opts.requestTimeoutSeconds ?? LIMITS.requestSeconds) * 1000,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -9,6 +9,7 @@ import { formatInputError } from '../solver/contract/input-errors.ts';
 import { INPUT_LIMITS } from '../solver/contract/input-limits.ts';
 import { readCsv } from '../solver/contract/read-csv.ts';
 import { zipProblem } from '../solver/contract/zip-guard.ts';
+import { zip } from './helpers/zip.ts';
 
 const TINY = join(import.meta.dirname, 'fixtures', 'tiny');
 const tiny = (name: string) => ({ name, content: new Uint8Array(readFileSync(join(TINY, name))) });
@@ -53,31 +54,6 @@ describe('CSV limits', () => {
   });
 });
 
-/** A zip whose entries are given as (name, stored bytes, method, declared size). */
-function zip(entries: { name: string; data: Buffer; method: number; size: number }[]): Uint8Array {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  /** A header record: signature, then [offset, value, bytes] little-endian fields. */
-  const record = (length: number, sig: number, fields: [number, number, 2 | 4][]) => {
-    const b = Buffer.alloc(length);
-    b.writeUInt32LE(sig, 0);
-    for (const [at, v, n] of fields) (n === 2 ? b.writeUInt16LE(v, at) : b.writeUInt32LE(v, at));
-    return b;
-  };
-  for (const e of entries) {
-    const name = Buffer.from(e.name);
-    const local = record(30, 0x04034b50, [[8, e.method, 2], [18, e.data.length, 4], [22, e.size, 4], [26, name.length, 2]]);
-    const central = record(46, 0x02014b50, [[10, e.method, 2], [20, e.data.length, 4], [24, e.size, 4], [28, name.length, 2], [42, offset, 4]]);
-    locals.push(local, name, e.data);
-    centrals.push(central, name);
-    offset += 30 + name.length + e.data.length;
-  }
-  const dir = Buffer.concat(centrals);
-  const end = record(22, 0x06054b50, [[8, entries.length, 2], [10, entries.length, 2], [12, dir.length, 4], [16, offset, 4]]);
-  return new Uint8Array(Buffer.concat([...locals, dir, end]));
-}
-
 describe('workbook (zip) limits, before the workbook reader inflates anything', () => {
   it('a real workbook passes', () => {
     expect(zipProblem(readFileSync(join(import.meta.dirname, 'bad-inputs', 'xlsx-bad-stage', 'county.xlsx')))).toBeNull();
@@ -86,7 +62,7 @@ describe('workbook (zip) limits, before the workbook reader inflates anything', 
   it('an honest bomb (two entries declaring 1 GiB each) is refused by its declared size', () => {
     const tiny = deflateRawSync(Buffer.alloc(1000));
     const bomb = zip([{ name: 'xl/media/a.png', data: tiny, method: 8, size: 2 ** 30 }, { name: 'xl/media/b.png', data: tiny, method: 8, size: 2 ** 30 }]);
-    expect(zipProblem(bomb)?.[0]).toBe('工作簿解压后过大（超过 200 MB）');
+    expect(zipProblem(new Uint8Array(bomb))?.[0]).toBe('工作簿解压后过大（超过 200 MB）');
   });
 
   it('a 20 MB entry of zeros (ratio ≈ 1000) is refused by its ratio', () => {

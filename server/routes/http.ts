@@ -82,15 +82,22 @@ export async function readMultipart(req: FastifyRequest): Promise<{ files: Uploa
   if (!req.isMultipart()) throw new ApiError(415, '请以 multipart/form-data 上传文件');
   const files: UploadedFile[] = [];
   const fields: Record<string, string> = {};
-  for await (const part of req.parts()) {
-    if (part.type === 'file') {
-      const content = await part.toBuffer();
-      const name = safeFileName(part.filename);
-      if (name === '') throw new ApiError(400, '上传的文件缺少文件名');
-      files.push({ field: part.fieldname, name, content });
-    } else if (typeof part.value === 'string') {
-      fields[part.fieldname] = part.value;
+  try {
+    for await (const part of req.parts()) {
+      if (part.type === 'file') {
+        const content = await part.toBuffer();
+        const name = safeFileName(part.filename);
+        if (name === '') throw new ApiError(400, '上传的文件缺少文件名');
+        files.push({ field: part.fieldname, name, content });
+      } else if (typeof part.value === 'string') {
+        fields[part.fieldname] = part.value;
+      }
     }
+  } catch (err) {
+    // Our errors and the multipart limits (413 …) carry a status; a body the parser cannot read
+    // (no boundary, cut off) is the client's fault, not a server error.
+    if (err instanceof ApiError || (typeof err === 'object' && err !== null && 'statusCode' in err)) throw err;
+    throw new ApiError(400, '上传内容格式不正确：无法解析 multipart/form-data（缺少分隔符或内容不完整）');
   }
   return { files, fields };
 }

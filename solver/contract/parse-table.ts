@@ -64,7 +64,7 @@ export function issueMessage(issue: Issue, shown: string, value?: unknown): [str
     case 'invalid_union':
       return [`${zhV}取值无效`, `${enV}is invalid`];
     case 'invalid_format': // the only pattern: ids (schemas.ts `code`)
-      return [`${zhV}不能以 = + - @ 开头（表格软件会把它当公式执行）`, `${enV}must not start with = + - @ (spreadsheets would run it as a formula)`];
+      return [`${zhV}不能以 = + - @ 开头（表格软件会把它当公式执行），也不能含控制字符`, `${enV}must not start with = + - @ (spreadsheets would run it as a formula) nor hold control characters`];
     default:
       return [`${zhV}取值无效（${issue.message}）`, `${enV}is invalid (${issue.message})`];
   }

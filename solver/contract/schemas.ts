@@ -27,10 +27,10 @@ export type Degree = (typeof DEGREES)[number];
 export type Mode = (typeof MODES)[number];
 
 /**
- * A school or teacher id: not empty, and not starting like a spreadsheet formula (= + - @, tab,
- * CR). Ids go back out in plan.csv, where escaping them would change them (csv-text.ts).
+ * A school or teacher id: not empty, not starting like a spreadsheet formula (= + - @, tab, CR),
+ * no control characters. Ids go back out in plan.csv, where escaping them would change them (csv-text.ts).
  */
-const code = () => z.string().min(1).regex(/^[^=+\-@\t\r]/);
+const code = () => z.string().min(1).regex(/^[^=+\-@\t\r][^\u0000-\u001f\u007f]*$/);
 
 export const schoolSchema = z.object({
   id: code(),
