@@ -15,6 +15,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { ensureAdmin, registerAccessControl } from './auth.ts';
 import { openDb } from './db.ts';
+import { LoginThrottle } from './login-throttle.ts';
 import { SolvePool, TaskWorker, runQueue } from './jobs.ts';
 import { frontierQueue } from './frontier-queue.ts';
 import { activityRoutes } from './routes/activity.ts';
@@ -54,6 +55,13 @@ export interface AppOptions {
   adminPassword?: string;
   /** Seconds to receive a whole request (default LIMITS.requestSeconds; tests use less). */
   requestTimeoutSeconds?: number;
+  /** Clock of the login back-off in ms (tests move it; default Date.now). */
+  loginClock?: () => number;
+  /**
+   * Addresses or CIDRs of the reverse proxy, comma-separated: its X-Forwarded-For then gives the
+   * client address the login back-off counts per (without it every client shares the proxy's).
+   */
+  trustProxy?: string;
 }
 
 export const LIMITS = {
@@ -94,6 +102,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     // Request logging stays Fastify's default (method, url, status, time): never bodies.
     bodyLimit: LIMITS.bodyBytes,
     requestTimeout: (opts.requestTimeoutSeconds ?? LIMITS.requestSeconds) * 1000,
+    ...(opts.trustProxy ? { trustProxy: opts.trustProxy } : {}),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -107,7 +116,10 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     bounds: opts.bounds ?? false,
   });
   const tasks = new TaskWorker();
-  const deps: Deps = { db, pool, tasks, maxActiveRunsPerUser: opts.maxActiveRunsPerUser ?? 3, secureCookies: opts.secureCookies ?? false };
+  const deps: Deps = {
+    db, pool, tasks, maxActiveRunsPerUser: opts.maxActiveRunsPerUser ?? 3, secureCookies: opts.secureCookies ?? false,
+    loginThrottle: new LoginThrottle(opts.loginClock),
+  };
   app.decorate('lungang', deps);
   const interrupted = pool.recoverAfterRestart();
   if (interrupted.length > 0) app.log.warn({ jobs: interrupted }, 'solves interrupted by a restart marked failed');

@@ -3,6 +3,7 @@
 // (errors on stderr, nothing written).
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { csvText } from '../solver/contract/csv-text.ts';
@@ -26,7 +27,8 @@ import { loadDatasetFrom, parsePlanCsv } from './contract-files.ts';
 const USAGE = `用法 / usage:
   lungang plan <数据目录或.xlsx> --out <输出目录> [--policy policy.json] [--time-limit 秒] [--engine highs|jslp] [--export-lp model.lp] [--baseline 上次/plan.csv] [--bounds] [--lang zh|en]
   lungang audit <数据目录或.xlsx> --plan plan.csv [--out report.json] [--policy policy.json] [--lang zh|en]
-  lungang frontier <数据目录或.xlsx> --out <输出目录> [--shares 0.10,0.12,0.15,0.20,0.25] [--bounds] [--policy policy.json] [--time-limit 秒] [--engine highs|jslp] [--lang zh|en]`;
+  lungang frontier <数据目录或.xlsx> --out <输出目录> [--shares 0.10,0.12,0.15,0.20,0.25] [--bounds] [--policy policy.json] [--time-limit 秒] [--engine highs|jslp] [--lang zh|en]
+  lungang unlock <用户名>   解除登录锁定（数据库 DATABASE_PATH，默认 var/lungang.db） / lift a login lockout`;
 
 function fail(errors: InputError[], lang: 'zh' | 'en'): number {
   for (const e of errors) process.stderr.write(`${formatInputError(e, lang)}\n`);
@@ -176,6 +178,28 @@ async function audit(input: string, v: Record<string, string | boolean | undefin
   return result.audit_ok ? 0 : 1;
 }
 
+/** Lifts a login lockout on the server's database: the way back in when no admin can log in. */
+async function unlock(username: string, lang: 'zh' | 'en'): Promise<number> {
+  const path = resolve(process.env.DATABASE_PATH ?? 'var/lungang.db');
+  if (!existsSync(path)) {
+    process.stderr.write(lang === 'zh' ? `数据库不存在：${path}\n` : `no database at ${path}\n`);
+    return 2;
+  }
+  const { openDb } = await import('./db.ts');
+  const { unlockByName } = await import('./login-lockout.ts');
+  const db = openDb(path);
+  try {
+    if (!unlockByName(db, username)) {
+      process.stderr.write(lang === 'zh' ? `用户不存在：${username}\n` : `no user ${username}\n`);
+      return 2;
+    }
+    process.stdout.write(lang === 'zh' ? `已解除 ${username} 的登录锁定\n` : `${username} unlocked\n`);
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
 function usage(problem?: string): number {
   if (problem) process.stderr.write(`${problem}\n`);
   process.stderr.write(`${USAGE}\n`);
@@ -200,6 +224,7 @@ export async function main(argv: string[]): Promise<number> {
   const lang = values.lang === 'en' ? 'en' : 'zh';
   const [command, input] = positionals;
   if (command === 'serve') { await (await import('./main.ts')).serve(); return 0; }
+  if (command === 'unlock') return input ? unlock(input, lang) : usage();
   const commands = { plan, audit, frontier };
   if (!input || !Object.hasOwn(commands, command ?? '')) return usage();
   return commands[command as keyof typeof commands](input, values, lang);

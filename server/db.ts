@@ -26,6 +26,10 @@ export interface UserRow {
   must_change_password: 0 | 1;
   disabled: 0 | 1;
   created_at: string;
+  /** Wrong passwords since the last successful login (login-lockout.ts). */
+  failed_logins: number;
+  /** 1: locked after too many wrong passwords, until an admin unlocks. */
+  locked: 0 | 1;
 }
 
 export interface DatasetRow {
@@ -257,6 +261,9 @@ const MIGRATIONS: string[] = [
   CREATE INDEX frontiers_scenario ON frontiers(scenario_id);
   CREATE INDEX frontiers_status ON frontiers(status, id);
   `,
+  // Login lockout: wrong passwords in a row per user, and the lock an admin lifts.
+  `ALTER TABLE users ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE users ADD COLUMN locked INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 export function openDb(path: string): Db {

@@ -1,6 +1,7 @@
 // `lungang serve` / `npm start`: one process serving the API and the web app.
 //   PORT (8080), HOST (127.0.0.1), DATABASE_PATH (var/lungang.db), LUNGANG_ADMIN_PASSWORD,
-//   LUNGANG_SECURE_COOKIES=1 (behind an HTTPS proxy), LOG_LEVEL (info).
+//   LUNGANG_SECURE_COOKIES=1 (behind an HTTPS proxy), LUNGANG_TRUST_PROXY (the proxy's addresses),
+//   LOG_LEVEL (info).
 // First start creates the admin user and loads the sample county with a default scenario.
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +41,7 @@ export async function serve(): Promise<void> {
   const dbPath = resolve(process.env.DATABASE_PATH ?? 'var/lungang.db');
   const app = await buildApp({
     dbPath, logger: LOGGER, secureCookies: process.env.LUNGANG_SECURE_COOKIES === '1', bounds: process.env.LUNGANG_BEST_ACHIEVABLE !== '0',
+    ...(process.env.LUNGANG_TRUST_PROXY ? { trustProxy: process.env.LUNGANG_TRUST_PROXY } : {}),
   });
   const deps = app.lungang;
   deps.tasks.warmUp();

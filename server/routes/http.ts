@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { formatInputError, type InputError } from '../../solver/contract/input-errors.ts';
 import { type Db, activeSolves } from '../db.ts';
 import type { SolvePool, TaskWorker } from '../jobs.ts';
+import type { LoginThrottle } from '../login-throttle.ts';
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse<IncomingMessage>, FastifyBaseLogger, ZodTypeProvider>;
 
@@ -19,6 +20,8 @@ export interface Deps {
   maxActiveRunsPerUser: number;
   /** Cookie `Secure` flag: on when served over HTTPS (behind a proxy). */
   secureCookies: boolean;
+  /** Back-off of failed logins per user name and per address. */
+  loginThrottle: LoginThrottle;
 }
 
 export const inputErrorSchema = z.object({

@@ -1,9 +1,12 @@
-// Login, logout, who am I, and changing one's own password.
+// Login (with the back-off of login-throttle.ts and the lockout of login-lockout.ts), logout, who am
+// I, and changing one's own password.
 import { z } from 'zod';
 import {
   clearSessionCookie, createSession, decoy, deleteSession, hashPassword, SESSION_COOKIE, setSessionCookie, userByName, verifyPassword,
 } from '../auth.ts';
 import { ROLES, logActivity, sha256 } from '../db.ts';
+import { clearFailures, recordWrongPassword } from '../login-lockout.ts';
+import { throttleKeys } from '../login-throttle.ts';
 import { ApiError, type App, type Deps, authErrors, errorSchema } from './http.ts';
 
 export const sessionUserSchema = z.object({
@@ -11,19 +14,46 @@ export const sessionUserSchema = z.object({
 });
 export const passwordSchema = z.string().min(10, '密码至少10个字符').max(200);
 
-export function sessionRoutes(app: App, { db, secureCookies }: Deps): void {
+type FailReason = 'password' | 'unknown_user' | 'disabled' | 'locked' | 'throttled';
+
+export function sessionRoutes(app: App, { db, secureCookies, loginThrottle }: Deps): void {
   app.post('/api/session', {
     config: { access: 'public' },
     schema: {
-      tags: ['session'], summary: '登录（设置 HttpOnly 会话 cookie sid）',
+      tags: ['session'], summary: '登录（设置 HttpOnly 会话 cookie sid）；多次失败后须等待（429）或账号被锁定（423）',
       body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) }),
-      response: { 200: z.object({ user: sessionUserSchema }), 401: errorSchema },
+      response: { 200: z.object({ user: sessionUserSchema }), 401: errorSchema, 423: errorSchema, 429: errorSchema },
     },
   }, async (req, reply) => {
-    const row = userByName(db, req.body.username);
+    const { username, password } = req.body;
+    const keys = throttleKeys(username, req.ip);
+    const row = userByName(db, username);
+    // The user's id only: never the typed name (it may be a password typed into the wrong box) nor the address.
+    const failed = (reason: FailReason) =>
+      logActivity(db, { userId: null, action: 'session.fail', entity: 'user', entityId: row?.id ?? null, details: { reason } });
+
+    const refusal = loginThrottle.check(keys);
+    if (refusal) {
+      // Refused without looking at the password; logged once per back-off, so hammering does not flood the log.
+      if (refusal.first) failed('throttled');
+      reply.header('retry-after', String(refusal.retryAfter));
+      throw new ApiError(429, `登录失败次数过多，请 ${refusal.retryAfter} 秒后再试`);
+    }
+    // Counted before the password is checked, so guesses sent in parallel are throttled too; a success clears it.
+    loginThrottle.fail(keys);
+    if (row?.locked === 1) {
+      failed('locked');
+      throw new ApiError(423, '账号因多次登录失败已锁定，请联系管理员解锁');
+    }
     // Same cost whether or not the user exists: timing does not reveal user names.
-    const ok = await verifyPassword(req.body.password, row?.password_hash ?? (await decoy()));
-    if (!row || !ok || row.disabled === 1) throw new ApiError(401, '用户名或密码错误');
+    const ok = await verifyPassword(password, row?.password_hash ?? (await decoy()));
+    if (!row || !ok || row.disabled === 1) {
+      failed(!row ? 'unknown_user' : !ok ? 'password' : 'disabled');
+      if (row && !ok) recordWrongPassword(db, row.id);
+      throw new ApiError(401, '用户名或密码错误');
+    }
+    loginThrottle.clear(keys);
+    clearFailures(db, row.id);
     setSessionCookie(reply, createSession(db, row.id), secureCookies);
     logActivity(db, { userId: row.id, action: 'session.create', entity: 'user', entityId: row.id });
     return { user: { id: row.id, username: row.username, role: row.role, must_change_password: row.must_change_password === 1 } };

@@ -1,20 +1,28 @@
 // User management (admin only). Users are never shown password hashes; resetting a password
-// makes it one-time again and ends the user's sessions.
+// makes it one-time again, lifts a login lockout and ends the user's sessions.
 import { z } from 'zod';
 import { createUser, hashPassword, userByName } from '../auth.ts';
 import { ROLES, type UserRow, logActivity } from '../db.ts';
+import { clearFailures } from '../login-lockout.ts';
+import { userKey } from '../login-throttle.ts';
 import { ApiError, type App, type Deps, authErrors, errorSchema, idParams, notFound } from './http.ts';
 import { passwordSchema } from './session.ts';
 
 const userSchema = z.object({
   id: z.number().int(), username: z.string(), role: z.enum(ROLES), must_change_password: z.boolean(), disabled: z.boolean(), created_at: z.string(),
+  /** Locked after too many wrong passwords (login-lockout.ts) until an admin unlocks. */
+  locked: z.boolean(),
+  /** Wrong passwords since the last successful login. */
+  failed_logins: z.number().int(),
 });
-const view = (u: UserRow) => ({
+export type UserView = z.infer<typeof userSchema>;
+const view = (u: UserRow): UserView => ({
   id: u.id, username: u.username, role: u.role, must_change_password: u.must_change_password === 1, disabled: u.disabled === 1, created_at: u.created_at,
+  locked: u.locked === 1, failed_logins: u.failed_logins,
 });
 const usernameSchema = z.string().regex(/^[A-Za-z0-9_.-]{2,64}$/, '用户名为2–64位字母、数字、下划线、点或连字符');
 
-export function userRoutes(app: App, { db }: Deps): void {
+export function userRoutes(app: App, { db, loginThrottle }: Deps): void {
   const get = (id: number) => db.prepare<[number], UserRow>('SELECT * FROM users WHERE id = ?').get(id);
   const admins = () => db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND disabled = 0").get()?.n ?? 0;
 
@@ -40,29 +48,40 @@ export function userRoutes(app: App, { db }: Deps): void {
   app.patch('/api/users/:id', {
     config: { access: 'admin' },
     schema: {
-      tags: ['users'], summary: '修改角色、重置密码或停用用户',
+      tags: ['users'], summary: '修改角色、重置密码、停用用户或解除登录锁定（locked: false；重置密码也会解锁）',
       params: idParams,
-      body: z.object({ role: z.enum(ROLES).optional(), password: passwordSchema.optional(), disabled: z.boolean().optional() }),
+      body: z.object({
+        role: z.enum(ROLES).optional(), password: passwordSchema.optional(), disabled: z.boolean().optional(),
+        // Only lifting: a lock comes from failed logins; to keep someone out, disable them.
+        locked: z.literal(false).optional(),
+      }),
       response: { 200: userSchema, 404: errorSchema, 409: errorSchema, ...authErrors },
     },
   }, async (req) => {
     const u = get(req.params.id);
     if (!u) throw notFound('用户');
-    const { role, password, disabled } = req.body;
+    const { role, password, disabled, locked } = req.body;
     const losesAdmin = u.role === 'admin' && u.disabled === 0 && ((role !== undefined && role !== 'admin') || disabled === true);
     if (losesAdmin && admins() <= 1) throw new ApiError(409, '不能移除最后一名管理员');
     const hash = password === undefined ? undefined : await hashPassword(password);
+    const unlock = locked === false || hash !== undefined;
     db.transaction(() => {
       if (role !== undefined) db.prepare('UPDATE users SET role = ? WHERE id = ?').run(role, u.id);
       if (disabled !== undefined) db.prepare('UPDATE users SET disabled = ? WHERE id = ?').run(disabled ? 1 : 0, u.id);
       if (hash !== undefined) db.prepare('UPDATE users SET password_hash = ?, must_change_password = 1 WHERE id = ?').run(hash, u.id);
-      // A new role, a reset password or disabling takes effect now, not at the next login.
-      db.prepare('DELETE FROM sessions WHERE user_id = ?').run(u.id);
+      if (unlock) clearFailures(db, u.id);
+      // A new role, a reset password or disabling takes effect now, not at the next login (unlocking alone ends no session).
+      if (role !== undefined || disabled !== undefined || hash !== undefined) db.prepare('DELETE FROM sessions WHERE user_id = ?').run(u.id);
       logActivity(db, {
         userId: req.user!.id, action: 'user.update', entity: 'user', entityId: u.id,
-        details: { ...(role ? { role } : {}), ...(disabled !== undefined ? { disabled } : {}), password_reset: hash !== undefined },
+        details: {
+          ...(role ? { role } : {}), ...(disabled !== undefined ? { disabled } : {}), password_reset: hash !== undefined,
+          ...(unlock && u.locked === 1 ? { unlocked: true } : {}),
+        },
       });
     })();
+    // The back-off of the name ends with the lock, so the user can log in at once.
+    if (unlock) loginThrottle.clear([userKey(u.username)]);
     return view(get(u.id)!);
   });
 

@@ -12,8 +12,9 @@ import type { runDetailSchema, runSchema } from '../../server/routes/runs.ts';
 import type { budgetSchema, scenarioSchema } from '../../server/routes/scenarios.ts';
 import type { FrontierView } from '../../server/routes/frontiers.ts';
 import type { sessionUserSchema } from '../../server/routes/session.ts';
+import type { UserView } from '../../server/routes/users.ts';
 
-export type { PlanRow, Report, School, Teacher, Comparison, TeacherDiff };
+export type { PlanRow, Report, School, Teacher, Comparison, TeacherDiff, UserView };
 export type User = z.infer<typeof sessionUserSchema>;
 export type Role = User['role'];
 export type Dataset = z.infer<typeof datasetSchema>;
@@ -99,6 +100,10 @@ export const api = {
   login: (username: string, password: string) => request<{ user: User }>('POST', '/session', { username, password }).then((r) => r.user),
   logout: () => request<void>('DELETE', '/session'),
   changePassword: (current_password: string, new_password: string) => request<void>('PUT', '/session/password', { current_password, new_password }),
+
+  // Users (admin)
+  users: () => request<{ items: UserView[] }>('GET', '/users').then((r) => r.items),
+  unlockUser: (id: number) => request<UserView>('PATCH', `/users/${id}`, { locked: false }),
 
   // Datasets
   datasets: () => request<{ items: Dataset[] }>('GET', '/datasets').then((r) => r.items),

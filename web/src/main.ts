@@ -5,7 +5,7 @@ import { api, setUnauthorizedHandler } from './api.ts';
 import { h, mount, select } from './dom.ts';
 import { L, lang, onLangChange, roleLabel, setLang } from './i18n.ts';
 import { type PageName, type Route, current, href, navigate } from './router.ts';
-import { currentDataset, refreshDatasets, selectDataset, store } from './store.ts';
+import { can, currentDataset, refreshDatasets, selectDataset, store } from './store.ts';
 import { errorView, loading } from './widgets.ts';
 import { renderAudit } from './pages/audit.ts';
 import { renderCompare } from './pages/compare.ts';
@@ -15,6 +15,7 @@ import { renderLogin } from './pages/login.ts';
 import { renderScenario } from './pages/scenario.ts';
 import { renderTeacher } from './pages/teacher.ts';
 import { renderTradeoff } from './pages/tradeoff.ts';
+import { renderUsers } from './pages/users.ts';
 
 export interface PageContext {
   route: Route;
@@ -33,6 +34,7 @@ const PAGES: Record<Exclude<PageName, 'login'>, { zh: string; en: string; render
   compare: { zh: '比较', en: 'Compare', render: renderCompare },
   audit: { zh: '审计', en: 'Audit', render: renderAudit },
   teacher: { zh: '教师', en: 'Teacher', render: renderTeacher },
+  users: { zh: '用户', en: 'Users', render: renderUsers },
 };
 
 const app = document.getElementById('app')!;
@@ -41,7 +43,8 @@ let controller = new AbortController();
 function topBar(route: Route): HTMLElement {
   const user = store.user;
   const ds = currentDataset();
-  const tabs = (Object.keys(PAGES) as (keyof typeof PAGES)[]).map((p) =>
+  // The users tab only for admins: nobody else may read the list.
+  const tabs = (Object.keys(PAGES) as (keyof typeof PAGES)[]).filter((p) => p !== 'users' || can('admin')).map((p) =>
     h('a', { href: href(p, p === 'compare' || p === 'teacher' ? {} : Object.fromEntries(route.page === p ? route.query : [])), class: `tab${route.page === p ? ' active' : ''}`, 'data-testid': `nav-${p}` },
       L(PAGES[p].zh, PAGES[p].en)));
   const datasetPicker = store.datasets.length > 0

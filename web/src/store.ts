@@ -61,12 +61,13 @@ export async function pickRun(datasetId: number, fromUrl: string | null): Promis
   return { runs, run: runs.find((r) => r.id === id) ?? runs.find((r) => r.status === 'done') ?? runs[0] };
 }
 
-const ACCESS: Record<'edit' | 'notes' | 'compare' | 'audit' | 'adopt', readonly Role[]> = {
+const ACCESS: Record<'edit' | 'notes' | 'compare' | 'audit' | 'adopt' | 'admin', readonly Role[]> = {
   edit: ['admin', 'planner'],
   notes: ['admin', 'planner', 'leader'],
   compare: ['admin', 'leader'],
   audit: ['admin', 'auditor'],
   adopt: ['admin', 'leader'],
+  admin: ['admin'],
 };
 /** Mirrors server/auth.ts ACCESS, only to hide buttons; the server still decides. */
 export const can = (what: keyof typeof ACCESS): boolean => store.user !== null && ACCESS[what].includes(store.user.role);
