@@ -4,6 +4,7 @@
 // reads stay fast while the worst of them are being refused (a ratio to idle reads; absolute
 // figures are for `npm run load`).
 import { readFileSync, readdirSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -153,4 +154,28 @@ describe('another user\'s reads while the worst uploads are refused', () => {
     // Generous: the refusals run in the task worker, not on the request thread.
     expect(median(busy)).toBeLessThan(Math.max(20 * median(idle), 250));
   }, 300_000);
+});
+
+describe('a request body that drips in', () => {
+  it('is cut off with 408 once the whole-request limit has passed (Node checks every 30 s)', async () => {
+    const slow = await startServer({ requestTimeoutSeconds: 2 });
+    try {
+      await slow.app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = slow.app.server.address() as { port: number };
+      const sock = connect(port, '127.0.0.1');
+      let answer = '';
+      sock.on('data', (d) => (answer += d.toString()));
+      sock.write('POST /api/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{');
+      const drip = setInterval(() => sock.write(' '), 1000);
+      const started = performance.now();
+      await new Promise((done) => sock.on('close', done));
+      clearInterval(drip);
+      expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+      // Closed by the server, long before the 1,000 bytes could have dripped in (1,000 s).
+      expect(performance.now() - started).toBeLessThan(200_000);
+    } finally {
+      await slow.close();
+      await removeDir(slow.dir);
+    }
+  }, 240_000);
 });
