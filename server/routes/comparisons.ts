@@ -30,6 +30,21 @@ function storedRuns(db: Db, ids: readonly number[]): StoredComparedRun[] {
 }
 
 const runsQuery = z.object({ runs: runIds });
+
+/**
+ * Names by id over the compared runs' datasets (rows in dataset order). Runs of different
+ * datasets may use one id for different people or schools: then every name shows, "A / B",
+ * rather than one dataset's name on the other's row.
+ */
+function namesById(rows: readonly { id: string; name: string }[]): Record<string, string> {
+  const seen = new Map<string, string[]>();
+  for (const r of rows) {
+    const names = seen.get(r.id) ?? [];
+    if (!names.includes(r.name)) names.push(r.name);
+    seen.set(r.id, names);
+  }
+  return Object.fromEntries([...seen].map(([id, names]) => [id, names.join(' / ')]));
+}
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export function comparisonRoutes(app: App, { db, tasks }: Deps): void {
@@ -55,11 +70,11 @@ export function comparisonRoutes(app: App, { db, tasks }: Deps): void {
     const datasets = JSON.stringify([...new Set(runs.map((r) => r.dataset_id))]);
     const locked = JSON.stringify([...new Set(runs.flatMap((r) => r.inputs.locks.map((l) => l.teacher_id)))]);
     const name = nameFor(req.user);
-    const schools = Object.fromEntries(db.prepare<[string], { id: string; name: string }>(
-      'SELECT id, name FROM dataset_schools WHERE dataset_id IN (SELECT value FROM json_each(?))').all(datasets).map((s) => [s.id, s.name]));
-    const teachers = Object.fromEntries(db.prepare<[string, string], { id: string; name: string }>(
-      'SELECT id, name FROM dataset_teachers WHERE dataset_id IN (SELECT value FROM json_each(?)) AND id IN (SELECT value FROM json_each(?))')
-      .all(datasets, locked).map((t) => [t.id, name(t.name)]));
+    const schools = namesById(db.prepare<[string], { id: string; name: string }>(
+      'SELECT id, name FROM dataset_schools WHERE dataset_id IN (SELECT value FROM json_each(?)) ORDER BY dataset_id').all(datasets));
+    const teachers = namesById(db.prepare<[string, string], { id: string; name: string }>(
+      'SELECT id, name FROM dataset_teachers WHERE dataset_id IN (SELECT value FROM json_each(?)) AND id IN (SELECT value FROM json_each(?)) ORDER BY dataset_id')
+      .all(datasets, locked).map((t) => ({ id: t.id, name: name(t.name) })));
     const book = await tasks.run('compareXlsx', { runs, names: { schools, teachers } });
     return reply.type(XLSX_TYPE).header('content-disposition', `attachment; filename="comparison-${req.query.runs.join('-')}.xlsx"`)
       .send(Buffer.from(book.content));
@@ -86,12 +101,12 @@ export function comparisonRoutes(app: App, { db, tasks }: Deps): void {
       return p.rows;
     };
     const diff = diffPlans(rows(a.plan_csv), rows(b.plan_csv));
-    const lookup = db.prepare<[number, number, string], { name: string }>(
-      'SELECT name FROM dataset_teachers WHERE dataset_id IN (?, ?) AND id = ? LIMIT 1');
+    const lookup = db.prepare<[number, number, string], { id: string; name: string }>(
+      'SELECT id, name FROM dataset_teachers WHERE dataset_id IN (?, ?) AND id = ? ORDER BY dataset_id');
     const name = nameFor(req.user);
     return {
       a: a.id, b: b.id, same: diff.same,
-      rows: diff.rows.map((r) => ({ ...r, name: name(lookup.get(a.dataset_id, b.dataset_id, r.teacher_id)?.name ?? '') })),
+      rows: diff.rows.map((r) => ({ ...r, name: namesById(lookup.all(a.dataset_id, b.dataset_id, r.teacher_id).map((t) => ({ id: t.id, name: name(t.name) })))[r.teacher_id] ?? '' })),
     };
   });
 }

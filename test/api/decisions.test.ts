@@ -4,7 +4,9 @@
 import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FAST_POLICY, type TestServer, createScenario, removeDir, startRun, startServer, uploadSample, waitForRun } from './helpers.ts';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FAST_POLICY, type TestServer, createScenario, removeDir, sampleDir, sampleForm, startRun, startServer, uploadSample, waitForRun } from './helpers.ts';
 
 let s: TestServer;
 let datasetId: number;
@@ -141,6 +143,25 @@ describe('comparisons', () => {
       const inA = pa.find((x) => x.teacher_id === r.teacher_id);
       expect(r.a_to_school_id).toBe(inA?.to_school_id ?? null);
       expect(r.change).toBe(inA && r.b_to_school_id ? 'different_destination' : inA ? 'only_a' : 'only_b');
+    }
+  });
+});
+
+describe('comparing runs of two datasets', () => {
+  it('never puts one dataset\'s name on the other\'s teacher: an id named differently shows both names', async () => {
+    // The same roster with every name changed (乙…): the ids are the same, the people are not.
+    const teachers = (await readFile(join(sampleDir('small-county'), 'teachers.csv'), 'utf8')).split('\n')
+      .map((line, i) => (i === 0 || line === '' ? line : line.replace(/^([^,]*),([^,]*),/, '$1,乙$2,'))).join('\n');
+    const up = await req('POST', '/api/datasets', s.cookie.planner, await sampleForm('small-county', { 'teachers.csv': teachers, 'policy.json': JSON.stringify(FAST_POLICY) }, '乙'));
+    expect(up.statusCode, up.body).toBe(201);
+    const other = (await createScenario(s, up.json().id, { name: '乙多交流', policy: { ratios: { minRotatedShareOfEligible: 0.35 } } })).id;
+    const runC = (await startRun(s, other)).id;
+    expect((await waitForRun(s, runC)).status).toBe('done');
+    const d = (await req('GET', `/api/comparisons/teachers?a=${runA}&b=${runC}`, s.cookie.leader)).json();
+    expect(d.rows.length).toBeGreaterThan(0);
+    for (const r of d.rows as { name: string }[]) {
+      const [a, b] = r.name.split(' / ');
+      expect(b, r.name).toBe(`乙${a}`);
     }
   });
 });
