@@ -45,6 +45,8 @@ export interface DatasetRow {
   locks_json: string;
   created_by: number | null;
   created_at: string;
+  /** SHA-256 over the parsed school and teacher rows the listings, names and exports read (rowsHash). */
+  rows_hash: string | null;
 }
 
 export interface DatasetFileRow {
@@ -264,6 +266,8 @@ const MIGRATIONS: string[] = [
   // Login lockout: wrong passwords in a row per user, and the lock an admin lifts.
   `ALTER TABLE users ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0;
    ALTER TABLE users ADD COLUMN locked INTEGER NOT NULL DEFAULT 0;`,
+  // Tamper evidence for the parsed rows too (issue 9): filled for existing datasets on open.
+  `ALTER TABLE datasets ADD COLUMN rows_hash TEXT;`,
 ];
 
 export function openDb(path: string): Db {
@@ -276,6 +280,9 @@ export function openDb(path: string): Db {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
+  for (const { id } of db.prepare<[], { id: number }>('SELECT id FROM datasets WHERE rows_hash IS NULL').all()) {
+    db.prepare('UPDATE datasets SET rows_hash = ? WHERE id = ?').run(rowsHash(db, id), id);
+  }
   return db;
 }
 
@@ -353,9 +360,21 @@ export function resultHash(datasetHash: string, run: Pick<RunRow, 'inputs_json' 
   return sha256([datasetHash, run.inputs_json, run.plan_csv ?? '', run.report_json ?? '', run.summary_json ?? ''].join('\u0000'));
 }
 
+/** A dataset's parsed rows hash: every stored school and teacher row (names included), in upload order. */
+export function rowsHash(db: Db, datasetId: number): string {
+  const h = createHash('sha256');
+  const schools = db.prepare<[number], { seq: number; id: string; name: string; county: string; data: string }>(
+    'SELECT seq, id, name, county, data FROM dataset_schools WHERE dataset_id = ? ORDER BY seq');
+  for (const r of schools.iterate(datasetId)) h.update(`s\u0000${r.seq}\u0000${r.id}\u0000${r.name}\u0000${r.county}\u0000${r.data}\n`);
+  const teachers = db.prepare<[number], { seq: number; id: string; name: string; school_id: string; data: string }>(
+    'SELECT seq, id, name, school_id, data FROM dataset_teachers WHERE dataset_id = ? ORDER BY seq');
+  for (const r of teachers.iterate(datasetId)) h.update(`t\u0000${r.seq}\u0000${r.id}\u0000${r.name}\u0000${r.school_id}\u0000${r.data}\n`);
+  return h.digest('hex');
+}
+
 /**
  * Re-verifies a finished run against what was stored: every dataset file against its SHA-256,
- * the dataset's content hash, and the run's result hash. Returns what is wrong, or null.
+ * the dataset's content hash, its parsed rows' hash, and the run's result hash. Returns what is wrong, or null.
  * Checked when a run is adopted and on every read of an adopted run.
  */
 export function integrityProblem(db: Db, run: RunRow): string | null {
@@ -365,6 +384,7 @@ export function integrityProblem(db: Db, run: RunRow): string | null {
   const bad = files.find((f) => sha256(f.content) !== f.sha256);
   if (bad) return `运行 #${run.id} 的数据集文件 ${bad.name} 与存储的哈希不一致，可能被篡改`;
   if (contentHash(files) !== dataset.content_hash) return `运行 #${run.id} 的数据集内容哈希不一致，可能被篡改`;
+  if (rowsHash(db, dataset.id) !== dataset.rows_hash) return `运行 #${run.id} 的数据集解析行（学校、教师）与存储的哈希不一致，可能被篡改`;
   if (run.result_hash === null || resultHash(dataset.content_hash, run) !== run.result_hash) {
     return `运行 #${run.id} 的输入或结果与存储的哈希不一致，可能被篡改`;
   }

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { lockSchema, policySchema, schoolSchema, teacherSchema, type Lock, type Policy } from '../../solver/contract/schemas.ts';
 import { INPUT_TABLES } from '../../solver/contract/columns.ts';
 import { nameFor } from '../auth.ts';
-import { type DatasetRow, getDataset, logActivity, contentHash, now, sha256 } from '../db.ts';
+import { type DatasetRow, getDataset, logActivity, contentHash, now, rowsHash, sha256 } from '../db.ts';
 import {
   ApiError, type App, type Deps, type UploadedFile, authErrors, errorSchema, idParams, invalidInput, likePattern, notFound,
   page, pageQuery, readMultipart,
@@ -72,6 +72,7 @@ export async function createDataset(deps: Deps, input: { name: string; files: { 
     checked.schools.forEach((s, i) => school.run(id, i, s.id, s.name, s.county ?? '', JSON.stringify(s)));
     const teacher = db.prepare('INSERT INTO dataset_teachers (dataset_id, seq, id, name, school_id, data) VALUES (?, ?, ?, ?, ?, ?)');
     checked.teachers.forEach((t, i) => teacher.run(id, i, t.id, t.name, t.school_id, JSON.stringify(t)));
+    db.prepare('UPDATE datasets SET rows_hash = ? WHERE id = ?').run(rowsHash(db, id), id);
     logActivity(db, {
       userId: input.userId, action: 'dataset.create', entity: 'dataset', entityId: id,
       details: { files: input.files.length, schools: checked.schools.length, teachers: checked.teachers.length },

@@ -265,12 +265,23 @@ describe('adoption', () => {
     raw.prepare('UPDATE runs SET report_json = ? WHERE id = ?').run(original, runA);
     expect((await req('GET', `/api/runs/${runA}`, s.cookie.leader)).statusCode).toBe(200);
 
+    const bytes = raw.prepare<[number], { content: Buffer }>("SELECT content FROM dataset_files WHERE dataset_id = ? AND name = 'teachers.csv'").get(datasetId)!.content;
     raw.prepare("UPDATE dataset_files SET content = CAST(replace(CAST(content AS TEXT), 'F', 'M') AS BLOB) WHERE dataset_id = ? AND name = 'teachers.csv'").run(datasetId);
     const files = await req('GET', `/api/runs/${runA}/plan.csv`, s.cookie.leader);
     expect(files.statusCode).toBe(409);
     expect(files.json().error).toContain('teachers.csv 与存储的哈希不一致');
     // A run that is not adopted is not affected by the check.
     expect((await req('GET', `/api/runs/${runB}`, s.cookie.leader)).statusCode).toBe(200);
+    raw.prepare("UPDATE dataset_files SET content = ? WHERE dataset_id = ? AND name = 'teachers.csv'").run(bytes, datasetId);
+
+    // The parsed rows too: a name changed in the database (workbooks and listings read it) is caught.
+    const teacher = raw.prepare<[number], { seq: number; name: string }>('SELECT seq, name FROM dataset_teachers WHERE dataset_id = ? ORDER BY seq LIMIT 1').get(datasetId)!;
+    raw.prepare('UPDATE dataset_teachers SET name = ? WHERE dataset_id = ? AND seq = ?').run('某某', datasetId, teacher.seq);
+    const renamed = await req('GET', `/api/runs/${runA}/result`, s.cookie.leader);
+    expect(renamed.statusCode).toBe(409);
+    expect(renamed.json().error).toContain('数据集解析行（学校、教师）与存储的哈希不一致');
+    raw.prepare('UPDATE dataset_teachers SET name = ? WHERE dataset_id = ? AND seq = ?').run(teacher.name, datasetId, teacher.seq);
+    expect((await req('GET', `/api/runs/${runA}/result`, s.cookie.leader)).statusCode).toBe(200);
     raw.close();
   });
 });
