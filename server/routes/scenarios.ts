@@ -105,6 +105,8 @@ export interface ScenarioInput {
 /** Stores a scenario whose policy and locks are already valid. Shared with first-start seeding. */
 export function insertScenario(db: Db, s: ScenarioInput, action = 'scenario.create', details: Record<string, number> = {}): number {
   return db.transaction(() => {
+    // The dataset may have been deleted while the locks were checked (an await): a race, not a server error.
+    if (!getDataset(db, s.datasetId)) throw new ApiError(409, '数据集已被删除，无法在其上建立方案');
     const t = now();
     const r = db.prepare(`INSERT INTO scenarios (dataset_id, name, notes, notes_inherited, policy_json, locks_json, use_baseline, created_by, created_at, updated_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(s.datasetId, s.name, s.notes, s.notesInherited ? 1 : 0, JSON.stringify(s.policy), JSON.stringify(s.locks),
@@ -153,7 +155,7 @@ export function scenarioRoutes(app: App, deps: Deps): void {
         dataset_id: z.number().int().positive(), name: z.string().trim().min(1).max(100), notes: z.string().max(5000).default(''),
         policy: policyInputSchema.optional(), locks: z.array(lockInputSchema).max(5000).optional(), use_baseline: z.boolean().default(true),
       }),
-      response: { 201: scenarioSchema, 404: errorSchema, 422: errorSchema, ...authErrors },
+      response: { 201: scenarioSchema, 404: errorSchema, 409: errorSchema, 422: errorSchema, ...authErrors },
     },
   }, async (req, reply) => {
     const d = getDataset(db, req.body.dataset_id);

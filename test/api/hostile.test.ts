@@ -179,3 +179,22 @@ describe('a request body that drips in', () => {
     }
   }, 240_000);
 });
+
+describe('races with a delete', () => {
+  it('a scenario created while its dataset is deleted: one of them wins, the other answers 409 (or 404), never 500', async () => {
+    const results: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const d = (await uploadSample(s, 'tiny')).id;
+      const locks = [{ teacher_id: '0017', action: 'stay', reason: '留任' }];
+      // The create first: it checks the locks in the task worker (an await), and the delete lands then.
+      const creating = s.app.inject({ method: 'POST', url: '/api/scenarios', headers: { cookie: s.cookie.planner }, payload: { dataset_id: d, name: '竞争', locks } });
+      await new Promise((r) => setTimeout(r, i));
+      const deleted = await s.app.inject({ method: 'DELETE', url: `/api/datasets/${d}`, headers: { cookie: s.cookie.planner } });
+      const created = await creating;
+      const pair = `${created.statusCode}/${deleted.statusCode}`;
+      expect(['201/409', '409/204', '404/204'], `${pair} ${created.body} ${deleted.body}`).toContain(pair);
+      results.push(pair);
+    }
+    console.log(`create/delete races: ${results.join(', ')}`);
+  });
+});
