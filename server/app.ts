@@ -16,7 +16,8 @@ import {
 import { ensureAdmin, registerAccessControl } from './auth.ts';
 import { openDb } from './db.ts';
 import { LoginThrottle } from './login-throttle.ts';
-import { SolvePool, TaskWorker, runQueue } from './jobs.ts';
+import { SolvePool, runQueue } from './jobs.ts';
+import { TaskPool } from './task-pool.ts';
 import { frontierQueue } from './frontier-queue.ts';
 import { activityRoutes } from './routes/activity.ts';
 import { adoptionRoutes } from './routes/adoption.ts';
@@ -115,7 +116,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     ...(opts.hardLimitSeconds ? { hardLimitSeconds: opts.hardLimitSeconds } : {}),
     bounds: opts.bounds ?? false,
   });
-  const tasks = new TaskWorker();
+  const tasks = new TaskPool();
   const deps: Deps = {
     db, pool, tasks, maxActiveRunsPerUser: opts.maxActiveRunsPerUser ?? 3, secureCookies: opts.secureCookies ?? false,
     loginThrottle: new LoginThrottle(opts.loginClock),

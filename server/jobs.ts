@@ -7,14 +7,13 @@
 //   meanwhile (restart, cancel) is never overwritten. After a run with a plan the pool also computes
 //   its best achievable 差异系数 (bounds.ts), in the same kind of worker, when no job of any queue is
 //   waiting and leaving one slot for them.
-// - TaskWorker: one long-lived worker for request-time CPU work (upload validation, lock
-//   validation, audits, XLSX export): each of these takes 0.1–0.5 s on a county of 5,000
-//   teachers, far too long to run on the event loop.
+// Request-time CPU work (upload validation, lock validation, audits, XLSX export: 0.1–0.5 s on a
+// county of 5,000 teachers, far too long for the event loop) is task-pool.ts.
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import { lockSchema, policySchema } from '../solver/contract/schemas.ts';
 import { type Db, type RunStatus, datasetFiles, getDataset, getRun, logActivity, now, resultHash } from './db.ts';
-import type { BoundsMessage, SolveMessage, TaskKind, TaskReply, Tasks } from './run-job.ts';
+import type { BoundsMessage, SolveMessage } from './run-job.ts';
 import { queueBounds } from './bounds.ts';
 
 const WORKER_URL = new URL('./run-worker.mjs', import.meta.url);
@@ -315,69 +314,4 @@ export function runQueue(db: Db, hardLimitSeconds = defaultHardLimitSeconds): Jo
         WHERE id = ? AND status = 'running'`).run(status, end.message, now(), outputs.plan_csv, outputs.report_json, outputs.summary_json, hash, id).changes > 0;
     },
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-
-interface Pending { resolve: (res: Tasks[TaskKind]['res']) => void; reject: (err: Error) => void; timer: NodeJS.Timeout }
-
-export class TaskWorker {
-  private worker: Worker | null = null;
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 1;
-
-  constructor(private readonly timeoutSeconds = 120) {}
-
-  /** Starts the worker ahead of the first request (its TypeScript loader takes about a second). */
-  warmUp(): void {
-    this.ensure();
-  }
-
-  run<K extends TaskKind>(kind: K, req: Tasks[K]['req']): Promise<Tasks[K]['res']> {
-    const worker = this.ensure();
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => this.fail(new Error(`后台任务超过${this.timeoutSeconds}秒未完成`)), this.timeoutSeconds * 1000);
-      // The worker answers request `id` with the result of that request's kind.
-      this.pending.set(id, { resolve: (res) => resolve(res as Tasks[K]['res']), reject, timer });
-      worker.postMessage({ id, kind, req });
-    });
-  }
-
-  async close(): Promise<void> {
-    const w = this.worker;
-    this.fail(new Error('服务器正在关闭'));
-    if (w) await w.terminate();
-  }
-
-  private ensure(): Worker {
-    if (this.worker) return this.worker;
-    const w = new Worker(WORKER_URL, { workerData: { mode: 'tasks' } });
-    w.on('message', (m: TaskReply) => {
-      const p = this.pending.get(m.id);
-      if (!p) return;
-      this.pending.delete(m.id);
-      clearTimeout(p.timer);
-      if (m.ok) p.resolve(m.res);
-      else p.reject(new Error(m.message));
-    });
-    w.on('error', (err) => this.fail(err));
-    w.on('exit', () => { if (this.worker === w) this.fail(new Error('后台任务进程意外退出')); });
-    // The pool never keeps the process alive on its own; the HTTP server does.
-    w.unref();
-    this.worker = w;
-    return w;
-  }
-
-  /** Drops the worker and rejects everything pending; the next request starts a fresh worker. */
-  private fail(err: Error): void {
-    const w = this.worker;
-    this.worker = null;
-    if (w) void w.terminate();
-    for (const p of this.pending.values()) {
-      clearTimeout(p.timer);
-      p.reject(err);
-    }
-    this.pending.clear();
-  }
 }

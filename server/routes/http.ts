@@ -7,7 +7,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { formatInputError, type InputError } from '../../solver/contract/input-errors.ts';
 import { type Db, activeSolves } from '../db.ts';
-import type { SolvePool, TaskWorker } from '../jobs.ts';
+import type { SolvePool } from '../jobs.ts';
+import type { TaskPool } from '../task-pool.ts';
 import type { LoginThrottle } from '../login-throttle.ts';
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse<IncomingMessage>, FastifyBaseLogger, ZodTypeProvider>;
@@ -15,7 +16,7 @@ export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerRespo
 export interface Deps {
   db: Db;
   pool: SolvePool;
-  tasks: TaskWorker;
+  tasks: TaskPool;
   /** At most this many queued or running solves (runs and frontiers) per user (429 beyond). */
   maxActiveRunsPerUser: number;
   /** Cookie `Secure` flag: on when served over HTTPS (behind a proxy). */
