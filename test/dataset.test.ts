@@ -91,7 +91,7 @@ describe('loadDataset errors', () => {
       'teachers.csv:8: school_id: 学校代码“0999”在 schools.csv 中不存在',
       'locks.csv:2: reason: 缺少必填值（原因）：人工锁定必须说明理由',
       'locks.csv:3: to_school_id: 调入学校就是该教师的现任学校',
-      'policy.json:2: ratios.minBackboneShareOfRotated: “2”不能大于 1',
+      'policy.json:2: ratios.minBackboneShareOfRotated: “2”不能大于 1（单位：比例，0–1，如 0.1 = 10%）',
     ]);
   });
 
@@ -161,8 +161,8 @@ describe('policy.json', () => {
   it('reports the line of the offending key, by dotted path', () => {
     const r = parsePolicy('policy.json', tinyText('policy.json').replace('"F": 45', '"F": -45').replace('"minRotatedShareOfEligible": 0.10', '"minRotatedShareOfEligible": 1.5'));
     expect('errors' in r ? r.errors.map((e) => formatInputError(e)) : []).toEqual([
-      'policy.json:6: eligibility.maxAge.F: “-45”必须大于 0',
-      'policy.json:9: ratios.minRotatedShareOfEligible: “1.5”不能大于 1',
+      'policy.json:6: eligibility.maxAge.F: “-45”必须大于 0（单位：岁）',
+      'policy.json:9: ratios.minRotatedShareOfEligible: “1.5”不能大于 1（单位：比例，0–1，如 0.1 = 10%）',
     ]);
   });
 

@@ -316,6 +316,22 @@ function syntaxLine(json: string, message: string): number {
   return lineOf(json, json.length); // "Unexpected end of JSON input"
 }
 
+/** The unit of a policy number, for its error message: a bound means little without it. */
+function unitOf(path: string[]): [string, string] | undefined {
+  const [section, key] = path;
+  if (section === 'solver' && key === 'timeLimitSeconds') return ['秒', 'seconds'];
+  if (section === 'limits' && key === 'maxCommuteKm') return ['公里', 'km'];
+  if (section === 'ratios' || (section === 'limits' && key === 'maxOutflowShareOfSchool')) return ['比例，0–1，如 0.1 = 10%', 'share, 0–1, e.g. 0.1 = 10%'];
+  if (section === 'eligibility') return key === 'maxAge' ? ['岁', 'years of age'] : ['年', 'years'];
+  if (section === 'weights') return ['目标权重，无量纲', 'objective weight, no unit'];
+  if (section === 'indicators' && key === 'cvMax') return ['差异系数', 'coefficient of variation'];
+  if (section === 'indicators' && key?.endsWith('Min')) return ['人/百名学生', 'teachers per 100 students'];
+  if (section === 'indicators' && key === 'cvMinStudentsTeachingPoint') return ['名学生', 'students'];
+  if (section === 'quotaRatio') return ['名学生/名教师', 'students per teacher'];
+  if (section === 'teacherLoad') return ['节/周', 'periods a week'];
+  return undefined;
+}
+
 export function parsePolicy(file: string, content: string | Uint8Array): PolicyResult {
   const decoded = decodeUtf8(file, content);
   if ('error' in decoded) return { errors: [decoded.error] };
@@ -341,7 +357,8 @@ export function parsePolicy(file: string, content: string | Uint8Array): PolicyR
       for (const seg of issue.path) v = typeof v === 'object' && v !== null ? Reflect.get(v, seg) : undefined;
       const shown = v === undefined || (typeof v === 'object' && v !== null) ? '' : String(v);
       const [zh, en] = issueMessage(issue, shown, v);
-      return inputError(file, jsonKeyLine(json, issue.path), issue.path.map(String).join('.') || '-', zh, en);
+      const unit = unitOf(issue.path.map(String));
+      return inputError(file, jsonKeyLine(json, issue.path), issue.path.map(String).join('.') || '-', unit ? `${zh}（单位：${unit[0]}）` : zh, unit ? `${en} (unit: ${unit[1]})` : en);
     }),
   };
 }
