@@ -222,6 +222,8 @@ if (port) {
         : bounds(workerData as BoundsJob, post);
     job.catch((err: unknown) => post({ type: 'error', message: message(err) }));
   } else {
+    // Validating a hostile or huge upload is batch work too: reads get the CPU first (issue 9).
+    lowerThreadPriority();
     // One request at a time, in arrival order: each is CPU-bound, so concurrency would not help.
     let chain = Promise.resolve();
     port.on('message', (r: TaskRequest) => {
