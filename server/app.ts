@@ -15,6 +15,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { ensureAdmin, registerAccessControl } from './auth.ts';
 import { openDb } from './db.ts';
+import { removeUnfinishedDatasets } from './dataset-store.ts';
 import { LoginThrottle } from './login-throttle.ts';
 import { SolvePool, runQueue } from './jobs.ts';
 import { TaskPool } from './task-pool.ts';
@@ -124,6 +125,9 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   app.decorate('lungang', deps);
   const interrupted = pool.recoverAfterRestart();
   if (interrupted.length > 0) app.log.warn({ jobs: interrupted }, 'solves interrupted by a restart marked failed');
+  // Here, not in openDb: the CLI opens the same database while the server may be mid-upload.
+  const unfinished = removeUnfinishedDatasets(db);
+  if (unfinished.length > 0) app.log.warn({ datasets: unfinished }, 'datasets left half-written or half-deleted by a restart removed');
   if (opts.adminPassword) await ensureAdmin(db, opts.adminPassword);
 
   app.addHook('onClose', async () => {

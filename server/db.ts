@@ -47,6 +47,8 @@ export interface DatasetRow {
   created_at: string;
   /** SHA-256 over the parsed school and teacher rows the listings, names and exports read (rowsHash). */
   rows_hash: string | null;
+  /** 0 while an upload is still writing its rows or a delete is removing them: no reader sees it. */
+  ready: 0 | 1;
 }
 
 export interface DatasetFileRow {
@@ -268,6 +270,9 @@ const MIGRATIONS: string[] = [
    ALTER TABLE users ADD COLUMN locked INTEGER NOT NULL DEFAULT 0;`,
   // Tamper evidence for the parsed rows too (issue 9): filled for existing datasets on open.
   `ALTER TABLE datasets ADD COLUMN rows_hash TEXT;`,
+  // Uploads and deletes write their rows in chunks between requests (issue 9, dataset-store.ts):
+  // a dataset is hidden until all its rows are in, and from the moment its delete starts.
+  `ALTER TABLE datasets ADD COLUMN ready INTEGER NOT NULL DEFAULT 1;`,
 ];
 
 export function openDb(path: string): Db {
@@ -280,7 +285,7 @@ export function openDb(path: string): Db {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
-  for (const { id } of db.prepare<[], { id: number }>('SELECT id FROM datasets WHERE rows_hash IS NULL').all()) {
+  for (const { id } of db.prepare<[], { id: number }>('SELECT id FROM datasets WHERE rows_hash IS NULL AND ready = 1').all()) {
     db.prepare('UPDATE datasets SET rows_hash = ? WHERE id = ?').run(rowsHash(db, id), id);
   }
   return db;
@@ -323,7 +328,8 @@ export function logActivity(db: Db, e: ActivityEntry): void {
 // ---------------------------------------------------------------------------------------------
 // Lookups shared by several resources.
 
-export const getDataset = (db: Db, id: number) => db.prepare<[number], DatasetRow>('SELECT * FROM datasets WHERE id = ?').get(id);
+/** A dataset that is ready: one still being written or deleted does not exist for any reader. */
+export const getDataset = (db: Db, id: number) => db.prepare<[number], DatasetRow>('SELECT * FROM datasets WHERE id = ? AND ready = 1').get(id);
 export const getScenario = (db: Db, id: number) => db.prepare<[number], ScenarioRow>('SELECT * FROM scenarios WHERE id = ?').get(id);
 export const getRun = (db: Db, id: number) => db.prepare<[number], RunRow>('SELECT * FROM runs WHERE id = ?').get(id);
 export const getFrontier = (db: Db, id: number) => db.prepare<[number], FrontierRow>('SELECT * FROM frontiers WHERE id = ?').get(id);
@@ -362,13 +368,32 @@ export function resultHash(datasetHash: string, run: Pick<RunRow, 'inputs_json' 
 
 /** A dataset's parsed rows hash: every stored school and teacher row (names included), in upload order. */
 export function rowsHash(db: Db, datasetId: number): string {
+  const steps = rowsHashSteps(db, datasetId);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * rowsHash read `chunk` rows at a time (keyset pages by seq, so exactly the rows and order of one
+ * full scan), pausing between pages: an upload yields to other requests there (dataset-store.ts).
+ */
+export function* rowsHashSteps(db: Db, datasetId: number, chunk = 2000): Generator<void, string> {
   const h = createHash('sha256');
-  const schools = db.prepare<[number], { seq: number; id: string; name: string; county: string; data: string }>(
-    'SELECT seq, id, name, county, data FROM dataset_schools WHERE dataset_id = ? ORDER BY seq');
-  for (const r of schools.iterate(datasetId)) h.update(`s\u0000${r.seq}\u0000${r.id}\u0000${r.name}\u0000${r.county}\u0000${r.data}\n`);
-  const teachers = db.prepare<[number], { seq: number; id: string; name: string; school_id: string; data: string }>(
-    'SELECT seq, id, name, school_id, data FROM dataset_teachers WHERE dataset_id = ? ORDER BY seq');
-  for (const r of teachers.iterate(datasetId)) h.update(`t\u0000${r.seq}\u0000${r.id}\u0000${r.name}\u0000${r.school_id}\u0000${r.data}\n`);
+  for (const [tag, sql] of [
+    ['s', 'SELECT seq, id, name, county AS extra, data FROM dataset_schools WHERE dataset_id = ? AND seq > ? ORDER BY seq LIMIT ?'],
+    ['t', 'SELECT seq, id, name, school_id AS extra, data FROM dataset_teachers WHERE dataset_id = ? AND seq > ? ORDER BY seq LIMIT ?'],
+  ] as const) {
+    const page = db.prepare<[number, number, number], { seq: number; id: string; name: string; extra: string; data: string }>(sql);
+    for (let after = -Infinity; ;) {
+      const rows = page.all(datasetId, after, chunk);
+      for (const r of rows) h.update(`${tag}\u0000${r.seq}\u0000${r.id}\u0000${r.name}\u0000${r.extra}\u0000${r.data}\n`);
+      if (rows.length < chunk) break;
+      after = rows[rows.length - 1]!.seq;
+      yield;
+    }
+  }
   return h.digest('hex');
 }
 

@@ -34,6 +34,7 @@ import { parsePlanCsv } from './contract-files.ts';
 import { type BoundsItem, boundsReportSchema } from './bounds.ts';
 import { buildWorkbook, type WorkbookInput, workbookReportSchema } from './xlsx-export.ts';
 import { type FrontierJob, type FrontierMessage, solveFrontier } from './frontier-job.ts';
+import { type RowLines, encodeRows } from './row-lines.ts';
 
 export interface StoredFile { name: string; content: Uint8Array }
 
@@ -57,7 +58,7 @@ export interface LockInput { teacher_id: string; action: string; to_school_id?: 
 
 export type Validated<T> = ({ ok: true } & T) | { ok: false; errors: InputError[] };
 export interface Tasks {
-  dataset: { req: { files: StoredFile[] }; res: Validated<{ schools: School[]; teachers: Teacher[]; counties: string[]; policy: Policy; locks: Lock[] }> };
+  dataset: { req: { files: StoredFile[] }; res: Validated<{ schools: RowLines; teachers: RowLines; counties: string[]; policy: Policy; locks: Lock[] }> };
   locks: { req: { files: StoredFile[]; locks: LockInput[] }; res: Validated<{ locks: Lock[] }> };
   audit: { req: { files: StoredFile[]; policy: Policy; locks: Lock[]; plan: StoredFile }; res: Validated<{ result: ReturnType<typeof auditSections> }> };
   xlsx: { req: Omit<WorkbookInput, 'report' | 'rows'> & { reportJson: string; planCsv: string }; res: { ok: true; content: Uint8Array } };
@@ -70,6 +71,10 @@ export interface CountyBudget { county: string; eligible: number; min_rotated: n
 export type TaskKind = keyof Tasks;
 export type TaskRequest = { [K in TaskKind]: { id: number; kind: K; req: Tasks[K]['req'] } }[TaskKind];
 export type TaskReply = { id: number; ok: true; res: Tasks[TaskKind]['res'] } | { id: number; ok: false; message: string };
+
+/** A validated dataset's row buffers move to the request thread instead of being copied (row-lines.ts). */
+const transferOf = (res: Tasks[TaskKind]['res']): ArrayBuffer[] =>
+  res.ok && 'teachers' in res ? [res.schools.bytes.buffer as ArrayBuffer, res.teachers.bytes.buffer as ArrayBuffer] : [];
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -144,7 +149,7 @@ async function runTask(r: TaskRequest): Promise<Tasks[TaskKind]['res']> {
       const loaded = await loadDataset(r.req.files);
       if (!loaded.ok) return loaded;
       const ds = loaded.dataset;
-      return { ok: true, schools: ds.schools, teachers: ds.teachers, counties: countiesOf(ds), policy: ds.policy, locks: ds.locks };
+      return { ok: true, schools: encodeRows(ds.schools), teachers: encodeRows(ds.teachers), counties: countiesOf(ds), policy: ds.policy, locks: ds.locks };
     }
     case 'locks': {
       // The contract's own locks.csv checks (teacher exists, reason given, legal move…) word the errors.
@@ -217,12 +222,15 @@ if (port) {
         : bounds(workerData as BoundsJob, post);
     job.catch((err: unknown) => post({ type: 'error', message: message(err) }));
   } else {
+    // Validating a hostile or huge upload is batch work too: reads get the CPU first (issue 9).
+    lowerThreadPriority();
     // One request at a time, in arrival order: each is CPU-bound, so concurrency would not help.
     let chain = Promise.resolve();
     port.on('message', (r: TaskRequest) => {
       chain = chain.then(async () => {
         try {
-          port.postMessage({ id: r.id, ok: true, res: await runTask(r) } satisfies TaskReply);
+          const res = await runTask(r);
+          port.postMessage({ id: r.id, ok: true, res } satisfies TaskReply, transferOf(res));
         } catch (err) {
           port.postMessage({ id: r.id, ok: false, message: message(err) } satisfies TaskReply);
         }

@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { lockSchema, policySchema, schoolSchema, teacherSchema, type Lock, type Policy } from '../../solver/contract/schemas.ts';
 import { INPUT_TABLES } from '../../solver/contract/columns.ts';
 import { nameFor } from '../auth.ts';
-import { type DatasetRow, getDataset, logActivity, contentHash, now, rowsHash, sha256 } from '../db.ts';
+import { type DatasetRow, getDataset, logActivity, contentHash, now } from '../db.ts';
+import { removeHiddenDataset, storeDataset } from '../dataset-store.ts';
 import {
   ApiError, type App, type Deps, type UploadedFile, authErrors, errorSchema, idParams, invalidInput, likePattern, notFound,
   page, pageQuery, readMultipart,
@@ -61,24 +62,10 @@ export async function createDataset(deps: Deps, input: { name: string; files: { 
   }
   const checked = await deps.tasks.run('dataset', { files: input.files });
   if (!checked.ok) throw invalidInput(checked.errors);
-  const id = db.transaction(() => {
-    const r = db.prepare(`INSERT INTO datasets (name, content_hash, counties_json, school_count, teacher_count, policy_json, locks_json, created_by, created_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(input.name, contentHash(input.files), JSON.stringify(checked.counties), checked.schools.length,
-      checked.teachers.length, JSON.stringify(checked.policy), JSON.stringify(checked.locks), input.userId, now());
-    const id = Number(r.lastInsertRowid);
-    const file = db.prepare('INSERT INTO dataset_files (dataset_id, name, sha256, content) VALUES (?, ?, ?, ?)');
-    for (const f of input.files) file.run(id, f.name, sha256(f.content), Buffer.from(f.content));
-    const school = db.prepare('INSERT INTO dataset_schools (dataset_id, seq, id, name, county, data) VALUES (?, ?, ?, ?, ?, ?)');
-    checked.schools.forEach((s, i) => school.run(id, i, s.id, s.name, s.county ?? '', JSON.stringify(s)));
-    const teacher = db.prepare('INSERT INTO dataset_teachers (dataset_id, seq, id, name, school_id, data) VALUES (?, ?, ?, ?, ?, ?)');
-    checked.teachers.forEach((t, i) => teacher.run(id, i, t.id, t.name, t.school_id, JSON.stringify(t)));
-    db.prepare('UPDATE datasets SET rows_hash = ? WHERE id = ?').run(rowsHash(db, id), id);
-    logActivity(db, {
-      userId: input.userId, action: 'dataset.create', entity: 'dataset', entityId: id,
-      details: { files: input.files.length, schools: checked.schools.length, teachers: checked.teachers.length },
-    });
-    return id;
-  })();
+  const id = await storeDataset(db, {
+    name: input.name, contentHash: contentHash(input.files), files: input.files, counties: checked.counties,
+    schools: checked.schools, teachers: checked.teachers, policy: checked.policy, locks: checked.locks, userId: input.userId,
+  });
   return datasetView(deps, getDataset(db, id)!);
 }
 
@@ -89,7 +76,7 @@ export function datasetRoutes(app: App, deps: Deps): void {
   app.get('/api/datasets', {
     config: { access: 'read' },
     schema: { tags: ['datasets'], summary: '数据集列表', response: { 200: z.object({ items: z.array(datasetSchema) }), ...authErrors } },
-  }, async () => ({ items: db.prepare<[], DatasetRow>('SELECT * FROM datasets ORDER BY id DESC').all().map((d) => datasetView(deps, d)) }));
+  }, async () => ({ items: db.prepare<[], DatasetRow>('SELECT * FROM datasets WHERE ready = 1 ORDER BY id DESC').all().map((d) => datasetView(deps, d)) }));
 
   app.post('/api/datasets', {
     config: { access: 'edit' },
@@ -177,10 +164,13 @@ export function datasetRoutes(app: App, deps: Deps): void {
     const d = mustGet(req.params.id);
     const used = db.prepare<[number], { n: number }>('SELECT COUNT(*) AS n FROM scenarios WHERE dataset_id = ?').get(d.id)?.n ?? 0;
     if (used > 0) throw new ApiError(409, `数据集正被${used}个方案使用，不能删除`);
+    // Hidden at once, in the same synchronous step as the check above: from here every read,
+    // a second delete and a new scenario on it answer 404; the rows then go in chunks.
     db.transaction(() => {
-      db.prepare('DELETE FROM datasets WHERE id = ?').run(d.id);
+      db.prepare('UPDATE datasets SET ready = 0 WHERE id = ?').run(d.id);
       logActivity(db, { userId: req.user!.id, action: 'dataset.delete', entity: 'dataset', entityId: d.id });
     })();
+    await removeHiddenDataset(db, d.id);
     return reply.code(204).send(null);
   });
 }
