@@ -224,7 +224,7 @@ if (port) {
   } else {
     // Validating a hostile or huge upload is batch work too: reads get the CPU first (issue 9).
     lowerThreadPriority();
-    // One request at a time, in arrival order: each is CPU-bound, so concurrency would not help.
+    // One request at a time, in arrival order (task-pool.ts sends each worker one at a time anyway).
     let chain = Promise.resolve();
     port.on('message', (r: TaskRequest) => {
       chain = chain.then(async () => {
