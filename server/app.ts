@@ -16,6 +16,7 @@ import {
 import { ensureAdmin, registerAccessControl } from './auth.ts';
 import { openDb } from './db.ts';
 import { removeUnfinishedDatasets } from './dataset-store.ts';
+import { backfillRowsHashes } from './hashes.ts';
 import { LoginThrottle } from './login-throttle.ts';
 import { SolvePool, runQueue } from './jobs.ts';
 import { TaskPool } from './task-pool.ts';
@@ -128,6 +129,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   // Here, not in openDb: the CLI opens the same database while the server may be mid-upload.
   const unfinished = removeUnfinishedDatasets(db);
   if (unfinished.length > 0) app.log.warn({ datasets: unfinished }, 'datasets left half-written or half-deleted by a restart removed');
+  backfillRowsHashes(db);
   if (opts.adminPassword) await ensureAdmin(db, opts.adminPassword);
 
   app.addHook('onClose', async () => {

@@ -8,7 +8,8 @@
 //   default). 401 when not logged in, 403 when the role may not do this.
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type Db, type Role, type UserRow, logActivity, now, sha256 } from './db.ts';
+import { type Db, type Role, type UserRow, logActivity, now } from './db.ts';
+import { sha256 } from './hashes.ts';
 
 export type Access = 'public' | 'session' | 'read' | 'edit' | 'notes' | 'compare' | 'adopt' | 'audit' | 'activity' | 'admin';
 

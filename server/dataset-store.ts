@@ -5,7 +5,8 @@
 // hash are in, and from the moment its delete starts; what a crash leaves hidden is removed at
 // the next start.
 import type { Lock, Policy, School, Teacher } from '../solver/contract/schemas.ts';
-import { type Db, logActivity, now, rowsHashSteps, sha256 } from './db.ts';
+import { type Db, logActivity, now } from './db.ts';
+import { rowsHashSteps, sha256 } from './hashes.ts';
 import { type RowLines, rowChunks } from './row-lines.ts';
 
 /** Rows per transaction: 10–20 ms of SQLite work on a loaded 2-core machine, so other requests wait at most that long. */

@@ -5,7 +5,6 @@
 // better-sqlite3 is synchronous; every statement here is an indexed lookup or a small write,
 // so it costs microseconds on the event loop. Heavy work (parsing, solving, auditing) happens
 // in worker threads (jobs.ts), never here.
-import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -285,9 +284,6 @@ export function openDb(path: string): Db {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
-  for (const { id } of db.prepare<[], { id: number }>('SELECT id FROM datasets WHERE rows_hash IS NULL AND ready = 1').all()) {
-    db.prepare('UPDATE datasets SET rows_hash = ? WHERE id = ?').run(rowsHash(db, id), id);
-  }
   return db;
 }
 
@@ -347,71 +343,4 @@ export function datasetFiles(db: Db, datasetId: number): DatasetFileRow[] {
 /** The adopted run of a dataset, if any (at most one: adoption is the county's decision). */
 export function adoptedRunOfDataset(db: Db, datasetId: number): number | undefined {
   return db.prepare<[number], { id: number }>('SELECT id FROM runs WHERE dataset_id = ? AND adopted_at IS NOT NULL').get(datasetId)?.id;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Content hashes.
-
-export const sha256 = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
-
-/** A dataset's content hash: over each file's name and bytes, in name order (upload order is irrelevant). */
-export function contentHash(files: readonly { name: string; content: Uint8Array }[]): string {
-  const h = createHash('sha256');
-  for (const f of [...files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) h.update(`${f.name}\u0000${sha256(f.content)}\n`);
-  return h.digest('hex');
-}
-
-/** What a run's result hash covers: the dataset, the exact inputs solved, and every stored output. */
-export function resultHash(datasetHash: string, run: Pick<RunRow, 'inputs_json' | 'plan_csv' | 'report_json' | 'summary_json'>): string {
-  return sha256([datasetHash, run.inputs_json, run.plan_csv ?? '', run.report_json ?? '', run.summary_json ?? ''].join('\u0000'));
-}
-
-/** A dataset's parsed rows hash: every stored school and teacher row (names included), in upload order. */
-export function rowsHash(db: Db, datasetId: number): string {
-  const steps = rowsHashSteps(db, datasetId);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
-}
-
-/**
- * rowsHash read `chunk` rows at a time (keyset pages by seq, so exactly the rows and order of one
- * full scan), pausing between pages: an upload yields to other requests there (dataset-store.ts).
- */
-export function* rowsHashSteps(db: Db, datasetId: number, chunk = 2000): Generator<void, string> {
-  const h = createHash('sha256');
-  for (const [tag, sql] of [
-    ['s', 'SELECT seq, id, name, county AS extra, data FROM dataset_schools WHERE dataset_id = ? AND seq > ? ORDER BY seq LIMIT ?'],
-    ['t', 'SELECT seq, id, name, school_id AS extra, data FROM dataset_teachers WHERE dataset_id = ? AND seq > ? ORDER BY seq LIMIT ?'],
-  ] as const) {
-    const page = db.prepare<[number, number, number], { seq: number; id: string; name: string; extra: string; data: string }>(sql);
-    for (let after = -Infinity; ;) {
-      const rows = page.all(datasetId, after, chunk);
-      for (const r of rows) h.update(`${tag}\u0000${r.seq}\u0000${r.id}\u0000${r.name}\u0000${r.extra}\u0000${r.data}\n`);
-      if (rows.length < chunk) break;
-      after = rows[rows.length - 1]!.seq;
-      yield;
-    }
-  }
-  return h.digest('hex');
-}
-
-/**
- * Re-verifies a finished run against what was stored: every dataset file against its SHA-256,
- * the dataset's content hash, its parsed rows' hash, and the run's result hash. Returns what is wrong, or null.
- * Checked when a run is adopted and on every read of an adopted run.
- */
-export function integrityProblem(db: Db, run: RunRow): string | null {
-  const dataset = getDataset(db, run.dataset_id);
-  if (!dataset) return `运行 #${run.id} 的数据集不存在`;
-  const files = datasetFiles(db, dataset.id);
-  const bad = files.find((f) => sha256(f.content) !== f.sha256);
-  if (bad) return `运行 #${run.id} 的数据集文件 ${bad.name} 与存储的哈希不一致，可能被篡改`;
-  if (contentHash(files) !== dataset.content_hash) return `运行 #${run.id} 的数据集内容哈希不一致，可能被篡改`;
-  if (rowsHash(db, dataset.id) !== dataset.rows_hash) return `运行 #${run.id} 的数据集解析行（学校、教师）与存储的哈希不一致，可能被篡改`;
-  if (run.result_hash === null || resultHash(dataset.content_hash, run) !== run.result_hash) {
-    return `运行 #${run.id} 的输入或结果与存储的哈希不一致，可能被篡改`;
-  }
-  return null;
 }

@@ -12,7 +12,8 @@
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import { lockSchema, policySchema } from '../solver/contract/schemas.ts';
-import { type Db, type RunStatus, datasetFiles, getDataset, getRun, logActivity, now, resultHash } from './db.ts';
+import { type Db, type RunStatus, datasetFiles, getDataset, getRun, logActivity, now } from './db.ts';
+import { resultHash } from './hashes.ts';
 import type { BoundsMessage, SolveMessage } from './run-job.ts';
 import { queueBounds } from './bounds.ts';
 

@@ -2,7 +2,8 @@
 // scenario and its dataset are immutable (edits and deletes answer 409), and every read of the
 // run re-verifies the stored hashes (runs.ts readRun). One adopted run per dataset: a county
 // adopts one plan for the year.
-import { adoptedRunOfDataset, getRun, integrityProblem, logActivity, now } from '../db.ts';
+import { adoptedRunOfDataset, getRun, logActivity, now } from '../db.ts';
+import { integrityProblem } from '../hashes.ts';
 import { ApiError, type App, type Deps, authErrors, errorSchema, idParams, notFound } from './http.ts';
 import { runDetailSchema, runView } from './runs.ts';
 

@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { lockSchema, policySchema, schoolSchema, teacherSchema, type Lock, type Policy } from '../../solver/contract/schemas.ts';
 import { INPUT_TABLES } from '../../solver/contract/columns.ts';
 import { nameFor } from '../auth.ts';
-import { type DatasetRow, getDataset, logActivity, contentHash, now } from '../db.ts';
+import { type DatasetRow, getDataset, logActivity, now } from '../db.ts';
+import { contentHash } from '../hashes.ts';
 import { removeHiddenDataset, storeDataset } from '../dataset-store.ts';
 import {
   ApiError, type App, type Deps, type UploadedFile, authErrors, errorSchema, idParams, invalidInput, likePattern, notFound,

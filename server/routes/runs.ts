@@ -4,7 +4,8 @@
 // never changes what a run solved. Reads of an adopted run re-verify its stored hashes.
 import { z } from 'zod';
 import { parsePlanCsv } from '../contract-files.ts';
-import { type Db, RUN_STATUSES, type RunRow, getRun, getScenario, integrityProblem, logActivity, now } from '../db.ts';
+import { type Db, RUN_STATUSES, type RunRow, getRun, getScenario, logActivity, now } from '../db.ts';
+import { integrityProblem } from '../hashes.ts';
 import { progressSchema, runInputsSchema } from '../jobs.ts';
 import { runSummarySchema } from '../compare.ts';
 import { boundsView, boundsViewSchema, reportWithBounds } from '../bounds.ts';

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import {
   clearSessionCookie, createSession, decoy, deleteSession, hashPassword, SESSION_COOKIE, setSessionCookie, userByName, verifyPassword,
 } from '../auth.ts';
-import { ROLES, logActivity, sha256 } from '../db.ts';
+import { ROLES, logActivity } from '../db.ts';
+import { sha256 } from '../hashes.ts';
 import { clearFailures, recordWrongPassword } from '../login-lockout.ts';
 import { throttleKeys } from '../login-throttle.ts';
 import { ApiError, type App, type Deps, authErrors, errorSchema } from './http.ts';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contentHash } from '../../server/db.ts';
+import { contentHash } from '../../server/hashes.ts';
 import { repoPath } from '../helpers/datasets.ts';
 import { type TestServer, createScenario, removeDir, sampleDir, sampleForm, startServer, uploadSample } from './helpers.ts';
 

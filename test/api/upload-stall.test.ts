@@ -7,7 +7,8 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCounty, writeCountyCsv } from '../../data/generate.ts';
-import { getDataset, rowsHash } from '../../server/db.ts';
+import { getDataset } from '../../server/db.ts';
+import { rowsHash } from '../../server/hashes.ts';
 import { type TestServer, removeDir, startServer, tempDir, uploadSample } from './helpers.ts';
 
 let s: TestServer;
