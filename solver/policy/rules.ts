@@ -87,19 +87,19 @@ export const moveRules: MoveRule[] = [
   {
     id: 'stage_match',
     name: '只到任教学段的学校（九年一贯制收两个学段）',
-    clause: '数据约定：A teacher moves only to a school of the stage they teach',
+    clause: '数据约定：教师只调往开设其任教学段的学校（九年一贯制学校两个学段均可）',
     violation: (_ctx, m) => (offersStage(m.to, m.teacher.stage) ? null : `教师${m.teacher.id}任教${m.teacher.stage}，${m.to.id}无此学段`),
   },
   {
     id: 'other_school',
     name: '不得“交流”回原校',
-    clause: '数据约定：never to the school they are at',
+    clause: '数据约定：不得调往本校',
     violation: (_ctx, m) => (m.to.id !== m.from.id ? null : `教师${m.teacher.id}调往原校${m.to.id}`),
   },
   {
     id: 'same_county',
     name: '不跨县交流',
-    clause: '数据约定 schools.county：no teacher moves across counties',
+    clause: '数据约定 schools.county：不跨县区交流',
     violation: (ctx, m) => (countyOf(m.to) === ctx.county ? null : `教师${m.teacher.id}调往外县学校${m.to.id}`),
   },
   {

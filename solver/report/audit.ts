@@ -121,7 +121,7 @@ export function auditPlan(ds: Dataset, rows: (PlanRow & { line?: number })[]): P
   const integrity: RuleResult = {
     id: 'plan_integrity',
     name: '方案每行对应名册中的一名教师、其现任学校和一所存在的学校，每人至多一行',
-    clause: '数据约定 plan.csv；at most once per plan',
+    clause: '数据约定 plan.csv：每名教师在方案中至多出现一次',
     required: '0 项问题',
     actual: `${problems.length} 项问题`,
     ok: problems.length === 0,
