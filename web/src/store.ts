@@ -8,6 +8,8 @@ export const store = {
   user: null as User | null,
   datasets: [] as Dataset[],
   datasetId: null as number | null,
+  /** The county last picked on any page of a multi-county dataset ('' = all; null = never picked). */
+  county: null as string | null,
 };
 
 const cache = {
@@ -43,6 +45,7 @@ export async function refreshDatasets(): Promise<Dataset[]> {
 }
 
 export function selectDataset(id: number): void {
+  if (store.datasetId !== id) store.county = null;
   store.datasetId = id;
   try { localStorage.setItem(DATASET_KEY, String(id)); } catch { /* not persisted in private mode */ }
 }

@@ -3,6 +3,7 @@ import { ApiError, type Run } from './api.ts';
 import { type Child, h, notice, select } from './dom.ts';
 import { dateTime } from './format.ts';
 import { L, runStatusLabel } from './i18n.ts';
+import { store } from './store.ts';
 
 export function pageHeader(title: string, subtitle: string | null, ...actions: Child[]): HTMLElement {
   return h('header', { class: 'page-header' },
@@ -39,4 +40,22 @@ export function emptyState(title: string, body: Child, ...actions: Child[]): HTM
 /** Legend entry: a swatch (dot, line or ring) and its meaning. */
 export function legendItem(kind: 'dot' | 'line' | 'dotted' | 'ring' | 'bar', color: string, label: string): HTMLElement {
   return h('span', { class: 'legend-item' }, h('span', { class: `swatch swatch-${kind}`, style: `--c:${color}` }), label);
+}
+
+/**
+ * The county a page shows when one file holds several counties: the URL's `county` if it names
+ * one, else the one last picked on any page, else all ('' = every county). One county: always it.
+ */
+export function pageCounty(counties: readonly string[], fromUrl: string | null): string {
+  if (counties.length <= 1) return counties[0] ?? '';
+  const pick = fromUrl ?? store.county;
+  return pick !== null && counties.includes(pick) ? pick : '';
+}
+
+/** The county selector every page shows for a multi-county dataset (nothing for one county). */
+export function countyPicker(counties: readonly string[], current: string, onPick: (county: string) => void, withAll = true): HTMLElement | null {
+  if (counties.length <= 1) return null;
+  const options = [...(withAll ? [{ value: '', label: L('全部县区', 'All counties') }] : []), ...counties.map((c) => ({ value: c, label: c }))];
+  return h('label', { class: 'inline-field no-print' }, h('span', null, L('县区', 'County')),
+    select(options, current, (v) => { store.county = v; onPick(v); }, { 'data-testid': 'county-picker' }));
 }
