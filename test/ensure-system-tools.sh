@@ -1,13 +1,15 @@
 #!/bin/sh
 # Makes sure the tests have the Debian tools they use: chromium at /usr/bin/chromium plus a small
 # Chinese font (WenQuanYi Micro Hei) for the end-to-end tests and screenshots, and COIN-OR CBC
-# (/usr/bin/cbc), the native solver that independently re-solves exported full models. Installs with apt-get only when something is missing and we are root
+# (/usr/bin/cbc), the native solver that independently re-solves exported full models, and Poppler
+# (pdftotext, pdftoppm) to render the audit PDFs the tests check. Installs with apt-get only when something is missing and we are root
 # (CI containers); otherwise it does nothing and says what is missing.
 set -eu
 
 need=""
 [ -x /usr/bin/chromium ] || need="$need chromium"
 [ -x /usr/bin/cbc ] || need="$need coinor-cbc"
+[ -x /usr/bin/pdftotext ] && [ -x /usr/bin/pdftoppm ] || need="$need poppler-utils"
 if command -v fc-list >/dev/null 2>&1; then
   [ -n "$(fc-list :lang=zh 2>/dev/null | head -n 1)" ] || need="$need fonts-wqy-microhei"
 else
