@@ -93,7 +93,13 @@ describe('audit of hand-made plans (tiny county)', () => {
     const cap = Math.floor(0.2 * ctx.staffBefore.get(school)!);
     const out = ctx.teachers.filter((t) => t.school_id === school && mayMove(t) && !stay.has(t.id)).slice(0, cap + 1);
     expect(out.length).toBe(cap + 1);
+    const audit = auditPlan(ds, out.map((t) => row(t, '0103')));
     expect(failing(out.map((t) => row(t, '0103')))).toContain('outflow_cap');
+    // The per-school table names the school with its numbers; every other school passes.
+    const flows = audit.counties[0]!.schools;
+    expect(flows.find((f) => f.school_id === school)).toMatchObject({ teachers_before: ctx.staffBefore.get(school), outflow: cap + 1, outflow_cap: cap, outflow_ok: false });
+    expect(flows.filter((f) => !f.outflow_ok).map((f) => f.school_id)).toEqual([school]);
+    expect(flows.length).toBe(ctx.schools.length);
   });
 
   it('catches too few backbone teachers among the rotated', () => {
@@ -109,5 +115,26 @@ describe('audit of hand-made plans (tiny county)', () => {
     const incoming = ctx.teachers.filter((t) => mayMove(t) && !stay.has(t.id) && t.stage === 'primary' && t.school_id !== target.id);
     const rows = incoming.slice(0, Math.max(0, room(target.id)) + 1).map((t) => row(t, target.id));
     expect(failing(rows)).toContain('quota');
+    const f = auditPlan(ds, rows).counties[0]!.schools.find((x) => x.school_id === target.id)!;
+    const before = ctx.staffBefore.get(target.id)!;
+    const quota = quotaOf(target, ctx.policy).quota;
+    expect(f).toMatchObject({ teachers_before: before, inflow: rows.length, quota, quota_limit: Math.max(quota, before), quota_ok: false });
+    expect(f.quota_excess).toBe(f.teachers_after - f.quota_limit);
+    expect(f.quota_excess).toBeGreaterThan(0);
+  });
+
+  it('counts moves by mode, and only the kinds the policy counts toward the 10%', () => {
+    const plan = handMadePlan().map((r, i) => ({ ...r, mode: i === 0 ? 'transfer' as const : 'support' as const }));
+    const counts = auditPlan(ds, plan).counties[0]!.counts;
+    expect(counts.by_mode.map((m) => [m.mode, m.rotated])).toEqual([['transfer', 1], ['support', plan.length - 1], ['itinerant', 0]]);
+    expect(counts.counted_rotated).toBe(plan.length);
+    expect(counts.transfers).toBe(1);
+    expect(counts.transfer_rate_of_establishment).toBeCloseTo(1 / counts.on_establishment, 12);
+    const off = { ...ds, policy: { ...ds.policy, modes: { ...ds.policy.modes, support: { countsTowardRotation: false } } } };
+    const audit = auditPlan(off, plan).counties[0]!;
+    expect(audit.counts.counted_rotated).toBe(1);
+    expect(audit.counts.rotated).toBe(plan.length);
+    expect(audit.counts.by_mode.find((m) => m.mode === 'support')!.counts_toward_rotation).toBe(false);
+    expect(audit.rules.find((r) => r.id === 'rotation_share')).toMatchObject({ numerator: 1, denominator: ctx.eligibleCount });
   });
 });

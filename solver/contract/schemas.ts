@@ -135,6 +135,15 @@ export const policySchema = z.strictObject({
     maxCommuteKm: z.number().positive().nullable().default(null),
   }).prefault({}),
   flows: z.strictObject({ towardRuralOrWeakOnly: z.boolean().default(false) }).prefault({}),
+  /**
+   * Which kinds of move count toward the rotation share (R10): the texts disagree on 支教 and 走教
+   * (domain.md §g Q4), so each is a switch; all count by default.
+   */
+  modes: z.strictObject({
+    transfer: z.strictObject({ countsTowardRotation: z.boolean().default(true) }).prefault({}),
+    support: z.strictObject({ countsTowardRotation: z.boolean().default(true) }).prefault({}),
+    itinerant: z.strictObject({ countsTowardRotation: z.boolean().default(true) }).prefault({}),
+  }).prefault({}),
   indicators: z.strictObject({
     cvMax: perStage(0.5, 0.45),
     /** N2017 school thresholds per 100 students (domain.md §C1). */

@@ -59,6 +59,8 @@ export interface CountyRule {
 }
 
 const isBackbone = (t: Teacher) => t.backbone !== 'none';
+/** 1 when the move's kind counts toward the rotation share (policy.modes, R10), else 0. */
+export const countsTowardRotation = (ctx: CountyContext, m: Move): number => (ctx.policy.modes[m.mode].countsTowardRotation ? 1 : 0);
 
 /**
  * This year's rotation budget in teachers: at least ⌈min × eligible⌉, at most ⌈max × eligible⌉
@@ -140,7 +142,7 @@ export const countyRules: CountyRule[] = [
     id: 'rotation_share',
     name: '交流人数不低于符合条件教师的规定比例（默认10%）',
     clause: '教师〔2014〕4号；教督〔2017〕6号；安政办〔2019〕46号（ratios.minRotatedShareOfEligible）',
-    constraints: (ctx) => [{ key: 'rotation', coef: () => 1, min: ceilShare(ctx.policy.ratios.minRotatedShareOfEligible, ctx.eligibleCount) }],
+    constraints: (ctx) => [{ key: 'rotation', coef: (m) => countsTowardRotation(ctx, m), min: ceilShare(ctx.policy.ratios.minRotatedShareOfEligible, ctx.eligibleCount) }],
     result: (ctx, [rotated = 0]) => {
       const need = ceilShare(ctx.policy.ratios.minRotatedShareOfEligible, ctx.eligibleCount);
       const rate = ctx.eligibleCount > 0 ? rotated / ctx.eligibleCount : 0;
@@ -179,20 +181,21 @@ export const countyRules: CountyRule[] = [
     constraints: (ctx) => {
       const s = ctx.policy.ratios.minBackboneShareOfRotated;
       return [
-        { key: 'backbone', coef: (m) => (isBackbone(m.teacher) ? 1 : 0) - s, min: 0 },
+        { key: 'backbone', coef: (m) => ((isBackbone(m.teacher) ? 1 : 0) - s) * countsTowardRotation(ctx, m), min: 0 },
         // Implied for whole teachers (rotated ≥ the minimum); stated so the LP cannot use 5.6 backbone teachers.
-        { key: 'backbone_min', coef: (m) => (isBackbone(m.teacher) ? 1 : 0), min: ceilShare(s, rotationBudget(ctx).min) },
+        { key: 'backbone_min', coef: (m) => (isBackbone(m.teacher) ? countsTowardRotation(ctx, m) : 0), min: ceilShare(s, rotationBudget(ctx).min) },
       ];
     },
     result: (ctx, _sums, moves) => {
-      const backbone = moves.filter((m) => isBackbone(m.teacher)).length;
-      const need = ceilShare(ctx.policy.ratios.minBackboneShareOfRotated, moves.length);
+      const counted = moves.filter((m) => countsTowardRotation(ctx, m));
+      const backbone = counted.filter((m) => isBackbone(m.teacher)).length;
+      const need = ceilShare(ctx.policy.ratios.minBackboneShareOfRotated, counted.length);
       return {
-        required: `≥ ${need}（⌈${ctx.policy.ratios.minBackboneShareOfRotated} × ${moves.length}⌉）`,
-        actual: `${backbone}（${fmtPct(moves.length > 0 ? backbone / moves.length : 0)}）`,
+        required: `≥ ${need}（⌈${ctx.policy.ratios.minBackboneShareOfRotated} × ${counted.length}⌉）`,
+        actual: `${backbone}（${fmtPct(counted.length > 0 ? backbone / counted.length : 0)}）`,
         ok: backbone >= need,
         numerator: backbone,
-        denominator: moves.length,
+        denominator: counted.length,
       };
     },
   },

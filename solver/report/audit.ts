@@ -1,21 +1,37 @@
 // The audit of any plan — ours or one made by hand — against every rule of policy.ts, county by
 // county, with the numerators and denominators, and the indicators and 差异系数 recomputed
 // before and after. The solver's report is this audit of its own plan.
-import type { PlanRow, Stage } from '../contract/schemas.ts';
-import { type CountyContext, buildCountyContext, countiesOf, countyOf, floorShare, quotaOf } from '../policy/county.ts';
+import { MODES, type Mode, type PlanRow, type Stage } from '../contract/schemas.ts';
+import { type CountyContext, buildCountyContext, countiesOf, countyOf, quotaOf } from '../policy/county.ts';
 import type { Dataset } from '../contract/dataset.ts';
 import { type CvRow, type IndicatorKey, type SchoolIndicatorRow, applyMoves, cvTable, schoolIndicators } from '../policy/indicators.ts';
-import { type Move, type RuleResult, checkCountyRules, checkMoveRules } from '../policy/rules.ts';
+import { type Move, type RuleResult, checkCountyRules, checkMoveRules, countsTowardRotation, countyRules } from '../policy/rules.ts';
 
+/** One school's row of the outflow-cap and quota rules, with the very limits the model used. */
 export interface SchoolFlow {
   school_id: string;
   teachers_before: number;
   outflow: number;
+  /** ⌊maxOutflowShareOfSchool × teachers_before⌋ */
   outflow_cap: number;
+  outflow_ok: boolean;
   inflow: number;
   teachers_after: number;
   quota: number;
   quota_computed: boolean;
+  /** max(quota, teachers_before): a school already over quota may keep its staff, not add to it. */
+  quota_limit: number;
+  /** teachers_after − quota_limit when positive, else 0. */
+  quota_excess: number;
+  quota_ok: boolean;
+}
+
+/** Moves of one kind (data contract `mode`) and whether they count toward the rotation share. */
+export interface ModeCount {
+  mode: Mode;
+  rotated: number;
+  backbone: number;
+  counts_toward_rotation: boolean;
 }
 
 export interface CvBeforeAfter {
@@ -33,10 +49,19 @@ export interface CountyAudit {
     teachers: number;
     eligible: number;
     may_move: number;
+    on_establishment: number;
+    /** Every move of the plan, whatever its kind. */
     rotated: number;
+    /** Moves whose kind counts toward the rotation share (policy.modes); the 10% rule's numerator. */
+    counted_rotated: number;
     backbone_rotated: number;
+    /** counted_rotated / eligible. */
     rotation_rate: number | null;
     backbone_share: number | null;
+    /** Transfers (the post moves with the teacher) / teachers on establishment: 带编流动率 (SEED4). */
+    transfers: number;
+    transfer_rate_of_establishment: number | null;
+    by_mode: ModeCount[];
     toward_rural_or_weak: number;
   };
   schools: SchoolFlow[];
@@ -59,17 +84,11 @@ export function auditCounty(ctx: CountyContext, moves: Move[]): CountyAudit {
   const cvAfter = cvTable(afterRows, ctx.policy);
   const cv = cvTable(before, ctx.policy).map((b, i) => ({ stage: b.stage, indicator: b.indicator, max: b.max, before: b, after: cvAfter[i]! }));
   const count = (pred: (m: Move) => boolean) => moves.filter(pred).length;
-  const backbone = count((m) => m.teacher.backbone !== 'none');
-  const schools = ctx.schools.map((s) => {
-    const before = ctx.staffBefore.get(s.id) ?? 0;
-    const outflow = count((m) => m.from.id === s.id);
-    const inflow = count((m) => m.to.id === s.id);
-    const q = quotaOf(s, ctx.policy);
-    return {
-      school_id: s.id, teachers_before: before, outflow, inflow, teachers_after: before - outflow + inflow,
-      outflow_cap: floorShare(ctx.policy.limits.maxOutflowShareOfSchool, before), quota: q.quota, quota_computed: q.computed,
-    };
-  });
+  const isBackbone = (m: Move) => m.teacher.backbone !== 'none';
+  const counted = moves.filter((m) => countsTowardRotation(ctx, m) === 1);
+  const backbone = counted.filter(isBackbone).length;
+  const onEstablishment = ctx.teachers.filter((t) => t.on_establishment).length;
+  const transfers = count((m) => m.mode === 'transfer');
   return {
     county: ctx.county,
     ok: rules.every((r) => r.ok),
@@ -77,16 +96,43 @@ export function auditCounty(ctx: CountyContext, moves: Move[]): CountyAudit {
       teachers: ctx.teachers.length,
       eligible: ctx.eligibleCount,
       may_move: [...ctx.eligibility.values()].filter((e) => e.mayMove).length,
+      on_establishment: onEstablishment,
       rotated: moves.length,
+      counted_rotated: counted.length,
       backbone_rotated: backbone,
-      rotation_rate: ctx.eligibleCount > 0 ? moves.length / ctx.eligibleCount : null,
-      backbone_share: moves.length > 0 ? backbone / moves.length : null,
+      rotation_rate: ctx.eligibleCount > 0 ? counted.length / ctx.eligibleCount : null,
+      backbone_share: counted.length > 0 ? backbone / counted.length : null,
+      transfers,
+      transfer_rate_of_establishment: onEstablishment > 0 ? transfers / onEstablishment : null,
+      by_mode: MODES.map((mode) => ({
+        mode, rotated: count((m) => m.mode === mode), backbone: count((m) => m.mode === mode && isBackbone(m)),
+        counts_toward_rotation: ctx.policy.modes[mode].countsTowardRotation,
+      })),
       toward_rural_or_weak: count((m) => (m.to.locale === 'rural' && m.from.locale !== 'rural') || (m.to.weak && !m.from.weak)),
     },
-    schools,
+    schools: schoolFlows(ctx, moves),
     rules,
     indicators: { before, after: afterRows, cv },
   };
+}
+
+/** Per-school rows of the outflow-cap and quota rules, their limits read from those rules' constraints. */
+function schoolFlows(ctx: CountyContext, moves: Move[]): SchoolFlow[] {
+  const limits = new Map(countyRules.filter((r) => r.id === 'outflow_cap' || r.id === 'quota').flatMap((r) => r.constraints(ctx)).map((c) => [c.key, c.max ?? Infinity]));
+  const count = (pred: (m: Move) => boolean) => moves.filter(pred).length;
+  return ctx.schools.map((s) => {
+    const before = ctx.staffBefore.get(s.id) ?? 0;
+    const outflow = count((m) => m.from.id === s.id);
+    const inflow = count((m) => m.to.id === s.id);
+    const cap = limits.get(`outflow_${s.id}`)!;
+    const quotaLimit = before + limits.get(`quota_${s.id}`)!;
+    const after = before - outflow + inflow;
+    const q = quotaOf(s, ctx.policy);
+    return {
+      school_id: s.id, teachers_before: before, outflow, outflow_cap: cap, outflow_ok: outflow <= cap, inflow, teachers_after: after,
+      quota: q.quota, quota_computed: q.computed, quota_limit: quotaLimit, quota_excess: Math.max(0, after - quotaLimit), quota_ok: after <= quotaLimit,
+    };
+  });
 }
 
 /** Resolves plan rows to moves per county; rows that name no real move go to `problems`. */

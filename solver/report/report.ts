@@ -27,8 +27,10 @@ export function auditSections(ds: Dataset, audit: PlanAudit) {
   const names = new Map(ds.schools.map((s) => [s.id, s.name]));
   const c = audit.counties.map((a) => a.counts);
   const eligible = sum(c.map((x) => x.eligible));
-  const rotated = sum(c.map((x) => x.rotated));
+  const counted = sum(c.map((x) => x.counted_rotated));
   const backbone = sum(c.map((x) => x.backbone_rotated));
+  const onEstablishment = sum(c.map((x) => x.on_establishment));
+  const transfers = sum(c.map((x) => x.transfers));
   return {
     audit_ok: audit.ok,
     counts: {
@@ -36,10 +38,16 @@ export function auditSections(ds: Dataset, audit: PlanAudit) {
       teachers: sum(c.map((x) => x.teachers)),
       eligible,
       may_move: sum(c.map((x) => x.may_move)),
-      rotated,
+      on_establishment: onEstablishment,
+      rotated: sum(c.map((x) => x.rotated)),
+      counted_rotated: counted,
       backbone_rotated: backbone,
-      rotation_rate: eligible > 0 ? rotated / eligible : null,
-      backbone_share: rotated > 0 ? backbone / rotated : null,
+      rotation_rate: eligible > 0 ? counted / eligible : null,
+      backbone_share: counted > 0 ? backbone / counted : null,
+      transfers,
+      transfer_rate_of_establishment: onEstablishment > 0 ? transfers / onEstablishment : null,
+      by_mode: c[0]?.by_mode.map((m, i) => ({ ...m, rotated: sum(c.map((x) => x.by_mode[i]!.rotated)), backbone: sum(c.map((x) => x.by_mode[i]!.backbone)) })) ?? [],
+      per_county: audit.counties.map((a) => ({ county: a.county, ...a.counts })),
       toward_rural_or_weak: sum(c.map((x) => x.toward_rural_or_weak)),
       per_school: audit.counties.flatMap((a) => a.schools.map((s) => ({ county: a.county, school_name: names.get(s.school_id), ...s }))),
     },
