@@ -120,7 +120,7 @@ export async function renderCompare(root: HTMLElement, ctx: PageContext): Promis
   const show = (drillKey: string | null) => {
     const sc = scopeComparison(c, county);
     const drillHost = h('div', { class: 'drill', 'data-testid': 'drill' });
-    const impact = card(L('各校影响', 'Schools'), h('p', { class: 'muted small' }, L('每所学校的编制、交流前教师数，以及各运行的调出、调入和交流后人数。', 'Each school\'s quota and teachers before, and per run the teachers who leave, arrive and remain.')), schoolImpact(sc));
+    const impact = card(L('各校影响', 'Schools'), h('p', { class: 'muted small' }, L('每所学校的编制、交流前教师数，以及各运行的调出、调入和交流后人数。', 'Each school\'s quota and teachers before, and per run the teachers who leave, arrive and remain.')), schoolImpact(sc, ds.counties.length > 1));
     const drill = (key: string) => {
       if (key === 'schools') { impact.scrollIntoView({ block: 'start' }); return; }
       const view = drillView(sc, key);
