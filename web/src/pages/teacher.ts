@@ -107,13 +107,14 @@ export async function renderTeacher(root: HTMLElement, ctx: PageContext): Promis
   mount(root,
     pageHeader(`${t.name}`, `${t.id} · ${home?.county ? `${home.county} · ` : ''}${home?.name ?? t.school_id}`, picker),
     h('div', { class: 'grid-2' },
-      card(L('基本信息', 'Profile'), facts),
+      h('div', { class: 'stack' },
+        card(L('基本信息', 'Profile'), facts),
+        card(L('通勤距离', 'Commute'), commuteView(t, home, row ? bySchool.get(row.to_school_id) : null, policy.limits.maxCommuteKm))),
       h('div', { class: 'stack' },
         card(L('交流资格', 'Eligibility'),
           h('p', null, pill(e.mayMove && !e.eligible ? eligibilityLabel('volunteer') : eligibilityLabel(e.status), e.eligible ? 'ok' : e.mayMove ? 'info' : 'muted')),
           h('p', { class: 'reason-text', 'data-testid': 'teacher-eligibility' }, reason),
           h('p', { class: 'muted small' }, L(`依据：本校任教满 ${policy.eligibility.teacherYearsAtSchool} 年（校长 ${policy.eligibility.leaderYearsAtSchool} 年），男 < ${policy.eligibility.maxAge.M} 岁、女 < ${policy.eligibility.maxAge.F} 岁，在编且无暂缓事由（教师〔2014〕4号）。`,
             `Rule: ≥ ${policy.eligibility.teacherYearsAtSchool} yrs at the school (${policy.eligibility.leaderYearsAtSchool} for principals), men < ${policy.eligibility.maxAge.M}, women < ${policy.eligibility.maxAge.F}, on establishment, not deferred.`))),
-        card(run ? L(`运行 #${run.id} 中的去向`, `In run #${run.id}`) : L('去向', 'Destination'), plan),
-        card(L('通勤距离', 'Commute'), commuteView(t, home, row ? bySchool.get(row.to_school_id) : null, policy.limits.maxCommuteKm)))));
+        card(run ? L(`运行 #${run.id} 中的去向`, `In run #${run.id}`) : L('去向', 'Destination'), plan))));
 }
