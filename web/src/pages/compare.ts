@@ -3,8 +3,8 @@
 // and against no rotation (with a drill-down to the schools behind a figure), 差异系数 before and
 // after, each school's staff per run, the teachers whose move differs, an XLSX export and a
 // one-page printed brief for the 局党组会. With several counties in the file, a county picker
-// narrows the key figures, the CV panels, the schools and the drill-downs to one county (the
-// brief, the assumptions and the teacher differences stay whole-file).
+// narrows the key figures, the CV panels, the schools, the drill-downs and the teacher
+// differences to one county (the brief and the assumptions stay whole-file).
 import './compare.css';
 import { api, downloads, type Comparison, type Run } from '../api.ts';
 import { drawCvBars } from '../charts/cv-bars.ts';
@@ -12,7 +12,7 @@ import { RUN_COLORS, BEFORE_COLOR, THRESHOLD_COLOR } from '../charts/palette.ts'
 import { card, h, mount, notice } from '../dom.ts';
 import { L, stageLabel } from '../i18n.ts';
 import type { PageContext } from '../main.ts';
-import { href, navigate, replaceQuery } from '../router.ts';
+import { current, href, navigate, replaceQuery } from '../router.ts';
 import { can, currentDataset, finishedRuns, schoolsOf, teachersOf } from '../store.ts';
 import { countyPicker, emptyState, errorView, legendItem, loading, pageCounty, pageHeader, runLabel } from '../widgets.ts';
 import { assumptionCount, assumptionsTable, namesOf } from './compare-assumptions.ts';
@@ -135,8 +135,11 @@ export async function renderCompare(root: HTMLElement, ctx: PageContext): Promis
         county === '' ? null : h('p', { class: 'muted small' }, L(`${county}的数字。流向乡村/薄弱学校、学科缺口和通勤仅有全部县区的合计，选“全部县区”可见。`, `Figures of ${county}. Moves toward rural/weak schools, subject gaps and commute exist only as totals of all counties: pick “All counties” to see them.`)),
         drillHost, adoption(c, ds.adopted_run_id, ctx)),
       card(L('差异系数：交流前后', 'CV before and after'), cvCharts(sc)),
-      impact);
+      impact,
+      card(L('逐人差异', 'Teacher by teacher'), diff));
     if (drillKey) drill(drillKey);
+    // The runs picked for the difference live in the URL (a, b): read it now, not as the page opened.
+    void teacherDiff(diff, c, { datasetId: ds.id, county, signal: ctx.signal }, current().query);
   };
   const picker = countyPicker(ds.counties, county, (v) => { county = v; replaceQuery({ county: v, drill: null }); show(null); });
   mount(root,
@@ -147,8 +150,6 @@ export async function renderCompare(root: HTMLElement, ctx: PageContext): Promis
         h('button', { class: 'btn btn-primary', 'data-testid': 'compare-print', onclick: () => window.print() }, L('打印党组会简报', 'Print the brief'))),
       h('details', { class: 'card chooser' }, h('summary', null, L(`已选择运行 ${ids.map((id) => `#${id}`).join('、')} · 更换`, `Comparing runs ${ids.map((id) => `#${id}`).join(', ')} · change`)), choices),
       card(L(`方案与假设（${count} 项差异）`, `Scenarios and assumptions (${count} differences)`), notesRow(c), assumptionsTable(c, names)),
-      perCounty,
-      card(L('逐人差异', 'Teacher by teacher'), diff)));
+      perCounty));
   show(ctx.route.query.get('drill'));
-  await teacherDiff(diff, c, ds.id, ctx.route.query, ctx.signal);
 }
