@@ -75,13 +75,14 @@ export async function renderData(root: HTMLElement, ctx: PageContext): Promise<v
   /** The counts of the county shown: the dataset's own totals for all counties, else counted from the roster. */
   const showCounts = async () => {
     let [schools, teachers] = [ds.schools, ds.teachers];
-    if (county !== '') {
+    // One county in the file: it is the whole file, counted by the server already.
+    if (view.multi && county !== '') {
       const [ss, ts] = await Promise.all([schoolsOf(ds.id), teachersOf(ds.id)]);
       const inCounty = new Set(ss.filter((x) => x.county === county).map((x) => x.id));
       [schools, teachers] = [inCounty.size, ts.filter((t) => inCounty.has(t.school_id)).length];
     }
     if (ctx.signal.aborted) return;
-    const scope = county === '' ? '' : L(`（${county}）`, ` (${county})`);
+    const scope = view.multi && county !== '' ? L(`（${county}）`, ` (${county})`) : '';
     schoolCount.textContent = int(schools);
     teacherCount.textContent = int(teachers);
     schoolsFact.textContent = `${int(schools)}${scope}`;
