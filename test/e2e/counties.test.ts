@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Comparison } from '../../web/src/api.ts';
+import type { Comparison, Frontier } from '../../web/src/api.ts';
 import { generateCity, writeCountyCsv } from '../../data/generate.ts';
 import { type Browser, type Server, apiClient, launchBrowser, loginUi, startServer } from './harness.ts';
 
@@ -19,7 +19,7 @@ let api: Awaited<ReturnType<typeof apiClient>>;
 const city = generateCity({ counties: 3, teachersPerCounty: 300, seed: 3 });
 const counties = [...new Set(city.schools.map((s) => s.county!))];
 const schoolsOf = (county: string) => city.schools.filter((s) => s.county === county);
-const ctx = { runs: [] as number[] };
+const ctx = { runs: [] as number[], scenario: 0 };
 
 const shot = async (name: string, scrollTo?: string) => {
   if (!process.env.SHOTS_DIR) return;
@@ -47,6 +47,7 @@ beforeAll(async () => {
     const run = await api.solve(sc.id);
     expect(run.status).toBe('done');
     ctx.runs.push(run.id);
+    ctx.scenario = sc.id;
   }
 });
 
@@ -121,5 +122,29 @@ describe('several counties in one file', () => {
     await expect.poll(async () => new Set(await rowCounties('impact-table')).size).toBeGreaterThan(1);
     expect(await page.getByTestId('kpi-needs').count()).toBe(1);
     expect(await page.locator(`[data-testid="kpi-rotated"] td.val[data-run="${c.runs[0]!.run_id}"] .kpi-cell-value`).textContent()).toBe(String(c.runs[0]!.rotated));
+  });
+
+  it('trade-off page: the curve and table of one county at a time (no "all"), from the shared picker', async () => {
+    const started = await api.call<Frontier>('POST', `/scenarios/${ctx.scenario}/frontier`, { shares: [0.15, 0.2], bounds: false });
+    let f = started;
+    for (const until = Date.now() + 180_000; ['queued', 'running'].includes(f.status) && Date.now() < until;) {
+      await new Promise((r) => setTimeout(r, 500));
+      f = await api.call<Frontier>('GET', `/frontiers/${started.id}`);
+    }
+    expect(f.status).toBe('done');
+    await page.goto(`${server.url}/#/tradeoff?scenario=${ctx.scenario}&frontier=${f.id}`);
+    await page.getByTestId('frontier-table').waitFor();
+    const picker = page.getByTestId('county-picker');
+    // "All counties" was the last pick (compare page): the trade-off shows one county, so the first.
+    const order = f.points[0]!.counties.map((c) => c.county);
+    expect(await picker.locator('option').allTextContents()).toEqual(order);
+    expect(await picker.inputValue()).toBe(order[0]);
+    for (const county of [order[0]!, order[2]!]) {
+      if (county !== order[0]) await picker.selectOption(county);
+      const expected = f.points.map((p) => { const r = p.counties.find((x) => x.county === county)!; return `${r.rotated} / ${r.max_rotated}`; });
+      await expect.poll(() => page.getByTestId('frontier-table').locator('tbody tr td:nth-child(2)').allTextContents()).toEqual(expected);
+    }
+    expect(new URLSearchParams(page.url().split('?')[1]).get('county')).toBe(order[2]);
+    await shot('tradeoff-3-counties');
   });
 });
