@@ -42,7 +42,7 @@ export async function schoolsTable(root: HTMLElement, datasetId: number, ctx: Pa
   const q = ctx.route.query;
   const f = { q: q.get('q') ?? '', locale: q.get('locale') ?? '', weak: q.get('weak') ?? '' };
   const cols: Column<School>[] = [
-    { label: L('代码', 'Code'), cell: (s) => h('span', { class: 'mono' }, s.id), sort: (s) => s.id, width: '6rem' },
+    { label: L('代码', 'Code'), cell: (s) => h('span', { class: 'mono nowrap' }, s.id), sort: (s) => s.id, width: '6rem' },
     { label: L('学校名称', 'School'), cell: (s) => h('span', { 'data-testid': 'school-name' }, s.name), sort: (s) => s.name },
     ...countyColumn<School>(view, (s) => s.county),
     { label: L('学段', 'Stage'), cell: (s) => stageLabel(s.stage), sort: (s) => s.stage },
@@ -81,7 +81,7 @@ export async function teachersTable(root: HTMLElement, datasetId: number, ctx: P
   const f = { q: q.get('q') ?? '', school: q.get('school') ?? '', subject: q.get('subject') ?? '', backbone: q.get('backbone') ?? '', elig: (q.get('elig') ?? '') as EligFilter };
   const e = (t: Teacher) => elig.get(t.id)!;
   const cols: Column<Teacher>[] = [
-    { label: L('编号', 'ID'), cell: (t) => h('span', { class: 'mono' }, t.id), sort: (t) => t.id, width: '6rem' },
+    { label: L('编号', 'ID'), cell: (t) => h('span', { class: 'mono nowrap' }, t.id), sort: (t) => t.id, width: '6rem' },
     { label: L('姓名', 'Name'), cell: (t) => t.name, sort: (t) => t.name },
     ...countyColumn<Teacher>(view, (t) => bySchool.get(t.school_id)?.county),
     { label: L('学校', 'School'), cell: (t) => bySchool.get(t.school_id)?.name ?? t.school_id, sort: (t) => t.school_id },
