@@ -99,7 +99,7 @@ export function rulesSection(doc: Pdf, d: AuditDocument, t: PdfText): void {
   heading(doc, w.failDetails, 2);
   for (const r of failing) {
     const details = r.details ?? [];
-    paragraph(doc, `${pick(r.name, r.name_en)}（${r.id}${r.county ? ` · ${r.county}` : ''}）：${pick(r.actual, r.actual_en)}`, { bold: true, color: COLORS.bad });
+    paragraph(doc, t.labelled(pick(r.name, r.name_en) + t.paren(`${r.id}${r.county ? ` · ${r.county}` : ''}`), pick(r.actual, r.actual_en)), { bold: true, color: COLORS.bad });
     paragraph(doc, details.slice(0, MAX_DETAILS).map((x) => `• ${x}`).join('\n'), { size: 7.5, color: COLORS.text });
     if (details.length > MAX_DETAILS) paragraph(doc, t.fill(w.moreDetails, { n: details.length - MAX_DETAILS }));
   }

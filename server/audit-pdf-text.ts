@@ -133,6 +133,10 @@ export function pdfText(lang: PdfLang) {
     indicator: (code: string) => label('indicator', code),
     status: (code: string | null) => label('status', code),
     passFail: (ok: boolean) => (ok ? w.pass : w.fail),
+    /** "label：value" in Chinese, "label: value" in English. */
+    labelled: (label: string, value: string) => (lang === 'zh' ? `${label}：${value}` : `${label}: ${value}`),
+    /** Text in parentheses, full-width in Chinese. */
+    paren: (text: string) => (lang === 'zh' ? `（${text}）` : ` (${text})`),
     list: (items: string[]) => items.join(lang === 'zh' ? '、' : ', '),
   };
 }

@@ -19,7 +19,7 @@ export async function auditPdf(d: AuditDocument, lang: PdfLang): Promise<Uint8Ar
   doc.moveDown(0.3);
   paragraph(doc, [subjectLine(d, t), tr.result_hash ? `${w.resultHash} ${tr.result_hash.slice(0, 16)}` : null, `${w.auditedAt} ${t.time(tr.audited_at)}`]
     .filter(Boolean).join(' · '), { size: 9 });
-  paragraph(doc, `${w.verdict}：${d.audit_ok ? w.allPass : w.fails}`, { size: 12, bold: true, color: d.audit_ok ? COLORS.ok : COLORS.bad });
+  paragraph(doc, t.labelled(w.verdict, d.audit_ok ? w.allPass : w.fails), { size: 12, bold: true, color: d.audit_ok ? COLORS.ok : COLORS.bad });
 
   traceSection(doc, d, t);
   countsSection(doc, d, t);
