@@ -48,7 +48,7 @@ export function cvSummarySection(doc: Pdf, d: AuditDocument, t: PdfText): void {
   paragraph(doc, w.cvSummaryNote);
   drawTable(doc, [
     ...(multi ? [{ header: w.county, width: 1 }] : []),
-    { header: w.stage, width: 0.6 }, { header: w.indicator, width: 1.6 }, right(w.schools, 0.6), right('P', 0.8), right('R', 0.7), right('X̄', 0.7),
+    { header: w.stage, width: 0.85 }, { header: w.indicator, width: 1.5 }, right(w.schools, 0.8), right('P', 0.8), right('R', 0.7), right('X̄', 0.7),
     right(w.sBefore), right(w.sAfter), right(w.cvBefore), right(w.cvAfter), right(w.limit, 0.6), { header: w.after, width: 0.75 },
   ], cvs.map((x) => [
     ...(multi ? [x.county] : []),
@@ -77,8 +77,8 @@ export function cvTraceSections(doc: Pdf, d: AuditDocument, t: PdfText): void {
       ok: ok ? w.met : w.notMet, agree: agree ? t.fill(w.agrees, { cv: t.cv(reported) }) : t.fill(w.reportSays, { cv: t.cv(reported) }),
     }), { color: ok && agree ? COLORS.text : COLORS.bad });
     drawTable(doc, [
-      { header: w.schoolId, width: 0.8 }, { header: w.school, width: 2.4 },
-      { header: 'P_i', width: 0.8, align: 'right' }, { header: 'R_i', width: 0.7, align: 'right' }, { header: 'X_i', width: 0.8, align: 'right' },
+      { header: w.schoolId, width: 0.8 }, { header: w.school, width: 2.2 },
+      { header: 'P_i', width: 0.8, align: 'right' }, { header: 'R_i', width: 0.7, align: 'right' }, { header: 'X_i', width: 1.1, align: 'right' },
       { header: 'P_i/P', width: 0.8, align: 'right' }, { header: '(P_i/P)(X_i − X̄)²', width: 1.4, align: 'right' },
     ], tr.terms.map((s) => [s.school.school_id, s.school.school_name ?? '', t.int(s.P), t.int(s.R), t.num(s.X, 3), t.num(s.weight, 4), t.num(s.term, 4)]),
     { fontSize: 7.5, foot: [w.total, '', t.int(tr.P), t.int(tr.sumR), `X̄ = ${t.num(tr.mean, 3)}`, '1.0000', `S² = ${t.num(tr.S * tr.S, 4)}`] });
