@@ -2,7 +2,7 @@
 // the 差异系数 summary, and per county × stage × indicator the CV recomputed school by school.
 import type { AuditDocument } from './audit-document.ts';
 import type { PdfText } from './audit-pdf-text.ts';
-import { type IndicatorKey, cvTrace } from './cv-trace.ts';
+import { type IndicatorKey, cvTrace } from '../solver/report/cv-trace.ts';
 import { COLORS, type Pdf, heading, paragraph } from './pdf-layout.ts';
 import { type Cell, type Column, drawTable } from './pdf-table.ts';
 

@@ -1,10 +1,10 @@
 // The 差异系数 of one county × stage × indicator recomputed school by school from the audit's
 // per-school rows, the way the audit screen's trace does (web/src/pages/audit-tables.ts cvTrace):
 // X_i = 100·R_i/P_i, X̄ = 100·ΣR_i/ΣP_i, S = √Σ(P_i/P)(X_i − X̄)², CV = S/X̄ — so the printed
-// table can be checked by hand against the value the report states.
-import type { AuditSections } from './audit-document.ts';
+// table can be checked by hand against the value the report states. Pure, for the screen and paper alike.
+import type { auditSections } from './report.ts';
 
-type SchoolRow = AuditSections['indicators']['schools'][number];
+type SchoolRow = ReturnType<typeof auditSections>['indicators']['schools'][number];
 export type Side = 'before' | 'after';
 export type IndicatorKey = 'aboveDegree' | 'backbone' | 'peArt';
 const R_KEY = { aboveDegree: 'above_degree', backbone: 'backbone', peArt: 'pe_art' } as const;
