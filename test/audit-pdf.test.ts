@@ -91,6 +91,19 @@ describe('audit PDF (Chinese) of a failing hand-made plan', async () => {
     expect(all).toContain(squash(`${over.school_id}${over.school_name}${over.teachers_before}${over.outflow}${over.outflow_cap}不通过`));
   });
 
+  it('repeats the table header on every page a school table continues on', () => {
+    let continued = 0;
+    for (const page of pdf.pages.slice(1)) {
+      const lines = page.split('\n');
+      const firstRow = lines.findIndex((l) => /^S\d{3} /.test(l));
+      if (firstRow < 0) continue;
+      expect(lines.slice(0, firstRow).some((l) => l.startsWith('学校代码'))).toBe(true);
+      // The page opens with the header and a school row right under it: a table carried over.
+      if (firstRow === 1) continued++;
+    }
+    expect(continued).toBeGreaterThan(0);
+  });
+
   it('recomputes every 差异系数 school by school to the value in the report', () => {
     const agreed = all.split('与报告一致').length - 1;
     expect(agreed).toBe(doc.indicators.cv.length);
