@@ -3,6 +3,7 @@
 // and of the policy), whose text holds every rule of report.json and every school, readable by an
 // auditor, in Chinese and English.
 import { createHash } from 'node:crypto';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ReadPdf, readPdf, squash } from '../helpers/pdf.ts';
 import { FAST_POLICY, type TestServer, createScenario, removeDir, startRun, startServer, uploadSample, waitForRun } from './helpers.ts';
@@ -76,6 +77,22 @@ describe('audit PDF of a run', () => {
     expect(res.statusCode).toBe(200);
     const text = (await readPdf(res.rawPayload)).pages.join('\n');
     for (const h of ['Teacher rotation plan — audit report', 'Rule checks', 'Outflow cap per school', 'CV summary']) expect(text).toContain(h);
+  });
+
+  it('answers 409 for a run whose stored report predates the per-school audit rows', async () => {
+    const raw = new Database(s.dbPath);
+    const stored = raw.prepare<[number], { report_json: string }>('SELECT report_json FROM runs WHERE id = ?').get(runId)!;
+    const old = JSON.parse(stored.report_json);
+    delete old.counts.per_school;
+    raw.prepare('UPDATE runs SET report_json = ? WHERE id = ?').run(JSON.stringify(old), runId);
+    try {
+      const res = await get(`/api/runs/${runId}/audit.pdf`);
+      expect(res.statusCode).toBe(409);
+      expect(res.json().error).toContain('请重新求解');
+    } finally {
+      raw.prepare('UPDATE runs SET report_json = ? WHERE id = ?').run(stored.report_json, runId);
+      raw.close();
+    }
   });
 
   it('answers 400 for another language and 404 for an unknown run', async () => {
