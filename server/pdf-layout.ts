@@ -86,14 +86,16 @@ export function stampPages(doc: Pdf, stamp: PageStamp): void {
     // Text below the bottom margin would make pdfkit start a new page; lift the margin while stamping.
     const bottom = doc.page.margins.bottom;
     doc.page.margins.bottom = 0;
+    // One line each, cut with an ellipsis: a long scenario or dataset name must not run into the page.
+    const oneLine = { height: 9, ellipsis: true };
     doc.font(FONT.regular).fontSize(7.5).fillColor(COLORS.muted);
-    doc.text(printable(stamp.headerLeft), MARGIN.left, 30, { width: width - 90, lineBreak: false, ellipsis: true });
+    doc.text(printable(stamp.headerLeft), MARGIN.left, 30, { ...oneLine, width: width - 90 });
     doc.text(stamp.headerRight(i - start + 1, count), MARGIN.left + width - 90, 30, { width: 90, align: 'right', lineBreak: false });
     doc.lineWidth(0.4).strokeColor(COLORS.rule).moveTo(MARGIN.left, 42).lineTo(MARGIN.left + width, 42).stroke();
     const footY = doc.page.height - bottom + 14;
     doc.moveTo(MARGIN.left, footY - 4).lineTo(MARGIN.left + width, footY - 4).stroke();
     doc.fontSize(6.5);
-    stamp.footer.forEach((line, n) => doc.text(printable(line), MARGIN.left, footY + n * 9, { width, lineBreak: false }));
+    stamp.footer.forEach((line, n) => doc.text(printable(line), MARGIN.left, footY + n * 9, { ...oneLine, width }));
     doc.page.margins.bottom = bottom;
   }
 }
