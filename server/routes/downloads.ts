@@ -1,6 +1,6 @@
 // A run's files: plan.csv and report.json exactly as stored (the contract's outputs, as the CLI
-// writes them), and one XLSX workbook with Chinese sheet and column names. Teacher names appear
-// only in the workbook, masked for auditors.
+// writes them), one XLSX workbook with Chinese sheet and column names, and the audit as a PDF to
+// file. Teacher names appear only in the workbook, masked for auditors.
 import { z } from 'zod';
 import { parsePlanCsv } from '../contract-files.ts';
 import { nameFor } from '../auth.ts';
@@ -8,6 +8,7 @@ import { getScenario } from '../db.ts';
 import { type App, type Deps, authErrors, errorSchema, idParams } from './http.ts';
 import { runOutputs } from './runs.ts';
 import { boundsView, reportWithBounds } from '../bounds.ts';
+import { runAuditDocument } from '../run-audit-document.ts';
 
 const attachment = (name: string) => `attachment; filename="${name}"`;
 
@@ -54,5 +55,21 @@ export function downloadRoutes(app: App, deps: Deps): void {
     });
     return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
       .header('content-disposition', attachment(`run-${run.id}.xlsx`)).send(Buffer.from(book.content));
+  });
+
+  app.get('/api/runs/:id/audit.pdf', {
+    config: { access: 'read' },
+    schema: {
+      tags: ['runs'], summary: '下载审计报告 PDF（规则检查、各校上限与编制、差异系数复算；每页附数据集、方案、政策哈希）', params: idParams,
+      querystring: z.object({ lang: z.enum(['zh', 'en']).default('zh') }),
+      produces: ['application/pdf'],
+      response: { 200: z.custom<Buffer>((v) => Buffer.isBuffer(v)), ...errors },
+    },
+  }, async (req, reply) => {
+    const run = runOutputs(db, req.params.id);
+    const doc = runAuditDocument(db, run, req.user!.username);
+    const pdf = await deps.tasks.run('auditPdf', { doc, lang: req.query.lang });
+    return reply.type('application/pdf')
+      .header('content-disposition', attachment(`run-${run.id}-audit-${req.query.lang}.pdf`)).send(Buffer.from(pdf.content));
   });
 }
