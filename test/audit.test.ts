@@ -130,7 +130,7 @@ describe('audit of hand-made plans (tiny county)', () => {
     expect(counts.counted_rotated).toBe(plan.length);
     expect(counts.transfers).toBe(1);
     expect(counts.transfer_rate_of_establishment).toBeCloseTo(1 / counts.on_establishment, 12);
-    const off = { ...ds, policy: { ...ds.policy, modes: { ...ds.policy.modes, support: { countsTowardRotation: false } } } };
+    const off = { ...ds, policy: { ...ds.policy, modes: { ...ds.policy.modes, support: { ...ds.policy.modes.support, allowed: true, countsTowardRotation: false } } } };
     const audit = auditPlan(off, plan).counties[0]!;
     expect(audit.counts.counted_rotated).toBe(1);
     expect(audit.counts.rotated).toBe(plan.length);

@@ -9,7 +9,7 @@ import { type Conflict, precheck } from '../solver/policy/precheck.ts';
 import { loadSample, randomDataset } from './helpers/datasets.ts';
 
 type Ratios = Partial<Policy['ratios']>;
-const withPolicy = (ds: Dataset, change: { ratios?: Ratios; limits?: Partial<Policy['limits']>; flows?: Policy['flows'] }): Dataset => ({
+const withPolicy = (ds: Dataset, change: { ratios?: Ratios; limits?: Partial<Policy['limits']>; flows?: Partial<Policy['flows']> }): Dataset => ({
   ...ds,
   policy: {
     ...ds.policy,

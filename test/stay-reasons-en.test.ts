@@ -57,7 +57,7 @@ describe('every reason real plans give', () => {
 
   it('no destination under a commute limit and rural-or-weak-only moves', () => {
     const near = contextOf({ ...ds, policy: { ...ds.policy, limits: { ...ds.policy.limits, maxCommuteKm: 0.5 } } });
-    const rural = contextOf({ ...ds, policy: { ...ds.policy, limits: { ...ds.policy.limits, maxCommuteKm: 8 }, flows: { towardRuralOrWeakOnly: true } } });
+    const rural = contextOf({ ...ds, policy: { ...ds.policy, limits: { ...ds.policy.limits, maxCommuteKm: 8 }, flows: { ...ds.policy.flows, towardRuralOrWeakOnly: true } } });
     expectTranslated([...stayReasons(near, []).values(), ...stayReasons(rural, []).values()]);
   });
 });

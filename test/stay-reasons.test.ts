@@ -92,7 +92,7 @@ describe('stay reasons, each category with its numbers', () => {
     const near = contextOf({ ...ds, policy: { ...ds.policy, limits: { ...ds.policy.limits, maxCommuteKm: 0.5 } } });
     expect(stayReasons(near, []).get(free[0]!.id)).toBe('无可去学校：通勤上限0.5公里内无同学段学校');
     // Junior teachers: the county's other junior schools are urban, town, and a rural nine-year school.
-    const rural = contextOf({ ...ds, policy: { ...ds.policy, flows: { towardRuralOrWeakOnly: true } } });
+    const rural = contextOf({ ...ds, policy: { ...ds.policy, flows: { ...ds.policy.flows, towardRuralOrWeakOnly: true } } });
     const nineYear = free.find((t) => t.stage === 'junior' && t.school_id === 'S013')!;
     expect(stayReasons(rural, []).get(nineYear.id)).toBe('无可去学校：只向乡村或薄弱学校交流，县内无同学段的乡村或薄弱学校');
   });

@@ -134,15 +134,29 @@ export const policySchema = z.strictObject({
     maxOutflowShareOfSchool: share.default(0.2),
     maxCommuteKm: z.number().positive().nullable().default(null),
   }).prefault({}),
-  flows: z.strictObject({ towardRuralOrWeakOnly: z.boolean().default(false) }).prefault({}),
+  flows: z.strictObject({
+    towardRuralOrWeakOnly: z.boolean().default(false),
+    /**
+     * 学区/集团 as the carrier of rotation (seed 001 §13, seed 004 学区联合体): 'prefer' prices each
+     * move that leaves the origin's cluster (weights.leaveCluster), 'only' forbids it, 'off' ignores clusters.
+     */
+    cluster: z.enum(['off', 'prefer', 'only']).default('off'),
+  }).prefault({}),
   /**
-   * Which kinds of move count toward the rotation share (R10): the texts disagree on 支教 and 走教
-   * (domain.md §g Q4), so each is a switch; all count by default.
+   * The kinds of move (R17): whether the optimiser may make each one (`allowed`; an audited plan
+   * using a kind the policy does not allow breaks rule mode_allowed) and whether it counts toward
+   * the rotation share (R10: the texts disagree on 支教 and 走教, domain.md §g Q4; all count by default).
    */
   modes: z.strictObject({
-    transfer: z.strictObject({ countsTowardRotation: z.boolean().default(true) }).prefault({}),
-    support: z.strictObject({ countsTowardRotation: z.boolean().default(true) }).prefault({}),
-    itinerant: z.strictObject({ countsTowardRotation: z.boolean().default(true) }).prefault({}),
+    transfer: z.strictObject({ allowed: z.boolean().default(true), countsTowardRotation: z.boolean().default(true) }).prefault({}),
+    /** 支教: the post (quota) stays at home; the teacher teaches at the destination for `termYears`. */
+    support: z.strictObject({
+      allowed: z.boolean().default(false),
+      countsTowardRotation: z.boolean().default(true),
+      termYears: z.number().int().min(1).max(6).default(1),
+    }).prefault({}),
+    /** 走教: the optimiser does not make these yet (issue 11 item 2); `allowed` says whether an audited plan may list them. */
+    itinerant: z.strictObject({ allowed: z.boolean().default(false), countsTowardRotation: z.boolean().default(true) }).prefault({}),
   }).prefault({}),
   indicators: z.strictObject({
     cvMax: perStage(0.5, 0.45),
@@ -182,6 +196,10 @@ export const policySchema = z.strictObject({
     move: z.number().min(0).max(1e6).default(1),
     /** Bonus per move from a town/urban school to a rural one, or to a weak school. */
     ruralOrWeakBonus: z.number().min(0).max(1e6).default(0.3),
+    /** Per 支教 move on top of `move`: the post stays at home and the teacher returns after the term, so a transfer is preferred where both keep every rule. */
+    supportMove: z.number().min(0).max(1e6).default(0.1),
+    /** Per move leaving the origin's 学区/集团 (flows.cluster = 'prefer' only). */
+    leaveCluster: z.number().min(0).max(1e6).default(0.3),
     /** Per km the move adds to the teacher's commute from home (negative when it shortens it). */
     commutePerKm: z.number().min(0).max(1e6).default(0.02),
     /** Bonus for a move to a school the teacher asked for, divided by the rank. */

@@ -7,7 +7,7 @@
 // This is the FULL model: one column per class × allowed destination. `initial` marks the few
 // promising destinations per class that the engine starts from; pricing (model/priced-solve.ts)
 // adds every other column that could improve the plan, so "optimal" holds for this whole model.
-import type { PlanRow, School, Stage, Subject, Teacher } from '../contract/schemas.ts';
+import { MODES, type Mode, type PlanRow, type School, type Stage, type Subject, type Teacher } from '../contract/schemas.ts';
 import { pushTo } from '../contract/collections.ts';
 import { type CountyContext, floorShare, quotaOf } from '../policy/county.ts';
 import { type IndicatorKey, indicatorFlags } from '../policy/indicators.ts';
@@ -34,6 +34,8 @@ export interface Flow {
   v: number;
   cls: TeacherClass;
   to: School;
+  /** The kind of move (policy.modes): where both are allowed, transfer and 支教 are two columns and the optimiser picks. */
+  mode: Mode;
   /** moveScore, once computed. */
   score?: number;
 }
@@ -140,18 +142,26 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
   const cap = (s: string) => floorShare(ctx.policy.limits.maxOutflowShareOfSchool, ctx.staffBefore.get(s) ?? 0);
   const room = (s: School) => Math.max(quotaOf(s, ctx.policy).quota, ctx.staffBefore.get(s.id) ?? 0) - (ctx.staffBefore.get(s.id) ?? 0);
 
+  // 支教 keeps the post at home: a school's inflow is then not bounded by its quota room.
+  const supportAllowed = ctx.policy.modes.support.allowed;
   const crossingCost = (f: Flow) => pairs.reduce((a, p) => a + scopeEntryCost(p) * scopeCrossing(p, f), 0);
 
-  // Flow columns: every class × every destination the move rules allow (the full model).
+  // Flow columns: every class × destination × kind of move the move rules allow (the full model).
+  // A lock names the destination, not the kind: its ≥ 1 is a row over its kinds when there are two.
   const flows: Flow[] = [];
+  const lockTerms = new Map<number, Terms>();
   for (const cls of classes) {
     for (const to of ctx.schools) {
       if (cls.lockedTo !== undefined && cls.lockedTo !== to.id) continue;
-      if (!moveAllowed(ctx, { teacher: cls.rep, from: cls.origin, to, mode: 'transfer' })) continue;
-      const f: Flow = { v: -1, cls, to };
-      const cost = moveCost(o, { teacher: cls.rep, from: cls.origin, to }) + crossingCost(f);
-      f.v = b.addVar('x', { lb: cls.lockedTo && !opts.elastic ? 1 : 0, ub: cls.members.length, cost, int: true });
-      flows.push(f);
+      const modes = MODES.filter((mode) => moveAllowed(ctx, { teacher: cls.rep, from: cls.origin, to, mode }));
+      for (const mode of modes) {
+        const f: Flow = { v: -1, cls, to, mode };
+        const cost = moveCost(o, { teacher: cls.rep, from: cls.origin, to, mode }) + crossingCost(f);
+        const fixed = cls.lockedTo !== undefined && !opts.elastic && modes.length === 1;
+        f.v = b.addVar('x', { lb: fixed ? 1 : 0, ub: cls.members.length, cost, int: true });
+        if (cls.lockedTo !== undefined && !fixed) lockTerms.set(cls.id, (lockTerms.get(cls.id) ?? new Terms()).add(f.v, 1));
+        flows.push(f);
+      }
     }
   }
   b.model.offset += baselineOffset(o);
@@ -186,7 +196,7 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
       const others = (moversOfKind.get(`${p.stage}|${p.indicator}`) ?? 0) - out;
       // Bounds any plan keeps: outflow ≤ cap, inflow ≤ quota room + outflow, within the budget.
       const down = Math.min(R, out, opts.elastic ? out : Math.min(cap(school), budget.max));
-      const up = opts.elastic ? others : Math.min(others, budget.max, room(ctx.schoolById.get(school)!) + cap(school));
+      const up = opts.elastic ? others : Math.min(others, budget.max, supportAllowed ? Infinity : room(ctx.schoolById.get(school)!) + cap(school));
       const t: CvTally = { pair: p, school, up: [], down: [] };
       for (let j = 1; j <= up; j++) t.up.push(b.addVar('cu', { ub: 1, cost: qc * qStep(P, R + j - 1) }));
       for (let j = 1; j <= down; j++) t.down.push(b.addVar('cd', { ub: 1, cost: -qc * qStep(P, R - j) }));
@@ -224,7 +234,7 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
   const bySchool = new Map<string, typeof ruleRows>();
   for (const r of ruleRows) if (r.c.school !== undefined) pushTo(bySchool, r.c.school, r);
   for (const f of flows) {
-    const move: Move = { teacher: f.cls.rep, from: f.cls.origin, to: f.to, mode: 'transfer' };
+    const move: Move = { teacher: f.cls.rep, from: f.cls.origin, to: f.to, mode: f.mode };
     for (const r of countyWide) r.terms.add(f.v, r.c.coef(move));
     for (const r of [...(bySchool.get(f.cls.origin.id) ?? []), ...(bySchool.get(f.to.id) ?? [])]) r.terms.add(f.v, r.c.coef(move));
   }
@@ -236,14 +246,10 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
     elastic(c.key, terms, c.min, c.max);
     b.addRow(`r${rowNo++}_${rule.id}`, terms, min, max);
   }
-  if (opts.elastic) {
-    // Locks are rules too: in the elastic model a lock may give way, at a price, like any other.
-    for (const f of flows) {
-      if (f.cls.lockedTo === undefined) continue;
-      const terms = new Terms().add(f.v, 1);
-      elastic(`lock_${f.cls.rep.id}`, terms, 1, undefined);
-      b.addRow(`r${rowNo++}_lock`, terms, 1, Infinity);
-    }
+  // Locks are rules too: in the elastic model a lock may give way, at a price, like any other.
+  for (const [id, terms] of lockTerms) {
+    elastic(`lock_${classes[id]!.rep.id}`, terms, 1, undefined);
+    b.addRow(`r${rowNo++}_lock`, terms, 1, Infinity);
   }
   for (const [key, n] of needs) b.addRow(`need${rowNo++}`, needTerms.get(key)!.add(n.u, 1), n.gap, Infinity);
   for (const [key, t] of tallies) {

@@ -4,7 +4,7 @@
 // every rule (outflow cap, quota, budget, the never-worse switch).
 import { type CountyContext, ceilShare, floorShare, quotaOf } from '../policy/county.ts';
 import { qStep } from '../policy/objective.ts';
-import { rotationBudget } from '../policy/rules.ts';
+import { movesPost, rotationBudget } from '../policy/rules.ts';
 import { type BuiltModel, type Flow, completeSolution, flowEffects, moveScore } from './county-model.ts';
 
 export function greedyStart(ctx: CountyContext, built: BuiltModel): Float64Array | null {
@@ -25,7 +25,7 @@ export function greedyStart(ctx: CountyContext, built: BuiltModel): Float64Array
     const from = f.cls.origin.id;
     if ((left.get(f.cls.id) ?? 0) <= 0 || rotated >= budget.max) return false;
     if ((outflow.get(from) ?? 0) + 1 > floorShare(ctx.policy.limits.maxOutflowShareOfSchool, staff(from))) return false;
-    if ((netIn.get(f.to.id) ?? 0) + 1 > Math.max(quotaOf(f.to, ctx.policy).quota, staff(f.to.id)) - staff(f.to.id)) return false;
+    if (movesPost(f) && (netIn.get(f.to.id) ?? 0) + 1 > Math.max(quotaOf(f.to, ctx.policy).quota, staff(f.to.id)) - staff(f.to.id)) return false;
     const e = flowEffects(built, f);
     for (const [k, sign] of e.tallies) {
       const t = built.tallies.get(k)!;
@@ -41,17 +41,19 @@ export function greedyStart(ctx: CountyContext, built: BuiltModel): Float64Array
     for (const [k, sign] of flowEffects(built, f).tallies) count.set(k, (count.get(k) ?? 0) + sign);
     left.set(f.cls.id, left.get(f.cls.id)! - 1);
     outflow.set(f.cls.origin.id, (outflow.get(f.cls.origin.id) ?? 0) + 1);
-    netIn.set(f.to.id, (netIn.get(f.to.id) ?? 0) + 1);
-    netIn.set(f.cls.origin.id, (netIn.get(f.cls.origin.id) ?? 0) - 1);
+    // netIn counts posts (the quota rule): a 支教 teacher's post stays at home.
+    netIn.set(f.to.id, (netIn.get(f.to.id) ?? 0) + movesPost(f));
+    netIn.set(f.cls.origin.id, (netIn.get(f.cls.origin.id) ?? 0) - movesPost(f));
     taken.set(f.v, (taken.get(f.v) ?? 0) + 1);
     rotated++;
     if (f.cls.flags.backbone) backbone++;
   };
 
-  for (const f of built.flows) {
-    if (f.cls.lockedTo === undefined) continue;
-    if ((left.get(f.cls.id) ?? 0) <= 0) return null;
-    take(f); // the planner's decision, even where it pushes a 差异系数 up: the moves below must bring it back
+  const locked = built.flows.filter((f) => f.cls.lockedTo !== undefined);
+  for (const f of locked) {
+    if ((left.get(f.cls.id) ?? 0) <= 0) continue; // the lock's other kind of move (transfer or 支教) took it
+    const other = locked.find((g) => g.cls === f.cls && g !== f && fits(g));
+    take(fits(f) || !other ? f : other); // the planner's decision, even where it pushes a 差异系数 up: the moves below must bring it back
   }
   // Indices sorted by score (typed arrays: a county's flows run to 10⁵–10⁶).
   const flows = built.flows.filter((f) => f.cls.lockedTo === undefined);

@@ -2,20 +2,21 @@
 // rotation budget, and the previous point's plan keeps every rule there too (the budget only
 // grew). Handed to the engine as the fallback incumbent, it makes the new objective never worse
 // than the old plan's. Any doubt (a move without a column, a row it breaks) and it is not used.
+import type { Mode } from '../contract/schemas.ts';
 import type { LinearModel } from './linear-model.ts';
 import { type BuiltModel, type Flow, completeSolution } from './county-model.ts';
 
 const TOL = 1e-6;
 
 /** The plan's full column vector in `built`, or null when a move has no column or the vector breaks a bound or row. */
-export function startFromPlan(built: BuiltModel, rows: readonly { teacher_id: string; to_school_id: string }[]): Float64Array | null {
+export function startFromPlan(built: BuiltModel, rows: readonly { teacher_id: string; to_school_id: string; mode?: Mode }[]): Float64Array | null {
   const classOf = new Map<string, number>();
   for (const c of built.classes) for (const t of c.members) classOf.set(t.id, c.id);
-  const flowOf = new Map(built.flows.map((f) => [`${f.cls.id}|${f.to.id}`, f]));
+  const flowOf = new Map(built.flows.map((f) => [`${f.cls.id}|${f.to.id}|${f.mode}`, f]));
   const count = new Map<Flow, number>();
   for (const r of rows) {
     const cls = classOf.get(r.teacher_id);
-    const f = cls === undefined ? undefined : flowOf.get(`${cls}|${r.to_school_id}`);
+    const f = cls === undefined ? undefined : flowOf.get(`${cls}|${r.to_school_id}|${r.mode ?? 'transfer'}`);
     if (!f) return null;
     count.set(f, (count.get(f) ?? 0) + 1);
   }

@@ -42,6 +42,12 @@ export function quotaOf(s: School, policy: Policy): { quota: number; computed: b
 
 export const isRuralOrWeak = (s: School): boolean => s.locale === 'rural' || s.weak;
 
+/** A school's 学区/集团, unique across counties (schools.cluster is named per county); null when it has none. */
+export const clusterOf = (s: School): string | null => (s.cluster === undefined || s.cluster === '' ? null : `${countyOf(s)}|${s.cluster}`);
+
+/** True when both schools are in one 学区/集团 (a school without a cluster shares none). */
+export const sameCluster = (a: School, b: School): boolean => clusterOf(a) !== null && clusterOf(a) === clusterOf(b);
+
 /** Great-circle distance in km, or null when a coordinate is missing. */
 export function distanceKm(a: { lat?: number; lon?: number }, b: { lat?: number; lon?: number }): number | null {
   if (a.lat === undefined || a.lon === undefined || b.lat === undefined || b.lon === undefined) return null;

@@ -6,8 +6,8 @@
 // Order of weight (defaults): the 差异系数 first (100 per stage × indicator, × 3 above its
 // threshold), then subject needs (0.5 a teacher: less than a move, so a need alone never buys a
 // move), then direction, commute and preferences (fractions of a move).
-import type { Policy, School, Stage, Teacher } from '../contract/schemas.ts';
-import { type CountyContext, homeDistanceKm } from './county.ts';
+import type { Mode, Policy, School, Stage, Teacher } from '../contract/schemas.ts';
+import { type CountyContext, homeDistanceKm, sameCluster } from './county.ts';
 import { INDICATOR_KEYS, type IndicatorKey, applyMoves, schoolIndicators } from './indicators.ts';
 import { needKey, subjectSupply } from './needs.ts';
 
@@ -16,6 +16,7 @@ export interface MoveView {
   teacher: Teacher;
   from: School;
   to: School;
+  mode: Mode;
 }
 
 /** What the objective needs to know beyond the county: the baseline plan of a re-plan. */
@@ -180,6 +181,24 @@ export const objectiveTerms: ObjectiveTerm[] = [
     weight: (p) => p.weights.move,
     weightPath: 'weights.move',
     perMove: (o) => o.ctx.policy.weights.move,
+  }),
+  perMoveTerm({
+    id: 'support_move',
+    name: '支教（编制留在原校，每人）',
+    nameEn: 'Support postings (the post stays at home; each)',
+    reason: '支教期满回原校、编制不随人走：两种方式都合规时优先带编调动；调入学校编制已满时支教仍可行（modes.support.allowed）',
+    weight: (p) => p.weights.supportMove,
+    weightPath: 'weights.supportMove',
+    perMove: (o, m) => (m.mode === 'support' ? o.ctx.policy.weights.supportMove : 0),
+  }),
+  perMoveTerm({
+    id: 'leave_cluster',
+    name: '跨出学区/集团（每人，flows.cluster = prefer 时）',
+    nameEn: 'Moves leaving the cluster (each, when flows.cluster = prefer)',
+    reason: '安政办〔2019〕46号 以学区或集团化办学为载体（seed 001 §13）；seed 004 学区联合体',
+    weight: (p) => p.weights.leaveCluster,
+    weightPath: 'weights.leaveCluster',
+    perMove: (o, m) => (o.ctx.policy.flows.cluster === 'prefer' && !sameCluster(m.from, m.to) ? o.ctx.policy.weights.leaveCluster : 0),
   }),
   perMoveTerm({
     id: 'rural_or_weak',

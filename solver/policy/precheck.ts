@@ -1,7 +1,7 @@
 // Conflicts that counting alone proves, before any model is built: said in policy language with
 // numbers, naming every rule (and switch) involved and what would have to change. The same
 // per-teacher analysis (why this teacher cannot move) also words the plan's stay reasons.
-import type { Policy, School, Teacher } from '../contract/schemas.ts';
+import type { Mode, Policy, School, Teacher } from '../contract/schemas.ts';
 import { type CountyContext, ceilShare, floorShare } from './county.ts';
 import type { EligibilityStatus } from './eligibility.ts';
 import { type Move, type MoveRule, moveAllowed, moveRules, rotationBudget } from './rules.ts';
@@ -26,7 +26,9 @@ const STRUCTURAL = new Set(['may_move', 'other_school', 'same_county', 'locks'])
 const STAGE_RULE = 'stage_match';
 
 const passes = (ctx: CountyContext, rule: MoveRule, m: Move) => rule.violation(ctx, m) === null;
-const moveTo = (ctx: CountyContext, t: Teacher, to: School): Move => ({ teacher: t, from: ctx.schoolById.get(t.school_id)!, to, mode: 'transfer' });
+/** The kind the optimiser would try first (transfer, else 支教): the destination rules do not depend on it. */
+const firstMode = (ctx: CountyContext): Mode => (ctx.policy.modes.transfer.allowed || !ctx.policy.modes.support.allowed ? 'transfer' : 'support');
+const moveTo = (ctx: CountyContext, t: Teacher, to: School): Move => ({ teacher: t, from: ctx.schoolById.get(t.school_id)!, to, mode: firstMode(ctx) });
 
 /** Schools a teacher could be sent to at all: the lock target of a move lock, else every other school of the county. */
 function candidates(ctx: CountyContext, t: Teacher): School[] {
@@ -71,6 +73,8 @@ const DESTINATION_WORDS: Record<string, { name: string; setting?: string; gap(p:
   stage_match: { name: '学段', gap: () => '县内无其他同学段学校' },
   commute: { name: '通勤上限', setting: 'limits.maxCommuteKm', gap: (p) => `通勤上限${p.limits.maxCommuteKm}公里内无同学段学校` },
   toward_rural_or_weak: { name: '只向乡村或薄弱学校交流', setting: 'flows.towardRuralOrWeakOnly', gap: () => '只向乡村或薄弱学校交流，县内无同学段的乡村或薄弱学校' },
+  same_cluster: { name: '只在学区/集团内交流', setting: 'flows.cluster', gap: () => '只在学区/集团内交流，本学区内无其他同学段学校（或本校未划入学区）' },
+  mode_allowed: { name: '交流方式', setting: 'modes.*.allowed', gap: () => '政策未允许调动或支教' },
 };
 
 function wordsOf(rule: string): { name: string; setting?: string; gap(p: Policy): string } {

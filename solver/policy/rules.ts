@@ -9,7 +9,7 @@
 import type { Mode, School, Teacher } from '../contract/schemas.ts';
 import { applyMoves, cvTable, schoolIndicators } from './indicators.ts';
 import {
-  type CountyContext, ceilShare, countyOf, floorShare, homeDistanceKm, isRuralOrWeak, offersStage, quotaOf,
+  type CountyContext, ceilShare, countyOf, floorShare, homeDistanceKm, isRuralOrWeak, offersStage, quotaOf, sameCluster,
 } from './county.ts';
 
 export interface Move {
@@ -75,6 +75,13 @@ export function rotationBudget(ctx: CountyContext): { min: number; max: number; 
 }
 const lockOf = (ctx: CountyContext, id: string) => ctx.locks.find((l) => l.teacher_id === id);
 
+const MODE_ZH: Record<Mode, string> = { transfer: '调动', support: '支教', itinerant: '走教' };
+/** Whether a move's kind is allowed at all (policy.modes.*.allowed). */
+export const modeAllowed = (ctx: CountyContext, mode: Mode): boolean => ctx.policy.modes[mode].allowed;
+
+/** 1 when the move takes the post with the teacher (a transfer): only then does the quota of either school change. */
+export const movesPost = (m: Pick<Move, 'mode'>): number => (m.mode === 'transfer' ? 1 : 0);
+
 // ── Move rules ────────────────────────────────────────────────────────────────────────────────
 export const moveRules: MoveRule[] = [
   {
@@ -120,6 +127,21 @@ export const moveRules: MoveRule[] = [
     clause: '政策参数 flows.towardRuralOrWeakOnly；教师〔2014〕4号 城镇→乡村、优质→薄弱',
     violation: (ctx, m) =>
       !ctx.policy.flows.towardRuralOrWeakOnly || isRuralOrWeak(m.to) ? null : `教师${m.teacher.id}流向非乡村非薄弱学校${m.to.id}`,
+  },
+  {
+    id: 'mode_allowed',
+    name: '只采用政策允许的交流方式',
+    clause: '政策参数 modes.*.allowed（R17：调动、支教、走教）',
+    violation: (ctx, m) => (modeAllowed(ctx, m.mode) ? null : `教师${m.teacher.id}以${MODE_ZH[m.mode]}方式交流，政策未允许`),
+  },
+  {
+    id: 'same_cluster',
+    name: '只在学区/集团内交流（flows.cluster = only 时）',
+    clause: '政策参数 flows.cluster；安政办〔2019〕46号 以学区或集团化办学为载体（seed 001 §13）',
+    violation: (ctx, m) =>
+      ctx.policy.flows.cluster !== 'only' || sameCluster(m.from, m.to)
+        ? null
+        : `教师${m.teacher.id}从${m.from.id}（学区${m.from.cluster ?? '未划分'}）到${m.to.id}（学区${m.to.cluster ?? '未划分'}），跨出学区`,
   },
   {
     id: 'locks',
@@ -203,6 +225,7 @@ export const countyRules: CountyRule[] = [
     id: 'outflow_cap',
     name: '每校流出不超过本校教师的规定比例（默认20%）',
     clause: '政策参数 limits.maxOutflowShareOfSchool（数据约定）',
+    // Every kind of move counts: a 支教 teacher keeps the post but is away from the school all year.
     constraints: (ctx) =>
       ctx.schools.map((s) => ({
         key: `outflow_${s.id}`,
@@ -220,15 +243,15 @@ export const countyRules: CountyRule[] = [
   },
   {
     id: 'quota',
-    name: '交流后不超编（已超编的学校不再增加超编）',
-    clause: '中央编办发〔2014〕72号 统一城乡编制标准；数据约定 quota',
+    name: '交流后不超编（已超编的学校不再增加超编；只计带编调动，支教编制留在原校）',
+    clause: '中央编办发〔2014〕72号 统一城乡编制标准；数据约定 quota；支教保留原校编制（R17）',
     constraints: (ctx) =>
       ctx.schools.map((s) => {
         const before = ctx.staffBefore.get(s.id) ?? 0;
         return {
           key: `quota_${s.id}`,
           school: s.id,
-          coef: (m: Move) => (m.to.id === s.id ? 1 : 0) - (m.from.id === s.id ? 1 : 0),
+          coef: (m: Move) => ((m.to.id === s.id ? 1 : 0) - (m.from.id === s.id ? 1 : 0)) * movesPost(m),
           max: Math.max(quotaOf(s, ctx.policy).quota, before) - before,
         };
       }),
@@ -238,10 +261,10 @@ export const countyRules: CountyRule[] = [
         const { quota, computed } = quotaOf(s, ctx.policy);
         const after = before + (sums[i] ?? 0);
         return after > Math.max(quota, before)
-          ? [`${s.id}：交流后${after}人 > ${before > quota ? `原有${before}人（已超编）` : `编制${quota}${computed ? '（按生师比测算）' : ''}`}`]
+          ? [`${s.id}：带编调动后${after}人 > ${before > quota ? `原有${before}人（已超编）` : `编制${quota}${computed ? '（按生师比测算）' : ''}`}`]
           : [];
       });
-      return { required: '每校 交流后人数 ≤ max(编制, 交流前人数)', actual: bad.length ? `${bad.length}校超编` : '全部符合', ok: bad.length === 0, details: bad };
+      return { required: '每校 交流前人数 + 带编调入 − 带编调出 ≤ max(编制, 交流前人数)', actual: bad.length ? `${bad.length}校超编` : '全部符合', ok: bad.length === 0, details: bad };
     },
   },
   {

@@ -2,7 +2,7 @@
 // county, with the numerators and denominators, and the indicators and 差异系数 recomputed
 // before and after. The solver's report is this audit of its own plan.
 import { MODES, type Mode, type PlanRow, type Stage } from '../contract/schemas.ts';
-import { type CountyContext, buildCountyContext, countiesOf, countyOf, quotaOf } from '../policy/county.ts';
+import { type CountyContext, buildCountyContext, countiesOf, countyOf, quotaOf, sameCluster } from '../policy/county.ts';
 import type { Dataset } from '../contract/dataset.ts';
 import { type CvRow, type IndicatorKey, type SchoolIndicatorRow, applyMoves, cvTable, schoolIndicators } from '../policy/indicators.ts';
 import { type Move, type RuleResult, checkCountyRules, checkMoveRules, countsTowardRotation, countyRules } from '../policy/rules.ts';
@@ -16,12 +16,15 @@ export interface SchoolFlow {
   outflow_cap: number;
   outflow_ok: boolean;
   inflow: number;
+  /** Teachers teaching at the school after the plan (支教 counts at the destination). */
   teachers_after: number;
+  /** Posts after the plan: teachers_before + transfers in − transfers out (支教 keeps the post at home); the quota rule's count. */
+  posts_after: number;
   quota: number;
   quota_computed: boolean;
   /** max(quota, teachers_before): a school already over quota may keep its staff, not add to it. */
   quota_limit: number;
-  /** teachers_after − quota_limit when positive, else 0. */
+  /** posts_after − quota_limit when positive, else 0. */
   quota_excess: number;
   quota_ok: boolean;
 }
@@ -63,6 +66,9 @@ export interface CountyAudit {
     transfer_rate_of_establishment: number | null;
     by_mode: ModeCount[];
     toward_rural_or_weak: number;
+    /** Moves within the origin's 学区/集团 and moves leaving it (a school without a cluster shares none). */
+    within_cluster: number;
+    cross_cluster: number;
   };
   schools: SchoolFlow[];
   rules: (RuleResult & { county: string })[];
@@ -109,6 +115,8 @@ export function auditCounty(ctx: CountyContext, moves: Move[]): CountyAudit {
         counts_toward_rotation: ctx.policy.modes[mode].countsTowardRotation,
       })),
       toward_rural_or_weak: count((m) => (m.to.locale === 'rural' && m.from.locale !== 'rural') || (m.to.weak && !m.from.weak)),
+      within_cluster: count((m) => sameCluster(m.from, m.to)),
+      cross_cluster: count((m) => !sameCluster(m.from, m.to)),
     },
     schools: schoolFlows(ctx, moves),
     rules,
@@ -116,21 +124,24 @@ export function auditCounty(ctx: CountyContext, moves: Move[]): CountyAudit {
   };
 }
 
-/** Per-school rows of the outflow-cap and quota rules, their limits read from those rules' constraints. */
+/** Per-school rows of the outflow-cap and quota rules: their limits and counts are those rules' own constraints. */
 function schoolFlows(ctx: CountyContext, moves: Move[]): SchoolFlow[] {
-  const limits = new Map(countyRules.filter((r) => r.id === 'outflow_cap' || r.id === 'quota').flatMap((r) => r.constraints(ctx)).map((c) => [c.key, c.max ?? Infinity]));
+  const constraints = new Map(countyRules.filter((r) => r.id === 'outflow_cap' || r.id === 'quota').flatMap((r) => r.constraints(ctx)).map((c) => [c.key, c]));
   const count = (pred: (m: Move) => boolean) => moves.filter(pred).length;
   return ctx.schools.map((s) => {
     const before = ctx.staffBefore.get(s.id) ?? 0;
-    const outflow = count((m) => m.from.id === s.id);
+    const out = constraints.get(`outflow_${s.id}`)!;
+    const quota = constraints.get(`quota_${s.id}`)!;
+    const outflow = moves.reduce((a, m) => a + out.coef(m), 0);
     const inflow = count((m) => m.to.id === s.id);
-    const cap = limits.get(`outflow_${s.id}`)!;
-    const quotaLimit = before + limits.get(`quota_${s.id}`)!;
-    const after = before - outflow + inflow;
+    const cap = out.max ?? Infinity;
+    const quotaLimit = before + (quota.max ?? Infinity);
+    const posts = before + moves.reduce((a, m) => a + quota.coef(m), 0);
     const q = quotaOf(s, ctx.policy);
     return {
-      school_id: s.id, teachers_before: before, outflow, outflow_cap: cap, outflow_ok: outflow <= cap, inflow, teachers_after: after,
-      quota: q.quota, quota_computed: q.computed, quota_limit: quotaLimit, quota_excess: Math.max(0, after - quotaLimit), quota_ok: after <= quotaLimit,
+      school_id: s.id, teachers_before: before, outflow, outflow_cap: cap, outflow_ok: outflow <= cap, inflow,
+      teachers_after: before - count((m) => m.from.id === s.id) + inflow, posts_after: posts,
+      quota: q.quota, quota_computed: q.computed, quota_limit: quotaLimit, quota_excess: Math.max(0, posts - quotaLimit), quota_ok: posts <= quotaLimit,
     };
   });
 }

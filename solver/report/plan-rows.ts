@@ -5,7 +5,7 @@
 import { csvText } from '../contract/csv-text.ts';
 import type { PlanRow } from '../contract/schemas.ts';
 import { LOCALE_ZH, STAGE_ZH, SUBJECT_ZH } from '../contract/labels.ts';
-import type { CountyContext } from '../policy/county.ts';
+import { type CountyContext, quotaOf, sameCluster } from '../policy/county.ts';
 import { applyMoves, indicatorFlags, schoolIndicators } from '../policy/indicators.ts';
 import { needKey, subjectSupply } from '../policy/needs.ts';
 import {
@@ -64,7 +64,11 @@ export function planRows(ctx: CountyContext, moves: Move[], o: ObjectiveContext 
     if (km < -0.5) parts.push({ gain: -w.commutePerKm * km, text: `离家近${(-km).toFixed(1)}公里` });
     const rank = o.prefRank.get(`${t.id}|${m.to.id}`);
     if (rank) parts.push({ gain: w.preferenceBonus / rank, text: `本人第${rank}志愿` });
+    const cluster = ctx.policy.flows.cluster;
+    if (cluster === 'prefer' && sameCluster(m.from, m.to)) parts.push({ gain: w.leaveCluster, text: `学区/集团内交流（${m.to.cluster}）` });
     const lead: string[] = [];
+    if (m.mode === 'support') lead.push(supportText(ctx, m));
+    if (cluster === 'only') lead.push(`学区/集团内交流（${m.to.cluster}）`);
     const lock = ctx.locks.find((l) => l.teacher_id === t.id && l.action === 'move');
     if (lock) lead.push(`人工锁定：${lock.reason}`);
     if (o.baseline?.get(t.id) === m.to.id) lead.push('保持基准方案安排');
@@ -75,12 +79,21 @@ export function planRows(ctx: CountyContext, moves: Move[], o: ObjectiveContext 
     if (short > 0 && (required.get(originKey) ?? 0) <= (supplyBefore.get(originKey) ?? 0))
       costs.push(`注意：调出后${m.from.name}${SUBJECT_ZH[t.subject]}新增缺口${short}人`);
     if (km > 0.5) costs.push(`通勤增加${km.toFixed(1)}公里`);
+    if (cluster === 'prefer' && !sameCluster(m.from, m.to)) costs.push(`跨出学区/集团（${m.from.cluster ?? '未划分'}→${m.to.cluster ?? '未划分'}）`);
     if (lead.length + best.length === 0) lead.push(`完成本年度交流人数（${budget.min}人）所需；在可选调动中对各项指标影响最小`);
     return {
       teacher_id: t.id, from_school_id: m.from.id, to_school_id: m.to.id, mode: m.mode,
       stage: t.stage, subject: t.subject, backbone: t.backbone, reason: [...lead, ...best, ...costs].join('；'),
     };
   });
+}
+
+/** A 支教 move's term, where its post stays, and why not a transfer when the destination has no post free. */
+function supportText(ctx: CountyContext, m: Move): string {
+  const before = ctx.staffBefore.get(m.to.id) ?? 0;
+  const { quota } = quotaOf(m.to, ctx.policy);
+  const full = before >= quota ? `；${m.to.name}编制已满（${before}/${quota}），带编调入会超编` : '';
+  return `支教${ctx.policy.modes.support.termYears}年，编制留在${m.from.name}${full}`;
 }
 
 /** plan.csv columns, in contract order. */

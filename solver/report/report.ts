@@ -49,6 +49,8 @@ export function auditSections(ds: Dataset, audit: PlanAudit) {
       by_mode: c[0]?.by_mode.map((m, i) => ({ ...m, rotated: sum(c.map((x) => x.by_mode[i]!.rotated)), backbone: sum(c.map((x) => x.by_mode[i]!.backbone)) })) ?? [],
       per_county: audit.counties.map((a) => ({ county: a.county, ...a.counts })),
       toward_rural_or_weak: sum(c.map((x) => x.toward_rural_or_weak)),
+      within_cluster: sum(c.map((x) => x.within_cluster)),
+      cross_cluster: sum(c.map((x) => x.cross_cluster)),
       per_school: audit.counties.flatMap((a) => a.schools.map((s) => ({ county: a.county, school_name: names.get(s.school_id), ...s }))),
     },
     rules: [{ ...audit.integrity, county: null }, ...audit.counties.flatMap((a) => a.rules)],
