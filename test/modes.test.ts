@@ -1,0 +1,161 @@
+// Issue 11 items 1 and 4 on hand-made counties where the new rule decides the outcome:
+// 支教 (support) keeps the post at home, so it is the way into a school at quota and a transfer
+// is chosen where both keep every rule; 学区/集团 (flows.cluster) steers moves by a priced term
+// ('prefer') or a hard rule ('only'). Then the audit on hand-made plans that break each rule.
+import { describe, expect, it } from 'vitest';
+import { type PlanRow, type Policy, type School, type Teacher, defaultPolicy, schoolSchema, teacherSchema } from '../solver/contract/schemas.ts';
+import type { Dataset } from '../solver/contract/dataset.ts';
+import { planDataset } from '../solver/pipeline.ts';
+import { auditPlan } from '../solver/report/audit.ts';
+import { highsEngine } from '../server/engine.ts';
+
+const highs = highsEngine();
+
+const school = (over: Partial<School> & { id: string }): School =>
+  schoolSchema.parse({ name: `学校${over.id}`, stage: 'primary', locale: 'town', ...over });
+
+/** `n` teachers at a school; `eligible` of them have served the six years that make them rotate. */
+function staff(schoolId: string, n: number, eligible = 0): Teacher[] {
+  return Array.from({ length: n }, (_, i) =>
+    teacherSchema.parse({
+      id: `${schoolId}-${i + 1}`, name: 'x', school_id: schoolId, stage: 'primary', subject: 'chinese', gender: 'F',
+      birth_year: 1985, years_at_school: i < eligible ? 8 : 2,
+    }),
+  );
+}
+
+/** One county: school A sends (10 teachers, all eligible), the others receive (10 teachers, none eligible). */
+function county(schools: School[], change: (p: Policy) => void): Dataset {
+  const policy = defaultPolicy();
+  policy.ratios.minBackboneShareOfRotated = 0; // nobody here is a backbone teacher
+  change(policy);
+  const teachers = schools.flatMap((s) => staff(s.id, 10, s.id === 'A' ? 10 : 0));
+  return { schools, teachers, preferences: [], locks: [], policy };
+}
+
+const plan = async (ds: Dataset) => (await planDataset(ds, highs))[0]!;
+const ruleOf = (ds: Dataset, rows: PlanRow[], id: string) => auditPlan(ds, rows).counties[0]!.rules.find((r) => r.id === id)!;
+const row = (teacher: string, to: string, mode: PlanRow['mode'] = 'transfer'): PlanRow =>
+  ({ teacher_id: teacher, from_school_id: teacher.split('-')[0]!, to_school_id: to, mode, reason: '手工' });
+
+describe('支教 (modes.support): the post stays at home', () => {
+  // B is at quota: a transfer into it breaks the quota rule; A has no quota room for anyone coming back.
+  const full = [school({ id: 'A', quota: 10 }), school({ id: 'B', quota: 10 })];
+
+  it('with transfers only, a county whose every destination is at quota has no plan', async () => {
+    const p = await plan(county(full, () => {}));
+    expect(p.status).toBe('infeasible');
+  });
+
+  it('with 支教 allowed, the minimum rotation goes as 支教 into the full school, and the audit passes', async () => {
+    const ds = county(full, (p) => (p.modes.support.allowed = true));
+    const p = await plan(ds);
+    expect(p.status).toBe('optimal');
+    expect(p.moves.length).toBe(1); // ⌈0.1 × 10⌉
+    expect(p.moves.map((m) => [m.mode, m.to.id])).toEqual([['support', 'B']]);
+    expect(p.rows[0]!.reason).toContain('支教1年，编制留在学校A');
+    expect(p.rows[0]!.reason).toContain('学校B编制已满（10/10）');
+    const audit = auditPlan(ds, p.rows);
+    expect(audit.ok).toBe(true);
+    const b = audit.counties[0]!.schools.find((s) => s.school_id === 'B')!;
+    // Teaching at B this year (the indicators count the teacher there), the post still at A.
+    expect(b).toMatchObject({ teachers_before: 10, inflow: 1, teachers_after: 11, posts_after: 10, quota_ok: true });
+    expect(audit.counties[0]!.counts.by_mode.find((m) => m.mode === 'support')!.rotated).toBe(1);
+    expect(audit.counties[0]!.counts.transfers).toBe(0);
+  });
+
+  it('where a transfer keeps every rule too, the optimiser transfers (weights.supportMove prices 支教)', async () => {
+    const roomy = [school({ id: 'A', quota: 10 }), school({ id: 'B', quota: 15 })];
+    const p = await plan(county(roomy, (p) => (p.modes.support.allowed = true)));
+    expect(p.moves.map((m) => m.mode)).toEqual(['transfer']);
+    expect(p.terms.find((t) => t.id === 'support_move')!.value).toBe(0);
+  });
+
+  it('with transfers switched off and 支教 on, every move is 支教 (modes.transfer.allowed)', async () => {
+    const roomy = [school({ id: 'A', quota: 10 }), school({ id: 'B', quota: 15 })];
+    const p = await plan(county(roomy, (p) => {
+      p.modes.support.allowed = true;
+      p.modes.transfer.allowed = false;
+    }));
+    expect(p.moves.map((m) => m.mode)).toEqual(['support']);
+    expect(p.terms.find((t) => t.id === 'support_move')!.value).toBeCloseTo(0.1, 12);
+  });
+
+  it('audit: a 支教 row where the policy allows none breaks mode_allowed, with its count', () => {
+    const ds = county(full, () => {});
+    const r = ruleOf(ds, [row('A-1', 'B', 'support')], 'mode_allowed');
+    expect(r).toMatchObject({ ok: false, numerator: 1, denominator: 1 });
+    expect(r.details).toEqual(['教师A-1以支教方式交流，政策未允许']);
+  });
+
+  it('audit: quota counts posts — a transfer into the full school breaks it with the numbers, 支教 does not', () => {
+    const ds = county(full, (p) => (p.modes.support.allowed = true));
+    const broken = ruleOf(ds, [row('A-1', 'B')], 'quota');
+    expect(broken.ok).toBe(false);
+    expect(broken.details).toEqual(['B：带编调动后11人 > 编制10']);
+    expect(ruleOf(ds, [row('A-1', 'B', 'support')], 'quota').ok).toBe(true);
+    // The outflow cap counts both kinds: ⌊0.2 × 10⌋ = 2 may leave A, whatever the kind.
+    const out = ruleOf(ds, [row('A-1', 'B', 'support'), row('A-2', 'B', 'support'), row('A-3', 'B')], 'outflow_cap');
+    expect(out.details).toEqual(['A：流出3人 > ⌊0.2 × 10⌋ = 2']);
+  });
+});
+
+describe('学区/集团 (flows.cluster)', () => {
+  // From A (cluster 东) the rural school C (cluster 西) earns the rural bonus; B is in A's cluster.
+  const schools = [
+    school({ id: 'A', quota: 10, cluster: '东' }),
+    school({ id: 'B', quota: 15, cluster: '东' }),
+    school({ id: 'C', quota: 15, cluster: '西', locale: 'rural' }),
+  ];
+
+  it('off: the move goes to the rural school in the other cluster', async () => {
+    const p = await plan(county(schools, () => {}));
+    expect(p.moves.map((m) => m.to.id)).toEqual(['C']);
+  });
+
+  it('prefer: a cost for leaving the cluster larger than the rural bonus keeps the move inside it', async () => {
+    const ds = county(schools, (p) => {
+      p.flows.cluster = 'prefer';
+      p.weights.leaveCluster = 0.5;
+    });
+    const p = await plan(ds);
+    expect(p.moves.map((m) => m.to.id)).toEqual(['B']);
+    expect(p.rows[0]!.reason).toContain('学区/集团内交流（东）');
+    expect(auditPlan(ds, p.rows).counties[0]!.counts).toMatchObject({ within_cluster: 1, cross_cluster: 0 });
+  });
+
+  it('prefer: a smaller cost leaves the rural move, priced and said in the reason', async () => {
+    const ds = county(schools, (p) => {
+      p.flows.cluster = 'prefer';
+      p.weights.leaveCluster = 0.1;
+    });
+    const p = await plan(ds);
+    expect(p.moves.map((m) => m.to.id)).toEqual(['C']);
+    expect(p.terms.find((t) => t.id === 'leave_cluster')!.value).toBeCloseTo(0.1, 12);
+    expect(p.rows[0]!.reason).toContain('跨出学区/集团（东→西）');
+    expect(auditPlan(ds, p.rows).counties[0]!.counts).toMatchObject({ within_cluster: 0, cross_cluster: 1 });
+  });
+
+  it('only: the move stays inside the cluster whatever the bonus', async () => {
+    const ds = county(schools, (p) => {
+      p.flows.cluster = 'only';
+      p.weights.ruralOrWeakBonus = 10;
+    });
+    const p = await plan(ds);
+    expect(p.moves.map((m) => m.to.id)).toEqual(['B']);
+    expect(auditPlan(ds, p.rows).ok).toBe(true);
+  });
+
+  it('only: with no other school of the stage in the cluster there is no plan, and the precheck names the rule', async () => {
+    const p = await plan(county(schools.filter((s) => s.id !== 'B'), (p) => (p.flows.cluster = 'only')));
+    expect(p.status).toBe('infeasible');
+    expect(p.conflicts.flatMap((c) => c.rules)).toContain('same_cluster');
+  });
+
+  it('audit: a move across clusters under "only" breaks same_cluster, with its count', () => {
+    const ds = county(schools, (p) => (p.flows.cluster = 'only'));
+    const r = ruleOf(ds, [row('A-1', 'C'), row('A-2', 'B')], 'same_cluster');
+    expect(r).toMatchObject({ ok: false, numerator: 1, denominator: 2 });
+    expect(r.details).toEqual(['教师A-1从A（学区东）到C（学区西），跨出学区']);
+  });
+});
