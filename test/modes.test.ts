@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { type PlanRow, type Policy, type School, type Teacher, defaultPolicy, schoolSchema, teacherSchema } from '../solver/contract/schemas.ts';
 import type { Dataset } from '../solver/contract/dataset.ts';
+import { generateCounty } from '../data/generate.ts';
 import { planDataset } from '../solver/pipeline.ts';
 import { auditPlan } from '../solver/report/audit.ts';
 import { highsEngine } from '../server/engine.ts';
@@ -158,4 +159,44 @@ describe('学区/集团 (flows.cluster)', () => {
     expect(r).toMatchObject({ ok: false, numerator: 1, denominator: 2 });
     expect(r.details).toEqual(['教师A-1从A（学区东）到C（学区西），跨出学区']);
   });
+});
+
+describe('a generated county with 支教 and 学区 on (issue 11 acceptance)', () => {
+  it('plans both kinds, passes the audit; the indicators count 支教 teachers at the destination, the quota only transfers', async () => {
+    const base = generateCounty({ teachers: 1000, seed: 11 });
+    const staffOf = new Map<string, number>();
+    for (const t of base.teachers) staffOf.set(t.school_id, (staffOf.get(t.school_id) ?? 0) + 1);
+    const policy = defaultPolicy();
+    policy.modes.support.allowed = true;
+    policy.modes.support.termYears = 3;
+    policy.flows.cluster = 'prefer';
+    // Every other school exactly at quota: a transfer into it needs one out, 支教 does not.
+    const ds: Dataset = { ...base, policy, schools: base.schools.map((s, i) => (i % 2 === 0 ? { ...s, quota: staffOf.get(s.id) ?? 0 } : s)) };
+    const p = await plan(ds);
+    expect(p.status).toBe('optimal');
+    const audit = auditPlan(ds, p.rows);
+    expect(audit.ok).toBe(true);
+    const c = audit.counties[0]!;
+    const support = p.moves.filter((m) => m.mode === 'support');
+    expect(support.length).toBeGreaterThan(0);
+    expect(p.moves.some((m) => m.mode === 'transfer')).toBe(true);
+    expect(c.counts.within_cluster + c.counts.cross_cluster).toBe(p.moves.length);
+    for (const m of support) expect(p.rows.find((r) => r.teacher_id === m.teacher.id)!.reason).toContain('支教3年');
+    for (const s of c.schools) {
+      const into = p.moves.filter((m) => m.to.id === s.school_id);
+      const out = p.moves.filter((m) => m.from.id === s.school_id);
+      const posts = (ms: typeof into) => ms.filter((m) => m.mode === 'transfer').length;
+      // Teaching staff follows every move; posts (the quota rule) only transfers.
+      expect(s.teachers_after).toBe(s.teachers_before + into.length - out.length);
+      expect(s.posts_after).toBe(s.teachers_before + posts(into) - posts(out));
+      // The indicators: the destination's stage row counts its 支教 teachers (as teachers here this year).
+      for (const stage of ['primary', 'junior'] as const) {
+        const before = c.indicators.before.find((r) => r.school_id === s.school_id && r.stage === stage);
+        const after = c.indicators.after.find((r) => r.school_id === s.school_id && r.stage === stage);
+        if (!before || !after) continue;
+        const net = into.filter((m) => m.teacher.stage === stage).length - out.filter((m) => m.teacher.stage === stage).length;
+        expect(after.teachers - before.teachers).toBe(net);
+      }
+    }
+  }, 600_000);
 });

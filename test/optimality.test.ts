@@ -31,6 +31,7 @@ import { loadSample, randomDataset } from './helpers/datasets.ts';
 const run = promisify(execFile);
 const highs = highsEngine();
 const LONG = 600_000;
+const MODES_ON = '500 teachers, seed 6, 支教 and 学区 on, every other school at quota';
 
 interface Solved {
   name: string;
@@ -80,7 +81,9 @@ async function cbcOptimum(model: LinearModel): Promise<{ result: string; objecti
 }
 
 // ── (a) CBC on the exported full model ─────────────────────────────────────────────────────────
-// Small counties (300–800 teachers; 700–2,900 columns), one with a commute limit.
+// Small counties (300–800 teachers; 700–2,900 columns), one with a commute limit, one with the
+// kinds of move and the 学区 on (issue 11): 支教 allowed beside transfers, flows.cluster = prefer,
+// and every other school at quota so that both kinds are chosen.
 const SMALL: { name: string; make: () => Promise<Dataset> }[] = [
   { name: 'small sample county', make: () => loadSample('small-county') },
   ...([[300, 1], [400, 4], [500, 2], [600, 5], [800, 3]] as const).map(([teachers, seed]) => ({
@@ -91,8 +94,19 @@ const SMALL: { name: string; make: () => Promise<Dataset> }[] = [
       return ds;
     },
   })),
+  { name: MODES_ON, make: async () => modesOn({ ...generateCounty({ teachers: 500, seed: 6 }), policy: defaultPolicy() }) },
 ];
 const solvedSmall: Solved[] = [];
+
+/** 支教 and transfers both allowed, clusters preferred, every other school exactly at quota. */
+function modesOn(ds: Dataset): Dataset {
+  const staff = new Map<string, number>();
+  for (const t of ds.teachers) staff.set(t.school_id, (staff.get(t.school_id) ?? 0) + 1);
+  const policy = structuredClone(ds.policy);
+  policy.modes.support.allowed = true;
+  policy.flows.cluster = 'prefer';
+  return { ...ds, policy, schools: ds.schools.map((s, i) => (i % 2 === 0 ? { ...s, quota: staff.get(s.id) ?? 0 } : s)) };
+}
 
 describe('(a) native CBC confirms the optimum of the full exported model', () => {
   it.each(SMALL.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
@@ -115,6 +129,12 @@ describe('(a) native CBC confirms the optimum of the full exported model', () =>
     expect(Math.abs(ours - cbc.objective)).toBeLessThanOrEqual(plan.gap! * Math.abs(ours) + 1e-6);
     // And our bound for the whole model is a bound: not above CBC's optimum.
     expect(plan.bound!).toBeLessThanOrEqual(cbc.objective + 1e-6);
+    if (c.name === MODES_ON) {
+      // Both kinds are columns of the model, and the optimum uses both.
+      expect(new Set(built.flows.map((f) => f.mode))).toEqual(new Set(['transfer', 'support']));
+      expect(new Set(plan.moves.map((m) => m.mode))).toEqual(new Set(['transfer', 'support']));
+      expect(auditPlan(s.ds, plan.rows).ok).toBe(true);
+    }
   }, LONG);
 });
 
@@ -134,8 +154,9 @@ const checked: Checked[] = [];
 function modelVector(s: Solved): Float64Array {
   const classOf = new Map(s.built.classes.flatMap((c) => c.members.map((t) => [t.id, c.id] as const)));
   const k = new Map<string, number>();
-  for (const m of s.plan.moves) k.set(`${classOf.get(m.teacher.id)}|${m.to.id}`, (k.get(`${classOf.get(m.teacher.id)}|${m.to.id}`) ?? 0) + 1);
-  const x = completeSolution(s.built, (f) => k.get(`${f.cls.id}|${f.to.id}`) ?? 0);
+  const key = (cls: number | undefined, to: string, mode: string) => `${cls}|${to}|${mode}`;
+  for (const m of s.plan.moves) k.set(key(classOf.get(m.teacher.id), m.to.id, m.mode), (k.get(key(classOf.get(m.teacher.id), m.to.id, m.mode)) ?? 0) + 1);
+  const x = completeSolution(s.built, (f) => k.get(key(f.cls.id, f.to.id, f.mode)) ?? 0);
   const flowsUsed = s.built.flows.reduce((a, f) => a + x[f.v]!, 0);
   expect(flowsUsed).toBe(s.plan.moves.length); // every move maps to a column of the model
   return x;
