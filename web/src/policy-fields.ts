@@ -5,14 +5,16 @@
 // solver/contract/schemas.ts defaultPolicy(): test/e2e/policy-fields.test.ts checks it.
 
 /** `nullableShare` / `nullableNumber`: an empty box means null, shown as the field's `empty` text. */
-export type FieldKind = 'int' | 'share' | 'number' | 'bool' | 'nullableNumber' | 'nullableShare';
+export type FieldKind = 'int' | 'share' | 'number' | 'bool' | 'nullableNumber' | 'nullableShare' | 'choice';
 
 export interface PolicyField {
   path: readonly string[];
   zh: string;
   en: string;
   kind: FieldKind;
-  def: number | boolean | null;
+  def: number | boolean | string | null;
+  /** `choice`: the values offered, each with its words. */
+  options?: { value: string; zh: string; en: string }[];
   /** The source clause (a citation, shown as is in both languages), or the field's one-line meaning. */
   clause: string;
   /** The meaning in English, for fields whose `clause` explains rather than cites. */
@@ -62,6 +64,14 @@ export const POLICY_GROUPS: FieldGroup[] = [
       { path: ['limits', 'maxOutflowShareOfSchool'], zh: '每校流出不超过本校教师的', en: 'School outflow ≤ share of its teachers', kind: 'share', def: 0.2, min: 0, max: 100, clause: '数据约定 limits.maxOutflowShareOfSchool（保持学校稳定）' },
       { path: ['limits', 'maxCommuteKm'], zh: '通勤距离上限（空 = 不限）', en: 'Commute limit (empty = none)', kind: 'nullableNumber', def: null, min: 1, max: 500, unit: { zh: '公里', en: 'km' }, empty: { zh: '不限', en: 'None' }, clause: '数据约定 limits.maxCommuteKm（本地选择）' },
       { path: ['flows', 'towardRuralOrWeakOnly'], zh: '只向乡村或薄弱学校交流', en: 'Only toward rural or weak schools', kind: 'bool', def: false, clause: '教师〔2014〕4号 R8 城镇→乡村、优质→薄弱' },
+      {
+        path: ['flows', 'cluster'], zh: '以学区/集团为载体', en: 'Cluster (学区/集团) as the carrier', kind: 'choice', def: 'off',
+        options: [{ value: 'off', zh: '不考虑', en: 'Off' }, { value: 'prefer', zh: '优先学区内', en: 'Prefer within' }, { value: 'only', zh: '只在学区内', en: 'Only within' }],
+        clause: '安政办〔2019〕46号 以学区或集团化办学为载体；优先 = 跨出学区每人计“跨出学区”分',
+      },
+      { path: ['modes', 'transfer', 'allowed'], zh: '允许带编调动', en: 'Transfers allowed', kind: 'bool', def: true, clause: 'R17 交流方式：调动（编制随人走）' },
+      { path: ['modes', 'support', 'allowed'], zh: '允许支教（编制留在原校）', en: 'Support postings (支教) allowed', kind: 'bool', def: false, clause: 'R17；seed 003 §17 城区教师到农村学校支教；两种都允许时由优化器逐人选择' },
+      { path: ['modes', 'support', 'termYears'], zh: '支教期限', en: 'Support term', kind: 'int', def: 1, min: 1, max: 6, unit: years, clause: 'seed 004 名师三年一轮短期支教（写入每人理由）' },
     ],
   },
   {
@@ -88,6 +98,8 @@ export const POLICY_GROUPS: FieldGroup[] = [
       multiplier('peArt', '体育艺术教师', 'PE & art', 'PE & art'),
       { path: ['weights', 'unfilledNeed'], zh: '学科缺口（每缺1人）', en: 'Unfilled subject need', kind: 'number', def: 0.5, min: 0, max: 1e6, step: 0.1, unit: perTeacher, clause: '每个未补上的学科缺口计此分；低于“每交流1人”，单为补缺不多交流', clauseEn: 'Per subject post left unfilled; below “per teacher moved”, so a gap alone does not buy a move' },
       { path: ['weights', 'move'], zh: '每交流1人', en: 'Per teacher moved', kind: 'number', def: 1, min: 0, max: 1e6, step: 0.1, unit: perTeacher, clause: '上限高于最低人数时，多交流的每个人都要带来更多好处', clauseEn: 'With an upper share above the minimum, every extra move must pay for itself' },
+      { path: ['weights', 'supportMove'], zh: '支教（每人，另加）', en: 'Per support posting (on top)', kind: 'number', def: 0.1, min: 0, max: 1e6, step: 0.1, unit: perTeacher, clause: '支教编制不随人走、期满回原校：两种方式都合规时优先带编调动', clauseEn: 'A support posting keeps the post at home and ends after its term: a transfer is preferred where both keep every rule' },
+      { path: ['weights', 'leaveCluster'], zh: '跨出学区/集团（每人）', en: 'Per move leaving the cluster', kind: 'number', def: 0.3, min: 0, max: 1e6, step: 0.1, unit: perTeacher, clause: '“以学区/集团为载体”选“优先学区内”时，跨出本学区的每次交流计此分', clauseEn: 'With the cluster set to “prefer within”: per move that leaves the origin school\'s cluster' },
       { path: ['weights', 'ruralOrWeakBonus'], zh: '流向乡村或薄弱学校奖励', en: 'Bonus toward rural or weak', kind: 'number', def: 0.3, min: 0, max: 1e6, step: 0.1, unit: perTeacher, clause: '城镇学校教师到乡村学校、或到薄弱学校，每人减去此分', clauseEn: 'Subtracted per move from a town/urban school to a rural one, or to a weak school' },
       { path: ['weights', 'commutePerKm'], zh: '通勤每增加1公里', en: 'Per km of added commute', kind: 'number', def: 0.02, min: 0, max: 1e6, step: 0.01, unit: { zh: '分/公里', en: 'pts/km' }, clause: '交流使居住地到学校的距离每增加1公里计此分（缩短则减分）', clauseEn: 'Per km the move adds to the commute from home (a shorter commute subtracts)' },
       { path: ['weights', 'preferenceBonus'], zh: '符合本人意愿奖励', en: 'Preference bonus', kind: 'number', def: 0.5, min: 0, max: 1e6, step: 0.1, unit: perTeacher, clause: '调往本人填报的学校减去 此分 ÷ 志愿顺位', clauseEn: 'Subtracted, divided by the rank, for a move to a school the teacher asked for' },
@@ -133,6 +145,8 @@ export function policyValueText(path: readonly string[], value: unknown, lang: '
   const f = FIELD_BY_KEY.get(path.join('.'));
   if (value === null || value === undefined) return f?.empty ? (lang === 'zh' ? f.empty.zh : f.empty.en) : '—';
   if (typeof value === 'boolean') return lang === 'zh' ? (value ? '是' : '否') : value ? 'Yes' : 'No';
+  const option = f?.options?.find((o) => o.value === value);
+  if (option) return lang === 'zh' ? option.zh : option.en;
   if (typeof value !== 'number' || !f) return String(value);
   if (f.kind === 'share' || f.kind === 'nullableShare') return `${Math.round(value * 1000) / 10}%`;
   return `${value}${f.unit ? ` ${lang === 'zh' ? f.unit.zh : f.unit.en}` : ''}`;

@@ -23,6 +23,8 @@ interface FieldInput { field: PolicyField; read(): { value: unknown; problem: st
 
 function fmtDefault(f: PolicyField): string {
   if (f.kind === 'bool') return f.def ? L('是', 'Yes') : L('否', 'No');
+  const option = f.options?.find((o) => o.value === f.def);
+  if (option) return L(option.zh, option.en);
   if (f.def === null) return f.empty ? L(f.empty.zh, f.empty.en) : '—';
   if (f.kind === 'share' && typeof f.def === 'number') return pct(f.def, 0);
   return `${f.def}${f.unit ? ` ${lang() === 'zh' ? f.unit.zh : f.unit.en}` : ''}`;
@@ -33,9 +35,11 @@ function fieldInput(f: PolicyField, policy: Policy, readOnly: boolean): { row: H
   const key = f.path.join('.');
   const percent = f.kind === 'share' || f.kind === 'nullableShare';
   const unit = percent ? '%' : f.unit ? (lang() === 'zh' ? f.unit.zh : f.unit.en) : '';
-  let control: HTMLInputElement;
+  let control: HTMLInputElement | HTMLSelectElement;
   if (f.kind === 'bool') control = h('input', { type: 'checkbox', checked: v === true, disabled: readOnly, 'data-field': key });
-  else {
+  else if (f.kind === 'choice') {
+    control = h('select', { disabled: readOnly, 'data-field': key }, ...(f.options ?? []).map((o) => h('option', { value: o.value, selected: o.value === v }, L(o.zh, o.en))));
+  } else {
     const shown = v === null || v === undefined ? '' : percent ? String(Math.round(Number(v) * 1000) / 10) : String(v);
     control = h('input', { type: 'number', value: shown, min: f.min, max: f.max, step: f.step ?? (percent ? 0.5 : 1), class: 'input-num', disabled: readOnly, 'data-field': key });
   }
@@ -44,6 +48,7 @@ function fieldInput(f: PolicyField, policy: Policy, readOnly: boolean): { row: H
     return r.problem === null && (typeof r.value === 'number' && typeof f.def === 'number' ? Math.abs(r.value - f.def) < 1e-9 : r.value === f.def);
   };
   const read = (): { value: unknown; problem: string | null } => {
+    if (control instanceof HTMLSelectElement) return { value: control.value, problem: null };
     if (f.kind === 'bool') return { value: control.checked, problem: null };
     const raw = control.value.trim();
     if (raw === '') return f.kind.startsWith('nullable') ? { value: null, problem: null } : { value: null, problem: L('不能为空', 'required') };
@@ -60,7 +65,7 @@ function fieldInput(f: PolicyField, policy: Policy, readOnly: boolean): { row: H
     h('td', { class: 'muted nowrap' }, fmtDefault(f)),
     h('td', { class: 'clause' }, f.clauseEn && lang() === 'en' ? f.clauseEn : f.clause));
   const mark = () => row.classList.toggle('changed', !isDefault());
-  control.addEventListener('input', mark);
+  control.addEventListener(control instanceof HTMLSelectElement ? 'change' : 'input', mark);
   mark();
   return { row, input: { field: f, read } };
 }
