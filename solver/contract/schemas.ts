@@ -106,6 +106,8 @@ export const planRowSchema = z.object({
   subject: z.enum(SUBJECTS).optional(),
   backbone: z.enum(BACKBONE_LEVELS).optional(),
   reason: z.string().default(''),
+  /** 走教 rows: the share of a post served at to_school_id (an addition to contract v1; empty for whole moves). */
+  fte: z.number().gt(0).max(1).optional(),
 });
 export type PlanRow = z.infer<typeof planRowSchema>;
 
@@ -155,8 +157,21 @@ export const policySchema = z.strictObject({
       countsTowardRotation: z.boolean().default(true),
       termYears: z.number().int().min(1).max(6).default(1),
     }).prefault({}),
-    /** 走教: the optimiser does not make these yet (issue 11 item 2); `allowed` says whether an audited plan may list them. */
-    itinerant: z.strictObject({ allowed: z.boolean().default(false), countsTowardRotation: z.boolean().default(true) }).prefault({}),
+    /**
+     * 走教 (seed 001 §13, seed 003 乡镇学区内教师走教): a teacher of a shortage subject keeps the home
+     * school and serves one nearby school part-time, `fte` of a post (1/k: 0.5, 0.25, 0.2), the rest at home.
+     */
+    itinerant: z.strictObject({
+      allowed: z.boolean().default(false),
+      countsTowardRotation: z.boolean().default(true),
+      fte: z.number().gt(0).max(0.5).refine((x) => Number.isInteger(1 / x), { message: 'fte must be 1/k (0.5, 0.25, 0.2 …)' }).default(0.5),
+      /** Straight-line km between the home school and the served school (schools.lat/lon). */
+      maxKm: z.number().positive().default(15),
+      /** Only within the home school's 学区/集团 (schools.cluster). */
+      withinCluster: z.boolean().default(true),
+      /** 思政、科学、体育、艺术、心理健康 (seed 001 §13). */
+      subjects: z.array(z.enum(SUBJECTS)).default(['ethics_law', 'science', 'pe', 'music', 'art', 'mental_health']),
+    }).prefault({}),
   }).prefault({}),
   indicators: z.strictObject({
     cvMax: perStage(0.5, 0.45),

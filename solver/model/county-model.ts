@@ -13,7 +13,7 @@ import { type CountyContext, floorShare, quotaOf } from '../policy/county.ts';
 import { type IndicatorKey, indicatorFlags } from '../policy/indicators.ts';
 import { needKey, subjectSupply } from '../policy/needs.ts';
 import {
-  type CvFocus, type CvPair, type ObjectiveContext, cvPairs, moveCost, objectiveContext, qCost, qStep, scopeEntryCost, baselineOffset,
+  type CvFocus, type CvPair, type ObjectiveContext, cvPairs, moveCost, objectiveContext, qCost, qSpan, scopeEntryCost, baselineOffset,
 } from '../policy/objective.ts';
 import { countyRules, type Move, moveAllowed, rotationBudget } from '../policy/rules.ts';
 import { ModelBuilder, type LinearModel, Terms } from './linear-model.ts';
@@ -34,8 +34,10 @@ export interface Flow {
   v: number;
   cls: TeacherClass;
   to: School;
-  /** The kind of move (policy.modes): where both are allowed, transfer and 支教 are two columns and the optimiser picks. */
+  /** The kind of move (policy.modes): each allowed kind is its own column and the optimiser picks. */
   mode: Mode;
+  /** Share of a teacher the flow takes to the destination: 1, or the 走教 FTE share. */
+  share: number;
   /** moveScore, once computed. */
   score?: number;
 }
@@ -62,6 +64,8 @@ export interface BuiltModel {
   needs: Map<string, { u: number; gap: number }>;
   tallies: Map<string, CvTally>;
   pairs: CvPair[];
+  /** Size of one CV step in teachers: 1, or the 走教 share when 走教 is allowed (counts then move in shares). */
+  step: number;
   objective: ObjectiveContext;
   /** Slack column of each county constraint (elastic mode only), keyed by constraint key. */
   slacks: Map<string, { lo?: number; hi?: number; min?: number; max?: number }>;
@@ -113,14 +117,14 @@ export function teacherClasses(ctx: CountyContext, o: ObjectiveContext): Teacher
 /** The need rows and CV tallies one flow changes, with the sign of the change. */
 export function flowEffects(built: Pick<BuiltModel, 'needs' | 'tallies' | 'pairs'>, f: Flow): FlowEffects {
   const needs: [string, number][] = [];
-  for (const [school, sign] of [[f.to.id, 1], [f.cls.origin.id, -1]] as const) {
+  for (const [school, sign] of [[f.to.id, f.share], [f.cls.origin.id, -f.share]] as const) {
     const key = needKey(school, f.cls.stage, f.cls.subject);
     if (built.needs.has(key)) needs.push([key, sign]);
   }
   const tallies: [string, number][] = [];
   for (const p of built.pairs) {
     if (p.stage !== f.cls.stage || !f.cls.flags[p.indicator]) continue;
-    for (const [school, sign] of [[f.to.id, 1], [f.cls.origin.id, -1]] as const) {
+    for (const [school, sign] of [[f.to.id, f.share], [f.cls.origin.id, -f.share]] as const) {
       const key = tallyKey(p.stage, p.indicator, school);
       if (built.tallies.has(key)) tallies.push([key, sign]);
     }
@@ -128,9 +132,9 @@ export function flowEffects(built: Pick<BuiltModel, 'needs' | 'tallies' | 'pairs
   return { needs, tallies };
 }
 
-/** +1 when the flow brings a counted teacher into the pair's CV scope, −1 when it takes one out. */
+/** +share when the flow brings a counted teacher (or a 走教 share of one) into the pair's CV scope, −share when it takes one out. */
 export const scopeCrossing = (p: CvPair, f: Flow): number =>
-  p.stage !== f.cls.stage || !f.cls.flags[p.indicator] ? 0 : Number(p.schools.has(f.to.id)) - Number(p.schools.has(f.cls.origin.id));
+  p.stage !== f.cls.stage || !f.cls.flags[p.indicator] ? 0 : f.share * (Number(p.schools.has(f.to.id)) - Number(p.schools.has(f.cls.origin.id)));
 
 export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltModel {
   const b = new ModelBuilder();
@@ -142,8 +146,10 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
   const cap = (s: string) => floorShare(ctx.policy.limits.maxOutflowShareOfSchool, ctx.staffBefore.get(s) ?? 0);
   const room = (s: School) => Math.max(quotaOf(s, ctx.policy).quota, ctx.staffBefore.get(s.id) ?? 0) - (ctx.staffBefore.get(s.id) ?? 0);
 
-  // 支教 keeps the post at home: a school's inflow is then not bounded by its quota room.
-  const supportAllowed = ctx.policy.modes.support.allowed;
+  // 支教 and 走教 keep the post at home: a school's inflow is then not bounded by its quota room.
+  const postStays = ctx.policy.modes.support.allowed || ctx.policy.modes.itinerant.allowed;
+  const itinerant = ctx.policy.modes.itinerant;
+  const step = itinerant.allowed ? itinerant.fte : 1;
   const crossingCost = (f: Flow) => pairs.reduce((a, p) => a + scopeEntryCost(p) * scopeCrossing(p, f), 0);
 
   // Flow columns: every class × destination × kind of move the move rules allow (the full model).
@@ -153,10 +159,11 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
   for (const cls of classes) {
     for (const to of ctx.schools) {
       if (cls.lockedTo !== undefined && cls.lockedTo !== to.id) continue;
-      const modes = MODES.filter((mode) => moveAllowed(ctx, { teacher: cls.rep, from: cls.origin, to, mode }));
-      for (const mode of modes) {
-        const f: Flow = { v: -1, cls, to, mode };
-        const cost = moveCost(o, { teacher: cls.rep, from: cls.origin, to, mode }) + crossingCost(f);
+      const moves = MODES.map((mode): Move => ({ teacher: cls.rep, from: cls.origin, to, mode, ...(mode === 'itinerant' ? { fte: itinerant.fte } : {}) }));
+      const modes = moves.filter((m) => moveAllowed(ctx, m));
+      for (const m of modes) {
+        const f: Flow = { v: -1, cls, to, mode: m.mode, share: m.fte ?? 1 };
+        const cost = moveCost(o, m) + crossingCost(f);
         const fixed = cls.lockedTo !== undefined && !opts.elastic && modes.length === 1;
         f.v = b.addVar('x', { lb: fixed ? 1 : 0, ub: cls.members.length, cost, int: true });
         if (cls.lockedTo !== undefined && !fixed) lockTerms.set(cls.id, (lockTerms.get(cls.id) ?? new Terms()).add(f.v, 1));
@@ -196,14 +203,15 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
       const others = (moversOfKind.get(`${p.stage}|${p.indicator}`) ?? 0) - out;
       // Bounds any plan keeps: outflow ≤ cap, inflow ≤ quota room + outflow, within the budget.
       const down = Math.min(R, out, opts.elastic ? out : Math.min(cap(school), budget.max));
-      const up = opts.elastic ? others : Math.min(others, budget.max, supportAllowed ? Infinity : room(ctx.schoolById.get(school)!) + cap(school));
+      const up = opts.elastic ? others : Math.min(others, budget.max, postStays ? Infinity : room(ctx.schoolById.get(school)!) + cap(school));
       const t: CvTally = { pair: p, school, up: [], down: [] };
-      for (let j = 1; j <= up; j++) t.up.push(b.addVar('cu', { ub: 1, cost: qc * qStep(P, R + j - 1) }));
-      for (let j = 1; j <= down; j++) t.down.push(b.addVar('cd', { ub: 1, cost: -qc * qStep(P, R - j) }));
+      // Steps of `step` teachers, each priced by the exact change of Q over it.
+      for (let j = 1; j <= Math.floor(up / step + 1e-9); j++) t.up.push(b.addVar('cu', { ub: 1, cost: qc * qSpan(P, R + (j - 1) * step, step) }));
+      for (let j = 1; j <= Math.floor(down / step + 1e-9); j++) t.down.push(b.addVar('cd', { ub: 1, cost: -qc * qSpan(P, R - j * step, step) }));
       tallies.set(key, t);
     }
   }
-  const built: BuiltModel = { model: b.model, classes, flows, initial: new Uint8Array(0), needs, tallies, pairs, objective: o, slacks: new Map() };
+  const built: BuiltModel = { model: b.model, classes, flows, initial: new Uint8Array(0), needs, tallies, pairs, step, objective: o, slacks: new Map() };
 
   // Rows. Terms are gathered per row first: each flow touches a handful of rows.
   const needTerms = new Map([...needs.keys()].map((k) => [k, new Terms()]));
@@ -254,8 +262,8 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
   for (const [key, n] of needs) b.addRow(`need${rowNo++}`, needTerms.get(key)!.add(n.u, 1), n.gap, Infinity);
   for (const [key, t] of tallies) {
     const terms = tallyTerms.get(key)!;
-    for (const v of t.up) terms.add(v, -1);
-    for (const v of t.down) terms.add(v, 1);
+    for (const v of t.up) terms.add(v, -step);
+    for (const v of t.down) terms.add(v, step);
     b.addRow(`cv${rowNo++}`, terms, 0, 0);
   }
   if (ctx.policy.indicators.neverWorse) {
@@ -267,8 +275,8 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
         if (t.pair !== p) continue;
         for (const v of [t.up, t.down].flat()) steps.push(v);
         const { P, R } = p.schools.get(t.school)!;
-        t.up.forEach((v, j) => terms.add(v, qStep(P, R + j)));
-        t.down.forEach((v, j) => terms.add(v, -qStep(P, R - j - 1)));
+        t.up.forEach((v, j) => terms.add(v, qSpan(P, R + j * step, step)));
+        t.down.forEach((v, j) => terms.add(v, -qSpan(P, R - (j + 1) * step, step)));
       }
       for (const f of flows) {
         const c = scopeCrossing(p, f);
@@ -296,7 +304,7 @@ export function moveScore(ctx: CountyContext, built: BuiltModel, f: Flow): numbe
   for (const [k, sign] of e.tallies) {
     const t = built.tallies.get(k)!;
     const v = sign > 0 ? t.up[0] : t.down[0];
-    s += v === undefined ? 1e3 : vars[v]!.cost;
+    s += v === undefined ? 1e3 : (vars[v]!.cost * Math.abs(sign)) / built.step;
   }
   for (const [k, sign] of e.needs) {
     const gap = built.needs.get(k)!.gap;
@@ -337,7 +345,7 @@ export function completeSolution(built: BuiltModel, flowValue: (f: Flow) => numb
   for (const [key, n] of built.needs) x[n.u] = Math.max(0, n.gap - (net.get(key) ?? 0));
   for (const [key, t] of built.tallies) {
     const d = net.get(key) ?? 0;
-    (d > 0 ? t.up : t.down).slice(0, Math.abs(d)).forEach((v) => (x[v] = 1));
+    (d > 0 ? t.up : t.down).slice(0, Math.round(Math.abs(d) / built.step)).forEach((v) => (x[v] = 1));
   }
   return x;
 }

@@ -30,7 +30,7 @@ export function greedyStart(ctx: CountyContext, built: BuiltModel): Float64Array
     for (const [k, sign] of e.tallies) {
       const t = built.tallies.get(k)!;
       const d = (count.get(k) ?? 0) + sign;
-      if (d > t.up.length || -d > t.down.length) return false;
+      if (d / built.step > t.up.length + 1e-9 || -d / built.step > t.down.length + 1e-9) return false;
     }
     // A pair already above its never-worse line (after a lock) may only come down.
     return !ctx.policy.indicators.neverWorse || built.pairs.every((p) => guard.get(p)! + guardChange(built, f, p, count) <= Math.max(0, guard.get(p)!) + 1e-9);
@@ -49,14 +49,16 @@ export function greedyStart(ctx: CountyContext, built: BuiltModel): Float64Array
     if (f.cls.flags.backbone) backbone++;
   };
 
-  const locked = built.flows.filter((f) => f.cls.lockedTo !== undefined);
+  const locked = built.flows.filter((f) => f.cls.lockedTo !== undefined && f.share === 1);
   for (const f of locked) {
     if ((left.get(f.cls.id) ?? 0) <= 0) continue; // the lock's other kind of move (transfer or 支教) took it
     const other = locked.find((g) => g.cls === f.cls && g !== f && fits(g));
     take(fits(f) || !other ? f : other); // the planner's decision, even where it pushes a 差异系数 up: the moves below must bring it back
   }
-  // Indices sorted by score (typed arrays: a county's flows run to 10⁵–10⁶).
-  const flows = built.flows.filter((f) => f.cls.lockedTo === undefined);
+  if (built.classes.some((c) => c.lockedTo !== undefined && left.get(c.id)! > 0)) return null; // a lock only 走教 can keep: left to the MIP
+  // Indices sorted by score (typed arrays: a county's flows run to 10⁵–10⁶). Whole moves only: the
+  // MIP is free to turn any of them into 走教 shares.
+  const flows = built.flows.filter((f) => f.cls.lockedTo === undefined && f.share === 1);
   const score = Float64Array.from(flows, (f) => moveScore(ctx, built, f));
   const ranked = Array.from(Uint32Array.from(flows.keys()).sort((a, b) => score[a]! - score[b]! || a - b), (i) => flows[i]!);
   const fill = (want: (f: Flow) => boolean, enough: () => boolean) => {

@@ -72,14 +72,14 @@ const EPS = 1e-9;
 const per100 = (r: number, p: number): number | null => (p > 0 ? (100 * r) / p : null);
 const meets = (v: number | null, min: number): boolean | null => (v === null ? null : v >= min - EPS);
 
-export function schoolIndicators(schools: readonly School[], teachers: readonly Teacher[], policy: Policy): SchoolIndicatorRow[] {
+export function schoolIndicators(schools: readonly School[], teachers: readonly Posted[], policy: Policy): SchoolIndicatorRow[] {
   const counts = new Map<string, { teachers: number } & Record<IndicatorKey, number>>();
   for (const t of teachers) {
     const key = `${t.school_id}|${t.stage}`;
     const c = counts.get(key) ?? { teachers: 0, aboveDegree: 0, backbone: 0, peArt: 0 };
     const f = indicatorFlags(t);
-    c.teachers += 1;
-    for (const k of INDICATOR_KEYS) if (f[k]) c[k] += 1;
+    c.teachers += fteOf(t);
+    for (const k of INDICATOR_KEYS) if (f[k]) c[k] += fteOf(t);
     counts.set(key, c);
   }
 
@@ -185,21 +185,41 @@ export function cvTable(rows: readonly SchoolIndicatorRow[], policy: Policy): Cv
   return out;
 }
 
+/** A teacher as counted at `school_id`: `fte` is the share of the teacher's post there (1 when absent). */
+export type Posted = Teacher & { fte?: number };
+
+/** The share of a post a roster entry counts for (a 走教 teacher counts at two schools). */
+export const fteOf = (t: Posted): number => t.fte ?? 1;
+
+/** The share of the teacher a move takes from home to the destination (走教: its FTE share; else the whole teacher). */
+export const shareOf = (m: { mode: string; fte?: number | undefined }): number => (m.mode === 'itinerant' ? m.fte ?? 1 : 1);
+
+/** A plan's moves as applyMoves takes them, each with its share. */
+export const assignments = (moves: readonly { teacher: { id: string }; to: { id: string }; mode: string; fte?: number | undefined }[]) =>
+  moves.map((m) => ({ teacher_id: m.teacher.id, to_school_id: m.to.id, fte: shareOf(m) }));
+
 /**
- * The roster after a plan: copies of every teacher, with school_id changed for movers.
- * Throws on an unknown or repeated teacher id, since a silently dropped move would
- * misstate the "after" indicators.
+ * The roster after a plan: copies of every teacher, with school_id changed for movers; a move
+ * with a share below 1 (走教) leaves the teacher at home for the rest and adds an entry at the
+ * destination for the share, so indicators and needs count FTE. Throws on an unknown or repeated
+ * teacher id, since a silently dropped move would misstate the "after" indicators.
  */
 export function applyMoves(
   teachers: readonly Teacher[],
-  moves: readonly { teacher_id: string; to_school_id: string }[],
-): Teacher[] {
-  const to = new Map<string, string>();
+  moves: readonly { teacher_id: string; to_school_id: string; fte?: number }[],
+): Posted[] {
+  const to = new Map<string, { school: string; fte: number }>();
   for (const m of moves) {
     if (to.has(m.teacher_id)) throw new Error(`applyMoves: teacher ${m.teacher_id} moved more than once`);
-    to.set(m.teacher_id, m.to_school_id);
+    to.set(m.teacher_id, { school: m.to_school_id, fte: m.fte ?? 1 });
   }
   const known = new Set(teachers.map((t) => t.id));
   for (const id of to.keys()) if (!known.has(id)) throw new Error(`applyMoves: unknown teacher ${id}`);
-  return teachers.map((t) => ({ ...t, extra_subjects: [...t.extra_subjects], school_id: to.get(t.id) ?? t.school_id }));
+  return teachers.flatMap((t): Posted[] => {
+    const copy = { ...t, extra_subjects: [...t.extra_subjects] };
+    const m = to.get(t.id);
+    if (!m) return [copy];
+    if (m.fte >= 1) return [{ ...copy, school_id: m.school }];
+    return [{ ...copy, fte: 1 - m.fte }, { ...copy, extra_subjects: [...t.extra_subjects], school_id: m.school, fte: m.fte }];
+  });
 }

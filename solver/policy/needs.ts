@@ -1,7 +1,7 @@
 // Subject demand when needs.csv is absent (domain.md Q7, the Jilin local method):
 //   required FTE = classes × weekly periods of the subject per class ÷ weekly periods per teacher.
 import type { Need, Policy, School, Stage, Subject, Teacher } from '../contract/schemas.ts';
-import { schoolStages, stageStudents } from './indicators.ts';
+import { type Posted, fteOf, schoolStages, stageStudents } from './indicators.ts';
 
 /**
  * Weekly periods per class, by grade. A representative timetable built on the 2022 curriculum
@@ -132,12 +132,12 @@ export function needKey(school_id: string, stage: Stage, subject: Subject): stri
   return `${school_id}|${stage}|${subject}`;
 }
 
-/** Teachers per (school, stage, main subject), keyed like needKey. Extra subjects are not counted. */
-export function subjectSupply(teachers: readonly Teacher[]): Map<string, number> {
+/** Teachers per (school, stage, main subject) in FTE (a 走教 share counts at both schools), keyed like needKey. Extra subjects are not counted. */
+export function subjectSupply(teachers: readonly Posted[]): Map<string, number> {
   const out = new Map<string, number>();
   for (const t of teachers) {
     const k = needKey(t.school_id, t.stage, t.subject);
-    out.set(k, (out.get(k) ?? 0) + 1);
+    out.set(k, (out.get(k) ?? 0) + fteOf(t));
   }
   return out;
 }

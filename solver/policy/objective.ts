@@ -8,7 +8,7 @@
 // move), then direction, commute and preferences (fractions of a move).
 import type { Mode, Policy, School, Stage, Teacher } from '../contract/schemas.ts';
 import { type CountyContext, homeDistanceKm, sameCluster } from './county.ts';
-import { INDICATOR_KEYS, type IndicatorKey, applyMoves, schoolIndicators } from './indicators.ts';
+import { INDICATOR_KEYS, type IndicatorKey, applyMoves, assignments, schoolIndicators } from './indicators.ts';
 import { needKey, subjectSupply } from './needs.ts';
 
 /** A candidate move as the objective sees it (the model's teacher classes share all of these). */
@@ -17,6 +17,8 @@ export interface MoveView {
   from: School;
   to: School;
   mode: Mode;
+  /** 走教 only: the share of a post served at `to`. */
+  fte?: number;
 }
 
 /** What the objective needs to know beyond the county: the baseline plan of a re-plan. */
@@ -113,12 +115,15 @@ export const scopeEntryCost = (p: CvPair): number => (-2 * p.weight * p.P * p.Q0
 /** Q's change when school i goes from r to r + 1 counted teachers. */
 export const qStep = (schoolP: number, r: number): number => (2 * r + 1) / schoolP;
 
+/** Q's change when school i goes from r to r + g counted teachers (g = a 走教 share, or 1). */
+export const qSpan = (schoolP: number, r: number, g: number): number => (g * (2 * r + g)) / schoolP;
+
 /** The pair's term as the model states it when nobody crosses the scope's edge (then it is the exact CV² ratio). */
 export const cvModelValue = (p: CvPair, Q: number): number => p.weight + qCost(p) * (Q - p.Q0);
 
 /** The pair's CV after a plan, exactly as the report computes it. */
 export function cvAfter(p: CvPair, ctx: CountyContext, moves: readonly MoveView[]): { cv: number; Q: number; R: number } {
-  const after = applyMoves(ctx.teachers, moves.map((m) => ({ teacher_id: m.teacher.id, to_school_id: m.to.id })));
+  const after = applyMoves(ctx.teachers, assignments(moves));
   const rows = schoolIndicators(ctx.schools, after, ctx.policy).filter((r) => r.inCvScope && r.stage === p.stage);
   const R = rows.reduce((a, r) => a + r[p.indicator], 0);
   const Q = rows.reduce((a, r) => a + (r[p.indicator] * r[p.indicator]) / r.students, 0);
@@ -127,7 +132,7 @@ export function cvAfter(p: CvPair, ctx: CountyContext, moves: readonly MoveView[
 
 // ── Subject needs (whole teachers: a school cannot hold 0.3 of one) ──────────────────────────
 export function unfilledNeeds(ctx: CountyContext, moves: readonly MoveView[]): number {
-  const after = applyMoves(ctx.teachers, moves.map((m) => ({ teacher_id: m.teacher.id, to_school_id: m.to.id })));
+  const after = applyMoves(ctx.teachers, assignments(moves));
   const supply = subjectSupply(after);
   return ctx.needs.reduce((a, n) => a + Math.max(0, Math.round(n.required) - (supply.get(needKey(n.school_id, n.stage, n.subject)) ?? 0)), 0);
 }

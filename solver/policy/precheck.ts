@@ -1,7 +1,7 @@
 // Conflicts that counting alone proves, before any model is built: said in policy language with
 // numbers, naming every rule (and switch) involved and what would have to change. The same
 // per-teacher analysis (why this teacher cannot move) also words the plan's stay reasons.
-import type { Mode, Policy, School, Teacher } from '../contract/schemas.ts';
+import { MODES, type Mode, type Policy, type School, type Teacher } from '../contract/schemas.ts';
 import { type CountyContext, ceilShare, floorShare } from './county.ts';
 import type { EligibilityStatus } from './eligibility.ts';
 import { type Move, type MoveRule, moveAllowed, moveRules, rotationBudget } from './rules.ts';
@@ -26,9 +26,13 @@ const STRUCTURAL = new Set(['may_move', 'other_school', 'same_county', 'locks'])
 const STAGE_RULE = 'stage_match';
 
 const passes = (ctx: CountyContext, rule: MoveRule, m: Move) => rule.violation(ctx, m) === null;
-/** The kind the optimiser would try first (transfer, else 支教): the destination rules do not depend on it. */
-const firstMode = (ctx: CountyContext): Mode => (ctx.policy.modes.transfer.allowed || !ctx.policy.modes.support.allowed ? 'transfer' : 'support');
-const moveTo = (ctx: CountyContext, t: Teacher, to: School): Move => ({ teacher: t, from: ctx.schoolById.get(t.school_id)!, to, mode: firstMode(ctx) });
+/** The kinds of move the policy allows (transfer when none is: rule mode_allowed then names the gap). */
+const allowedModes = (ctx: CountyContext): Mode[] => {
+  const on = MODES.filter((m) => ctx.policy.modes[m].allowed);
+  return on.length > 0 ? on : ['transfer'];
+};
+const moveTo = (ctx: CountyContext, t: Teacher, to: School, mode = allowedModes(ctx)[0]!): Move =>
+  ({ teacher: t, from: ctx.schoolById.get(t.school_id)!, to, mode, ...(mode === 'itinerant' ? { fte: ctx.policy.modes.itinerant.fte } : {}) });
 
 /** Schools a teacher could be sent to at all: the lock target of a move lock, else every other school of the county. */
 function candidates(ctx: CountyContext, t: Teacher): School[] {
@@ -55,7 +59,7 @@ export function obstacleOf(ctx: CountyContext, t: Teacher): Obstacle | null {
   const stay = ctx.locks.find((l) => l.teacher_id === t.id && l.action === 'stay');
   if (stay) return { kind: 'stay_lock', reason: stay.reason };
   const schools = candidates(ctx, t);
-  if (schools.some((s) => moveAllowed(ctx, moveTo(ctx, t, s)))) return null;
+  if (schools.some((s) => allowedModes(ctx).some((mode) => moveAllowed(ctx, moveTo(ctx, t, s, mode))))) return null;
   return { kind: 'no_destination', ...blockingRules(ctx, t, schools) };
 }
 
@@ -74,7 +78,7 @@ const DESTINATION_WORDS: Record<string, { name: string; setting?: string; gap(p:
   commute: { name: '通勤上限', setting: 'limits.maxCommuteKm', gap: (p) => `通勤上限${p.limits.maxCommuteKm}公里内无同学段学校` },
   toward_rural_or_weak: { name: '只向乡村或薄弱学校交流', setting: 'flows.towardRuralOrWeakOnly', gap: () => '只向乡村或薄弱学校交流，县内无同学段的乡村或薄弱学校' },
   same_cluster: { name: '只在学区/集团内交流', setting: 'flows.cluster', gap: () => '只在学区/集团内交流，本学区内无其他同学段学校（或本校未划入学区）' },
-  mode_allowed: { name: '交流方式', setting: 'modes.*.allowed', gap: () => '政策未允许调动或支教' },
+  mode_allowed: { name: '交流方式', setting: 'modes.*.allowed', gap: () => '政策未允许任何交流方式' },
 };
 
 function wordsOf(rule: string): { name: string; setting?: string; gap(p: Policy): string } {

@@ -7,9 +7,9 @@
 // - county rules are sums over all moves (Σ coef(move) within [min, max]); the model adds them as
 //   linear constraints and the audit adds up the plan's moves with the same coefficients.
 import type { Mode, School, Teacher } from '../contract/schemas.ts';
-import { applyMoves, cvTable, schoolIndicators } from './indicators.ts';
+import { applyMoves, assignments, cvTable, schoolIndicators, shareOf } from './indicators.ts';
 import {
-  type CountyContext, ceilShare, countyOf, floorShare, homeDistanceKm, isRuralOrWeak, offersStage, quotaOf, sameCluster,
+  type CountyContext, ceilShare, countyOf, distanceKm, floorShare, homeDistanceKm, isRuralOrWeak, offersStage, quotaOf, sameCluster,
 } from './county.ts';
 
 export interface Move {
@@ -17,6 +17,8 @@ export interface Move {
   from: School;
   to: School;
   mode: Mode;
+  /** 走教 only: the share of a post served at `to` (the rest stays at home). */
+  fte?: number;
 }
 
 export interface MoveRule {
@@ -82,6 +84,11 @@ export const modeAllowed = (ctx: CountyContext, mode: Mode): boolean => ctx.poli
 /** 1 when the move takes the post with the teacher (a transfer): only then does the quota of either school change. */
 export const movesPost = (m: Pick<Move, 'mode'>): number => (m.mode === 'transfer' ? 1 : 0);
 
+/** 1 when the teacher leaves the home school for the year (transfer, 支教); a 走教 teacher stays. */
+export const leavesHome = (m: Pick<Move, 'mode'>): number => (m.mode === 'itinerant' ? 0 : 1);
+
+const itinerant = (m: Move, why: () => string | null): string | null => (m.mode === 'itinerant' ? why() : null);
+
 // ── Move rules ────────────────────────────────────────────────────────────────────────────────
 export const moveRules: MoveRule[] = [
   {
@@ -142,6 +149,38 @@ export const moveRules: MoveRule[] = [
       ctx.policy.flows.cluster !== 'only' || sameCluster(m.from, m.to)
         ? null
         : `教师${m.teacher.id}从${m.from.id}（学区${m.from.cluster ?? '未划分'}）到${m.to.id}（学区${m.to.cluster ?? '未划分'}），跨出学区`,
+  },
+  {
+    id: 'itinerant_subject',
+    name: '走教只限紧缺学科（思政、科学、体育、艺术、心理健康）',
+    clause: '安政办〔2019〕46号 第13条（seed 001）；政策参数 modes.itinerant.subjects',
+    violation: (ctx, m) =>
+      itinerant(m, () => (ctx.policy.modes.itinerant.subjects.includes(m.teacher.subject) ? null : `教师${m.teacher.id}任教${m.teacher.subject}，不在走教学科（${ctx.policy.modes.itinerant.subjects.join('、')}）之内`)),
+  },
+  {
+    id: 'itinerant_distance',
+    name: '走教学校与本校距离不超过上限',
+    clause: '政策参数 modes.itinerant.maxKm（学校坐标 lat/lon；缺坐标时不判）',
+    violation: (ctx, m) =>
+      itinerant(m, () => {
+        const km = distanceKm(m.from, m.to);
+        const max = ctx.policy.modes.itinerant.maxKm;
+        return km === null || km <= max ? null : `教师${m.teacher.id}从${m.from.id}走教到${m.to.id}相距${km.toFixed(1)}公里>${max}`;
+      }),
+  },
+  {
+    id: 'itinerant_cluster',
+    name: '走教限本学区/集团内（开启时）',
+    clause: '政策参数 modes.itinerant.withinCluster；seed 003 乡镇学区内教师走教',
+    violation: (ctx, m) =>
+      itinerant(m, () => (!ctx.policy.modes.itinerant.withinCluster || sameCluster(m.from, m.to) ? null : `教师${m.teacher.id}从${m.from.id}（学区${m.from.cluster ?? '未划分'}）走教到学区外的${m.to.id}`)),
+  },
+  {
+    id: 'itinerant_share',
+    name: '走教份额为政策规定的份额',
+    clause: '政策参数 modes.itinerant.fte（plan.csv fte 列）',
+    violation: (ctx, m) =>
+      itinerant(m, () => (Math.abs(shareOf(m) - ctx.policy.modes.itinerant.fte) < 1e-9 ? null : `教师${m.teacher.id}走教份额${shareOf(m)}，政策为${ctx.policy.modes.itinerant.fte}`)),
   },
   {
     id: 'locks',
@@ -225,12 +264,12 @@ export const countyRules: CountyRule[] = [
     id: 'outflow_cap',
     name: '每校流出不超过本校教师的规定比例（默认20%）',
     clause: '政策参数 limits.maxOutflowShareOfSchool（数据约定）',
-    // Every kind of move counts: a 支教 teacher keeps the post but is away from the school all year.
+    // A 支教 teacher keeps the post but is away from the school all year, so counts; a 走教 teacher stays.
     constraints: (ctx) =>
       ctx.schools.map((s) => ({
         key: `outflow_${s.id}`,
         school: s.id,
-        coef: (m: Move) => (m.from.id === s.id ? 1 : 0),
+        coef: (m: Move) => (m.from.id === s.id ? leavesHome(m) : 0),
         max: floorShare(ctx.policy.limits.maxOutflowShareOfSchool, ctx.staffBefore.get(s.id) ?? 0),
       })),
     result: (ctx, sums) => {
@@ -274,7 +313,7 @@ export const countyRules: CountyRule[] = [
     constraints: () => [], // the model states it with its CV steps (model/county-model.ts)
     result: (ctx, _sums, moves) => {
       if (!ctx.policy.indicators.neverWorse) return { required: '未开启', actual: '—', ok: true };
-      const after = applyMoves(ctx.teachers, moves.map((m) => ({ teacher_id: m.teacher.id, to_school_id: m.to.id })));
+      const after = applyMoves(ctx.teachers, assignments(moves));
       const before = cvTable(schoolIndicators(ctx.schools, ctx.teachers, ctx.policy), ctx.policy);
       const now = cvTable(schoolIndicators(ctx.schools, after, ctx.policy), ctx.policy);
       const worse = before.flatMap((b, i) => {

@@ -4,7 +4,7 @@
 import { MODES, type Mode, type PlanRow, type Stage } from '../contract/schemas.ts';
 import { type CountyContext, buildCountyContext, countiesOf, countyOf, quotaOf, sameCluster } from '../policy/county.ts';
 import type { Dataset } from '../contract/dataset.ts';
-import { type CvRow, type IndicatorKey, type SchoolIndicatorRow, applyMoves, cvTable, schoolIndicators } from '../policy/indicators.ts';
+import { type CvRow, type IndicatorKey, type SchoolIndicatorRow, applyMoves, assignments, cvTable, schoolIndicators, shareOf } from '../policy/indicators.ts';
 import { type Move, type RuleResult, checkCountyRules, checkMoveRules, countsTowardRotation, countyRules } from '../policy/rules.ts';
 
 /** One school's row of the outflow-cap and quota rules, with the very limits the model used. */
@@ -16,7 +16,7 @@ export interface SchoolFlow {
   outflow_cap: number;
   outflow_ok: boolean;
   inflow: number;
-  /** Teachers teaching at the school after the plan (支教 counts at the destination). */
+  /** Teachers teaching at the school after the plan, in FTE (支教 counts at the destination, 走教 for its share at each school). */
   teachers_after: number;
   /** Posts after the plan: teachers_before + transfers in − transfers out (支教 keeps the post at home); the quota rule's count. */
   posts_after: number;
@@ -65,6 +65,8 @@ export interface CountyAudit {
     transfers: number;
     transfer_rate_of_establishment: number | null;
     by_mode: ModeCount[];
+    /** Σ FTE shares served by 走教 teachers at other schools (each counts there for its share only). */
+    itinerant_fte: number;
     toward_rural_or_weak: number;
     /** Moves within the origin's 学区/集团 and moves leaving it (a school without a cluster shares none). */
     within_cluster: number;
@@ -84,7 +86,7 @@ export interface PlanAudit {
 
 export function auditCounty(ctx: CountyContext, moves: Move[]): CountyAudit {
   const rules = [...checkMoveRules(ctx, moves), ...checkCountyRules(ctx, moves)].map((r) => ({ ...r, county: ctx.county }));
-  const after = applyMoves(ctx.teachers, moves.map((m) => ({ teacher_id: m.teacher.id, to_school_id: m.to.id })));
+  const after = applyMoves(ctx.teachers, assignments(moves));
   const before = schoolIndicators(ctx.schools, ctx.teachers, ctx.policy);
   const afterRows = schoolIndicators(ctx.schools, after, ctx.policy);
   const cvAfter = cvTable(afterRows, ctx.policy);
@@ -114,6 +116,7 @@ export function auditCounty(ctx: CountyContext, moves: Move[]): CountyAudit {
         mode, rotated: count((m) => m.mode === mode), backbone: count((m) => m.mode === mode && isBackbone(m)),
         counts_toward_rotation: ctx.policy.modes[mode].countsTowardRotation,
       })),
+      itinerant_fte: moves.reduce((a, m) => a + (m.mode === 'itinerant' ? shareOf(m) : 0), 0),
       toward_rural_or_weak: count((m) => (m.to.locale === 'rural' && m.from.locale !== 'rural') || (m.to.weak && !m.from.weak)),
       within_cluster: count((m) => sameCluster(m.from, m.to)),
       cross_cluster: count((m) => !sameCluster(m.from, m.to)),
@@ -140,7 +143,7 @@ function schoolFlows(ctx: CountyContext, moves: Move[]): SchoolFlow[] {
     const q = quotaOf(s, ctx.policy);
     return {
       school_id: s.id, teachers_before: before, outflow, outflow_cap: cap, outflow_ok: outflow <= cap, inflow,
-      teachers_after: before - count((m) => m.from.id === s.id) + inflow, posts_after: posts,
+      teachers_after: before + moves.reduce((a, m) => a + shareOf(m) * ((m.to.id === s.id ? 1 : 0) - (m.from.id === s.id ? 1 : 0)), 0), posts_after: posts,
       quota: q.quota, quota_computed: q.computed, quota_limit: quotaLimit, quota_excess: Math.max(0, posts - quotaLimit), quota_ok: posts <= quotaLimit,
     };
   });
@@ -167,7 +170,10 @@ export function resolvePlan(ds: Dataset, rows: (PlanRow & { line?: number })[]):
     if (r.stage !== undefined && r.stage !== t.stage) problems.push(`${at}: 学段${r.stage}与名册（${t.stage}）不符`);
     if (r.subject !== undefined && r.subject !== t.subject) problems.push(`${at}: 学科${r.subject}与名册（${t.subject}）不符`);
     if (r.backbone !== undefined && r.backbone !== t.backbone) problems.push(`${at}: 骨干级别${r.backbone}与名册（${t.backbone}）不符`);
-    moves.get(countyOf(from))!.push({ teacher: t, from, to, mode: r.mode });
+    if (r.mode !== 'itinerant' && r.fte !== undefined && r.fte !== 1) problems.push(`${at}: 只有走教行可填份额 fte（本行${r.mode}，fte ${r.fte}）`);
+    // A 走教 row without a share serves the policy's share (rule itinerant_share checks a share given).
+    const fte = r.mode === 'itinerant' ? { fte: r.fte ?? ds.policy.modes.itinerant.fte } : {};
+    moves.get(countyOf(from))!.push({ teacher: t, from, to, mode: r.mode, ...fte });
   });
   return { moves, problems };
 }

@@ -6,7 +6,7 @@ import { csvText } from '../contract/csv-text.ts';
 import type { PlanRow } from '../contract/schemas.ts';
 import { LOCALE_ZH, STAGE_ZH, SUBJECT_ZH } from '../contract/labels.ts';
 import { type CountyContext, quotaOf, sameCluster } from '../policy/county.ts';
-import { applyMoves, indicatorFlags, schoolIndicators } from '../policy/indicators.ts';
+import { applyMoves, assignments, indicatorFlags, schoolIndicators, shareOf } from '../policy/indicators.ts';
 import { needKey, subjectSupply } from '../policy/needs.ts';
 import {
   type ObjectiveContext, commuteChangeKm, cvPairs, objectiveContext, qCost, qStep, towardRuralOrWeak,
@@ -25,7 +25,7 @@ interface Part {
 /** The plan.csv rows of a county's moves, each with its reason. */
 export function planRows(ctx: CountyContext, moves: Move[], o: ObjectiveContext = objectiveContext(ctx)): PlanRow[] {
   const w = ctx.policy.weights;
-  const after = applyMoves(ctx.teachers, moves.map((m) => ({ teacher_id: m.teacher.id, to_school_id: m.to.id })));
+  const after = applyMoves(ctx.teachers, assignments(moves));
   const rowsOf = (teachers: typeof after) => new Map(schoolIndicators(ctx.schools, teachers, ctx.policy).map((r) => [`${r.school_id}|${r.stage}`, r]));
   const [before, planned] = [rowsOf(ctx.teachers), rowsOf(after)];
   const pairs = cvPairs(ctx);
@@ -68,6 +68,7 @@ export function planRows(ctx: CountyContext, moves: Move[], o: ObjectiveContext 
     if (cluster === 'prefer' && sameCluster(m.from, m.to)) parts.push({ gain: w.leaveCluster, text: `学区/集团内交流（${m.to.cluster}）` });
     const lead: string[] = [];
     if (m.mode === 'support') lead.push(supportText(ctx, m));
+    if (m.mode === 'itinerant') lead.push(`走教：${shareOf(m)}个岗位在${m.to.name}任教${SUBJECT_ZH[t.subject]}，编制和其余课时留在${m.from.name}`);
     if (cluster === 'only') lead.push(`学区/集团内交流（${m.to.cluster}）`);
     const lock = ctx.locks.find((l) => l.teacher_id === t.id && l.action === 'move');
     if (lock) lead.push(`人工锁定：${lock.reason}`);
@@ -84,6 +85,7 @@ export function planRows(ctx: CountyContext, moves: Move[], o: ObjectiveContext 
     return {
       teacher_id: t.id, from_school_id: m.from.id, to_school_id: m.to.id, mode: m.mode,
       stage: t.stage, subject: t.subject, backbone: t.backbone, reason: [...lead, ...best, ...costs].join('；'),
+      ...(m.mode === 'itinerant' ? { fte: shareOf(m) } : {}),
     };
   });
 }
@@ -99,5 +101,6 @@ function supportText(ctx: CountyContext, m: Move): string {
 /** plan.csv columns, in contract order. */
 export const PLAN_COLUMNS = ['teacher_id', 'from_school_id', 'to_school_id', 'mode', 'stage', 'subject', 'backbone', 'reason'] as const;
 
-/** plan.csv text (RFC 4180, header first). */
-export const planCsvText = (rows: PlanRow[]): string => csvText(rows, PLAN_COLUMNS);
+/** plan.csv text (RFC 4180, header first); the `fte` column (an addition) only when a row is 走教, so other plans read as before. */
+export const planCsvText = (rows: PlanRow[]): string =>
+  csvText(rows, rows.some((r) => r.fte !== undefined) ? [...PLAN_COLUMNS, 'fte'] : PLAN_COLUMNS);

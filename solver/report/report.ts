@@ -48,6 +48,7 @@ export function auditSections(ds: Dataset, audit: PlanAudit) {
       transfer_rate_of_establishment: onEstablishment > 0 ? transfers / onEstablishment : null,
       by_mode: c[0]?.by_mode.map((m, i) => ({ ...m, rotated: sum(c.map((x) => x.by_mode[i]!.rotated)), backbone: sum(c.map((x) => x.by_mode[i]!.backbone)) })) ?? [],
       per_county: audit.counties.map((a) => ({ county: a.county, ...a.counts })),
+      itinerant_fte: sum(c.map((x) => x.itinerant_fte)),
       toward_rural_or_weak: sum(c.map((x) => x.toward_rural_or_weak)),
       within_cluster: sum(c.map((x) => x.within_cluster)),
       cross_cluster: sum(c.map((x) => x.cross_cluster)),

@@ -6,8 +6,9 @@ import type { Teacher } from '../contract/schemas.ts';
 import { STAGE_ZH, SUBJECT_ZH } from '../contract/labels.ts';
 import { type CountyContext, buildCountyContext, ceilShare } from '../policy/county.ts';
 import { needKey, subjectSupply } from '../policy/needs.ts';
+import { applyMoves, assignments } from '../policy/indicators.ts';
 import { noDestinationText, obstacleOf, outflowCap, pct } from '../policy/precheck.ts';
-import { type Move, rotationBudget } from '../policy/rules.ts';
+import { type Move, leavesHome, rotationBudget } from '../policy/rules.ts';
 import type { CountyPlan } from '../pipeline.ts';
 
 /** report.json `stay_reasons`: teacher id → why a teacher who may move stays. */
@@ -25,9 +26,8 @@ interface PlanView {
 
 function planView(ctx: CountyContext, moves: Move[]): PlanView {
   const outflow = new Map<string, number>();
-  for (const m of moves) outflow.set(m.from.id, (outflow.get(m.from.id) ?? 0) + 1);
-  const to = new Map(moves.map((m) => [m.teacher.id, m.to.id]));
-  const after = ctx.teachers.map((t) => (to.has(t.id) ? { ...t, school_id: to.get(t.id)! } : t));
+  for (const m of moves) outflow.set(m.from.id, (outflow.get(m.from.id) ?? 0) + leavesHome(m));
+  const after = applyMoves(ctx.teachers, assignments(moves));
   return {
     ctx, moves, outflow, supplyAfter: subjectSupply(after),
     required: new Map(ctx.needs.map((n) => [needKey(n.school_id, n.stage, n.subject), Math.round(n.required)])),
