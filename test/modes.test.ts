@@ -79,7 +79,7 @@ describe('支教 (modes.support): the post stays at home', () => {
       p.modes.transfer.allowed = false;
     }));
     expect(p.moves.map((m) => m.mode)).toEqual(['support']);
-    expect(p.terms.find((t) => t.id === 'support_move')!.value).toBeCloseTo(0.1, 12);
+    expect(p.terms.find((t) => t.id === 'support_move')!.value).toBeCloseTo(0.5, 12);
   });
 
   it('audit: a 支教 row where the policy allows none breaks mode_allowed, with its count', () => {

@@ -211,8 +211,12 @@ export const policySchema = z.strictObject({
     move: z.number().min(0).max(1e6).default(1),
     /** Bonus per move from a town/urban school to a rural one, or to a weak school. */
     ruralOrWeakBonus: z.number().min(0).max(1e6).default(0.3),
-    /** Per 支教 move on top of `move`: the post stays at home and the teacher returns after the term, so a transfer is preferred where both keep every rule. */
-    supportMove: z.number().min(0).max(1e6).default(0.1),
+    /**
+     * Per 支教 move on top of `move`: the post stays at home and the teacher returns after the term,
+     * so the receiving school gains for the term only; half a move (a transfer is preferred where
+     * both keep every rule). Lower values make 支教 nearly free and the 8,000-teacher bench ~3.5× slower (README).
+     */
+    supportMove: z.number().min(0).max(1e6).default(0.5),
     /** Per move leaving the origin's 学区/集团 (flows.cluster = 'prefer' only). */
     leaveCluster: z.number().min(0).max(1e6).default(0.3),
     /** Per km the move adds to the teacher's commute from home (negative when it shortens it). */

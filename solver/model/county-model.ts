@@ -59,7 +59,7 @@ export interface BuiltModel {
   model: LinearModel;
   classes: TeacherClass[];
   flows: Flow[];
-  /** Per column: 1 = in the first restricted model (every non-flow column, and the best flows). */
+  /** Per column: 1 = in the first restricted model (every non-flow column but the CV steps past what transfers alone could bring in, and the best flows). */
   initial: Uint8Array;
   needs: Map<string, { u: number; gap: number }>;
   tallies: Map<string, CvTally>;
@@ -194,6 +194,7 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
     }
   }
   const tallies: BuiltModel['tallies'] = new Map();
+  const deferred: number[] = [];
   for (const p of pairs) {
     const qc = qCost(p);
     b.model.offset += p.weight;
@@ -203,10 +204,17 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
       const others = (moversOfKind.get(`${p.stage}|${p.indicator}`) ?? 0) - out;
       // Bounds any plan keeps: outflow ≤ cap, inflow ≤ quota room + outflow, within the budget.
       const down = Math.min(R, out, opts.elastic ? out : Math.min(cap(school), budget.max));
-      const up = opts.elastic ? others : Math.min(others, budget.max, postStays ? Infinity : room(ctx.schoolById.get(school)!) + cap(school));
+      const byTransfers = Math.min(others, budget.max, room(ctx.schoolById.get(school)!) + cap(school));
+      const up = opts.elastic ? others : postStays ? Math.min(others, budget.max) : byTransfers;
       const t: CvTally = { pair: p, school, up: [], down: [] };
-      // Steps of `step` teachers, each priced by the exact change of Q over it.
-      for (let j = 1; j <= Math.floor(up / step + 1e-9); j++) t.up.push(b.addVar('cu', { ub: 1, cost: qc * qSpan(P, R + (j - 1) * step, step) }));
+      // Steps of `step` teachers, each priced by the exact change of Q over it. Steps past what
+      // transfers alone could bring in wait for pricing: costs rise step by step (convex), so a
+      // later step never prices in before an earlier one, and most schools never need them.
+      for (let j = 1; j <= Math.floor(up / step + 1e-9); j++) {
+        const v = b.addVar('cu', { ub: 1, cost: qc * qSpan(P, R + (j - 1) * step, step) });
+        t.up.push(v);
+        if (!opts.elastic && j * step > byTransfers + 1e-9) deferred.push(v);
+      }
       for (let j = 1; j <= Math.floor(down / step + 1e-9); j++) t.down.push(b.addVar('cd', { ub: 1, cost: -qc * qSpan(P, R - j * step, step) }));
       tallies.set(key, t);
     }
@@ -291,6 +299,7 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
     }
   }
   built.initial = initialColumns(ctx, built);
+  for (const v of deferred) built.initial[v] = 0;
   return built;
 }
 
@@ -314,7 +323,11 @@ export function moveScore(ctx: CountyContext, built: BuiltModel, f: Flow): numbe
   return s;
 }
 
-/** The first restricted model: every non-flow column, and per class its best-scoring destinations, its lock and its baseline move. */
+/**
+ * The first restricted model: every non-flow column, and per class its best-scoring destinations
+ * (one kind of move each: the other kinds to the same school join when pricing finds a quota or
+ * other row that makes them pay), its lock and its baseline move.
+ */
 function initialColumns(ctx: CountyContext, built: BuiltModel): Uint8Array {
   const active = new Uint8Array(built.model.vars.length).fill(1);
   const score = new Map(built.flows.map((f) => [f.v, moveScore(ctx, built, f)]));
@@ -325,7 +338,13 @@ function initialColumns(ctx: CountyContext, built: BuiltModel): Uint8Array {
   }
   for (const fs of byClass.values()) {
     fs.sort((a, b) => score.get(a.v)! - score.get(b.v)! || a.v - b.v);
-    for (const f of fs.slice(0, ctx.policy.solver.destinationsPerClass)) active[f.v] = 1;
+    const picked = new Set<string>();
+    for (const f of fs) {
+      if (picked.size >= ctx.policy.solver.destinationsPerClass) break;
+      if (picked.has(f.to.id)) continue;
+      picked.add(f.to.id);
+      active[f.v] = 1;
+    }
     for (const f of fs) if (built.objective.baseline?.get(f.cls.rep.id) === f.to.id && f.cls.members.length === 1) active[f.v] = 1;
   }
   return active;
