@@ -8,6 +8,7 @@ import type { Dataset } from '../solver/contract/dataset.ts';
 import { generateCounty } from '../data/generate.ts';
 import { planDataset } from '../solver/pipeline.ts';
 import { auditPlan } from '../solver/report/audit.ts';
+import { planCsvText } from '../solver/report/plan-rows.ts';
 import { highsEngine } from '../server/engine.ts';
 
 const highs = highsEngine();
@@ -196,6 +197,103 @@ describe('a generated county with 支教 and 学区 on (issue 11 acceptance)', (
         if (!before || !after) continue;
         const net = into.filter((m) => m.teacher.stage === stage).length - out.filter((m) => m.teacher.stage === stage).length;
         expect(after.teachers - before.teachers).toBe(net);
+      }
+    }
+  }, 600_000);
+});
+
+describe('走教 (modes.itinerant): a shortage-subject teacher serves a nearby school part-time', () => {
+  // A and B are 5 km apart in one 学区, C 30 km away in another; every school at quota, so no transfer fits.
+  const at = (id: string, lat: number, cluster: string) => school({ id, quota: 10, cluster, lat, lon: 112 });
+  const schools = [at('A', 30, '东'), at('B', 30.045, '东'), at('C', 30.27, '西')];
+  /** A's 10 teachers are eligible: teach PE (a 走教 subject), the others Chinese. */
+  const itinerantCounty = (change: (p: Policy) => void): Dataset => {
+    const ds = county(schools, (p) => {
+      p.modes.itinerant.allowed = true;
+      change(p);
+    });
+    return { ...ds, teachers: ds.teachers.map((t) => (t.id === 'A-1' || t.id === 'A-2' ? { ...t, subject: 'pe' as const } : t)) };
+  };
+
+  it('without 走教 a county whose every school is at quota has no plan', async () => {
+    expect((await plan(itinerantCounty((p) => (p.modes.itinerant.allowed = false)))).status).toBe('infeasible');
+  });
+
+  it('with 走教, a PE teacher serves half a post at the school in the 学区; the indicators count the half', async () => {
+    const ds = itinerantCounty(() => {});
+    const p = await plan(ds);
+    expect(p.status).toBe('optimal');
+    expect(p.moves.map((m) => [m.teacher.subject, m.mode, m.to.id, m.fte])).toEqual([['pe', 'itinerant', 'B', 0.5]]);
+    expect(p.rows[0]).toMatchObject({ mode: 'itinerant', to_school_id: 'B', fte: 0.5 });
+    expect(p.rows[0]!.reason).toContain('走教：0.5个岗位在学校B任教体育与健康，编制和其余课时留在学校A');
+    expect(planCsvText(p.rows).split('\n')[0]).toBe('teacher_id,from_school_id,to_school_id,mode,stage,subject,backbone,reason,fte');
+    const audit = auditPlan(ds, p.rows);
+    expect(audit.ok).toBe(true);
+    const c = audit.counties[0]!;
+    const flow = (id: string) => c.schools.find((s) => s.school_id === id)!;
+    // Home keeps the post and counts the teacher's other half; B counts the half it is served.
+    expect(flow('A')).toMatchObject({ outflow: 0, teachers_after: 9.5, posts_after: 10 });
+    expect(flow('B')).toMatchObject({ inflow: 1, teachers_after: 10.5, posts_after: 10 });
+    const peArt = (rows: typeof c.indicators.after, id: string) => rows.find((r) => r.school_id === id)!.peArt;
+    expect([peArt(c.indicators.before, 'A'), peArt(c.indicators.after, 'A'), peArt(c.indicators.after, 'B')]).toEqual([2, 1.5, 0.5]);
+    expect(c.counts).toMatchObject({ itinerant_fte: 0.5, counted_rotated: 1, transfers: 0 });
+  });
+
+  it('beyond the travel limit there is no plan (modes.itinerant.maxKm)', async () => {
+    expect((await plan(itinerantCounty((p) => (p.modes.itinerant.maxKm = 3)))).status).toBe('infeasible');
+  });
+
+  it('audit: a 走教 row of a Chinese teacher, one to a far school outside the 学区, and a share off the policy each break their rule', () => {
+    const ds = itinerantCounty(() => {});
+    const subject = ruleOf(ds, [row('A-3', 'B', 'itinerant')], 'itinerant_subject');
+    expect(subject).toMatchObject({ ok: false, numerator: 1, denominator: 1 });
+    expect(subject.details![0]).toContain('教师A-3任教chinese，不在走教学科');
+    const far = [row('A-1', 'C', 'itinerant')];
+    const distance = ruleOf(ds, far, 'itinerant_distance');
+    expect(distance.ok).toBe(false);
+    expect(distance.details![0]).toMatch(/^教师A-1从A走教到C相距30\.\d公里>15$/);
+    expect(ruleOf(ds, far, 'itinerant_cluster').details).toEqual(['教师A-1从A（学区东）走教到学区外的C']);
+    const share = ruleOf(ds, [{ ...row('A-1', 'B', 'itinerant'), fte: 0.25 }], 'itinerant_share');
+    expect(share.details).toEqual(['教师A-1走教份额0.25，政策为0.5']);
+    // A share belongs to 走教 rows only.
+    expect(auditPlan(ds, [{ ...row('A-1', 'B'), fte: 0.5 }]).integrity.details![0]).toContain('只有走教行可填份额 fte');
+  });
+});
+
+describe('a generated county with 支教 and 走教 (issue 11 acceptance)', () => {
+  it('plans 走教 beside 支教, passes the audit, and counts FTE shares in the indicators and the report', async () => {
+    const base = generateCounty({ teachers: 500, seed: 3 });
+    const staffOf = new Map<string, number>();
+    for (const t of base.teachers) staffOf.set(t.school_id, (staffOf.get(t.school_id) ?? 0) + 1);
+    const policy = defaultPolicy();
+    policy.modes.itinerant.allowed = true;
+    policy.modes.itinerant.maxKm = 25;
+    // This year only 支教 and 走教, every school at quota and a tight outflow cap (4.5%: one teacher
+    // from a school of 23 or more): a 走教 teacher stays at home, so the cap does not count them.
+    policy.modes.transfer.allowed = false;
+    policy.modes.support.allowed = true;
+    policy.limits.maxOutflowShareOfSchool = 0.045;
+    const ds: Dataset = { ...base, policy, schools: base.schools.map((s) => ({ ...s, quota: staffOf.get(s.id) ?? 0 })) };
+    const p = await plan(ds);
+    expect(p.status).toBe('optimal');
+    const audit = auditPlan(ds, p.rows);
+    expect(audit.ok).toBe(true);
+    const c = audit.counties[0]!;
+    const itinerant = p.moves.filter((m) => m.mode === 'itinerant');
+    expect(itinerant.length).toBeGreaterThan(0);
+    expect(p.moves.some((m) => m.mode === 'support')).toBe(true);
+    expect(c.counts.itinerant_fte).toBeCloseTo(0.5 * itinerant.length, 12);
+    for (const s of c.schools) {
+      const share = (m: (typeof p.moves)[number]) => (m.mode === 'itinerant' ? m.fte! : 1);
+      const net = p.moves.reduce((a, m) => a + share(m) * ((m.to.id === s.school_id ? 1 : 0) - (m.from.id === s.school_id ? 1 : 0)), 0);
+      expect(s.teachers_after).toBeCloseTo(s.teachers_before + net, 12);
+      expect(s.posts_after).toBe(s.teachers_before); // no transfers: every post stays
+      for (const stage of ['primary', 'junior'] as const) {
+        const before = c.indicators.before.find((r) => r.school_id === s.school_id && r.stage === stage);
+        const after = c.indicators.after.find((r) => r.school_id === s.school_id && r.stage === stage);
+        if (!before || !after) continue;
+        const stageNet = p.moves.filter((m) => m.teacher.stage === stage).reduce((a, m) => a + share(m) * ((m.to.id === s.school_id ? 1 : 0) - (m.from.id === s.school_id ? 1 : 0)), 0);
+        expect(after.teachers - before.teachers).toBeCloseTo(stageNet, 12);
       }
     }
   }, 600_000);
