@@ -162,17 +162,21 @@ describe('学区/集团 (flows.cluster)', () => {
   });
 });
 
+/** A generated county under `policy` with the schools `pick` chooses exactly at quota (posts = staff). */
+function generatedAtQuota(base: ReturnType<typeof generateCounty>, policy: Policy, pick: (i: number) => boolean): Dataset {
+  const staffOf = new Map<string, number>();
+  for (const t of base.teachers) staffOf.set(t.school_id, (staffOf.get(t.school_id) ?? 0) + 1);
+  return { ...base, policy, schools: base.schools.map((s, i) => (pick(i) ? { ...s, quota: staffOf.get(s.id) ?? 0 } : s)) };
+}
+
 describe('a generated county with 支教 and 学区 on (issue 11 acceptance)', () => {
   it('plans both kinds, passes the audit; the indicators count 支教 teachers at the destination, the quota only transfers', async () => {
-    const base = generateCounty({ teachers: 1000, seed: 11 });
-    const staffOf = new Map<string, number>();
-    for (const t of base.teachers) staffOf.set(t.school_id, (staffOf.get(t.school_id) ?? 0) + 1);
     const policy = defaultPolicy();
     policy.modes.support.allowed = true;
     policy.modes.support.termYears = 3;
     policy.flows.cluster = 'prefer';
     // Every other school exactly at quota: a transfer into it needs one out, 支教 does not.
-    const ds: Dataset = { ...base, policy, schools: base.schools.map((s, i) => (i % 2 === 0 ? { ...s, quota: staffOf.get(s.id) ?? 0 } : s)) };
+    const ds = generatedAtQuota(generateCounty({ teachers: 1000, seed: 11 }), policy, (i) => i % 2 === 0);
     const p = await plan(ds);
     expect(p.status).toBe('optimal');
     const audit = auditPlan(ds, p.rows);
@@ -262,9 +266,6 @@ describe('走教 (modes.itinerant): a shortage-subject teacher serves a nearby s
 
 describe('a generated county with 支教 and 走教 (issue 11 acceptance)', () => {
   it('plans 走教 beside 支教, passes the audit, and counts FTE shares in the indicators and the report', async () => {
-    const base = generateCounty({ teachers: 500, seed: 3 });
-    const staffOf = new Map<string, number>();
-    for (const t of base.teachers) staffOf.set(t.school_id, (staffOf.get(t.school_id) ?? 0) + 1);
     const policy = defaultPolicy();
     policy.modes.itinerant.allowed = true;
     policy.modes.itinerant.maxKm = 25;
@@ -273,7 +274,7 @@ describe('a generated county with 支教 and 走教 (issue 11 acceptance)', () =
     policy.modes.transfer.allowed = false;
     policy.modes.support.allowed = true;
     policy.limits.maxOutflowShareOfSchool = 0.045;
-    const ds: Dataset = { ...base, policy, schools: base.schools.map((s) => ({ ...s, quota: staffOf.get(s.id) ?? 0 })) };
+    const ds = generatedAtQuota(generateCounty({ teachers: 500, seed: 3 }), policy, () => true);
     const p = await plan(ds);
     expect(p.status).toBe('optimal');
     const audit = auditPlan(ds, p.rows);
