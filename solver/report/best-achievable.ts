@@ -87,8 +87,11 @@ export function cv2Bound(p: CvPair, lines: readonly Line[], d: number): number {
 export function crossingRange(ctx: CountyContext, built: BuiltModel, p: CvPair): { lo: number; hi: number } {
   const budget = rotationBudget(ctx).max;
   const staff = (s: string) => ctx.staffBefore.get(s) ?? 0;
-  const cap = (s: string) => floorShare(ctx.policy.limits.maxOutflowShareOfSchool, staff(s));
-  const inflow = (s: string) => Math.max(quotaOf(ctx.schoolById.get(s)!, ctx.policy).quota, staff(s)) - staff(s) + cap(s);
+  // 走教 counts toward neither cap nor quota, 支教 not toward the quota: then only members and the budget bound a crossing.
+  const { support, itinerant } = ctx.policy.modes;
+  const cap = (s: string) => (itinerant.allowed ? Infinity : floorShare(ctx.policy.limits.maxOutflowShareOfSchool, staff(s)));
+  const inflow = (s: string) =>
+    support.allowed || itinerant.allowed ? Infinity : Math.max(quotaOf(ctx.schoolById.get(s)!, ctx.policy).quota, staff(s)) - staff(s) + cap(s);
   const out = new Map<string, Set<number>>(); // origin outside the scope → classes that may enter it
   const into = new Map<string, Set<number>>(); // destination outside the scope → classes that may leave it
   for (const f of built.flows) {
@@ -124,7 +127,7 @@ async function solveFocus(ctx: CountyContext, built: BuiltModel, start: Float64A
   const model = { ...built.model, rows: [...built.model.rows, ...row] };
   const crossing = (x: Float64Array) => terms.idx.reduce((a, j, k) => a + terms.coef[k]! * x[j]!, 0);
   // The engine trusts a start as feasible: the greedy plan is offered only when it keeps the d row too.
-  const usable = start && (d === undefined || Math.abs(crossing(start) - d) < 0.5) ? start : null;
+  const usable = start && (d === undefined || Math.abs(crossing(start) - d) < built.step / 2) ? start : null;
   // With d fixed the first restricted model needs the crossing flows, or its LP has no solution and every column joins.
   const active = d === undefined ? built.initial : Uint8Array.from(built.initial);
   if (d !== undefined) for (const j of terms.idx) active[j] = 1;
@@ -148,7 +151,8 @@ export async function bestForPair(ctx: CountyContext, pair: CvPair, engine: Engi
   const focusCtx = { ...ctx, policy: focusPolicy(ctx.policy) };
   const built = buildModel(focusCtx, { focus: { stage: pair.stage, indicator: pair.indicator, scale: SCALE } });
   const { lo, hi } = crossingRange(focusCtx, built, pair);
-  const ds = Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
+  // Net crossings move in CV steps: whole teachers, or 走教 shares when 走教 is allowed.
+  const ds = Array.from({ length: Math.round((hi - lo) / built.step) + 1 }, (_, i) => lo + i * built.step);
   const solved: Solved[] = [];
   // CV from CV²; ±Infinity stay (no plan / no bound yet).
   const cv = (x: number) => (Number.isFinite(x) ? Math.sqrt(Math.max(0, x)) : x === Infinity ? Infinity : -Infinity);
