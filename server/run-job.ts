@@ -32,7 +32,7 @@ import { type Names, buildComparisonWorkbook } from './compare-xlsx.ts';
 import { highsEngine } from './engine.ts';
 import { parsePlanCsv } from './contract-files.ts';
 import { type BoundsItem, boundsReportSchema } from './bounds.ts';
-import { buildWorkbook, type WorkbookInput, workbookReportSchema } from './xlsx-export.ts';
+import { buildWorkbook, type WorkbookInput } from './xlsx-export.ts';
 import { type FrontierJob, type FrontierMessage, solveFrontier } from './frontier-job.ts';
 import { type RowLines, encodeRows } from './row-lines.ts';
 
@@ -61,7 +61,8 @@ export interface Tasks {
   dataset: { req: { files: StoredFile[] }; res: Validated<{ schools: RowLines; teachers: RowLines; counties: string[]; policy: Policy; locks: Lock[] }> };
   locks: { req: { files: StoredFile[]; locks: LockInput[] }; res: Validated<{ locks: Lock[] }> };
   audit: { req: { files: StoredFile[]; policy: Policy; locks: Lock[]; plan: StoredFile }; res: Validated<{ result: ReturnType<typeof auditSections> }> };
-  xlsx: { req: Omit<WorkbookInput, 'report' | 'rows'> & { reportJson: string; planCsv: string }; res: { ok: true; content: Uint8Array } };
+  /** `planCsv`: the audited plan's bytes (a run's stored plan.csv, or the uploaded file). */
+  xlsx: { req: Omit<WorkbookInput, 'rows'> & { planCsv: string | Uint8Array }; res: { ok: true; content: Uint8Array } };
   budget: { req: { files: StoredFile[]; policy: Policy; locks: Lock[] }; res: Validated<{ counties: CountyBudget[] }> };
   compare: { req: { runs: StoredComparedRun[] }; res: { ok: true; comparison: Comparison } };
   compareXlsx: { req: { runs: StoredComparedRun[]; names: Names }; res: { ok: true; content: Uint8Array } };
@@ -168,11 +169,11 @@ async function runTask(r: TaskRequest): Promise<Tasks[TaskKind]['res']> {
       return { ok: true, result: auditSections(ds, auditPlan(ds, plan.rows)) };
     }
     case 'xlsx': {
-      const { reportJson, planCsv, ...rest } = r.req;
+      const { planCsv, ...rest } = r.req;
+      // Already parsed once: by the run that wrote it, or by the audit of the upload.
       const plan = parsePlanCsv('plan.csv', planCsv);
-      if (!plan.ok) throw new Error('stored plan.csv does not parse');
-      const report = workbookReportSchema.parse(JSON.parse(reportJson));
-      return { ok: true, content: await buildWorkbook({ ...rest, rows: plan.rows, report }) };
+      if (!plan.ok) throw new Error('the audited plan.csv does not parse');
+      return { ok: true, content: await buildWorkbook({ ...rest, rows: plan.rows }) };
     }
     case 'compare':
       return { ok: true, comparison: compareRuns(r.req.runs.map(parseComparedRun)) };

@@ -334,7 +334,7 @@ export const countyRules: CountyRule[] = [
   {
     id: 'never_worse',
     name: '交流后任何差异系数不高于交流前（开启时）',
-    name_en: 'No 差异系数 (CV) ends higher than before (when on)',
+    name_en: 'No coefficient of variation (CV) ends higher than before (when on)',
     clause: '政策参数“任何差异系数不得比交流前变差”；教督〔2017〕6号 第六条（差异系数）',
     clause_en: 'Policy “no CV may end worse than before”; Edu. Supervision [2017] No. 6, art. 6 (CV)',
     constraints: () => [], // the model states it with its CV steps (model/county-model.ts)
