@@ -37,6 +37,13 @@ const multiplier = (path: string, zh: string, en: string, enNoun: string): Polic
   clauseEn: `Weighs the ${enNoun} CV alone (1 = like the others, 0 = ignored)`,
 });
 
+/** Whether one kind of move counts toward the rotation and backbone shares (counties differ, R10). */
+const modeSwitch = (mode: string, zh: string, en: string, what: string): PolicyField => ({
+  path: ['modes', mode, 'countsTowardRotation'], zh: `${zh}计入交流比例`, en: `${en} count toward the shares`, kind: 'bool', def: true,
+  clause: `R10 各地规定哪些交流方式计入交流比例与骨干比例：${what}`,
+  clauseEn: `R10: counties decide which kinds of move count toward the rotation and backbone shares — ${en.toLowerCase()}`,
+});
+
 export const POLICY_GROUPS: FieldGroup[] = [
   {
     id: 'eligibility', zh: '交流资格', en: 'Eligibility',
@@ -54,6 +61,9 @@ export const POLICY_GROUPS: FieldGroup[] = [
       { path: ['ratios', 'minRotatedShareOfEligible'], zh: '交流人数不低于符合条件教师的', en: 'Rotated ≥ share of eligible', kind: 'share', def: 0.1, min: 0, max: 100, clause: '教师〔2014〕4号；教督〔2017〕6号 R6' },
       { path: ['ratios', 'maxRotatedShareOfEligible'], zh: '交流人数上限（空 = 只交流最低人数）', en: 'Rotated ≤ share of eligible (empty = the minimum)', kind: 'nullableShare', def: null, min: 0, max: 100, empty: { zh: '最低人数', en: 'minimum' }, clause: '本地选择：“不低于10%”，多数县按最低人数交流；锁定交流的人数可突破上限', clauseEn: 'Local choice: policy says “at least 10%”, most counties rotate the minimum; move locks may exceed the upper share' },
       { path: ['ratios', 'minBackboneShareOfRotated'], zh: '骨干教师不低于交流人数的', en: 'Backbone ≥ share of rotated', kind: 'share', def: 0.2, min: 0, max: 100, clause: '教师〔2014〕4号；教督〔2017〕6号 R7' },
+      modeSwitch('transfer', '调动', 'Transfers', '调动（人事关系随人走）'),
+      modeSwitch('support', '支教', 'Support moves', '支教（保留原校编制）'),
+      modeSwitch('itinerant', '走教', 'Itinerant moves', '走教（在多校任教）'),
     ],
   },
   {
