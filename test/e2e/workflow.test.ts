@@ -208,6 +208,9 @@ describe('web app, end to end (small county)', () => {
     expect(await hand.locator('tr[data-rule="rotation_share"]').getAttribute('data-ok')).toBe('false');
     expect(await hand.locator('tr[data-rule="plan_integrity"]').getAttribute('data-ok')).toBe('true');
     expect(await text('audit-upload-result')).toContain('未通过');
+    // The hand plan's view has no run buttons (test/e2e/audit.test.ts); back to the run for its own.
+    await page.getByTestId('back-to-run').click();
+    await page.getByTestId('rules-table').waitFor();
 
     const xlsx = await page.request.get(`${server.url}${await page.getByTestId('export-xlsx').getAttribute('href')}`);
     expect(xlsx.status()).toBe(200);

@@ -17,14 +17,14 @@ const passPill = (ok: boolean) => pill(ok ? L('通过', 'Pass') : L('不通过',
 export function countsStrip(doc: AuditDocument): HTMLElement {
   const c = doc.counts;
   const r = doc.policy.ratios;
-  const need = (s: number) => L(`（要求 ≥ ${share(s)}）`, ` (≥ ${share(s)} required)`);
+  const need = (s: number) => L(`（要求 ≥ ${share(s)}）`, ` (≥ ${share(s)})`);
   return h('div', { class: 'kpis kpis-5', 'data-testid': 'audit-counts' },
     kpi(L('审核结论', 'Verdict'), doc.audit_ok ? L('全部通过', 'All pass') : L('未通过', 'Fails'),
       L(`${doc.rules.filter((x) => !x.ok).length} 条规则不满足`, `${doc.rules.filter((x) => !x.ok).length} rule(s) not met`), doc.audit_ok ? 'ok' : 'bad'),
-    kpi(L('符合交流条件', 'Eligible'), int(c.eligible), L(`在册 ${int(c.teachers)} 人，在编 ${int(c.on_establishment)} 人`, `${int(c.teachers)} on roster, ${int(c.on_establishment)} on establishment`)),
-    kpi(L('交流人数', 'Rotated'), int(c.rotated), L(`计入比例 ${int(c.counted_rotated)} 人，占 ${pct(c.rotation_rate)}`, `${int(c.counted_rotated)} counted, ${pct(c.rotation_rate)} of eligible`) + need(r.minRotatedShareOfEligible)),
-    kpi(L('骨干教师', 'Backbone'), int(c.backbone_rotated), L(`占 ${pct(c.backbone_share)}`, `${pct(c.backbone_share)} of counted moves`) + need(r.minBackboneShareOfRotated)),
-    kpi(L('带编流动率', 'Transfer rate'), pct(c.transfer_rate_of_establishment), L(`调动 ${int(c.transfers)} ÷ 在编 ${int(c.on_establishment)}`, `${int(c.transfers)} transfers ÷ ${int(c.on_establishment)} on establishment`)));
+    kpi(L('符合交流条件', 'Eligible'), int(c.eligible), L(`在册 ${int(c.teachers)} · 在编 ${int(c.on_establishment)}`, `${int(c.teachers)} on roster · ${int(c.on_establishment)} on est.`)),
+    kpi(L('交流人数', 'Rotated'), int(c.rotated), L(`计入 ${int(c.counted_rotated)} 人 · ${pct(c.rotation_rate)}`, `${int(c.counted_rotated)} counted · ${pct(c.rotation_rate)}`) + need(r.minRotatedShareOfEligible)),
+    kpi(L('骨干教师', 'Backbone'), int(c.backbone_rotated), L(`占 ${pct(c.backbone_share)}`, `${pct(c.backbone_share)} of counted`) + need(r.minBackboneShareOfRotated)),
+    kpi(L('带编流动率', 'Transfer rate'), pct(c.transfer_rate_of_establishment), L(`调动 ${int(c.transfers)} ÷ 在编 ${int(c.on_establishment)}`, `${int(c.transfers)} transfers ÷ ${int(c.on_establishment)} on est.`)));
 }
 
 /** Moves by kind, whether each counts toward the rotation share, and the rate against both denominators. */
@@ -90,15 +90,20 @@ export function printHead(doc: AuditDocument): HTMLElement {
   const subject = t.subject === 'run'
     ? L(`运行 #${t.run_id} ${t.scenario_name ?? ''}（${planStatusLabel(doc.status)}）`, `Run #${t.run_id} ${t.scenario_name ?? ''} (${planStatusLabel(doc.status)})`)
     : L(`手工方案 ${t.plan_file}（${t.plan_rows} 行）${t.scenario_name ? `，按方案“${t.scenario_name}”的政策参数` : ''}`, `Hand-made plan ${t.plan_file} (${t.plan_rows} rows)${t.scenario_name ? `, checked with scenario “${t.scenario_name}”` : ''}`);
-  const line = (label: string, value: string, testid?: string) => h('div', { class: 'trace-line' }, h('span', { class: 'trace-label' }, label), h('span', { class: 'mono', 'data-testid': testid }, value));
+  const line = (label: string, value: string, testid?: string) => h('div', { class: 'trace-line' }, h('span', { class: 'trace-label' }, label), h('span', { 'data-testid': testid }, value));
+  const hash = (label: string, value: string, testid?: string) => h('div', { class: 'trace-line' }, h('span', { class: 'trace-label' }, label), h('span', { class: 'mono trace-hash', 'data-testid': testid }, value));
   return h('div', { class: 'print-head', 'data-testid': 'print-head' },
     h('h1', null, t.subject === 'run' ? L('教师交流轮岗方案审计报告', 'Teacher rotation plan — audit report') : L('教师交流轮岗方案审计报告（手工方案）', 'Teacher rotation plan — audit report (hand-made plan)')),
     h('div', { class: 'trace-grid' },
-      line(L('审核对象', 'Audited'), subject),
-      line(L('审核结论', 'Verdict'), doc.audit_ok ? L('全部通过', 'all rules pass') : L(`未通过（${doc.rules.filter((r) => !r.ok).length} 条规则不满足）`, `fails (${doc.rules.filter((r) => !r.ok).length} rule(s) not met)`)),
-      line(L('方案文件校验码', 'Plan file SHA-256'), t.plan_hash, 'trace-plan-hash'),
-      t.result_hash ? line(L('运行结果校验码', 'Run result hash'), t.result_hash) : null,
-      line(L('数据集', 'Dataset'), `#${t.dataset_id} ${t.dataset_name} · ${t.dataset_hash}`),
-      line(L('政策参数校验码', 'Policy SHA-256'), t.policy_hash),
-      line(L('审核时间 · 审核人', 'Audited at · by'), `${dateTime(t.audited_at)}（UTC ${t.audited_at}）· ${t.audited_by}`)));
+      // Left: the hashes, each on one line (a paper copy is checked against them); right: the rest.
+      h('div', null,
+        hash(L('方案文件校验码', 'Plan file SHA-256'), t.plan_hash, 'trace-plan-hash'),
+        t.result_hash ? hash(L('运行结果校验码', 'Run result hash'), t.result_hash) : null,
+        hash(L('数据集校验码', 'Dataset SHA-256'), t.dataset_hash),
+        hash(L('政策参数校验码', 'Policy SHA-256'), t.policy_hash)),
+      h('div', null,
+        line(L('审核对象', 'Audited'), subject),
+        line(L('审核结论', 'Verdict'), doc.audit_ok ? L('全部通过', 'all rules pass') : L(`未通过（${doc.rules.filter((r) => !r.ok).length} 条规则不满足）`, `fails (${doc.rules.filter((r) => !r.ok).length} rule(s) not met)`)),
+        line(L('数据集', 'Dataset'), `#${t.dataset_id} ${t.dataset_name}`),
+        line(L('审核时间 · 审核人', 'Audited at · by'), `${dateTime(t.audited_at)} · ${t.audited_by}`))));
 }

@@ -17,7 +17,10 @@ const PRINTED_DETAILS = 12;
 
 export function rulesTable(rules: readonly Rule[], testid = 'rules-table'): HTMLElement {
   const counties = new Set(rules.map((r) => r.county).filter(Boolean));
+  // Column classes let the print stylesheet fix the widths (A4 landscape), so no column is squeezed.
+  const cols = ['rule', counties.size > 1 ? 'county' : null, 'num', 'num', 'required', 'actual', 'result', 'clause'].filter((c) => c !== null);
   return h('div', { class: 'table-wrap' }, h('table', { class: 'data rules-table', 'data-testid': testid },
+    h('colgroup', null, cols.map((c) => h('col', { class: `c-${c}` }))),
     h('thead', null, h('tr', null,
       h('th', null, L('规则', 'Rule')), counties.size > 1 ? h('th', null, L('县区', 'County')) : null,
       h('th', { class: 'num' }, L('分子', 'Numerator')), h('th', { class: 'num' }, L('分母', 'Denominator')),
@@ -35,7 +38,7 @@ export function rulesTable(rules: readonly Rule[], testid = 'rules-table'): HTML
         counties.size > 1 ? h('td', null, r.county ?? L('全部', 'all')) : null,
         h('td', { class: 'num' }, r.numerator === undefined ? '—' : int(r.numerator)),
         h('td', { class: 'num' }, r.denominator === undefined ? '—' : int(r.denominator)),
-        h('td', null, text.required), h('td', null, text.actual),
+        h('td', { class: 'rule-figure' }, text.required), h('td', { class: 'rule-figure' }, text.actual),
         h('td', null, pill(r.ok ? L('通过', 'Pass') : L('不通过', 'Fail'), r.ok ? 'ok' : 'bad')),
         h('td', { class: 'clause' }, text.clause));
     }))));
