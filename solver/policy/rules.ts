@@ -109,7 +109,7 @@ export const moveRules: MoveRule[] = [
     name: '只交流符合条件或自愿的在编教师',
     name_en: 'Only eligible or volunteering teachers on establishment move',
     clause: '教师〔2014〕4号；数据约定“符合交流条件”“可交流”（政策参数：本校任教年限、年龄上限）',
-    clause_en: 'MoE Teachers [2014] No. 4; data contract “eligible” / “may move” (policy: years at school, age limits)',
+    clause_en: 'MoE Teachers [2014] No. 4; data contract "eligible" / "may move" (policy: years at school, age limits)',
     check: (ctx, m) => {
       const e = ctx.eligibility.get(m.teacher.id);
       return e?.mayMove ? null : { zh: `教师${m.teacher.id}不可交流：${e?.reason ?? '未知'}`, en: `teacher ${m.teacher.id} may not move: ${e?.reasonEn ?? 'unknown'}` };
@@ -139,7 +139,7 @@ export const moveRules: MoveRule[] = [
     name: '不跨县交流',
     name_en: 'No moves across counties',
     clause: '数据约定“县区”：不跨县区交流',
-    clause_en: 'Data contract “county”: no moves across counties',
+    clause_en: 'Data contract "county": no moves across counties',
     check: (ctx, m) => (countyOf(m.to) === ctx.county ? null : { zh: `教师${m.teacher.id}调往外县学校${m.to.id}`, en: `teacher ${m.teacher.id} sent to ${m.to.id} in another county` }),
   }),
   moveRule({
@@ -147,7 +147,7 @@ export const moveRules: MoveRule[] = [
     name: '通勤距离不超过上限',
     name_en: 'Commute within the limit',
     clause: '政策参数“通勤距离上限”',
-    clause_en: 'Policy “commute limit”',
+    clause_en: 'Policy "commute limit"',
     check: (ctx, m) => {
       const max = ctx.policy.limits.maxCommuteKm;
       const km = max === null ? null : homeDistanceKm(m.teacher, m.to);
@@ -162,7 +162,7 @@ export const moveRules: MoveRule[] = [
     name: '只流向乡村或薄弱学校（开启时）',
     name_en: 'Only toward rural or weak schools (when on)',
     clause: '政策参数“只向乡村或薄弱学校交流”；教师〔2014〕4号 城镇→乡村、优质→薄弱',
-    clause_en: 'Policy “only toward rural or weak schools”; MoE Teachers [2014] No. 4: town → rural, strong → weak',
+    clause_en: 'Policy "only toward rural or weak schools"; MoE Teachers [2014] No. 4: town → rural, strong → weak',
     check: (ctx, m) => (!ctx.policy.flows.towardRuralOrWeakOnly || isRuralOrWeak(m.to) ? null : {
       zh: `教师${m.teacher.id}流向非乡村非薄弱学校${m.to.id}`, en: `teacher ${m.teacher.id} sent to ${m.to.id}, neither rural nor weak`,
     }),
@@ -205,7 +205,7 @@ export const countyRules: CountyRule[] = [
     name: '交流人数不低于符合条件教师的规定比例',
     name_en: 'Rotated teachers at least the required share of the eligible',
     clause: '教师〔2014〕4号；教督〔2017〕6号；安政办〔2019〕46号（政策参数“交流人数不低于符合条件教师的”比例）',
-    clause_en: 'MoE Teachers [2014] No. 4; Edu. Supervision [2017] No. 6; Anhui [2019] No. 46 (policy “rotated ≥ share of eligible”)',
+    clause_en: 'MoE Teachers [2014] No. 4; Edu. Supervision [2017] No. 6; Anhui [2019] No. 46 (policy "rotated ≥ share of eligible")',
     constraints: (ctx) => [{ key: 'rotation', coef: (m) => countsTowardRotation(ctx, m), min: ceilShare(ctx.policy.ratios.minRotatedShareOfEligible, ctx.eligibleCount) }],
     result: (ctx, [rotated = 0]) => {
       const s = ctx.policy.ratios.minRotatedShareOfEligible;
@@ -227,7 +227,7 @@ export const countyRules: CountyRule[] = [
     name: '交流人数不超过本年度交流预算（默认即最低人数）',
     name_en: 'Rotated teachers within this year\'s budget (by default the minimum)',
     clause: '政策参数“交流人数上限”（空 = 最低人数；锁定交流更多时按锁定人数）',
-    clause_en: 'Policy “rotated ≤ share of eligible” (empty = the minimum; more when move locks need it)',
+    clause_en: 'Policy "rotated ≤ share of eligible" (empty = the minimum; more when move locks need it)',
     constraints: (ctx) => [{ key: 'budget', coef: () => 1, max: rotationBudget(ctx).max }],
     result: (ctx, [rotated = 0]) => {
       const b = rotationBudget(ctx);
@@ -251,7 +251,7 @@ export const countyRules: CountyRule[] = [
     name: '交流教师中骨干教师不低于规定比例',
     name_en: 'Backbone teachers at least the required share of the rotated',
     clause: '教师〔2014〕4号；教督〔2017〕6号；裕政〔2024〕53号（政策参数“骨干教师不低于交流人数的”比例）',
-    clause_en: 'MoE Teachers [2014] No. 4; Edu. Supervision [2017] No. 6; Yuzheng [2024] No. 53 (policy “backbone ≥ share of rotated”)',
+    clause_en: 'MoE Teachers [2014] No. 4; Edu. Supervision [2017] No. 6; Yuzheng [2024] No. 53 (policy "backbone ≥ share of rotated")',
     // backbone ≥ share × rotated  ⇔  Σ (isBackbone − share) ≥ 0; for whole numbers that is ⌈share × rotated⌉.
     constraints: (ctx) => {
       const s = ctx.policy.ratios.minBackboneShareOfRotated;
@@ -283,7 +283,7 @@ export const countyRules: CountyRule[] = [
     name: '每校流出不超过本校教师的规定比例',
     name_en: 'No school loses more than the allowed share of its teachers',
     clause: '政策参数“每校流出不超过本校教师的”比例（数据约定，保持学校稳定）',
-    clause_en: 'Policy “school outflow ≤ share of its teachers” (data contract, keeps schools stable)',
+    clause_en: 'Policy "school outflow ≤ share of its teachers" (data contract, keeps schools stable)',
     constraints: (ctx) =>
       ctx.schools.map((s) => ({
         key: `outflow_${s.id}`,
@@ -307,7 +307,7 @@ export const countyRules: CountyRule[] = [
     name: '交流后不超编（已超编的学校不再增加超编）',
     name_en: 'Within the staffing quota after the plan (a school already over it may not add to it)',
     clause: '中央编办发〔2014〕72号 统一城乡编制标准；数据约定“核定编制”',
-    clause_en: 'State Commission Office for Public Sector Reform [2014] No. 72 (uniform staffing standard); data contract “quota”',
+    clause_en: 'State Commission Office for Public Sector Reform [2014] No. 72 (uniform staffing standard); data contract "quota"',
     constraints: (ctx) =>
       ctx.schools.map((s) => {
         const before = ctx.staffBefore.get(s.id) ?? 0;
@@ -336,7 +336,7 @@ export const countyRules: CountyRule[] = [
     name: '交流后任何差异系数不高于交流前（开启时）',
     name_en: 'No coefficient of variation (CV) ends higher than before (when on)',
     clause: '政策参数“任何差异系数不得比交流前变差”；教督〔2017〕6号 第六条（差异系数）',
-    clause_en: 'Policy “no CV may end worse than before”; Edu. Supervision [2017] No. 6, art. 6 (CV)',
+    clause_en: 'Policy "no CV may end worse than before"; Edu. Supervision [2017] No. 6, art. 6 (CV)',
     constraints: () => [], // the model states it with its CV steps (model/county-model.ts)
     result: (ctx, _sums, moves) => {
       if (!ctx.policy.indicators.neverWorse) return { required: '未开启', required_en: 'switched off', actual: '—', actual_en: '—', ok: true };
@@ -362,7 +362,7 @@ export const countyRules: CountyRule[] = [
     name: '锁定交流的教师按锁定去向交流',
     name_en: 'Locked moves go where the lock says',
     clause: '人工锁定中“必须交流”的锁定（须注明理由）',
-    clause_en: 'Manual “must move” locks (each with a reason)',
+    clause_en: 'Manual "must move" locks (each with a reason)',
     constraints: () => [],
     result: (ctx, _sums, moves) => {
       const wanted = ctx.locks.filter((l) => l.action === 'move');

@@ -173,7 +173,7 @@ export function auditPlan(ds: Dataset, rows: (PlanRow & { line?: number })[]): P
     name: '方案每行对应名册中的一名教师、其现任学校和一所存在的学校，每人至多一行',
     name_en: 'Every plan row names a rostered teacher, their current school and an existing school; one row per teacher',
     clause: '数据约定“交流方案”：每名教师在方案中至多出现一次',
-    clause_en: 'Data contract “plan”: each teacher at most once per plan',
+    clause_en: 'Data contract "plan": each teacher at most once per plan',
     required: '0 项问题',
     required_en: 'no problems',
     actual: `${problems.length} 项问题`,

@@ -20,7 +20,8 @@ export function countsStrip(doc: AuditDocument): HTMLElement {
   const need = (s: number) => L(`（要求 ≥ ${share(s)}）`, ` (≥ ${share(s)})`);
   return h('div', { class: 'kpis kpis-5', 'data-testid': 'audit-counts' },
     kpi(L('审核结论', 'Verdict'), doc.audit_ok ? L('全部通过', 'All pass') : L('未通过', 'Fails'),
-      L(`${doc.rules.filter((x) => !x.ok).length} 条规则不满足`, `${doc.rules.filter((x) => !x.ok).length} rule(s) not met`), doc.audit_ok ? 'ok' : 'bad'),
+      doc.audit_ok ? L(`${doc.rules.length} 条规则全部满足`, `all ${doc.rules.length} rules met`)
+        : L(`${doc.rules.filter((x) => !x.ok).length} 条规则不满足`, `${doc.rules.filter((x) => !x.ok).length} rule(s) not met`), doc.audit_ok ? 'ok' : 'bad'),
     kpi(L('符合交流条件', 'Eligible'), int(c.eligible), L(`在册 ${int(c.teachers)} · 在编 ${int(c.on_establishment)}`, `${int(c.teachers)} on roster · ${int(c.on_establishment)} on est.`)),
     kpi(L('交流人数', 'Rotated'), int(c.rotated), L(`计入 ${int(c.counted_rotated)} 人 · ${pct(c.rotation_rate)}`, `${int(c.counted_rotated)} counted · ${pct(c.rotation_rate)}`) + need(r.minRotatedShareOfEligible)),
     kpi(L('骨干教师', 'Backbone'), int(c.backbone_rotated), L(`占 ${pct(c.backbone_share)}`, `${pct(c.backbone_share)} of counted`) + need(r.minBackboneShareOfRotated)),
@@ -73,7 +74,7 @@ export function schoolCards(doc: AuditDocument): HTMLElement[] {
   return [
     card(L('每校流出上限', 'Outflow cap per school'),
       h('p', { class: 'muted small' }, L(`每校流出 ≤ ⌊${s} × 交流前教师数⌋（政策参数“每校流出不超过本校教师的”比例）。${failing((x) => x.outflow_ok)}/${rows.length} 校超限。`,
-        `Each school: leaving ≤ ⌊${s} × teachers before⌋ (policy “school outflow ≤ share of its teachers”). ${failing((x) => x.outflow_ok)} of ${rows.length} schools over the cap.`)),
+        `Each school: leaving ≤ ⌊${s} × teachers before⌋ (policy "school outflow ≤ share of its teachers"). ${failing((x) => x.outflow_ok)} of ${rows.length} schools over the cap.`)),
       schoolTable('outflow-table', rows, [L('交流前教师', 'Teachers before'), L('流出', 'Leaving'), L(`上限 ⌊${s}×教师⌋`, `Cap ⌊${s}×teachers⌋`)],
         (x) => [x.teachers_before, x.outflow, x.outflow_cap], (x) => x.outflow_ok)),
     card(L('每校编制', 'Staffing quota per school'),
@@ -89,7 +90,7 @@ export function printHead(doc: AuditDocument): HTMLElement {
   const t: AuditTrace = doc.trace;
   const subject = t.subject === 'run'
     ? L(`运行 #${t.run_id} ${t.scenario_name ?? ''}（${planStatusLabel(doc.status)}）`, `Run #${t.run_id} ${t.scenario_name ?? ''} (${planStatusLabel(doc.status)})`)
-    : L(`手工方案 ${t.plan_file}（${t.plan_rows} 行）${t.scenario_name ? `，按方案“${t.scenario_name}”的政策参数` : ''}`, `Hand-made plan ${t.plan_file} (${t.plan_rows} rows)${t.scenario_name ? `, checked with scenario “${t.scenario_name}”` : ''}`);
+    : L(`手工方案 ${t.plan_file}（${t.plan_rows} 行）${t.scenario_name ? `，按方案“${t.scenario_name}”的政策参数` : ''}`, `Hand-made plan ${t.plan_file} (${t.plan_rows} rows)${t.scenario_name ? `, checked with scenario "${t.scenario_name}"` : ''}`);
   const line = (label: string, value: string, testid?: string) => h('div', { class: 'trace-line' }, h('span', { class: 'trace-label' }, label), h('span', { 'data-testid': testid }, value));
   const hash = (label: string, value: string, testid?: string) => h('div', { class: 'trace-line' }, h('span', { class: 'trace-label' }, label), h('span', { class: 'mono trace-hash', 'data-testid': testid }, value));
   return h('div', { class: 'print-head', 'data-testid': 'print-head' },

@@ -23,7 +23,8 @@ export function rulesTable(rules: readonly Rule[], testid = 'rules-table'): HTML
     h('colgroup', null, cols.map((c) => h('col', { class: `c-${c}` }))),
     h('thead', null, h('tr', null,
       h('th', null, L('规则', 'Rule')), counties.size > 1 ? h('th', null, L('县区', 'County')) : null,
-      h('th', { class: 'num' }, L('分子', 'Numerator')), h('th', { class: 'num' }, L('分母', 'Denominator')),
+      // Short English heads: the printed column is narrow; the full word is the tooltip.
+      h('th', { class: 'num', title: L('分子', 'Numerator') }, L('分子', 'Num.')), h('th', { class: 'num', title: L('分母', 'Denominator') }, L('分母', 'Denom.')),
       h('th', null, L('要求', 'Required')), h('th', null, L('实际', 'Actual')), h('th', null, L('结果', 'Result')), h('th', null, L('依据条款', 'Clause')))),
     h('tbody', null, rules.map((r) => {
       const text = ruleText(r);
