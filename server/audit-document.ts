@@ -1,16 +1,14 @@
 // One audit as a document an auditor signs or files: the audit sections (counts, rules with their
 // numbers, per-school tables, indicators and 差异系数) and the trace that ties a paper copy to the
 // exact inputs. The screen, the print view, the XLSX and the PDF all render this one shape, for a
-// run's plan and for a hand-made plan alike; the two builders below are the only places it is made.
+// run's plan and for a hand-made plan alike. A hand-made plan's is built here; a run's in
+// run-audit-document.ts, from its stored report.json.
 import { z } from 'zod';
-import { type Policy, policySchema } from '../solver/contract/schemas.ts';
+import type { Policy } from '../solver/contract/schemas.ts';
 import type { auditSections } from '../solver/report/report.ts';
 import type { SessionUser } from './auth.ts';
-import { type DatasetRow, type Db, type RunRow, type ScenarioRow, getDataset, getScenario } from './db.ts';
+import type { DatasetRow, ScenarioRow } from './db.ts';
 import { sha256 } from './hashes.ts';
-import { runInputsSchema } from './jobs.ts';
-import { boundsView, reportWithBounds } from './bounds.ts';
-import { workbookReportSchema } from './xlsx-export.ts';
 
 export type AuditSections = ReturnType<typeof auditSections>;
 
@@ -45,8 +43,8 @@ export interface AuditDocument extends AuditSections {
   status: string | null;
 }
 
-/** The policy's hash: over its canonical JSON (the parsed policy, every default filled in). */
-export const policyHash = (policy: Policy): string => sha256(JSON.stringify(policySchema.parse(policy)));
+/** The policy's hash: over its JSON as parsed (every default filled in), as run-audit-document.ts hashes a run's. */
+export const policyHash = (policy: Policy): string => sha256(JSON.stringify(policy));
 
 const planRowsOf = (sections: AuditSections) => sections.rules.find((r) => r.id === 'plan_integrity')?.denominator ?? 0;
 
@@ -65,32 +63,6 @@ export function handAuditDocument(input: {
       plan_file: plan.name, plan_hash: sha256(plan.content), plan_rows: planRowsOf(sections),
       dataset_id: dataset.id, dataset_name: dataset.name, dataset_hash: dataset.content_hash,
       policy_hash: policyHash(policy), audited_at: input.at.toISOString(), audited_by: input.user.username,
-    },
-  };
-}
-
-/**
- * A run's audit, from its stored report.json (the solver's report is the audit of its own plan)
- * and the policy the run was solved with; `withBounds` adds the best-achievable columns once
- * they are computed. The stored JSON is checked against the workbook's schema, not just cast.
- */
-export function runAuditDocument(db: Db, run: RunRow & { plan_csv: string; report_json: string }, user: SessionUser, at: Date, opts: { withBounds?: boolean } = {}): AuditDocument {
-  const stored = JSON.parse(run.report_json) as Record<string, unknown>;
-  const parsed = opts.withBounds ? reportWithBounds(stored, boundsView(db, run.id)) : stored;
-  workbookReportSchema.parse(parsed);
-  const report = parsed as AuditSections & { status: string };
-  const dataset = getDataset(db, run.dataset_id);
-  const scenario = getScenario(db, run.scenario_id);
-  const { policy } = runInputsSchema.parse(JSON.parse(run.inputs_json));
-  return {
-    audit_ok: report.audit_ok, counts: report.counts, rules: report.rules, indicators: report.indicators,
-    policy,
-    status: report.status,
-    trace: {
-      subject: 'run', run_id: run.id, scenario_id: run.scenario_id, scenario_name: scenario?.name ?? null, result_hash: run.result_hash,
-      plan_file: null, plan_hash: sha256(run.plan_csv), plan_rows: planRowsOf(report),
-      dataset_id: run.dataset_id, dataset_name: dataset?.name ?? '', dataset_hash: dataset?.content_hash ?? '',
-      policy_hash: policyHash(policy), audited_at: at.toISOString(), audited_by: user.username,
     },
   };
 }

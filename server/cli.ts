@@ -12,7 +12,7 @@ import { jsLpSolverEngine } from '../solver/model/engine.ts';
 import { type LinearModel, toLpText } from '../solver/model/linear-model.ts';
 import type { PlanRow } from '../solver/contract/schemas.ts';
 import type { Dataset } from '../solver/contract/dataset.ts';
-import { planDataset } from '../solver/pipeline.ts';
+import { type CountyPlan, planDataset } from '../solver/pipeline.ts';
 import { frontierBestCsvText, frontierCsvText, frontierShares, planFrontier, shareLabel } from '../solver/frontier.ts';
 import { auditPlan } from '../solver/report/audit.ts';
 import { auditSections, buildReport } from '../solver/report/report.ts';
@@ -110,11 +110,25 @@ async function plan(input: string, v: Record<string, string | boolean | undefine
   process.stdout.write(
     `状态 ${report.status}；交流 ${c.rotated} 人 / 符合条件 ${c.eligible} 人；骨干 ${c.backbone_rotated} 人；目标值 ${report.objective?.toFixed(2) ?? '-'}；MIP gap ${report.mip_gap ?? '-'}\n`,
   );
-  if (plans.length > 1) for (const p of plans) process.stdout.write(`  ${p.county || '（未填县区）'}：${p.status}，交流 ${p.moves.length} 人\n`);
+  if (plans.length > 1) process.stdout.write(`${countyStatusLine(plans)}\n`);
   for (const c of achieved?.indicators.cv ?? []) process.stdout.write(achievableLine(c));
   for (const k of report.infeasibility) process.stdout.write(`  ✗ ${k.county ? `[${k.county}] ` : ''}${k.message}\n`);
   if (noncompliant.length > 0) process.stdout.write(`  不合规的参考方案（违反：${[...new Set(report.noncompliant_plan.flatMap((n) => n.breaks))].join('、')}）已写入 plan-noncompliant.csv，不可直接采用\n`);
   return report.status === 'infeasible' ? 1 : 0;
+}
+
+/**
+ * One line, every county's status: `县A optimal · 县B infeasible（cause） · 县C optimal`. Counties
+ * are planned on their own, so the overall `infeasible` above does not say which one has no plan.
+ * The cause is the first conflict up to its remedy (after the first ；): the ✗ lines below give all.
+ */
+function countyStatusLine(plans: readonly CountyPlan[]): string {
+  const cause = (p: CountyPlan) => {
+    const [first, ...more] = p.conflicts;
+    const text = (first?.message ?? p.message ?? p.noPlanCause ?? '').split('；')[0];
+    return text ? `（${text}${more.length > 0 ? `；另有${more.length}处冲突` : ''}）` : '';
+  };
+  return plans.map((p) => `${p.county || '（未填县区）'} ${p.status}${p.status === 'infeasible' ? cause(p) : ''}`).join(' · ');
 }
 
 async function frontier(input: string, v: Record<string, string | boolean | undefined>, lang: 'zh' | 'en'): Promise<number> {

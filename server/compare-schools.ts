@@ -1,7 +1,8 @@
 // The parts of report.json a comparison reads beyond the run summary: the rotation budget, each
 // school's staff before/after, outflow, inflow and quota (counts.per_school), each school and
 // stage's per-100 indicators before/after with their threshold flags (indicators.schools, for
-// the drill-down from a KPI to the schools behind it), and per CV the county mean and — when the
+// the drill-down from a KPI to the schools behind it), each rule's numbers and each county's
+// solver status (compare-counties.ts), and per CV the county mean and — when the
 // bounds job has added them — the best achievable CV and the plan's share of that improvement.
 // Parsed, not cast: a report of another shape fails here, except the optional bounds fields,
 // which are read only when they are numbers.
@@ -9,6 +10,7 @@ import { z } from 'zod';
 import { STAGES } from '../solver/contract/schemas.ts';
 import { alignBy } from './align.ts';
 import { reportBudgetSchema } from './compare-inputs.ts';
+import { reportRulesSchema, reportSolverSchema } from './compare-counties.ts';
 import { sideSchema } from './xlsx-export.ts';
 
 /** A number the bounds job may or may not have written; anything else reads as null. */
@@ -36,6 +38,9 @@ export const comparedReportSchema = z.object({
   budget: reportBudgetSchema.default([]),
   counts: z.object({ per_school: z.array(perSchool) }),
   indicators: z.object({ schools: z.array(schoolStage), cv: z.array(cvEntry) }),
+  /** For the per-county figures (compare-counties.ts); absent in hand-made test reports. */
+  rules: reportRulesSchema.default([]),
+  solver: reportSolverSchema.default([]),
 });
 export type ComparedReport = z.infer<typeof comparedReportSchema>;
 

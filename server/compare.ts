@@ -16,6 +16,7 @@ import type { Report } from '../solver/report/report.ts';
 import { alignBy } from './align.ts';
 import { type BoundsView, reportWithBounds } from './bounds.ts';
 import { assumptionsOf, assumptionsSchema, requirementsOf, requirementsSchema } from './compare-inputs.ts';
+import { countyFigures, countyFiguresSchema, keyFiguresSchema } from './compare-counties.ts';
 import { type ComparedReport, comparedReportSchema, schoolRowSchema, schoolStageRowSchema, schoolsSideBySide } from './compare-schools.ts';
 import type { RunInputs } from './jobs.ts';
 
@@ -37,16 +38,9 @@ export const thresholdFactSchema = z.object({
   before: z.number().int(),
   after: z.number().int(),
 });
-export const runSummarySchema = z.object({
-  plan_status: z.enum(['optimal', 'feasible', 'infeasible']),
+export const runSummarySchema = keyFiguresSchema.extend({
   objective: z.number().nullable(),
   mip_gap: z.number().nullable(),
-  audit_ok: z.boolean(),
-  eligible: z.number().int(),
-  rotated: z.number().int(),
-  rotation_rate: z.number().nullable(),
-  backbone_rotated: z.number().int(),
-  backbone_share: z.number().nullable(),
   toward_rural_or_weak: z.number().int(),
   needs: z.object({
     /** Σ required FTE over every school × stage × subject. */
@@ -183,6 +177,8 @@ export const comparisonSchema = z.object({
     needs: runSummarySchema.shape.needs, commute: runSummarySchema.shape.commute,
     /** What this run was held to: its own policy's shares and its own rotation budget in teachers. */
     requirements: requirementsSchema,
+    /** The same figures county by county (the compare page's county picker). */
+    counties: z.array(countyFiguresSchema),
   })),
   /** Every policy parameter, lock, baseline or dataset that is not the same in all runs. */
   assumptions: assumptionsSchema,
@@ -226,6 +222,7 @@ export function compareRuns(list: readonly ComparedRun[]): Comparison {
       backbone_rotated: r.summary.backbone_rotated, backbone_share: r.summary.backbone_share,
       toward_rural_or_weak: r.summary.toward_rural_or_weak, needs: r.summary.needs, commute: r.summary.commute,
       requirements: requirementsOf(r.inputs.policy, r.report.budget),
+      counties: countyFigures(r.report, r.inputs.policy),
     })),
     assumptions: assumptionsOf(list.map((r) => ({ dataset_id: r.dataset_id, ...r.inputs }))),
     rules: alignBy(s.map((x) => x.rules), (f) => `${f.county ?? ''}\u0000${f.id}`, (f) => ({ required: f.required, actual: f.actual, ok: f.ok }))

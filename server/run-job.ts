@@ -9,7 +9,7 @@
 // - mode 'bounds': after a run with a plan, in its own worker like a solve: the best achievable
 //   差异系数 per county × stage × indicator (solver/report/best-achievable.ts) and the plan's share.
 // - mode 'tasks': a long-lived worker answering requests one at a time: validate an upload,
-//   validate a scenario's locks, audit a plan, build an XLSX workbook, a scenario's rotation budget,
+//   validate a scenario's locks, audit a plan, build an XLSX workbook or an audit PDF, a scenario's rotation budget,
 //   compare runs (their large report.json files are parsed here) and the comparison's workbook.
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -33,6 +33,9 @@ import { highsEngine } from './engine.ts';
 import { parsePlanCsv } from './contract-files.ts';
 import { type BoundsItem, boundsReportSchema } from './bounds.ts';
 import { buildWorkbook, type WorkbookInput } from './xlsx-export.ts';
+import type { AuditDocument } from './audit-document.ts';
+import { auditPdf } from './audit-pdf.ts';
+import type { PdfLang } from './audit-pdf-text.ts';
 import { type FrontierJob, type FrontierMessage, solveFrontier } from './frontier-job.ts';
 import { type RowLines, encodeRows } from './row-lines.ts';
 
@@ -63,6 +66,7 @@ export interface Tasks {
   audit: { req: { files: StoredFile[]; policy: Policy; locks: Lock[]; plan: StoredFile }; res: Validated<{ result: ReturnType<typeof auditSections> }> };
   /** `planCsv`: the audited plan's bytes (a run's stored plan.csv, or the uploaded file). */
   xlsx: { req: Omit<WorkbookInput, 'rows'> & { planCsv: string | Uint8Array }; res: { ok: true; content: Uint8Array } };
+  auditPdf: { req: { doc: AuditDocument; lang: PdfLang }; res: { ok: true; content: Uint8Array } };
   budget: { req: { files: StoredFile[]; policy: Policy; locks: Lock[] }; res: Validated<{ counties: CountyBudget[] }> };
   compare: { req: { runs: StoredComparedRun[] }; res: { ok: true; comparison: Comparison } };
   compareXlsx: { req: { runs: StoredComparedRun[]; names: Names }; res: { ok: true; content: Uint8Array } };
@@ -175,6 +179,8 @@ async function runTask(r: TaskRequest): Promise<Tasks[TaskKind]['res']> {
       if (!plan.ok) throw new Error('the audited plan.csv does not parse');
       return { ok: true, content: await buildWorkbook({ ...rest, rows: plan.rows }) };
     }
+    case 'auditPdf':
+      return { ok: true, content: await auditPdf(r.req.doc, r.req.lang) };
     case 'compare':
       return { ok: true, comparison: compareRuns(r.req.runs.map(parseComparedRun)) };
     case 'compareXlsx':

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import { generateCity, writeCountyCsv } from '../data/generate.ts';
 import { repoPath } from './helpers/datasets.ts';
 
 interface Run {
@@ -164,5 +165,36 @@ describe('bad input corpus through the CLI: exit 2, file:line: column message, n
     expect(r.code).toBe(2);
     expect(r.stderr.split('\n')[0]!.startsWith(expected)).toBe(true);
     expect(await exists(out)).toBe(false);
+  });
+});
+
+describe('several counties in one file', () => {
+  it('the stdout line names each county\'s status, with the cause of the one that has no plan', async () => {
+    const dir = await tmp();
+    const city = generateCity({ counties: 3, teachersPerCounty: 150, seed: 3 });
+    const counties = [...new Set(city.schools.map((x) => x.county!))];
+    const countyOf = new Map(city.schools.map((x) => [x.id, x.county]));
+    // The second county keeps every teacher (stay locks): nobody may rotate there, the others plan as usual.
+    const held = city.teachers.filter((t) => countyOf.get(t.school_id) === counties[1]);
+    const heldIds = new Set(held.map((t) => t.id));
+    const locks = [...city.locks.filter((l) => !heldIds.has(l.teacher_id)), ...held.map((t) => ({ teacher_id: t.id, action: 'stay' as const, reason: '全县留任（测试）' }))];
+    writeCountyCsv(dir, { ...city, locks });
+    await writeFile(join(dir, 'policy.json'), JSON.stringify({ year: 2026, indicators: { neverWorse: false } }));
+    const out = join(dir, 'out');
+    const r = await lungang('plan', dir, '--out', out);
+    expect(r.code, r.stderr).toBe(1);
+    const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));
+    const status = new Map<string, string>(report.solver.map((x: { county: string; status: string }) => [x.county, x.status]));
+    expect(status.get(counties[1]!)).toBe('infeasible');
+    expect([status.get(counties[0]!), status.get(counties[2]!)]).toEqual([expect.stringMatching(/optimal|feasible/), expect.stringMatching(/optimal|feasible/)]);
+    const line = r.stdout.split('\n').find((l) => l.includes(' · '));
+    expect(line).toBeDefined();
+    const parts = line!.split(' · ');
+    expect(parts).toHaveLength(3);
+    for (const c of counties) {
+      const part = parts.find((p) => p.startsWith(`${c} `))!;
+      if (c === counties[1]) expect(part).toMatch(new RegExp(`^${c} infeasible（轮岗比例要求至少\\d+名教师交流.*但只有0名教师可交流`));
+      else expect(part).toBe(`${c} ${status.get(c)}`);
+    }
   });
 });

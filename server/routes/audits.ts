@@ -9,14 +9,15 @@ import { parsePolicy } from '../../solver/contract/dataset.ts';
 import { datasetFiles, getDataset, getScenario, logActivity } from '../db.ts';
 import { datasetLocks, datasetPolicy } from './datasets.ts';
 import { ApiError, type App, type Deps, authErrors, errorSchema, idParams, invalidInput, notFound, readMultipart } from './http.ts';
-import { auditTraceSchema, handAuditDocument, runAuditDocument } from '../audit-document.ts';
+import { auditTraceSchema, handAuditDocument } from '../audit-document.ts';
+import { runAuditDocument } from '../run-audit-document.ts';
 import { parsePlanCsv } from '../contract-files.ts';
-import { sendWorkbook, workbookNames } from './downloads.ts';
+import { sendAttachment, sendWorkbook, workbookNames } from './downloads.ts';
 import { runOutputs } from './runs.ts';
 import { scenarioLocks, scenarioPolicy } from './scenarios.ts';
 
 const idField = z.coerce.number().int().positive();
-const formatField = z.enum(['json', 'xlsx']).default('json');
+const formatField = z.enum(['json', 'xlsx', 'pdf']).default('json');
 const langField = z.enum(['zh', 'en']).default('zh');
 
 const ruleSchema = z.object({
@@ -46,9 +47,9 @@ export function auditRoutes(app: App, deps: Deps): void {
     config: { access: 'audit' },
     schema: {
       tags: ['audits'],
-      summary: '审核任意方案（multipart：字段 dataset_id、可选 scenario_id、format=json|xlsx、lang=zh|en；文件 plan=plan.csv、可选 policy=policy.json）',
+      summary: '审核任意方案（multipart：字段 dataset_id、可选 scenario_id、format=json|xlsx|pdf、lang=zh|en；文件 plan=plan.csv、可选 policy=policy.json）',
       description: '返回审核文档（规则、每校流出与编制、交流方式、指标，以及可追溯信息：方案文件校验码、数据集与政策参数校验码、时间、审核人）；'
-        + 'format=xlsx 返回同一文档的 Excel 工作簿。方案格式错误返回 422（`plan.csv:行: 列: 问题`）；规则不满足时返回 200 且 audit_ok 为 false。',
+        + 'format=xlsx / pdf 返回同一文档的 Excel 工作簿 / PDF。方案格式错误返回 422（`plan.csv:行: 列: 问题`）；规则不满足时返回 200 且 audit_ok 为 false。',
       consumes: ['multipart/form-data'],
       response: { 200: handAuditSchema, 400: errorSchema, 404: errorSchema, 413: errorSchema, 415: errorSchema, 422: errorSchema, ...authErrors },
     },
@@ -57,7 +58,7 @@ export function auditRoutes(app: App, deps: Deps): void {
     const datasetId = idField.safeParse(fields.dataset_id);
     if (!datasetId.success) throw new ApiError(400, '缺少 dataset_id');
     const format = formatField.safeParse(fields.format || undefined);
-    if (!format.success) throw new ApiError(400, 'format 只能是 json 或 xlsx');
+    if (!format.success) throw new ApiError(400, 'format 只能是 json、xlsx 或 pdf');
     const lang = langField.safeParse(fields.lang || undefined);
     if (!lang.success) throw new ApiError(400, 'lang 只能是 zh 或 en');
     const d = getDataset(db, datasetId.data);
@@ -91,6 +92,10 @@ export function auditRoutes(app: App, deps: Deps): void {
       const book = await deps.tasks.run('xlsx', { doc, lang: lang.data, planCsv: plan.content, ...workbookNames(db, d.id, parsed.ok ? parsed.rows : [], req.user) });
       return sendWorkbook(reply, `audit-${doc.trace.plan_hash.slice(0, 12)}.xlsx`, book.content);
     }
+    if (format.data === 'pdf') {
+      const pdf = await deps.tasks.run('auditPdf', { doc, lang: lang.data });
+      return sendAttachment(reply, 'application/pdf', `audit-${doc.trace.plan_hash.slice(0, 12)}-${lang.data}.pdf`, pdf.content);
+    }
     return { dataset_id: d.id, scenario_id: scenario?.id ?? null, plan_rows: doc.trace.plan_rows, ...doc };
   });
 
@@ -100,5 +105,5 @@ export function auditRoutes(app: App, deps: Deps): void {
       tags: ['audits'], summary: '运行方案的审核文档（与手工方案审核同一结构，含可追溯信息）', params: idParams,
       response: { 200: auditDocumentSchema, 404: errorSchema, 409: errorSchema, ...authErrors },
     },
-  }, async (req) => runAuditDocument(db, runOutputs(db, req.params.id), req.user!, new Date()));
+  }, async (req) => runAuditDocument(db, runOutputs(db, req.params.id), req.user!.username));
 }

@@ -1,15 +1,17 @@
 // A run's files: plan.csv and report.json exactly as stored (the contract's outputs, as the CLI
-// writes them), and one XLSX workbook of the run's audit document with Chinese (or, with
-// ?lang=en, English) sheet and column names. Teacher names appear only in the workbook, masked
-// for auditors.
+// writes them), one XLSX workbook of the run's audit document with Chinese (or, with ?lang=en,
+// English) sheet and column names, and the audit as a PDF to file. Teacher names appear only in
+// the workbook, masked for auditors.
 import { z } from 'zod';
 import { parsePlanCsv } from '../contract-files.ts';
 import type { FastifyReply } from 'fastify';
 import { type SessionUser, nameFor } from '../auth.ts';
 import type { Db } from '../db.ts';
-import { runAuditDocument } from '../audit-document.ts';
+import type { AuditDocument } from '../audit-document.ts';
 import { type App, type Deps, authErrors, errorSchema, idParams } from './http.ts';
 import { runOutputs } from './runs.ts';
+import { boundsView, reportWithBounds } from '../bounds.ts';
+import { runAuditDocument } from '../run-audit-document.ts';
 
 const attachment = (name: string) => `attachment; filename="${name}"`;
 
@@ -43,18 +45,42 @@ export function downloadRoutes(app: App, deps: Deps): void {
     },
   }, async (req, reply) => {
     const run = runOutputs(db, req.params.id);
-    const doc = runAuditDocument(db, run, req.user!, new Date(), { withBounds: true });
+    const doc = withBounds(db, run.id, runAuditDocument(db, run, req.user!.username));
     const plan = parsePlanCsv('plan.csv', run.plan_csv);
     const book = await deps.tasks.run('xlsx', { doc, lang: req.query.lang, planCsv: run.plan_csv, ...workbookNames(db, run.dataset_id, plan.ok ? plan.rows : [], req.user) });
     return sendWorkbook(reply, `run-${run.id}.xlsx`, book.content);
   });
+
+  app.get('/api/runs/:id/audit.pdf', {
+    config: { access: 'read' },
+    schema: {
+      tags: ['runs'], summary: '下载审计报告 PDF（规则检查、各校上限与编制、差异系数复算；每页附数据集、方案、政策哈希）', params: idParams,
+      querystring: z.object({ lang: z.enum(['zh', 'en']).default('zh') }),
+      produces: ['application/pdf'],
+      response: { 200: z.custom<Buffer>((v) => Buffer.isBuffer(v)), ...errors },
+    },
+  }, async (req, reply) => {
+    const run = runOutputs(db, req.params.id);
+    const doc = runAuditDocument(db, run, req.user!.username);
+    const pdf = await deps.tasks.run('auditPdf', { doc, lang: req.query.lang });
+    return reply.type('application/pdf')
+      .header('content-disposition', attachment(`run-${run.id}-audit-${req.query.lang}.pdf`)).send(Buffer.from(pdf.content));
+  });
+}
+
+/** The document with the best-achievable columns of the run's CVs, once they are computed (bounds.ts). */
+function withBounds(db: Db, runId: number, doc: AuditDocument): AuditDocument {
+  const { indicators } = reportWithBounds({ indicators: doc.indicators }, boundsView(db, runId)) as Pick<AuditDocument, 'indicators'>;
+  return { ...doc, indicators };
 }
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 export const langQuery = z.object({ lang: z.enum(['zh', 'en']).default('zh') });
 
-export const sendWorkbook = (reply: FastifyReply, name: string, content: Uint8Array) =>
-  reply.type(XLSX_TYPE).header('content-disposition', attachment(name)).send(Buffer.from(content));
+/** A built file (workbook, PDF) as a download. */
+export const sendAttachment = (reply: FastifyReply, type: string, name: string, content: Uint8Array) =>
+  reply.type(type).header('content-disposition', attachment(name)).send(Buffer.from(content));
+export const sendWorkbook = (reply: FastifyReply, name: string, content: Uint8Array) => sendAttachment(reply, XLSX_TYPE, name, content);
 
 /** The names a workbook shows: the plan's teachers (masked for auditors) and every school of the dataset. */
 export function workbookNames(db: Db, datasetId: number, rows: readonly { teacher_id: string }[], user: SessionUser | null) {

@@ -10,7 +10,7 @@ import { progressSchema, runInputsSchema } from '../jobs.ts';
 import { runSummarySchema } from '../compare.ts';
 import { boundsView, boundsViewSchema, reportWithBounds } from '../bounds.ts';
 import { ApiError, type App, type Deps, authErrors, checkSolveAllowance, errorSchema, idParams, notFound } from './http.ts';
-import { scenarioLocks, scenarioPolicy } from './scenarios.ts';
+import { mustNotBeFrozen, scenarioLocks, scenarioPolicy } from './scenarios.ts';
 
 const summaryLite = runSummarySchema.pick({
   plan_status: true, objective: true, mip_gap: true, audit_ok: true, eligible: true, rotated: true, rotation_rate: true,
@@ -121,15 +121,17 @@ export function runRoutes(app: App, deps: Deps): void {
   app.post('/api/runs', {
     config: { access: 'edit' },
     schema: {
-      tags: ['runs'], summary: '开始求解一个方案（202；轮询 GET /api/runs/{id}）；方案开启 use_baseline 时以其上次完成的运行为基准',
+      tags: ['runs'], summary: '开始求解一个方案（202；轮询 GET /api/runs/{id}）；方案开启 use_baseline 时以其上次完成的运行为基准；方案已有运行被采纳时 409（方案已冻结）',
       body: z.object({ scenario_id: z.number().int().positive() }),
-      response: { 202: runDetailSchema, 404: errorSchema, 429: errorSchema, ...authErrors },
+      response: { 202: runDetailSchema, 404: errorSchema, 409: errorSchema, 429: errorSchema, ...authErrors },
     },
   }, async (req, reply) => {
     const s = getScenario(db, req.body.scenario_id);
     if (!s) throw notFound('方案');
     const user = req.user!;
     const id = db.transaction(() => {
+      // In the transaction: a leader may adopt a run of this scenario at any moment.
+      mustNotBeFrozen(db, s.id, '不能再求解');
       checkSolveAllowance(deps, user.id);
       // Re-plans start from the scenario's last finished plan (copies have no runs, so no baseline).
       const baseline = s.use_baseline === 1

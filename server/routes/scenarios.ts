@@ -51,6 +51,14 @@ export const budgetSchema = z.object({
 
 const adoptedRunOf = (db: Db, scenarioId: number) =>
   db.prepare<[number], { id: number }>('SELECT id FROM runs WHERE scenario_id = ? AND adopted_at IS NOT NULL').get(scenarioId)?.id ?? null;
+/**
+ * 409 when a run of the scenario was adopted: the adopted plan must stay reproducible from its
+ * scenario, so the scenario is frozen — no edits, no deletion, no new runs (copy it to change it).
+ */
+export function mustNotBeFrozen(db: Db, scenarioId: number, refused: string): void {
+  const adopted = adoptedRunOf(db, scenarioId);
+  if (adopted !== null) throw new ApiError(409, `方案的运行 #${adopted} 已被采纳，方案已冻结，${refused}；如需调整请“复制为新方案”`);
+}
 const runCount = (db: Db, scenarioId: number) => db.prepare<[number], { n: number }>('SELECT COUNT(*) AS n FROM runs WHERE scenario_id = ?').get(scenarioId)?.n ?? 0;
 export const scenarioPolicy = (s: ScenarioRow): Policy => policySchema.parse(JSON.parse(s.policy_json));
 export const scenarioLocks = (s: ScenarioRow): Lock[] => z.array(lockSchema).parse(JSON.parse(s.locks_json));
@@ -122,10 +130,7 @@ export function scenarioRoutes(app: App, deps: Deps): void {
   /** Notes written by a user are the scenario's own from then on. */
   const setNotes = (id: number, notes: string) => db.prepare('UPDATE scenarios SET notes = ?, notes_inherited = 0 WHERE id = ?').run(notes, id);
   const mustGet = (id: number) => getScenario(db, id) ?? (() => { throw notFound('方案'); })();
-  const mustBeEditable = (s: ScenarioRow) => {
-    const adopted = adoptedRunOf(db, s.id);
-    if (adopted !== null) throw new ApiError(409, `方案的运行 #${adopted} 已被采纳，方案不可再修改或删除`);
-  };
+  const mustBeEditable = (s: ScenarioRow) => mustNotBeFrozen(db, s.id, '不可再修改或删除');
 
   app.get('/api/scenarios', {
     config: { access: 'read' },

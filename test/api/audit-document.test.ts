@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readPdf, squash } from '../helpers/pdf.ts';
 import { FAST_POLICY, type TestServer, createScenario, removeDir, startRun, startServer, uploadSample, waitForRun } from './helpers.ts';
 
 let s: TestServer;
@@ -131,6 +132,18 @@ describe('the audit of a hand-made plan', () => {
     expect(row[7]).toBe('FAIL');
     // No Chinese left in the English rules sheet but the clause citations' document numbers.
     for (const r of book.rows('Rules')) expect(String(r[2]) + String(r[5]) + String(r[6]), String(r[1])).not.toMatch(/[\u4e00-\u9fff]/);
+  });
+
+  it('format=pdf: the hand plan\'s PDF (auditPdf) with its hash on every page, its failing rule, and no run\'s result hash', async () => {
+    const res = await audit({ format: 'pdf' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/pdf');
+    const pdf = await readPdf(res.rawPayload);
+    expect(pdf.pages.length).toBeGreaterThan(0);
+    for (const page of pdf.pages) expect(squash(page)).toContain(sha256(handPlan));
+    const run = (await get(`/api/runs/${runId}`)).json();
+    expect(squash(pdf.pages.join(''))).not.toContain(run.result_hash);
+    expect(squash(pdf.pages.join(''))).toContain('rotation_share');
   });
 
   it('rejects an unknown format or language', async () => {

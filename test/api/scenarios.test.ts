@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestServer, createScenario, removeDir, sampleDir, startServer, uploadSample } from './helpers.ts';
+import { type TestServer, createScenario, removeDir, sampleDir, startRun, startServer, uploadSample, waitForRun } from './helpers.ts';
 
 let s: TestServer;
 let datasetId: number;
@@ -15,7 +15,7 @@ beforeAll(async () => {
 });
 afterAll(async () => { await s.close(); await removeDir(s.dir); });
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 const req = (method: Method, url: string, payload?: object, cookie = s.cookie.planner) =>
   s.app.inject({ method, url, headers: { cookie }, ...(payload ? { payload } : {}) });
 const scenarioCount = async () => (await req('GET', '/api/scenarios')).json().items.length as number;
@@ -177,5 +177,47 @@ describe('edit, copy, delete', () => {
     expect((await req('GET', `/api/scenarios?dataset_id=${other.id}`)).json().items).toEqual([]);
     const log = (await req('GET', '/api/activity?entity=scenario', undefined, s.cookie.admin)).json().items.map((i: { action: string }) => i.action);
     for (const a of ['scenario.create', 'scenario.update', 'scenario.copy', 'scenario.delete']) expect(log).toContain(a);
+  });
+});
+
+describe('an adopted scenario is frozen', () => {
+  it('refuses new runs, edits and notes (409, in Chinese, naming the copy), while its copy solves', async () => {
+    // Its own dataset: one adopted run per dataset, and the tests above keep editing theirs.
+    const own = await uploadSample(s, 'tiny');
+    // The tiny county has no plan under the never-worse switch; without it, it has one.
+    const sc = await createScenario(s, own.id, { name: '待采纳', policy: { indicators: { neverWorse: false } } });
+    const run = await startRun(s, sc.id);
+    expect((await waitForRun(s, run.id)).status).toBe('done');
+    expect((await req('POST', `/api/runs/${run.id}/adopt`, {}, s.cookie.leader)).statusCode).toBe(200);
+
+    const again = await req('POST', '/api/runs', { scenario_id: sc.id });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error).toBe(`方案的运行 #${run.id} 已被采纳，方案已冻结，不能再求解；如需调整请“复制为新方案”`);
+    const patch = await req('PATCH', `/api/scenarios/${sc.id}`, { name: '改名' });
+    expect(patch.statusCode).toBe(409);
+    expect(patch.json().error).toContain('方案已冻结，不可再修改');
+    expect((await req('PUT', `/api/scenarios/${sc.id}/notes`, { notes: '改' }, s.cookie.leader)).statusCode).toBe(409);
+    // Nothing changed, and no run was queued.
+    expect((await req('GET', `/api/scenarios/${sc.id}`)).json()).toMatchObject({ name: '待采纳', runs: 1, adopted_run_id: run.id });
+    expect((await req('GET', `/api/runs?scenario_id=${sc.id}`)).json().items).toHaveLength(1);
+
+    const copy = (await req('POST', `/api/scenarios/${sc.id}/copy`)).json();
+    expect(copy).toMatchObject({ name: '待采纳（副本）', adopted_run_id: null });
+    expect((await req('PATCH', `/api/scenarios/${copy.id}`, { name: '新方案' })).statusCode).toBe(200);
+    const copied = await req('POST', '/api/runs', { scenario_id: copy.id });
+    expect(copied.statusCode).toBe(202);
+    await waitForRun(s, copied.json().id);
+  });
+});
+
+describe('a rename shows everywhere the name is listed', () => {
+  it('the scenario list and the runs list carry the new name', async () => {
+    const sc = await createScenario(s, datasetId, { name: '旧名' });
+    const run = await startRun(s, sc.id);
+    await waitForRun(s, run.id);
+    expect((await req('PATCH', `/api/scenarios/${sc.id}`, { name: '新名' })).statusCode).toBe(200);
+    const listed = (await req('GET', `/api/scenarios?dataset_id=${datasetId}`)).json().items.find((x: { id: number }) => x.id === sc.id);
+    expect(listed.name).toBe('新名');
+    expect((await req('GET', `/api/runs?scenario_id=${sc.id}`)).json().items[0].scenario_name).toBe('新名');
   });
 });

@@ -148,10 +148,10 @@ export const api = {
   teacherDiff: (a: number, b: number) => request<TeacherDiffResult>('GET', `/comparisons/teachers${qs({ a, b })}`),
   audit: (datasetId: number, plan: File, scenarioId?: number) => request<AuditResult>('POST', '/audits', auditForm(datasetId, plan, scenarioId)),
   runAudit: (runId: number) => request<AuditDocument>('GET', `/runs/${runId}/audit`),
-  /** The workbook of a hand-made plan's audit: the same upload, answered as XLSX. */
-  auditWorkbook: async (datasetId: number, plan: File, scenarioId: number | undefined, lang: 'zh' | 'en'): Promise<Blob> => {
+  /** A hand-made plan's audit as a file: the same upload, answered as the XLSX workbook or the PDF. */
+  auditFile: async (datasetId: number, plan: File, scenarioId: number | undefined, format: 'xlsx' | 'pdf', lang: 'zh' | 'en'): Promise<Blob> => {
     const form = auditForm(datasetId, plan, scenarioId);
-    form.append('format', 'xlsx');
+    form.append('format', format);
     form.append('lang', lang);
     const res = await fetch('/api/audits', { method: 'POST', credentials: 'same-origin', body: form });
     if (!res.ok) throw new ApiError(res.status, `HTTP ${res.status}`);
@@ -170,6 +170,7 @@ function auditForm(datasetId: number, plan: File, scenarioId?: number): FormData
 /** Download links (the browser fetches them with the session cookie). */
 export const downloads = {
   workbook: (runId: number, lang: 'zh' | 'en' = 'zh') => `/api/runs/${runId}/workbook.xlsx${lang === 'en' ? '?lang=en' : ''}`,
+  auditPdf: (runId: number, lang: 'zh' | 'en' = 'zh') => `/api/runs/${runId}/audit.pdf?lang=${lang}`,
   planCsv: (runId: number) => `/api/runs/${runId}/plan.csv`,
   reportJson: (runId: number) => `/api/runs/${runId}/report.json`,
   comparison: (runIds: readonly number[]) => `/api/comparisons.xlsx?runs=${runIds.join(',')}`,

@@ -97,15 +97,20 @@ export async function renderAudit(root: HTMLElement, ctx: PageContext): Promise<
 
   if (hand) {
     const { doc, file } = hand;
-    const exportHand = h('button', { class: 'btn no-print', 'data-testid': 'export-xlsx-hand' }, L('导出 Excel', 'Export XLSX'));
-    exportHand.addEventListener('click', () => {
-      exportHand.disabled = true;
-      api.auditWorkbook(ds.id, file, run.scenario_id, lang()).then((blob) => download(blob, `audit-${doc.trace.plan_hash.slice(0, 12)}.xlsx`))
-        .finally(() => { exportHand.disabled = false; });
-    });
+    // The same upload again, answered as a file: the server re-audits the very bytes it hashed.
+    const exportHand = (format: 'xlsx' | 'pdf', label: string) => {
+      const b = h('button', { class: 'btn no-print', 'data-testid': `export-${format}-hand` }, label);
+      b.addEventListener('click', () => {
+        b.disabled = true;
+        api.auditFile(ds.id, file, run.scenario_id, format, lang()).then((blob) => download(blob, `audit-${doc.trace.plan_hash.slice(0, 12)}.${format}`))
+          .finally(() => { b.disabled = false; });
+      });
+      return b;
+    };
     const back = h('button', { class: 'btn', 'data-testid': 'back-to-run', onclick: () => { hand = null; rerender(); } }, L(`返回运行 #${run.id} 的审计`, `Back to run #${run.id}`));
     mount(root, printFrame(doc,
-      pageHeader(L('审计 · 手工方案', 'Audit · hand-made plan'), L(`${file.name} · ${doc.plan_rows} 行 · 按运行 #${run.id} 所用方案的政策参数`, `${file.name} · ${doc.plan_rows} rows · checked with run #${run.id}'s scenario policy`), exportHand, print),
+      pageHeader(L('审计 · 手工方案', 'Audit · hand-made plan'), L(`${file.name} · ${doc.plan_rows} 行 · 按运行 #${run.id} 所用方案的政策参数`, `${file.name} · ${doc.plan_rows} rows · checked with run #${run.id}'s scenario policy`),
+        exportHand('xlsx', L('导出 Excel', 'Export XLSX')), exportHand('pdf', L('导出 PDF', 'Export PDF')), print),
       h('div', { class: 'no-print' }, notice(doc.audit_ok ? 'ok' : 'warn', h('div', { class: 'hand-banner', 'data-testid': 'hand-banner' },
         h('span', null, L(`正在查看：手工方案 ${file.name}（校验码 ${doc.trace.plan_hash.slice(0, 16)}…）`, `Now viewing: hand-made plan ${file.name} (hash ${doc.trace.plan_hash.slice(0, 16)}…)`)), back))),
       auditBody(doc, q),
@@ -118,6 +123,7 @@ export async function renderAudit(root: HTMLElement, ctx: PageContext): Promise<
     pageHeader(L('审计', 'Audit'), L(`运行 #${run.id} ${run.scenario_name} · ${planStatusLabel(report.status)}`, `Run #${run.id} ${run.scenario_name} · ${planStatusLabel(report.status)}`),
       h('span', { class: 'no-print' }, runPicker(runs, run.id, (id) => { location.hash = href('audit', { run: id }); })),
       h('a', { class: 'btn no-print', href: downloads.workbook(run.id, lang()), download: '', 'data-testid': 'export-xlsx' }, L('导出 Excel', 'Export XLSX')),
+      h('a', { class: 'btn no-print', href: downloads.auditPdf(run.id, lang()), download: '', 'data-testid': 'export-pdf' }, L('导出 PDF', 'Export PDF')),
       h('a', { class: 'btn no-print', href: downloads.planCsv(run.id), download: '' }, 'plan.csv'),
       h('a', { class: 'btn no-print', href: downloads.reportJson(run.id), download: '' }, 'report.json'),
       print),

@@ -42,7 +42,8 @@ function achievable(v: CvRun): Child {
   return lines.length > 0 ? lines : null;
 }
 
-function rows(c: Comparison): Row[] {
+/** `county`: one county picked (compare-county.ts): the rows the run summary holds only for the whole file are left out. */
+function rows(c: Comparison, county: string): Row[] {
   const out: Row[] = [];
   const per = (f: (r: Run) => Cell) => c.runs.map(f);
   const first = c.runs[0];
@@ -59,13 +60,25 @@ function rows(c: Comparison): Row[] {
     label: L('骨干占交流人数', 'Backbone share of rotated'), before: '—', testid: 'kpi-backbone-share',
     cells: per((r) => ({ required: `≥ ${pct(r.requirements.min_backbone_share, 0)}`, tone: lightFor(r.backbone_share, r.requirements.min_backbone_share, true), value: pct(r.backbone_share) })),
   });
+  if (county === '') cityWide(out, c);
+  countyRows(out, c);
+  return out;
+}
+
+/** Moves toward rural/weak schools, subject gaps and commute: summed over the whole file only. */
+function cityWide(out: Row[], c: Comparison): void {
+  const per = (f: (r: Run) => Cell) => c.runs.map(f);
+  const first = c.runs[0];
   out.push({ label: L('流向乡村/薄弱学校', 'Toward rural/weak schools'), before: '0', cells: per((r) => ({ required: L('越多越好', 'more is better'), tone: null, value: int(r.toward_rural_or_weak), sub: pct(r.rotated ? r.toward_rural_or_weak / r.rotated : null) })) });
   out.push({
     label: L('学科缺口（人）', 'Subject gaps (FTE)'), before: num(first?.needs.shortfall_before, 1), testid: 'kpi-needs',
     cells: per((r) => ({ required: L('越少越好', 'fewer is better'), tone: null, value: num(r.needs.shortfall_after, 1), sub: L(`较交流前 ${signedNum(r.needs.shortfall_after - r.needs.shortfall_before, 1)}`, `${signedNum(r.needs.shortfall_after - r.needs.shortfall_before, 1)} vs none`) })),
   });
   out.push({ label: L('交流教师通勤合计（公里）', 'Commute of movers (km)'), before: '', cells: per((r) => ({ required: '', tone: null, value: num(r.commute.total_km_after, 0), sub: L(`调动前 ${num(r.commute.total_km_before, 0)}`, `before moving ${num(r.commute.total_km_before, 0)}`) })) });
+}
 
+/** 差异系数 per county, stage and indicator, and the schools meeting each per-100 threshold. */
+function countyRows(out: Row[], c: Comparison): void {
   const counties = new Set(c.cv.map((x) => x.county));
   out.push({ label: L('差异系数（学生数加权；交流后，较交流前）', 'CV (student-weighted; after, change vs none)'), before: '', cells: [], group: true });
   for (const x of c.cv) {
@@ -92,13 +105,12 @@ function rows(c: Comparison): Row[] {
       } : empty)),
     });
   }
-  return out;
 }
 
 const cellView = (cell: Cell): Child => h('span', { class: 'kpi-cell' },
   cell.tone ? light(cell.tone, toneText(cell.tone)) : null, h('span', { class: 'kpi-cell-value' }, cell.value), cell.sub ? h('span', { class: 'kpi-cell-sub' }, cell.sub) : null);
 
-export function kpiTable(c: Comparison, onDrill: (d: Drill) => void): HTMLElement {
+export function kpiTable(c: Comparison, onDrill: (d: Drill) => void, county = ''): HTMLElement {
   const swatch = (i: number) => h('span', { class: 'run-swatch', style: `--c:${RUN_COLORS[i % RUN_COLORS.length]}` });
   const label = (row: Row) => (row.drill
     ? h('button', { class: 'link-button', type: 'button', title: L('查看相关学校', 'Show the schools behind this'), 'data-drill': row.drill, onclick: () => onDrill(row.drill!) }, row.label, h('span', { class: 'drill-mark' }, ' ›'))
@@ -108,7 +120,7 @@ export function kpiTable(c: Comparison, onDrill: (d: Drill) => void): HTMLElemen
       h('tr', null, h('th', { rowspan: 2 }, L('指标', 'Measure')), h('th', { rowspan: 2, class: 'before-col' }, L('不交流（交流前）', 'No rotation (before)')),
         c.runs.map((r, i) => h('th', { colspan: 2, class: 'run-col', 'data-run': r.run_id }, swatch(i), `#${r.run_id} ${r.scenario_name}`, r.adopted ? L(' ★已采纳', ' ★ adopted') : null))),
       h('tr', null, c.runs.map(() => [h('th', { class: 'req-col' }, L('本运行要求', 'Its requirement')), h('th', null, L('交流后', 'After'))]))),
-    h('tbody', null, rows(c).map((row) => (row.group
+    h('tbody', null, rows(c, county).map((row) => (row.group
       ? h('tr', { class: 'group-row' }, h('th', { colspan: 2 + 2 * c.runs.length }, row.label))
       : h('tr', { 'data-testid': row.testid },
         h('td', null, label(row)), h('td', { class: 'before-col' }, row.before),

@@ -20,7 +20,8 @@ function quotaText(s: SchoolRow): string {
   return quotas.map((q) => int(q)).join(' / ');
 }
 
-export function schoolImpact(c: Comparison): HTMLElement {
+/** `multi`: the file holds several counties — a county column (school ids and 学区 names repeat across counties). */
+export function schoolImpact(c: Comparison, multi = false): HTMLElement {
   const runCols = c.runs.flatMap((run, i): Column<SchoolRow>[] => {
     const at = (s: SchoolRow) => s.runs[i] ?? null;
     return [
@@ -42,6 +43,7 @@ export function schoolImpact(c: Comparison): HTMLElement {
   });
   const columns: Column<SchoolRow>[] = [
     { label: L('学校', 'School'), sort: (s) => s.school_name, cell: (s) => h('span', null, s.school_name, ' ', h('span', { class: 'mono muted' }, s.school_id)) },
+    ...(multi ? [{ label: L('县区', 'County'), sort: (s: SchoolRow) => s.county, cell: (s: SchoolRow) => h('span', { 'data-testid': 'row-county' }, s.county) }] : []),
     { label: L('编制', 'Quota'), num: true, sort: (s) => first(s)?.quota ?? null, cell: quotaText },
     { label: L('交流前教师', 'Teachers before'), num: true, sort: (s) => first(s)?.teachers_before ?? null, cell: (s) => int(first(s)?.teachers_before) },
     ...runCols,

@@ -2,7 +2,9 @@
 // notes and every assumption that differs, the key figures against each run's own requirements
 // and against no rotation (with a drill-down to the schools behind a figure), 差异系数 before and
 // after, each school's staff per run, the teachers whose move differs, an XLSX export and a
-// one-page printed brief for the 局党组会.
+// one-page printed brief for the 局党组会. With several counties in the file, a county picker
+// narrows the key figures, the CV panels, the schools, the drill-downs and the teacher
+// differences to one county (the brief and the assumptions stay whole-file).
 import './compare.css';
 import { api, downloads, type Comparison, type Run } from '../api.ts';
 import { drawCvBars } from '../charts/cv-bars.ts';
@@ -10,11 +12,12 @@ import { RUN_COLORS, BEFORE_COLOR, THRESHOLD_COLOR } from '../charts/palette.ts'
 import { card, h, mount, notice } from '../dom.ts';
 import { L, stageLabel } from '../i18n.ts';
 import type { PageContext } from '../main.ts';
-import { href, navigate, replaceQuery } from '../router.ts';
+import { current, href, navigate, replaceQuery } from '../router.ts';
 import { can, currentDataset, finishedRuns, schoolsOf, teachersOf } from '../store.ts';
-import { emptyState, errorView, legendItem, loading, pageHeader, runLabel } from '../widgets.ts';
+import { countyPicker, emptyState, errorView, legendItem, loading, pageCounty, pageHeader, runLabel } from '../widgets.ts';
 import { assumptionCount, assumptionsTable, namesOf } from './compare-assumptions.ts';
 import { comparisonBrief } from './compare-brief.ts';
+import { scopeComparison } from './compare-county.ts';
 import { teacherDiff } from './compare-diff.ts';
 import { drillView } from './compare-drill.ts';
 import { kpiTable, lightsLegend } from './compare-kpis.ts';
@@ -109,32 +112,44 @@ export async function renderCompare(root: HTMLElement, ctx: PageContext): Promis
   if (ctx.signal.aborted) return;
   const names = namesOf(schools, teachers);
 
-  const drillHost = h('div', { class: 'drill', 'data-testid': 'drill' });
-  const impact = card(L('各校影响', 'Schools'), h('p', { class: 'muted small' }, L('每所学校的编制、交流前教师数，以及各运行的调出、调入和交流后人数。', 'Each school\'s quota and teachers before, and per run the teachers who leave, arrive and remain.')), schoolImpact(c));
-  const drill = (key: string) => {
-    if (key === 'schools') { impact.scrollIntoView({ block: 'start' }); return; }
-    const view = drillView(c, key);
-    if (!view) return;
-    replaceQuery({ drill: key });
-    mount(drillHost, h('div', { class: 'drill-panel' },
-      h('button', { class: 'btn btn-small drill-close', type: 'button', 'data-testid': 'drill-close', onclick: () => { mount(drillHost); replaceQuery({ drill: null }); } }, L('收起', 'Close')), view));
-    drillHost.scrollIntoView({ block: 'nearest' });
-  };
   const diff = h('div', { 'data-testid': 'diff-section' });
   const count = assumptionCount(c.assumptions);
+  // The county picker re-draws what is per county (key figures, CVs, schools, drill-downs) in place.
+  const perCounty = h('div');
+  let county = pageCounty(ds.counties, ctx.route.query.get('county'));
+  const show = (drillKey: string | null) => {
+    const sc = scopeComparison(c, county);
+    const drillHost = h('div', { class: 'drill', 'data-testid': 'drill' });
+    const impact = card(L('各校影响', 'Schools'), h('p', { class: 'muted small' }, L('每所学校的编制、交流前教师数，以及各运行的调出、调入和交流后人数。', 'Each school\'s quota and teachers before, and per run the teachers who leave, arrive and remain.')), schoolImpact(sc, ds.counties.length > 1));
+    const drill = (key: string) => {
+      if (key === 'schools') { impact.scrollIntoView({ block: 'start' }); return; }
+      const view = drillView(sc, key);
+      if (!view) return;
+      replaceQuery({ drill: key });
+      mount(drillHost, h('div', { class: 'drill-panel' },
+        h('button', { class: 'btn btn-small drill-close', type: 'button', 'data-testid': 'drill-close', onclick: () => { mount(drillHost); replaceQuery({ drill: null }); } }, L('收起', 'Close')), view));
+      drillHost.scrollIntoView({ block: 'nearest' });
+    };
+    mount(perCounty,
+      card(L('关键指标', 'Key figures'), lightsLegend(), kpiTable(sc, drill, county),
+        county === '' ? null : h('p', { class: 'muted small' }, L(`${county}的数字。流向乡村/薄弱学校、学科缺口和通勤仅有全部县区的合计，选“全部县区”可见。`, `Figures of ${county}. Moves toward rural/weak schools, subject gaps and commute exist only as totals of all counties: pick “All counties” to see them.`)),
+        drillHost, adoption(c, ds.adopted_run_id, ctx)),
+      card(L('差异系数：交流前后', 'CV before and after'), cvCharts(sc)),
+      impact,
+      card(L('逐人差异', 'Teacher by teacher'), diff));
+    if (drillKey) drill(drillKey);
+    // The runs picked for the difference live in the URL (a, b): read it now, not as the page opened.
+    void teacherDiff(diff, c, { datasetId: ds.id, county, signal: ctx.signal }, current().query);
+  };
+  const picker = countyPicker(ds.counties, county, (v) => { county = v; replaceQuery({ county: v, drill: null }); show(null); });
   mount(root,
     comparisonBrief(c, ds.name, names),
     h('div', { class: 'no-print compare-screen' },
-      pageHeader(L('比较', 'Compare'), subtitle,
+      pageHeader(L('比较', 'Compare'), subtitle, picker,
         h('a', { class: 'btn', href: downloads.comparison(ids), download: '', 'data-testid': 'compare-xlsx' }, L('导出 Excel', 'Export XLSX')),
         h('button', { class: 'btn btn-primary', 'data-testid': 'compare-print', onclick: () => window.print() }, L('打印党组会简报', 'Print the brief'))),
       h('details', { class: 'card chooser' }, h('summary', null, L(`已选择运行 ${ids.map((id) => `#${id}`).join('、')} · 更换`, `Comparing runs ${ids.map((id) => `#${id}`).join(', ')} · change`)), choices),
       card(L(`方案与假设（${count} 项差异）`, `Scenarios and assumptions (${count} differences)`), notesRow(c), assumptionsTable(c, names)),
-      card(L('关键指标', 'Key figures'), lightsLegend(), kpiTable(c, drill), drillHost, adoption(c, ds.adopted_run_id, ctx)),
-      card(L('差异系数：交流前后', 'CV before and after'), cvCharts(c)),
-      impact,
-      card(L('逐人差异', 'Teacher by teacher'), diff)));
-  const fromUrl = ctx.route.query.get('drill');
-  if (fromUrl) drill(fromUrl);
-  await teacherDiff(diff, c, ds.id, ctx.route.query, ctx.signal);
+      perCounty));
+  show(ctx.route.query.get('drill'));
 }

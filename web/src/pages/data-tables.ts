@@ -1,6 +1,8 @@
 // The schools and teachers of a dataset, searchable and filterable in the browser (the whole
 // roster is loaded once and cached). Each teacher's eligibility is computed with the solver's
 // own rule code (solver/policy/eligibility.ts), so the reason shown is exactly the one the plan used.
+// With several counties in the file the tables show the picked county (or all, with a county
+// column: a 学区 name like 城东学区 means a different cluster in each county).
 import { assessEligibility, type Eligibility } from '../../../solver/policy/eligibility.ts';
 import type { School, Teacher } from '../api.ts';
 import { type Attrs, h, mount, select } from '../dom.ts';
@@ -16,23 +18,33 @@ import { loading } from '../widgets.ts';
 
 const students = (s: School) => (s.students_primary ?? 0) + (s.students_junior ?? 0);
 
+/** Which county the tables show ('' = all) and whether the file holds several (then a county column). */
+export interface CountyView { county: string; multi: boolean }
+
+function countyColumn<T>(view: CountyView, countyOf: (row: T) => string | undefined): Column<T>[] {
+  if (!view.multi) return [];
+  return [{ label: L('县区', 'County'), cell: (r) => h('span', { 'data-testid': 'row-county' }, countyOf(r) || '—'), sort: (r) => countyOf(r) ?? '' }];
+}
+
 function searchBox(value: string, placeholder: string, onInput: (v: string) => void, attrs: Attrs = {}): HTMLInputElement {
   const el = h('input', { type: 'search', value, placeholder, class: 'search', ...attrs });
   el.addEventListener('input', () => onInput(el.value.trim()));
   return el;
 }
 
-export async function schoolsTable(root: HTMLElement, datasetId: number, ctx: PageContext): Promise<void> {
+export async function schoolsTable(root: HTMLElement, datasetId: number, ctx: PageContext, view: CountyView): Promise<void> {
   mount(root, loading());
-  const [schools, teachers] = await Promise.all([schoolsOf(datasetId), teachersOf(datasetId)]);
+  const [all, teachers] = await Promise.all([schoolsOf(datasetId), teachersOf(datasetId)]);
+  const schools = all.filter((s) => !view.county || s.county === view.county);
   if (ctx.signal.aborted) return;
   const staff = new Map<string, number>();
   for (const t of teachers) staff.set(t.school_id, (staff.get(t.school_id) ?? 0) + 1);
   const q = ctx.route.query;
   const f = { q: q.get('q') ?? '', locale: q.get('locale') ?? '', weak: q.get('weak') ?? '' };
   const cols: Column<School>[] = [
-    { label: L('代码', 'Code'), cell: (s) => h('span', { class: 'mono' }, s.id), sort: (s) => s.id, width: '6rem' },
+    { label: L('代码', 'Code'), cell: (s) => h('span', { class: 'mono nowrap' }, s.id), sort: (s) => s.id, width: '6rem' },
     { label: L('学校名称', 'School'), cell: (s) => h('span', { 'data-testid': 'school-name' }, s.name), sort: (s) => s.name },
+    ...countyColumn<School>(view, (s) => s.county),
     { label: L('学段', 'Stage'), cell: (s) => stageLabel(s.stage), sort: (s) => s.stage },
     { label: L('城乡', 'Locale'), cell: (s) => h('span', { class: `locale-tag locale-${s.locale}` }, localeLabel(s.locale)), sort: (s) => s.locale },
     { label: L('薄弱', 'Weak'), cell: (s) => (s.weak ? L('是', 'Yes') : ''), sort: (s) => (s.weak ? 1 : 0) },
@@ -56,19 +68,22 @@ export async function schoolsTable(root: HTMLElement, datasetId: number, ctx: Pa
 
 type EligFilter = '' | Eligibility['status'] | 'volunteer';
 
-export async function teachersTable(root: HTMLElement, datasetId: number, ctx: PageContext): Promise<void> {
+export async function teachersTable(root: HTMLElement, datasetId: number, ctx: PageContext, view: CountyView): Promise<void> {
   mount(root, loading(L('正在加载教师名册…', 'Loading the roster…')));
-  const [schools, teachers, detail] = await Promise.all([schoolsOf(datasetId), teachersOf(datasetId), datasetDetail(datasetId)]);
+  const [all, roster, detail] = await Promise.all([schoolsOf(datasetId), teachersOf(datasetId), datasetDetail(datasetId)]);
   if (ctx.signal.aborted) return;
-  const bySchool = schoolIndex(schools);
+  const bySchool = schoolIndex(all);
+  const schools = all.filter((s) => !view.county || s.county === view.county);
+  const teachers = roster.filter((t) => !view.county || bySchool.get(t.school_id)?.county === view.county);
   const policy = detail.policy;
   const elig = new Map(teachers.map((t) => [t.id, assessEligibility(t, policy)]));
   const q = ctx.route.query;
   const f = { q: q.get('q') ?? '', school: q.get('school') ?? '', subject: q.get('subject') ?? '', backbone: q.get('backbone') ?? '', elig: (q.get('elig') ?? '') as EligFilter };
   const e = (t: Teacher) => elig.get(t.id)!;
   const cols: Column<Teacher>[] = [
-    { label: L('编号', 'ID'), cell: (t) => h('span', { class: 'mono' }, t.id), sort: (t) => t.id, width: '6rem' },
+    { label: L('编号', 'ID'), cell: (t) => h('span', { class: 'mono nowrap' }, t.id), sort: (t) => t.id, width: '6rem' },
     { label: L('姓名', 'Name'), cell: (t) => t.name, sort: (t) => t.name },
+    ...countyColumn<Teacher>(view, (t) => bySchool.get(t.school_id)?.county),
     { label: L('学校', 'School'), cell: (t) => bySchool.get(t.school_id)?.name ?? t.school_id, sort: (t) => t.school_id },
     { label: L('学段', 'Stage'), cell: (t) => stageLabel(t.stage), sort: (t) => t.stage },
     { label: L('学科', 'Subject'), cell: (t) => subjectLabel(t.subject), sort: (t) => t.subject },

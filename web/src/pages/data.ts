@@ -1,13 +1,14 @@
 // 数据 Data: upload the contract files (all-or-nothing; every bad row listed by file, line and
-// column), then browse the open dataset's schools and teachers.
+// column), then browse the open dataset's schools and teachers — of one county or all of them
+// when the file holds several (the county picker; `?county=`).
 import { api, ApiError, type InputError } from '../api.ts';
 import { card, field, filePicker, h, mount, notice } from '../dom.ts';
 import { dateTime, int } from '../format.ts';
 import { L, lang } from '../i18n.ts';
 import type { PageContext } from '../main.ts';
 import { replaceQuery } from '../router.ts';
-import { can, currentDataset, refreshDatasets, selectDataset, store } from '../store.ts';
-import { emptyState, pageHeader } from '../widgets.ts';
+import { can, currentDataset, refreshDatasets, schoolsOf, selectDataset, store, teachersOf } from '../store.ts';
+import { countyPicker, emptyState, pageCounty, pageHeader } from '../widgets.ts';
 import { schoolsTable, teachersTable } from './data-tables.ts';
 
 function errorTable(errors: readonly InputError[]): HTMLElement {
@@ -63,28 +64,59 @@ export async function renderData(root: HTMLElement, ctx: PageContext): Promise<v
     mount(root, pageHeader(L('数据', 'Data'), null), upload ?? emptyState(L('还没有数据集', 'No dataset yet'), L('请规划员上传学校和教师数据。', 'Ask a planner to upload schools and teachers.')));
     return;
   }
-  const tab = ctx.route.query.get('tab') === 'teachers' ? 'teachers' : 'schools';
+  let tab: 'schools' | 'teachers' = ctx.route.query.get('tab') === 'teachers' ? 'teachers' : 'schools';
+  let county = pageCounty(ds.counties, ctx.route.query.get('county'));
+  const view = { county, multi: ds.counties.length > 1 };
   const body = h('div');
+  const schoolCount = h('span', { class: 'count' }, int(ds.schools));
+  const teacherCount = h('span', { class: 'count' }, int(ds.teachers));
+  const schoolsFact = h('dd', { 'data-testid': 'dataset-schools' }, int(ds.schools));
+  const teachersFact = h('dd', { 'data-testid': 'dataset-teachers' }, int(ds.teachers));
+  /** The counts of the county shown: the dataset's own totals for all counties, else counted from the roster. */
+  const showCounts = async () => {
+    let [schools, teachers] = [ds.schools, ds.teachers];
+    // One county in the file: it is the whole file, counted by the server already.
+    if (view.multi && county !== '') {
+      const [ss, ts] = await Promise.all([schoolsOf(ds.id), teachersOf(ds.id)]);
+      const inCounty = new Set(ss.filter((x) => x.county === county).map((x) => x.id));
+      [schools, teachers] = [inCounty.size, ts.filter((t) => inCounty.has(t.school_id)).length];
+    }
+    if (ctx.signal.aborted) return;
+    const scope = view.multi && county !== '' ? L(`（${county}）`, ` (${county})`) : '';
+    schoolCount.textContent = int(schools);
+    teacherCount.textContent = int(teachers);
+    schoolsFact.textContent = `${int(schools)}${scope}`;
+    teachersFact.textContent = `${int(teachers)}${scope}`;
+  };
   const setTab = (t: 'schools' | 'teachers') => {
+    tab = t;
     replaceQuery({ tab: t });
     for (const b of Array.from(tabs.querySelectorAll('button'))) b.classList.toggle('active', b.dataset.tab === t);
-    void (t === 'schools' ? schoolsTable(body, ds.id, ctx) : teachersTable(body, ds.id, ctx));
+    void (t === 'schools' ? schoolsTable(body, ds.id, ctx, view) : teachersTable(body, ds.id, ctx, view));
   };
   const tabs = h('div', { class: 'segmented', role: 'tablist' },
-    h('button', { 'data-tab': 'schools', class: tab === 'schools' ? 'active' : '', 'data-testid': 'tab-schools', onclick: () => setTab('schools') }, L('学校', 'Schools'), h('span', { class: 'count' }, int(ds.schools))),
-    h('button', { 'data-tab': 'teachers', class: tab === 'teachers' ? 'active' : '', 'data-testid': 'tab-teachers', onclick: () => setTab('teachers') }, L('教师', 'Teachers'), h('span', { class: 'count' }, int(ds.teachers))));
+    h('button', { 'data-tab': 'schools', class: tab === 'schools' ? 'active' : '', 'data-testid': 'tab-schools', onclick: () => setTab('schools') }, L('学校', 'Schools'), schoolCount),
+    h('button', { 'data-tab': 'teachers', class: tab === 'teachers' ? 'active' : '', 'data-testid': 'tab-teachers', onclick: () => setTab('teachers') }, L('教师', 'Teachers'), teacherCount));
+  const picker = countyPicker(ds.counties, county, (c) => {
+    county = c;
+    view.county = c;
+    replaceQuery({ county: c });
+    void showCounts();
+    setTab(tab);
+  });
 
   const facts = h('dl', { class: 'facts' },
     h('dt', null, L('县区', 'Counties')), h('dd', null, ds.counties.join('、') || '—'),
-    h('dt', null, L('学校', 'Schools')), h('dd', { 'data-testid': 'dataset-schools' }, int(ds.schools)),
-    h('dt', null, L('教师', 'Teachers')), h('dd', { 'data-testid': 'dataset-teachers' }, int(ds.teachers)),
+    h('dt', null, L('学校', 'Schools')), schoolsFact,
+    h('dt', null, L('教师', 'Teachers')), teachersFact,
     h('dt', null, L('导入时间', 'Imported')), h('dd', null, dateTime(ds.created_at)),
     h('dt', null, L('文件', 'Files')), h('dd', null, ds.files.map((f) => h('span', { class: 'file-chip', title: `SHA-256 ${f.sha256}` }, f.name))),
     h('dt', null, L('内容校验码', 'Content hash')), h('dd', { class: 'mono small' }, ds.content_hash.slice(0, 16), '…'));
 
   mount(root,
-    pageHeader(L('数据', 'Data'), L(`数据集 #${ds.id} ${ds.name}`, `Dataset #${ds.id} ${ds.name}`)),
+    pageHeader(L('数据', 'Data'), L(`数据集 #${ds.id} ${ds.name}`, `Dataset #${ds.id} ${ds.name}`), picker),
     h('div', { class: 'grid-2' }, card(L('当前数据集', 'Open dataset'), facts), upload),
     h('section', { class: 'card' }, h('div', { class: 'card-head' }, tabs), body));
   setTab(tab);
+  void showCounts();
 }

@@ -1,7 +1,7 @@
 // 方案 Scenario: the policy parameters (each with its default and clause) with the rotation
 // budget they give in teachers, the objective weights, the locks, and the run: save, re-plan
 // against the last result or not, solve with a progress bar, cancel. A scenario whose run was
-// adopted is read-only.
+// adopted is frozen (the server refuses edits and runs with 409): the page offers a copy instead.
 import { api, type Policy, type Run, type Scenario } from '../api.ts';
 import { card, h, mount, notice, pill } from '../dom.ts';
 import { dateTime, int, pct } from '../format.ts';
@@ -17,6 +17,7 @@ import { budgetView } from './scenario-budget.ts';
 import { lockEditor } from './scenario-locks.ts';
 import { notesEditor } from './scenario-notes.ts';
 import { followRun } from './run-progress.ts';
+import { scenarioPicker } from './scenario-picker.ts';
 
 interface FieldInput { field: PolicyField; read(): { value: unknown; problem: string | null } }
 
@@ -77,7 +78,8 @@ export async function renderScenario(root: HTMLElement, ctx: PageContext): Promi
   const [scenario, teachers, schools, runs] = await Promise.all([api.scenario(id), teachersOf(ds.id), schoolsOf(ds.id), api.runs({ scenario_id: id })]);
   if (ctx.signal.aborted) return;
   replaceQuery({ id });
-  const readOnly = !can('edit') || scenario.adopted_run_id !== null;
+  const frozen = scenario.adopted_run_id !== null;
+  const readOnly = !can('edit') || frozen;
 
   const inputs: FieldInput[] = [];
   // The budget in teachers sits right under the two shares it comes from.
@@ -95,7 +97,7 @@ export async function renderScenario(root: HTMLElement, ctx: PageContext): Promi
   const baseline = baselineToggle(scenario.use_baseline, readOnly);
   baseline.update(runs);
   const name = h('input', { value: scenario.name, maxlength: 100, disabled: readOnly, class: 'input-title', 'aria-label': L('方案名称', 'Scenario name'), 'data-testid': 'scenario-name' });
-  const notes = notesEditor(scenario, { readOnly: !can('notes') || scenario.adopted_run_id !== null });
+  const notes = notesEditor(scenario, { readOnly: !can('notes') || frozen });
   const status = h('div');
   const runPanel = h('div', { 'data-testid': 'run-panel' });
 
@@ -117,6 +119,7 @@ export async function renderScenario(root: HTMLElement, ctx: PageContext): Promi
     try {
       const saved = await api.updateScenario(scenario.id, { name: name.value.trim() || scenario.name, policy: patch, locks: l.locks, use_baseline: baseline.checked() });
       mount(status, notice('ok', L(`已保存（${dateTime(saved.updated_at)}）`, `Saved (${dateTime(saved.updated_at)})`)));
+      picker.rename(saved.id, saved.name);
       void budget.refresh();
       // A copied note is cleared by the server once the policy or locks differ from the original's.
       notes.update(saved);
@@ -157,16 +160,20 @@ export async function renderScenario(root: HTMLElement, ctx: PageContext): Promi
   };
   mount(history, dataTable(runCols, runs.slice(0, 8), { empty: L('尚未求解', 'Not solved yet') }).el);
 
-  const picker = h('select', { 'aria-label': L('方案', 'Scenario'), 'data-testid': 'scenario-picker' },
-    list.map((s) => h('option', { value: s.id, selected: s.id === scenario.id }, `#${s.id} ${s.name}`)));
-  picker.addEventListener('change', () => navigate('scenario', { id: picker.value }));
+  const picker = scenarioPicker(list, scenario.id);
   const newButton = can('edit') ? h('button', { class: 'btn', 'data-testid': 'scenario-new', onclick: () => void api.createScenario({ dataset_id: ds.id, name: L(`方案 ${list.length + 1}`, `Scenario ${list.length + 1}`) }).then((s) => navigate('scenario', { id: s.id }), (e: unknown) => mount(status, errorView(e))) }, L('新建方案', 'New scenario')) : null;
-  const copyButton = can('edit') ? h('button', { class: 'btn', 'data-testid': 'scenario-copy', onclick: () => void api.copyScenario(scenario.id).then((s) => navigate('scenario', { id: s.id }), (e: unknown) => mount(status, errorView(e))) }, L('复制方案', 'Copy')) : null;
+  const copy = () => void api.copyScenario(scenario.id).then((s) => navigate('scenario', { id: s.id }), (e: unknown) => mount(status, errorView(e)));
+  const copyButton = can('edit') ? h('button', { class: 'btn', 'data-testid': 'scenario-copy', onclick: copy }, L('复制方案', 'Copy')) : null;
+  // A frozen scenario cannot be solved again: its one way forward is a copy, offered where the solve button was.
+  const solveActions = frozen
+    ? [h('p', { class: 'muted small' }, L('已采纳的方案不能再求解。复制后可修改参数并求解，原方案和已采纳的结果保持不变。', 'An adopted scenario cannot be solved again. Copy it to change the parameters and solve; the original and the adopted result stay as they are.')),
+      can('edit') ? h('button', { class: 'btn btn-primary btn-large', 'data-testid': 'scenario-copy-new', onclick: copy }, L('复制为新方案', 'Copy as a new scenario')) : null]
+    : [readOnly ? null : h('button', { class: 'btn', onclick: () => void save(), 'data-testid': 'scenario-save' }, L('仅保存', 'Save only')), ' ', runButton];
   const fieldCount = ALL_FIELDS.length;
 
   mount(root,
-    pageHeader(L('方案', 'Scenario'), L(`数据集 #${ds.id} ${ds.name} · 共 ${list.length} 个方案`, `Dataset #${ds.id} ${ds.name} · ${list.length} scenario(s)`), picker, newButton, copyButton),
-    scenario.adopted_run_id !== null ? notice('info', L(`该方案的运行 #${scenario.adopted_run_id} 已被采纳，方案已冻结，只能查看或复制。`, `Run #${scenario.adopted_run_id} of this scenario was adopted; the scenario is frozen (view or copy only).`)) : null,
+    pageHeader(L('方案', 'Scenario'), L(`数据集 #${ds.id} ${ds.name} · 共 ${list.length} 个方案`, `Dataset #${ds.id} ${ds.name} · ${list.length} scenario(s)`), picker.el, newButton, copyButton),
+    frozen ? notice('info', h('span', { 'data-testid': 'scenario-frozen' }, L(`该方案的运行 #${scenario.adopted_run_id} 已被采纳，方案已冻结：只能查看，或复制为新方案后修改。`, `Run #${scenario.adopted_run_id} of this scenario was adopted; the scenario is frozen: view it, or copy it as a new scenario to change it.`))) : null,
     h('div', { class: 'layout-side' },
       h('div', { class: 'stack' },
         card(L('政策参数', 'Policy parameters'),
@@ -176,7 +183,7 @@ export async function renderScenario(root: HTMLElement, ctx: PageContext): Promi
           form),
         card(L('人工锁定', 'Locks'), h('p', { class: 'muted small' }, L('锁定优先于优化：留任的教师不交流，指定去向的教师按指定交流。每条锁定须写明理由，供审计。', 'Locks override the optimizer: stay means never moves; move means goes exactly there. Every lock needs a reason, for the audit.')), locks.el)),
       h('aside', { class: 'stack sticky' },
-        card(L('求解', 'Solve'), baseline.el, status, readOnly ? null : h('button', { class: 'btn', onclick: () => void save() , 'data-testid': 'scenario-save' }, L('仅保存', 'Save only')), ' ', runButton, runPanel,
+        card(L('求解', 'Solve'), baseline.el, status, solveActions, runPanel,
           h('p', { class: 'muted small' }, h('a', { href: href('tradeoff', { scenario: scenario.id }), 'data-testid': 'goto-tradeoff' }, L('多交流能换来什么？看本方案的权衡曲线 →', 'What would more rotation buy? See this scenario\'s trade-off →')))),
         card(L('本方案的运行', 'Runs of this scenario'), history))));
 

@@ -1,7 +1,9 @@
-// 教师 Teacher: one teacher — eligibility and its reason (the solver's own rule code, with the
-// run's policy), where the plan sends them and why, or why they stay.
+// 教师 Teacher: one teacher — county and eligibility with its reason (the solver's own rule code,
+// with the run's policy), where the plan sends them and why, or why they stay (the run's own
+// stay reason, in English derived from the stored Chinese), and the commute before and after.
 import { assessEligibility } from '../../../solver/policy/eligibility.ts';
 import type { StayReasons } from '../../../solver/report/stay-reasons.ts';
+import { stayReasonEn } from '../../../solver/report/stay-reasons-en.ts';
 import { api, type Report, type School, type Teacher } from '../api.ts';
 import { LOCALE_COLOR } from '../charts/palette.ts';
 import { card, h, mount, notice, pill } from '../dom.ts';
@@ -13,6 +15,7 @@ import type { PageContext } from '../main.ts';
 import { href, navigate } from '../router.ts';
 import { currentDataset, datasetDetail, pickRun, resultOf, schoolIndex, schoolsOf, teachersOf } from '../store.ts';
 import { emptyState, pageHeader, runPicker } from '../widgets.ts';
+import { commuteView } from './teacher-commute.ts';
 
 const schoolTag = (s: School | undefined, id: string) => h('span', { class: 'school-tag' },
   h('span', { class: 'dot-inline', style: `--c:${s ? LOCALE_COLOR[s.locale] ?? '#888' : '#888'}` }), s?.name ?? id,
@@ -48,8 +51,10 @@ function whyStay(t: Teacher, report: Report & { stay_reasons?: StayReasons }, ma
   if (!mayMove) return h('p', null, L(`不符合交流条件，也未申请自愿交流：${reason}。`, `Not eligible and not a volunteer: ${reason}.`));
   // Runs finished before stay reasons were recorded have none: say so rather than guess.
   const why = report.stay_reasons?.[t.id];
-  return h('p', { class: 'reason-text', 'data-testid': 'teacher-stay-reason' },
-    why ?? L('本次运行未记录留任理由（请重新运行方案）。', 'This run did not record stay reasons (run the plan again).'));
+  if (why === undefined) return h('p', { class: 'reason-text', 'data-testid': 'teacher-stay-reason' }, L('本次运行未记录留任理由（请重新运行方案）。', 'This run did not record stay reasons (run the plan again).'));
+  // A sentence the translation does not know yet shows in the solver's Chinese rather than not at all.
+  const text = lang() === 'zh' ? why : stayReasonEn(why, { subject: subjectLabel, stage: stageLabel }) ?? why;
+  return h('p', { class: 'reason-text', 'data-testid': 'teacher-stay-reason', 'data-zh': why }, text);
 }
 
 export async function renderTeacher(root: HTMLElement, ctx: PageContext): Promise<void> {
@@ -74,6 +79,7 @@ export async function renderTeacher(root: HTMLElement, ctx: PageContext): Promis
   const reason = lang() === 'zh' ? e.reason : e.reasonEn;
 
   const facts = h('dl', { class: 'facts facts-2' },
+    h('dt', null, L('县区', 'County')), h('dd', { 'data-testid': 'teacher-county' }, home?.county || '—'),
     h('dt', null, L('现任学校', 'School')), h('dd', null, schoolTag(home, t.school_id)),
     h('dt', null, L('任教学段 / 学科', 'Stage / subject')), h('dd', null, `${stageLabel(t.stage)} · ${subjectLabel(t.subject)}${t.extra_subjects.length ? L(`（兼 ${t.extra_subjects.map(subjectLabel).join('、')}）`, ` (also ${t.extra_subjects.map(subjectLabel).join(', ')})`) : ''}`),
     h('dt', null, L('性别 / 年龄', 'Sex / age')), h('dd', null, `${genderLabel(t.gender)} · ${policy.year - t.birth_year} ${L('岁', 'yrs')}`),
@@ -99,9 +105,11 @@ export async function renderTeacher(root: HTMLElement, ctx: PageContext): Promis
   }
 
   mount(root,
-    pageHeader(`${t.name}`, `${t.id} · ${home?.name ?? t.school_id}`, picker),
+    pageHeader(`${t.name}`, `${t.id} · ${home?.county ? `${home.county} · ` : ''}${home?.name ?? t.school_id}`, picker),
     h('div', { class: 'grid-2' },
-      card(L('基本信息', 'Profile'), facts),
+      h('div', { class: 'stack' },
+        card(L('基本信息', 'Profile'), facts),
+        card(L('通勤距离', 'Commute'), commuteView(t, home, row ? bySchool.get(row.to_school_id) : null, policy.limits.maxCommuteKm))),
       h('div', { class: 'stack' },
         card(L('交流资格', 'Eligibility'),
           h('p', null, pill(e.mayMove && !e.eligible ? eligibilityLabel('volunteer') : eligibilityLabel(e.status), e.eligible ? 'ok' : e.mayMove ? 'info' : 'muted')),

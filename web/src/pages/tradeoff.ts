@@ -11,7 +11,7 @@ import { L, indicatorShort, runStatusLabel } from '../i18n.ts';
 import type { PageContext } from '../main.ts';
 import { href, navigate, replaceQuery } from '../router.ts';
 import { can, currentDataset } from '../store.ts';
-import { emptyState, errorView, legendItem, pageHeader } from '../widgets.ts';
+import { countyPicker, emptyState, errorView, legendItem, pageCounty, pageHeader } from '../widgets.ts';
 import { PAIRS, type PointRow, cvOf, pointDetail, pointsTable } from './tradeoff-point.ts';
 
 const ACTIVE = new Set(['queued', 'running']);
@@ -139,19 +139,20 @@ export async function renderTradeoff(root: HTMLElement, ctx: PageContext): Promi
     mount(view, emptyState(L('该方案还没有权衡曲线', 'No frontier for this scenario yet'), can('edit') ? L('点击“计算权衡曲线”。', 'Click “Compute the frontier”.') : L('请规划员计算。', 'Ask a planner to compute one.')));
     return;
   }
-  await follow(view, frontierId, ctx.signal);
+  await follow(view, frontierId, ctx.signal, ctx.route.query.get('county'));
 }
 
 /** Shows frontier `id` in `el`, polling while it runs, until it ends or the page is left. */
-async function follow(el: HTMLElement, id: number, signal: AbortSignal): Promise<void> {
+async function follow(el: HTMLElement, id: number, signal: AbortSignal, countyFromUrl: string | null): Promise<void> {
   let f: Frontier | null = null;
   let county: string | null = null;
   let selected: number | null = null;
   const draw = () => {
     if (!f) return;
     const counties = f.points[0]?.counties.map((c) => c.county) ?? [];
-    county = county !== null && counties.includes(county) ? county : counties[0] ?? '';
-    const picker = counties.length > 1 ? h('label', { class: 'inline-field' }, h('span', null, L('县区', 'County')), select(counties.map((c) => ({ value: c, label: c })), county, (v) => { county = v; draw(); })) : null;
+    // The curve is one county's (no 'all'): the URL's or last picked county, else the first.
+    county = county !== null && counties.includes(county) ? county : pageCounty(counties, countyFromUrl) || (counties[0] ?? '');
+    const picker = countyPicker(counties, county, (v) => { county = v; replaceQuery({ county: v }); draw(); }, false);
     mount(el, picker, frontierView(f, county, selected, (i) => { selected = i; draw(); }, () => void api.cancelFrontier(id).catch((err: unknown) => mount(el, errorView(err)))));
   };
   for (;;) {
