@@ -5,7 +5,7 @@
 // Teacher names arrive already masked for the auditor role.
 import ExcelJS from 'exceljs';
 import { z } from 'zod';
-import { STAGES, type PlanRow } from '../solver/contract/schemas.ts';
+import type { PlanRow } from '../solver/contract/schemas.ts';
 import { SUBJECT_ZH } from '../solver/contract/labels.ts';
 import type { AuditDocument } from './audit-document.ts';
 import { type AddSheet, type Lang, auditSheets } from './xlsx-audit.ts';
@@ -15,35 +15,16 @@ const STAGE: Record<string, [string, string]> = { primary: ['小学', 'primary']
 const BACKBONE: Record<string, [string, string]> = { none: ['非骨干', 'none'], county: ['县级', 'county'], city: ['市级', 'city'], province: ['省级', 'province'], national: ['国家级', 'national'] };
 const INDICATOR: Record<string, [string, string]> = { aboveDegree: ['高于规定学历教师', 'above-degree teachers'], backbone: ['县级以上骨干教师', 'backbone teachers'], peArt: ['体育、艺术专任教师', 'PE & art teachers'] };
 
-// The parts of a stored report.json every workbook shows; a run's report is parsed with it (not
-// cast) before it becomes a document, so a report of another shape fails loudly instead of
-// producing a silently wrong sheet.
+// One side (before/after) of a school's indicator row as report.json stores it; the comparison
+// parses stored reports with it too (compare-schools.ts).
 export const sideSchema = z.object({
   teachers: z.number(), above_degree_per100: z.number().nullable(), backbone_per100: z.number().nullable(), pe_art_per100: z.number().nullable(),
   above_degree_ok: z.boolean().nullable(), backbone_ok: z.boolean().nullable(), pe_art_ok: z.boolean().nullable(),
 });
-const cvSideSchema = z.object({ cv: z.number().nullable(), ok: z.boolean().nullable(), mean_per100: z.number() });
-export const workbookReportSchema = z.object({
-  status: z.string(),
-  rules: z.array(z.object({
-    id: z.string(), county: z.string().nullable(), name: z.string(), clause: z.string(), required: z.string(), actual: z.string(), ok: z.boolean(),
-  })),
-  indicators: z.object({
-    schools: z.array(z.object({
-      county: z.string(), school_id: z.string(), school_name: z.string().optional(), stage: z.enum(STAGES), students: z.number(),
-      in_cv_scope: z.boolean(), before: sideSchema, after: sideSchema,
-    })),
-    cv: z.array(z.object({
-      county: z.string(), stage: z.enum(STAGES), indicator: z.string(), max: z.number(), schools: z.number(), students: z.number(),
-      before: cvSideSchema, after: cvSideSchema,
-      // Present once the run's best-achievable job is done (bounds.ts).
-      best_achievable: z.number().nullable().optional(),
-      share_of_achievable: z.number().nullable().optional(),
-      best_achievable_note: z.string().nullable().optional(),
-    })),
-  }),
-});
-export type WorkbookReport = z.infer<typeof workbookReportSchema>;
+/** A CV row, with the best-achievable columns a run has once its bounds job is done (bounds.ts). */
+type CvRow = AuditDocument['indicators']['cv'][number] & {
+  best_achievable?: number | null; share_of_achievable?: number | null; best_achievable_note?: string | null;
+};
 
 export interface WorkbookInput {
   doc: AuditDocument;
@@ -104,7 +85,7 @@ export async function buildWorkbook(input: WorkbookInput): Promise<Uint8Array> {
     ];
   }));
 
-  const cvRows = doc.indicators.cv as (WorkbookReport['indicators']['cv'][number])[];
+  const cvRows: CvRow[] = doc.indicators.cv;
   add(t('差异系数', 'CV'), [
     [t('县区', 'County'), 12], [t('学段', 'Stage'), 8], [t('指标', 'Indicator'), 20], [t('上限', 'Limit'), 8], [t('学校数', 'Schools'), 8], [t('学生数', 'Students'), 10],
     [t('县域每百名学生（前）', 'County per 100 (before)'), 14], [t('县域每百名学生（后）', 'County per 100 (after)'), 14], [t('差异系数（前）', 'CV (before)'), 12], [t('差异系数（后）', 'CV (after)'), 12],
