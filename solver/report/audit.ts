@@ -1,7 +1,8 @@
 // The audit of any plan — ours or one made by hand — against every rule of policy.ts, county by
 // county, with the numerators and denominators, and the indicators and 差异系数 recomputed
 // before and after. The solver's report is this audit of its own plan.
-import { MODES, type Mode, type PlanRow, type Stage } from '../contract/schemas.ts';
+import { type BACKBONE_LEVELS, MODES, type Mode, type PlanRow, type Stage } from '../contract/schemas.ts';
+import { STAGE_ZH, SUBJECT_ZH } from '../contract/labels.ts';
 import { type CountyContext, buildCountyContext, countiesOf, countyOf, quotaOf } from '../policy/county.ts';
 import type { Dataset } from '../contract/dataset.ts';
 import { type CvRow, type IndicatorKey, type SchoolIndicatorRow, applyMoves, cvTable, schoolIndicators } from '../policy/indicators.ts';
@@ -135,6 +136,8 @@ function schoolFlows(ctx: CountyContext, moves: Move[]): SchoolFlow[] {
   });
 }
 
+const BACKBONE_ZH: Record<(typeof BACKBONE_LEVELS)[number], string> = { none: '非骨干', county: '县级', city: '市级', province: '省级', national: '国家级' };
+
 /** One finding about a plan row, in both languages. */
 export interface RowProblem { zh: string; en: string }
 
@@ -157,9 +160,9 @@ export function resolvePlan(ds: Dataset, rows: (PlanRow & { line?: number })[]):
     seen.set(r.teacher_id, r.line ?? i + 2);
     if (!from || r.from_school_id !== t.school_id) return add(`教师${r.teacher_id}现任学校为${t.school_id}，不是${r.from_school_id}`, `teacher ${r.teacher_id} is at ${t.school_id}, not ${r.from_school_id}`);
     if (!to) return add(`调入学校${r.to_school_id}不存在`, `destination school ${r.to_school_id} does not exist`);
-    if (r.stage !== undefined && r.stage !== t.stage) add(`学段${r.stage}与名册（${t.stage}）不符`, `stage ${r.stage} differs from the roster (${t.stage})`);
-    if (r.subject !== undefined && r.subject !== t.subject) add(`学科${r.subject}与名册（${t.subject}）不符`, `subject ${r.subject} differs from the roster (${t.subject})`);
-    if (r.backbone !== undefined && r.backbone !== t.backbone) add(`骨干级别${r.backbone}与名册（${t.backbone}）不符`, `backbone level ${r.backbone} differs from the roster (${t.backbone})`);
+    if (r.stage !== undefined && r.stage !== t.stage) add(`学段“${STAGE_ZH[r.stage]}”与名册（${STAGE_ZH[t.stage]}）不符`, `stage ${r.stage} differs from the roster (${t.stage})`);
+    if (r.subject !== undefined && r.subject !== t.subject) add(`学科“${SUBJECT_ZH[r.subject]}”与名册（${SUBJECT_ZH[t.subject]}）不符`, `subject ${r.subject} differs from the roster (${t.subject})`);
+    if (r.backbone !== undefined && r.backbone !== t.backbone) add(`骨干级别“${BACKBONE_ZH[r.backbone]}”与名册（${BACKBONE_ZH[t.backbone]}）不符`, `backbone level ${r.backbone} differs from the roster (${t.backbone})`);
     moves.get(countyOf(from))!.push({ teacher: t, from, to, mode: r.mode });
   });
   return { moves, problems };

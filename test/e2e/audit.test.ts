@@ -142,7 +142,8 @@ describe('a failing hand-made plan, uploaded, printed and exported', () => {
     expect(rotation.ok).toBe(false);
     // The rule's row as printed: numerator, denominator, requirement, actual value, verdict.
     expect(all).toContain(squash(`${rotation.numerator}${rotation.denominator}${rotation.required}${rotation.actual}不通过`));
-    expect(all).toContain('rotation_share');
+    // Chinese only: no rule ids or policy keys on the Chinese paper (the hashes are hex, the file name is the user's).
+    expect(all.replaceAll('hand-plan.csv', '')).not.toMatch(/[a-z]+_[a-z]+|[a-z]+\.[a-z][A-Za-z]+/);
     for (const s of doc.counts.per_school) expect(all.split(s.school_id).length - 1, s.school_id).toBeGreaterThanOrEqual(2);
   });
 
@@ -182,5 +183,35 @@ describe('a failing hand-made plan, uploaded, printed and exported', () => {
     expect(await page.getByTestId('export-xlsx').getAttribute('href')).toBe(`/api/runs/${ctx.runId}/workbook.xlsx?lang=en`);
     await shot('run-en');
     await page.getByTestId('lang-toggle').click();
+  });
+});
+
+describe('which kinds of move count toward the 10% (the policy editor\'s switch per kind)', () => {
+  it('a support move the scenario does not count: shown on the scenario form, counted out on the audit page', async () => {
+    await page.goto(`${server.url}/#/scenario?id=${ctx.scenarioId}`);
+    const support = page.locator('[data-field="modes.support.countsTowardRotation"]');
+    await support.waitFor();
+    for (const mode of ['transfer', 'support', 'itinerant']) expect(await page.locator(`[data-field="modes.${mode}.countsTowardRotation"]`).isChecked()).toBe(true);
+    await support.uncheck();
+    await page.getByTestId('scenario-save').click();
+    await expect.poll(async () => (await api.call<{ policy: { modes: { support: { countsTowardRotation: boolean } } } }>('GET', `/scenarios/${ctx.scenarioId}`)).policy.modes.support.countsTowardRotation).toBe(false);
+    await support.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SHOTS}/scenario-mode-switches.png` });
+
+    // The hand plan again, its second move now a support move: counted out of the rotation share.
+    const [head, first, second] = ctx.handPlan.trim().split('\n');
+    const cols = head!.split(',');
+    const modeAt = cols.indexOf('mode');
+    const supportRow = second!.split(',').map((c, i) => (i === modeAt ? 'support' : c)).join(',');
+    await page.goto(`${server.url}/#/audit?run=${ctx.runId}`);
+    await page.getByTestId('rules-table').waitFor();
+    await page.getByTestId('audit-file').setInputFiles({ name: 'support.csv', mimeType: 'text/csv', buffer: Buffer.from(`${head}\n${first}\n${supportRow}\n`) });
+    await page.getByTestId('audit-submit').click();
+    await page.getByTestId('hand-banner').waitFor();
+    const modes = await page.$$eval('[data-testid="audit-modes"] tbody tr', (trs) => trs.map((tr) => [(tr as HTMLElement).dataset.mode, tr.querySelector('td.num')!.textContent, tr.lastElementChild!.textContent]));
+    expect(modes).toEqual([['transfer', '1', '计入'], ['support', '1', '不计入'], ['itinerant', '0', '计入']]);
+    expect(await page.getByTestId('hand-rules-table').locator('tr[data-rule="rotation_share"] td.num').allTextContents()).toEqual(['1', String(ctx.handDoc!.counts.eligible)]);
+    await page.getByTestId('audit-modes').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SHOTS}/hand-support-not-counted.png` });
   });
 });

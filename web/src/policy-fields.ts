@@ -69,8 +69,8 @@ export const POLICY_GROUPS: FieldGroup[] = [
   {
     id: 'limits', zh: '交流限制', en: 'Limits',
     fields: [
-      { path: ['limits', 'maxOutflowShareOfSchool'], zh: '每校流出不超过本校教师的', en: 'School outflow ≤ share of its teachers', kind: 'share', def: 0.2, min: 0, max: 100, clause: '数据约定 limits.maxOutflowShareOfSchool（保持学校稳定）' },
-      { path: ['limits', 'maxCommuteKm'], zh: '通勤距离上限（空 = 不限）', en: 'Commute limit (empty = none)', kind: 'nullableNumber', def: null, min: 1, max: 500, unit: { zh: '公里', en: 'km' }, empty: { zh: '不限', en: 'None' }, clause: '数据约定 limits.maxCommuteKm（本地选择）' },
+      { path: ['limits', 'maxOutflowShareOfSchool'], zh: '每校流出不超过本校教师的', en: 'School outflow ≤ share of its teachers', kind: 'share', def: 0.2, min: 0, max: 100, clause: '数据约定：每校一次流出不超过本校教师的规定比例（保持学校稳定）', clauseEn: 'Data contract: a school loses at most this share of its teachers in one plan (keeps schools stable)' },
+      { path: ['limits', 'maxCommuteKm'], zh: '通勤距离上限（空 = 不限）', en: 'Commute limit (empty = none)', kind: 'nullableNumber', def: null, min: 1, max: 500, unit: { zh: '公里', en: 'km' }, empty: { zh: '不限', en: 'None' }, clause: '数据约定：设定后，交流学校距居住地不超过此距离（本地选择）', clauseEn: 'Data contract: when set, no move takes a teacher further than this from home (local choice)' },
       { path: ['flows', 'towardRuralOrWeakOnly'], zh: '只向乡村或薄弱学校交流', en: 'Only toward rural or weak schools', kind: 'bool', def: false, clause: '教师〔2014〕4号 R8 城镇→乡村、优质→薄弱' },
     ],
   },

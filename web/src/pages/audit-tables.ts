@@ -30,7 +30,8 @@ export function rulesTable(rules: readonly Rule[], testid = 'rules-table'): HTML
       const text = ruleText(r);
       const details = text.details;
       return h('tr', { 'data-rule': r.id, 'data-ok': String(r.ok), class: r.ok ? '' : 'row-fail' },
-        h('td', null, h('div', null, text.name), h('div', { class: 'mono small muted' }, r.id),
+        // The rule's report.json id is a tooltip: the page and the paper speak the reader's language only.
+        h('td', { title: `report.json: ${r.id}` }, h('div', null, text.name),
           !r.ok && details.length > 0 ? h('details', { class: 'rule-details' }, h('summary', null, L(`${details.length} 项明细`, `${details.length} item(s)`)),
             h('ul', null, details.slice(0, 100).map((d) => h('li', null, d)))) : null,
           // On paper the findings cannot be unfolded: the first ones are printed under the rule.
