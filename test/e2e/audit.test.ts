@@ -7,7 +7,9 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -215,3 +217,24 @@ describe('which kinds of move count toward the 10% (the policy editor\'s switch 
     await page.screenshot({ path: `${SHOTS}/hand-support-not-counted.png` });
   });
 });
+
+describe('a run whose stored report predates the audit record', () => {
+  it('still shows its rules and CVs, traced by its result hash, and says what is missing', async () => {
+    const db = new Database(join(server.dir, 'lungang.db'));
+    const { report_json } = db.prepare('SELECT report_json FROM runs WHERE id = ?').get(ctx.runId) as { report_json: string };
+    const old = JSON.parse(report_json) as { counts: Record<string, unknown> };
+    delete old.counts.per_school;
+    delete old.counts.by_mode;
+    db.prepare('UPDATE runs SET report_json = ? WHERE id = ?').run(JSON.stringify(old), ctx.runId);
+    db.close();
+    await page.goto(`${server.url}/#/data`);
+    await page.reload();
+    await page.goto(`${server.url}/#/audit?run=${ctx.runId}`);
+    await page.getByTestId('rules-table').waitFor();
+    expect(await page.locator('main').textContent()).toContain('本运行的报告早于审计记录格式');
+    expect(await page.getByTestId('outflow-table').count()).toBe(0);
+    const pages = await printed('print-legacy-zh');
+    for (const p of pages) expect(squash(p)).toContain(ctx.resultHash);
+  });
+});
+

@@ -4,12 +4,12 @@
 // school, its XLSX workbook and a printable report whose every page states what was audited.
 // After a hand-plan audit the whole view switches to that plan, so print and export can only act
 // on what the banner names; the run's own buttons come back with “back to the run”.
-import { api, downloads, type AuditDocument, type AuditResult, type Report, type Run } from '../api.ts';
+import { ApiError, api, downloads, type AuditDocument, type AuditResult, type Report, type Run } from '../api.ts';
 import { type Child, card, filePicker, h, mount, notice, pill } from '../dom.ts';
 import { L, lang, planStatusLabel } from '../i18n.ts';
 import type { PageContext } from '../main.ts';
 import { href, replaceQuery } from '../router.ts';
-import { can, currentDataset, pickRun, resultOf } from '../store.ts';
+import { can, currentDataset, pickRun, resultOf, store } from '../store.ts';
 import { emptyState, errorView, pageHeader, runPicker } from '../widgets.ts';
 import { objectiveCard } from './audit-objective.ts';
 import { achievableCard } from './audit-achievable.ts';
@@ -28,8 +28,8 @@ function auditBody(doc: AuditDocument, q: URLSearchParams, extras: { top?: Child
     card(L('规则检查', 'Rule checks'), h('p', { class: 'muted small' }, L(`每条规则列出分子、分母、要求值与实际值，以及所依据的文件条款。${doc.rules.length} 条规则，${failed} 条未通过。`,
       `Each rule with its numerator, denominator, requirement, actual value and the clause it rests on. ${doc.rules.length} rules, ${failed} failing.`)),
     rulesTable(doc.rules, doc.trace.subject === 'run' ? 'rules-table' : 'hand-rules-table')),
-    modesCard(doc),
-    ...schoolCards(doc),
+    // Absent from reports stored before these rows existed (see the run view's notice).
+    Array.isArray(doc.counts.per_school) ? [modesCard(doc), ...schoolCards(doc)] : null,
     card(L('差异系数汇总', 'CV summary'), h('p', { class: 'muted small' }, L('每个学段、每项指标的学生数加权差异系数，交流前后对比（R、X̄ 为交流后；交流不改变全县总数）。', 'Student-weighted CV per stage and indicator, before and after (R and X̄ after the plan; moves do not change county totals).')), cvSummary(doc)),
     extras.afterCv,
     card(L('差异系数复算', 'CV recomputation'), cvTrace(doc,
@@ -86,7 +86,8 @@ export async function renderAudit(root: HTMLElement, ctx: PageContext): Promise<
   const q = ctx.route.query;
   const { runs, run } = await pickRun(ds.id, q.get('run'));
   if (!run) { mount(root, pageHeader(L('审计', 'Audit'), null), emptyState(L('还没有求解结果', 'No finished run yet'), L('请先在“方案”页求解。', 'Solve a scenario first.'))); return; }
-  const [result, runDoc] = await Promise.all([resultOf(run.id), api.runAudit(run.id)]);
+  const [result, stored] = await Promise.all([resultOf(run.id),
+    api.runAudit(run.id).catch((e: unknown) => (e instanceof ApiError && e.status === 409 ? null : Promise.reject(e)))]);
   if (ctx.signal.aborted) return;
   replaceQuery({ run: run.id });
   if (hand && (hand.datasetId !== ds.id || hand.runId !== run.id)) hand = null;
@@ -119,6 +120,16 @@ export async function renderAudit(root: HTMLElement, ctx: PageContext): Promise<
   }
 
   const report: Report = result.report;
+  // A report stored before the per-school and by-kind rows (the server answers 409): its rules and
+  // CVs still show, traced by the run's result hash; the re-solve hint says what is missing.
+  const runDoc: AuditDocument = stored ?? {
+    audit_ok: report.audit_ok, counts: report.counts, rules: report.rules, indicators: report.indicators, policy: report.policy, status: report.status,
+    trace: {
+      subject: 'run', run_id: run.id, scenario_id: run.scenario_id, scenario_name: run.scenario_name, result_hash: run.result_hash, plan_file: null,
+      plan_hash: '—', plan_rows: report.rules.find((r) => r.id === 'plan_integrity')?.denominator ?? 0, dataset_id: ds.id, dataset_name: ds.name, dataset_hash: ds.content_hash, policy_hash: '—',
+      audited_at: new Date().toISOString(), audited_by: store.user?.username ?? '',
+    },
+  };
   mount(root, printFrame(runDoc,
     pageHeader(L('审计', 'Audit'), L(`运行 #${run.id} ${run.scenario_name} · ${planStatusLabel(report.status)}`, `Run #${run.id} ${run.scenario_name} · ${planStatusLabel(report.status)}`),
       h('span', { class: 'no-print' }, runPicker(runs, run.id, (id) => { location.hash = href('audit', { run: id }); })),
@@ -128,7 +139,9 @@ export async function renderAudit(root: HTMLElement, ctx: PageContext): Promise<
       h('a', { class: 'btn no-print', href: downloads.reportJson(run.id), download: '' }, 'report.json'),
       print),
     auditBody(runDoc, q, {
-      top: [report.infeasibility.length > 0 ? notice('bad', h('strong', null, L('无可行方案：以下规则相互冲突', 'No feasible plan: these rules conflict')),
+      top: [stored ? null : notice('warn', L('本运行的报告早于审计记录格式：缺少每校流出、编制与交流方式表。请复制方案后重新求解以得到完整审计。',
+        'This run\'s report predates the audit record: the per-school outflow, quota and by-kind tables are missing. Copy the scenario and solve again for the full audit.')),
+      report.infeasibility.length > 0 ? notice('bad', h('strong', null, L('无可行方案：以下规则相互冲突', 'No feasible plan: these rules conflict')),
         h('ul', { class: 'error-list' }, report.infeasibility.map((k) => h('li', null, `${k.county}：${k.message}`)))) : null,
       objectiveCard(report)],
       afterCv: [report.status === 'infeasible' ? null : achievableCard(report, run.id, ctx.signal)],
