@@ -8,6 +8,7 @@ import type { GroupFlow } from '../flows-groups.ts';
 import type { MovesDetail } from '../flows-model.ts';
 import { L } from '../i18n.ts';
 import { type Tip, movesTip } from './flows-tip.ts';
+import { textWidth } from './labels.ts';
 
 export interface ChordInput {
   flows: readonly GroupFlow[];
@@ -59,7 +60,9 @@ export function drawChord(input: ChordInput): SVGSVGElement {
   for (const f of between) matrix[index.get(f.from)!]![index.get(f.to)!]! += f.count;
   const total = between.reduce((a, f) => a + f.count, 0);
   keys.forEach((k, i) => { if (isGap(i)) matrix[i]![i] = Math.max(1, total * 0.012); });
-  const outer = Math.min(height / 2 - 24, width / 2 - 200);
+  // Room at the sides for the longest label ("碧川县·乡村·其他 5 个学区  ↑9 ↓15") and its leader.
+  const room = 48 + Math.max(...real.map((k) => textWidth(`${input.label(k)}  ↑000 ↓000`, 12.5)));
+  const outer = Math.max(60, Math.min(height / 2 - 24, width / 2 - room));
   const inner = outer - 12;
   const chords = chordDirected().padAngle(Math.min(0.06, 1.5 / keys.length)).sortSubgroups(descending).sortChords(descending)(matrix);
   const ribbon = ribbonArrow<unknown, unknown>().radius(inner - 1).padAngle(1 / inner);

@@ -71,6 +71,9 @@ export async function renderFlows(root: HTMLElement, ctx: PageContext): Promise<
   const slider = h('input', { type: 'range', min: 1, max: 10, step: 1, 'data-testid': 'flow-threshold', 'aria-label': L('强显示的最小人数', 'Fewest teachers drawn strongly') });
   const sliderValue = h('span', { class: 'threshold-value', 'data-testid': 'flow-threshold-value' });
   const mapTools = h('label', { class: 'inline-field map-only' }, h('span', null, L('强显示 ≥', 'Strong ≥')), slider, sliderValue);
+  const sizeBy = h('label', { class: 'inline-field map-only' }, h('span', null, L('圆点', 'Dots')),
+    select([{ value: 'students', label: L('在校生 · 城乡', 'students · locale') }, { value: 'net', label: L('教师净增减', 'net teacher change') }], state.sizeBy, (v) => { state.sizeBy = v as SizeBy; draw(); }, { 'data-testid': 'flow-size' }));
+  const mapOnly = [sizeBy, mapTools];
   slider.addEventListener('input', () => { state.threshold = Number(slider.value); draw(); });
   let map: FlowMap | null = null;
   let mapSize = '';
@@ -93,7 +96,7 @@ export async function renderFlows(root: HTMLElement, ctx: PageContext): Promise<
     const t0 = performance.now();
     replaceQuery({ run: run.id, county: ds.counties.length > 1 ? county || null : null, view: state.view === 'map' ? null : state.view, min: state.threshold,
       size: state.sizeBy === 'net' ? 'net' : null, school: state.school, ...state.filter });
-    mapTools.hidden = state.view !== 'map';
+    for (const el of mapOnly) el.hidden = state.view !== 'map';
     const moves = filterMoves(allMoves, state.filter);
     const flows = schoolFlows(moves);
     const graph = flowGraph(schools, flows);
@@ -156,9 +159,7 @@ export async function renderFlows(root: HTMLElement, ctx: PageContext): Promise<
         filterSelect('backbone', [opt('', L('全部教师', 'All teachers')), opt('1', L('仅骨干', 'Backbone only')), opt('0', L('仅非骨干', 'Non-backbone'))], 'flow-backbone'),
         filterSelect('cluster', [opt('', L('全部学区', 'All clusters')), ...clusters.map((c) => opt(c, clusterLabel(c, several)))], 'flow-cluster'),
         filterSelect('mode', [opt('', L('全部方式', 'All modes')), ...modes.map((m) => opt(m, modeLabel(m)))], 'flow-mode'),
-        h('label', { class: 'inline-field map-only' }, h('span', null, L('圆点', 'Dots')),
-          select([opt('students', L('在校生 · 城乡', 'students · locale')), opt('net', L('教师净增减', 'net teacher change'))], state.sizeBy, (v) => { state.sizeBy = v as SizeBy; draw(); }, { 'data-testid': 'flow-size' })),
-        mapTools)),
+        ...mapOnly)),
     h('div', { class: 'layout-side flows-layout' },
       h('section', { class: 'card chart-card' }, legend, chart, note),
       side));
