@@ -140,7 +140,11 @@ function render(node: SVGSVGElement, input: MapInput, zt: ZoomTransform): Map<st
   const touches = (n: MapNode) => n.schools.some((s) => sel.has(s.id));
   const arcs = svg.append('g').attr('class', 'arcs');
   // Hovering lights some arcs and pales the rest by classes, without a redraw.
-  const hover = (on: ((f: NodeFlow) => boolean) | null) => {
+  // Only when the thing under the pointer changes: mousemove fires often and there may be 1,000 arcs.
+  let hovered: unknown = null;
+  const hover = (what: MapNode | NodeFlow | null, on: ((f: NodeFlow) => boolean) | null) => {
+    if (what === hovered) return;
+    hovered = what;
     svg.classed('hovering', on !== null);
     arcs.selectAll<SVGGElement, NodeFlow>('.arc').classed('hi', (f) => on !== null && on(f));
   };
@@ -149,10 +153,10 @@ function render(node: SVGSVGElement, input: MapInput, zt: ZoomTransform): Map<st
     lit: input.selectedFlow ? (f) => arcKey(f) === input.selectedFlow : sel.size > 0 ? (f) => touches(f.from) || touches(f.to) : null,
     onClick: (f) => { input.tip.hide(); input.onFlow(f); },
     onHover: (f, ev) => {
-      hover((g) => g === f);
+      hover(f, (g) => g === f);
       input.tip.show(ev, movesTip(`${nodeName(f.from)} → ${nodeName(f.to)}`, movesDetail(f.moves)));
     },
-    onLeave: () => { hover(null); input.tip.hide(); },
+    onLeave: () => { hover(null, null); input.tip.hide(); },
   });
 
   // Nodes, big first so small ones stay on top (they do not overlap, but selection halos may).
@@ -167,10 +171,10 @@ function render(node: SVGSVGElement, input: MapInput, zt: ZoomTransform): Map<st
       .attr('transform', `translate(${n.x},${n.y})`)
       .on('click', (ev: MouseEvent) => { ev.stopPropagation(); input.tip.hide(); input.onNode(isSel && !merged ? null : n); })
       .on('mousemove', (ev: MouseEvent) => {
-        hover((f) => f.from === n || f.to === n);
+        hover(n, (f) => f.from === n || f.to === n);
         input.tip.show(ev, nodeTip(n, input.flows, net));
       })
-      .on('mouseleave', () => { hover(null); input.tip.hide(); });
+      .on('mouseleave', () => { hover(null, null); input.tip.hide(); });
     if (isSel) g.append('circle').attr('r', n.r + 7).attr('class', 'selected-halo');
     if (n.schools.some((s) => s.weak)) g.append('circle').attr('r', n.r + 2).attr('class', 'weak-ring').attr('stroke', WEAK_RING);
     const fill = input.sizeBy === 'net' ? netColor(netOf(n.schools), maxNet) : LOCALE_COLOR[lead.locale] ?? '#999';
