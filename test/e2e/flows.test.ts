@@ -53,7 +53,7 @@ async function openFlows(ds: number, query: string, wait = '.flow-map .school'):
 /** Every map node as drawn: centre and radius from its dot's box, and the schools it holds. */
 const mapNodes = () => page.locator('.flow-map .school').evaluateAll((els) => els.map((g) => {
   const b = g.querySelector('.dot')!.getBoundingClientRect();
-  return { id: g.getAttribute('data-id')!, ids: g.getAttribute('data-ids')!.split(','), x: b.x + b.width / 2, y: b.y + b.height / 2, r: b.width / 2 };
+  return { id: g.getAttribute('data-id')!, ids: g.getAttribute('data-ids')!.split(' '), x: b.x + b.width / 2, y: b.y + b.height / 2, r: b.width / 2 };
 }));
 const arcs = () => page.locator('.flow-map .arc').evaluateAll((els) => els.map((g) => ({
   from: g.getAttribute('data-from')!, to: g.getAttribute('data-to')!, count: Number(g.getAttribute('data-count')), strong: g.classList.contains('strong'),
@@ -173,10 +173,13 @@ describe('flows map (sample county)', () => {
     await page.getByTestId('flow-size').selectOption('net');
     await page.locator('.flow-map .school').first().waitFor();
     expect(await page.getByTestId('flow-legend').textContent()).toContain('净调入');
-    const fill = await page.locator(`.flow-map .school[data-ids="${school.id}"] .dot`).getAttribute('fill');
+    // The node holding the school (net sizes may merge it with others): its colour says its net change.
+    const node = page.locator(`.flow-map .school[data-ids~="${school.id}"]`);
+    const ids = new Set((await node.getAttribute('data-ids'))!.split(' '));
+    const nodeNet = moves.filter((m) => ids.has(m.to_school_id) && !ids.has(m.from_school_id)).length - moves.filter((m) => ids.has(m.from_school_id) && !ids.has(m.to_school_id)).length;
     // Gain blue, loss red: the red channel tells them apart.
-    const red = rgb(fill!).r;
-    expect(net > 0 ? red < 0x90 : net < 0 ? red > 0x90 : true).toBe(true);
+    const red = rgb((await node.locator('.dot').getAttribute('fill'))!).r;
+    expect(nodeNet > 0 ? red < 0x90 : nodeNet < 0 ? red > 0x90 : true).toBe(true);
     await page.getByTestId('flow-size').selectOption('students');
   });
 
@@ -229,8 +232,10 @@ describe('flows of a three-county city', () => {
     const county = [...new Set(schools.map((s) => s.county!))].sort()[1]!;
     await page.getByTestId('view-map').click();
     await page.getByTestId('county-picker').selectOption(county);
-    await page.waitForURL(/county=/);
+    // The page re-renders for the county: its subtitle names it.
+    await page.locator('.page-sub', { hasText: county }).waitFor();
     await page.locator('.flow-map .school').first().waitFor();
+    expect(page.url()).toContain(`county=${encodeURIComponent(county)}`);
     const mine = new Set(schools.filter((s) => s.county === county).map((s) => s.id));
     expect(await page.getByTestId('kpi-moved').locator('.kpi-value').textContent()).toBe(String(moves.filter((m) => mine.has(m.from_school_id)).length));
     const ids = (await mapNodes()).flatMap((n) => n.ids);

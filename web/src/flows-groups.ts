@@ -3,7 +3,7 @@
 // own band and the quieter rest are grouped by county and locale ("乡村·其他 7 个学区") instead
 // of one grey "other" that mixes town and village and even counties. Pure, like flows-model.ts.
 import type { School } from './api.ts';
-import { type Move, clusterOf, clusterParts, countyOf } from './flows-model.ts';
+import { type Move, clusterKey, clusterOf, clusterParts, countyOf } from './flows-model.ts';
 
 export interface GroupFlow { from: string; to: string; count: number; toward: number }
 
@@ -26,7 +26,7 @@ export const LOCALES = ['urban', 'town', 'rural'] as const;
 const localeRank = (l: string) => { const i = (LOCALES as readonly string[]).indexOf(l); return i < 0 ? LOCALES.length : i; };
 
 /** A locale within a county, as a group key: the locale sankey keeps counties apart too. */
-export const countyLocaleOf = (s: School): string => `${countyOf(s)}\u001f${s.locale}`;
+export const countyLocaleOf = (s: School): string => clusterKey(countyOf(s), s.locale);
 
 /** Each cluster's locale: the one most of its schools have (urban before town before rural on a tie). */
 export function clusterLocales(schools: readonly School[]): Map<string, string> {
@@ -41,7 +41,7 @@ export function clusterLocales(schools: readonly School[]): Map<string, string> 
 
 // A lumped group's key: a marker, then the county and the locale in cluster-key form.
 const LUMP = '\u001e';
-export const lumpKey = (county: string, locale: string): string => `${LUMP}${county}\u001f${locale}`;
+export const lumpKey = (county: string, locale: string): string => `${LUMP}${clusterKey(county, locale)}`;
 export const isLump = (key: string): boolean => key.startsWith(LUMP);
 /** County and locale of a lumped group, or county and name of a cluster. */
 export const groupParts = (key: string): { county: string; name: string; lump: boolean } => ({ ...clusterParts(isLump(key) ? key.slice(1) : key), lump: isLump(key) });

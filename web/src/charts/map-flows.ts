@@ -166,8 +166,9 @@ function render(node: SVGSVGElement, input: MapInput, zt: ZoomTransform): Map<st
     const merged = n.schools.length > 1;
     const active = n.schools.some((s) => input.graph.hasNode(s.id) && input.graph.degree(s.id) > 0);
     const isSel = touches(n);
+    // data-ids is space-separated, so `.school[data-ids~="S001"]` finds the node holding a school.
     const g = dots.append('g').attr('class', `school${merged ? ' merged' : ''}${active ? '' : ' idle'}${isSel ? ' selected' : ''}`)
-      .attr('data-id', n.id).attr('data-ids', n.schools.map((s) => s.id).join(',')).attr('data-r', n.r.toFixed(2))
+      .attr('data-id', n.id).attr('data-ids', n.schools.map((s) => s.id).join(' ')).attr('data-r', n.r.toFixed(2))
       .attr('transform', `translate(${n.x},${n.y})`)
       .on('click', (ev: MouseEvent) => { ev.stopPropagation(); input.tip.hide(); input.onNode(isSel && !merged ? null : n); })
       .on('mousemove', (ev: MouseEvent) => {

@@ -55,7 +55,7 @@ export interface LabelInput {
 export function drawLabels(svg: Svg, nodes: readonly MapNode[], clusterLabels: readonly ClusterLabel[], o: LabelInput, k: number): void {
   const sel = o.selected;
   const chosen = nodes.filter((n) => (o.activity.get(n.id) ?? 0) > 0 && n !== sel)
-    .sort((a, b) => (o.activity.get(b.id) ?? 0) - (o.activity.get(a.id) ?? 0) || a.id.localeCompare(b.id))
+    .sort((a, b) => (o.activity.get(b.id) ?? 0) - (o.activity.get(a.id) ?? 0) || a.name.localeCompare(b.name, 'zh-CN'))
     .slice(0, Math.round(o.count * k));
   const dotBoxes: Box[] = nodes.filter((n) => n.r > 3.5).map((n) => ({ x: n.x - n.r, y: n.y - n.r, w: 2 * n.r, h: 2 * n.r }));
   const bounds = { x: 2, y: 2, w: o.width - 4, h: o.height - 30 };

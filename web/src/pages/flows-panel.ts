@@ -30,8 +30,11 @@ function schoolTable(rows: readonly School[], graph: FlowGraph, onPick: (id: str
 export function topSchoolsPanel(el: HTMLElement, schools: readonly School[], graph: FlowGraph, onPick: (id: string) => void): void {
   delete el.dataset.key;
   const active = schools.filter((s) => { const t = totalsOf(graph, s.id); return t.in + t.out > 0; });
-  const gain = [...active].sort((a, b) => net(graph, b) - net(graph, a)).slice(0, 8);
-  const lose = [...active].sort((a, b) => net(graph, a) - net(graph, b)).slice(0, 8);
+  // Equal nets: the school moving more teachers first, then more backbone teachers, then by name.
+  const moved = (s: School) => { const t = totalsOf(graph, s.id); return [t.in + t.out, t.inBackbone + t.outBackbone] as const; };
+  const tie = (a: School, b: School) => moved(b)[0] - moved(a)[0] || moved(b)[1] - moved(a)[1] || a.name.localeCompare(b.name, 'zh-CN');
+  const gain = [...active].sort((a, b) => net(graph, b) - net(graph, a) || tie(a, b)).slice(0, 8);
+  const lose = [...active].sort((a, b) => net(graph, a) - net(graph, b) || tie(a, b)).slice(0, 8);
   mount(el,
     h('h2', { class: 'card-title' }, L('各校流入流出', 'In and out per school')),
     h('p', { class: 'muted small' }, L('点击图中的学校、流向线、色带或下表中的一行，查看其中每位教师。', 'Click a school, a flow line, a band or a row below to see each teacher in it.')),

@@ -9,7 +9,7 @@ import { DIRECTION_COLOR, LOCALE_COLOR, groupPalette } from '../charts/palette.t
 import { bandKey, drawSankey } from '../charts/sankey.ts';
 import { h, mount } from '../dom.ts';
 import { type GroupFlow, LOCALES, clusterLocales, countyLocaleOf, groupClusters, groupFlows, groupParts } from '../flows-groups.ts';
-import { type Move, clusterOf, clusterParts, movesDetail } from '../flows-model.ts';
+import { type Move, clusterKey, clusterOf, clusterParts, countyOf, movesDetail } from '../flows-model.ts';
 import { int } from '../format.ts';
 import { L, localeLabel } from '../i18n.ts';
 import { legendItem } from '../widgets.ts';
@@ -57,8 +57,8 @@ export function drawGroupView(v: GroupViewInput): void {
   };
   const palette = groupPalette(grouping.order.map((k) => ({ key: k, locale: grouping.localeOf(k), lump: groupParts(k).lump })));
   const color = (k: string) => (byLocale ? LOCALE_COLOR[v.several ? clusterParts(k).name : k] : palette.get(k)) ?? '#9aa5b1';
-  const order = byLocale ? [...new Set(v.schools.map((s) => clusterParts(countyLocaleOf(s)).county))].sort((a, b) => a.localeCompare(b, 'zh-CN'))
-    .flatMap((c) => LOCALES.map((l) => (v.several ? `${c}\u001f${l}` : l))) : grouping.order;
+  const counties = [...new Set(v.schools.map(countyOf))].sort((a, b) => a.localeCompare(b, 'zh-CN'));
+  const order = byLocale ? counties.flatMap((c) => LOCALES.map((l) => (v.several ? clusterKey(c, l) : l))) : grouping.order;
   const movesOf = (from: string, to: string | null) => v.moves.filter((m) => (to === null
     ? keyOf(m.from) !== keyOf(m.to) && (keyOf(m.from) === from || keyOf(m.to) === from)
     : keyOf(m.from) === from && keyOf(m.to) === to));

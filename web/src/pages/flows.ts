@@ -78,18 +78,23 @@ export async function renderFlows(root: HTMLElement, ctx: PageContext): Promise<
   let map: FlowMap | null = null;
   let mapSize = '';
   const resetZoom = h('button', { class: 'btn btn-small', onclick: () => map?.resetZoom(), title: L('恢复全图', 'Back to the whole map') }, L('复位', 'Reset view'));
-  const select_ = (id: string | null) => { state.school = id; state.pick = null; };
-  const panelCtx = () => ({ datasetId: ds.id, runId: run.id, signal: ctx.signal, onClose: () => { select_(null); draw(); } });
+  const selectSchool = (id: string | null) => { state.school = id; state.pick = null; };
+  const panelCtx = () => ({ datasetId: ds.id, runId: run.id, signal: ctx.signal, onClose: () => { selectSchool(null); draw(); } });
 
+  const noCoords = schools.filter((s) => s.lat === undefined || s.lon === undefined).length;
   /** The map's note and slider follow each layout: zooming merges and splits nodes, so their flows change. */
   const onLayout = (l: MapLayout) => {
     slider.max = String(Math.max(2, l.maxCount));
     slider.value = String(l.threshold);
     sliderValue.textContent = L(`${l.threshold} 人`, `${l.threshold}`);
-    mount(note, L(`共 ${int(l.flows.length)} 条流向全部画出：${int(l.strong)} 条 ≥ ${l.threshold} 人的实线带箭头，其余 ${int(l.flows.length - l.strong)} 条（${int(l.fadedTeachers)} 人，其中流向乡村/薄弱 ${int(l.fadedToward)} 人）淡色显示。`,
-      `All ${int(l.flows.length)} flows are drawn: ${int(l.strong)} of ≥ ${l.threshold} teachers solid with arrows, the other ${int(l.flows.length - l.strong)} (${int(l.fadedTeachers)} teachers, ${int(l.fadedToward)} toward rural/weak) faded.`),
+    const faded = l.flows.length - l.strong;
+    mount(note, faded === 0
+      ? L(`共 ${int(l.flows.length)} 条流向，全部以实线画出（每条 ≥ ${l.threshold} 人）。`, `All ${int(l.flows.length)} flows are drawn solid (≥ ${l.threshold} teachers each).`)
+      : L(`共 ${int(l.flows.length)} 条流向全部画出：${int(l.strong)} 条 ≥ ${l.threshold} 人的实线带箭头，其余 ${int(faded)} 条（${int(l.fadedTeachers)} 人，其中流向乡村/薄弱 ${int(l.fadedToward)} 人）淡色显示。`,
+        `All ${int(l.flows.length)} flows are drawn: ${int(l.strong)} of ≥ ${l.threshold} teachers solid with arrows, the other ${int(faded)} (${int(l.fadedTeachers)} teachers, ${int(l.fadedToward)} toward rural/weak) faded.`),
     l.merged > 0 ? L(` ${l.merged} 个圆点由相互重叠的学校合并而成（数字为学校数），其内部交流 ${int(l.within)} 人不画线。`, ` ${l.merged} dots merge schools that overlap at this zoom (the number is how many); ${int(l.within)} moves inside them have no line.`) : '',
-    L(' 滚轮缩放、拖动平移；悬停查看人数与学科，点击学校或流向线查看教师。', ' Scroll to zoom, drag to pan; hover for teachers and subjects, click a school or a flow for its teachers.'));
+    L(' 滚轮缩放、拖动平移；悬停查看人数与学科，点击学校或流向线查看教师。', ' Scroll to zoom, drag to pan; hover for teachers and subjects, click a school or a flow for its teachers.'),
+    noCoords > 0 ? L(` ${noCoords} 所学校缺少经纬度，未在地图上显示。`, ` ${noCoords} schools have no coordinates and are not on the map.`) : '');
   };
 
   const draw = () => {
@@ -118,15 +123,12 @@ export async function renderFlows(root: HTMLElement, ctx: PageContext): Promise<
         schools, flows, graph, threshold: state.threshold, sizeBy: state.sizeBy, selected, selectedFlow: pick?.kind === 'flow' ? pick.key : null,
         clusterLabel: (k) => clusterLabel(k, several), tip, width, height, onLayout,
         onNode: (n) => {
-          if (n && n.schools.length > 1) state.pick = { kind: 'node', node: n }, state.school = null;
-          else select_(n?.schools[0]!.id ?? null);
+          if (n && n.schools.length > 1) { state.school = null; state.pick = { kind: 'node', node: n }; } else selectSchool(n?.schools[0]!.id ?? null);
           draw();
         },
         onFlow: (f) => { state.school = null; state.pick = { kind: 'flow', key: arcKey(f), title: `${nodeName(f.from)} → ${nodeName(f.to)}`, moves: f.moves }; draw(); },
       });
       if (!chart.contains(map.svg)) mount(chart, map.svg, tip.el, h('div', { class: 'map-tools' }, resetZoom));
-      const noCoords = schools.filter((s) => s.lat === undefined || s.lon === undefined).length;
-      if (noCoords > 0) note.append(' ', L(`${noCoords} 所学校缺少经纬度，未在地图上显示。`, `${noCoords} schools have no coordinates and are not on the map.`));
       mount(legend, ...mapLegend(state.sizeBy));
     } else {
       mount(chart);
@@ -136,9 +138,9 @@ export async function renderFlows(root: HTMLElement, ctx: PageContext): Promise<
     }
     const school = state.school ? bySchool.get(state.school) : undefined;
     if (pick?.kind === 'flow') void flowPanel(panel, pick.key, pick.title, pick.moves, panelCtx());
-    else if (pick?.kind === 'node') nodePanel(panel, { schools: pick.node.schools, graph, onPick: (id) => { select_(id); draw(); }, onZoom: () => map?.zoomTo(new Set(pick.node.schools.map((s) => s.id))), onClose: panelCtx().onClose });
+    else if (pick?.kind === 'node') nodePanel(panel, { schools: pick.node.schools, graph, onPick: (id) => { selectSchool(id); draw(); }, onZoom: () => map?.zoomTo(new Set(pick.node.schools.map((s) => s.id))), onClose: panelCtx().onClose });
     else if (school) void schoolPanel(panel, school, moves, graph, panelCtx());
-    else topSchoolsPanel(panel, schools, graph, (id) => { select_(id); if (state.view !== 'map') state.view = 'map'; syncControls(); draw(); });
+    else topSchoolsPanel(panel, schools, graph, (id) => { selectSchool(id); if (state.view !== 'map') state.view = 'map'; syncControls(); draw(); });
     chart.dataset.renderMs = (performance.now() - t0).toFixed(1);
   };
 
