@@ -31,6 +31,14 @@ export interface ChordInput {
 
 const GAP = '\u0000gap';
 
+/** Labels' widths in the page's font (a canvas measures them; the estimate when there is none). */
+function measurer(): (text: string) => number {
+  const ctx = document.createElement('canvas').getContext('2d');
+  if (!ctx) return (text) => textWidth(text, 12.5);
+  ctx.font = `12.5px ${getComputedStyle(document.body).fontFamily}`;
+  return (text) => ctx.measureText(text).width;
+}
+
 /** Pushes labels of one side apart vertically (≥ gap), keeping their order; returns new y's. */
 function relax(ys: number[], gap: number, min: number, max: number): number[] {
   const out = [...ys];
@@ -61,7 +69,8 @@ export function drawChord(input: ChordInput): SVGSVGElement {
   const total = between.reduce((a, f) => a + f.count, 0);
   keys.forEach((k, i) => { if (isGap(i)) matrix[i]![i] = Math.max(1, total * 0.012); });
   // Room at the sides for the longest label ("碧川县·乡村·其他 5 个学区  ↑9 ↓15") and its leader.
-  const room = 48 + Math.max(...real.map((k) => textWidth(`${input.label(k)}  ↑000 ↓000`, 12.5)));
+  const measure = measurer();
+  const room = 48 + Math.max(...real.map((k) => measure(`${input.label(k)}  ↑00 ↓00`)));
   const outer = Math.max(60, Math.min(height / 2 - 24, width / 2 - room));
   const inner = outer - 12;
   const chords = chordDirected().padAngle(Math.min(0.06, 1.5 / keys.length)).sortSubgroups(descending).sortChords(descending)(matrix);

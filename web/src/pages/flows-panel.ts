@@ -16,18 +16,19 @@ const students = (s: School) => (s.students_primary ?? 0) + (s.students_junior ?
 const dot = (s: School) => h('span', { class: 'dot-inline', style: `--c:${LOCALE_COLOR[s.locale] ?? '#888'}` });
 const net = (graph: FlowGraph, s: School) => { const t = totalsOf(graph, s.id); return t.in - t.out; };
 
-/** Schools with in, out and net; a click on a row picks the school. */
-function schoolTable(rows: readonly School[], graph: FlowGraph, onPick: (id: string) => void, testid: string): HTMLElement {
+/** Schools with in, out and net; a click on a row picks the school. With several counties on screen a
+ * name carries its county: two counties may each have a 城关第一小学. */
+function schoolTable(rows: readonly School[], graph: FlowGraph, onPick: (id: string) => void, testid: string, several = false): HTMLElement {
   return h('table', { class: 'data compact', 'data-testid': testid },
     h('thead', null, h('tr', null, h('th', null, L('学校', 'School')), h('th', { class: 'num' }, L('流入', 'In')), h('th', { class: 'num' }, L('流出', 'Out')), h('th', { class: 'num' }, L('净', 'Net')))),
     h('tbody', null, rows.map((s) => {
       const t = totalsOf(graph, s.id);
       return h('tr', { class: 'clickable', 'data-id': s.id, onclick: () => onPick(s.id) },
-        h('td', { class: 'ellipsis', title: s.name }, dot(s), s.name), h('td', { class: 'num' }, t.in), h('td', { class: 'num' }, t.out), h('td', { class: 'num strong' }, signed(t.in - t.out)));
+        h('td', { class: 'ellipsis', title: s.name }, dot(s), s.name, several && s.county ? h('span', { class: 'muted' }, ` · ${s.county}`) : null), h('td', { class: 'num' }, t.in), h('td', { class: 'num' }, t.out), h('td', { class: 'num strong' }, signed(t.in - t.out)));
     })));
 }
 
-export function topSchoolsPanel(el: HTMLElement, schools: readonly School[], graph: FlowGraph, onPick: (id: string) => void): void {
+export function topSchoolsPanel(el: HTMLElement, schools: readonly School[], graph: FlowGraph, onPick: (id: string) => void, several: boolean): void {
   delete el.dataset.key;
   const active = schools.filter((s) => { const t = totalsOf(graph, s.id); return t.in + t.out > 0; });
   // Equal nets: the school moving more teachers first, then more backbone teachers, then by name.
@@ -38,8 +39,8 @@ export function topSchoolsPanel(el: HTMLElement, schools: readonly School[], gra
   mount(el,
     h('h2', { class: 'card-title' }, L('各校流入流出', 'In and out per school')),
     h('p', { class: 'muted small' }, L('点击图中的学校、流向线、色带或下表中的一行，查看其中每位教师。', 'Click a school, a flow line, a band or a row below to see each teacher in it.')),
-    h('div', { class: 'panel-block' }, h('h3', null, L('净流入最多', 'Largest net gain')), schoolTable(gain, graph, onPick, 'top-gain')),
-    h('div', { class: 'panel-block' }, h('h3', null, L('净流出最多', 'Largest net loss')), schoolTable(lose, graph, onPick, 'top-loss')));
+    h('div', { class: 'panel-block' }, h('h3', null, L('净流入最多', 'Largest net gain')), schoolTable(gain, graph, onPick, 'top-gain', several)),
+    h('div', { class: 'panel-block' }, h('h3', null, L('净流出最多', 'Largest net loss')), schoolTable(lose, graph, onPick, 'top-loss', several)));
 }
 
 const head = (title: Child, onClose: () => void) => h('div', { class: 'panel-head' },

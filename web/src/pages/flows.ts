@@ -140,7 +140,7 @@ export async function renderFlows(root: HTMLElement, ctx: PageContext): Promise<
     if (pick?.kind === 'flow') void flowPanel(panel, pick.key, pick.title, pick.moves, panelCtx());
     else if (pick?.kind === 'node') nodePanel(panel, { schools: pick.node.schools, graph, onPick: (id) => { selectSchool(id); draw(); }, onZoom: () => map?.zoomTo(new Set(pick.node.schools.map((s) => s.id))), onClose: panelCtx().onClose });
     else if (school) void schoolPanel(panel, school, moves, graph, panelCtx());
-    else topSchoolsPanel(panel, schools, graph, (id) => { selectSchool(id); if (state.view !== 'map') state.view = 'map'; syncControls(); draw(); });
+    else topSchoolsPanel(panel, schools, graph, (id) => { selectSchool(id); if (state.view !== 'map') state.view = 'map'; syncControls(); draw(); }, several);
     chart.dataset.renderMs = (performance.now() - t0).toFixed(1);
   };
 
