@@ -20,7 +20,6 @@ export interface FlowFilter {
   cluster: string;
   mode: string;
 }
-export const NO_FILTER: FlowFilter = { subject: '', backbone: '', cluster: '', mode: '' };
 
 /** A school's county as the solver reads it (solver/policy/county.ts): '' when the file has none. */
 export const countyOf = (s: School): string => s.county ?? '';
@@ -95,7 +94,7 @@ export function schoolFlows(moves: readonly Move[]): Flow[] {
 }
 
 /** How many flows to draw strongly when the user has not moved the threshold slider. */
-export const STRONG_TARGET = 60;
+const STRONG_TARGET = 60;
 
 /**
  * The default magnitude threshold: the smallest number of teachers for which at most `target`
