@@ -1,6 +1,8 @@
 // The flows page's pure model: clusters keyed by county, small clusters grouped by county and
 // locale, schools merged by pixel distance, node flows, and the magnitude order and threshold.
+import { hsl } from 'd3';
 import { describe, expect, it } from 'vitest';
+import { groupPalette } from '../web/src/charts/palette.ts';
 import type { PlanRow, School } from '../solver/contract/schemas.ts';
 import { clusterLocales, groupClusters, groupFlows, groupParts, isLump, lumpKey } from '../web/src/flows-groups.ts';
 import { mergeOverlapping, nodeFlows } from '../web/src/flows-merge.ts';
@@ -80,6 +82,14 @@ describe('small clusters are grouped by county and locale', () => {
     expect(counties).toEqual([...counties].sort((a, b) => a.localeCompare(b, 'zh-CN')));
     const jia = g.order.filter((k) => groupParts(k).county === '甲县');
     expect(jia.map((k) => [g.localeOf(k), isLump(k)])).toEqual([['urban', true], ...Array(8).fill(['rural', false]), ['rural', true]]);
+  });
+
+  it('colours neighbouring groups apart: shades alternate within a locale, lumps are greyed', () => {
+    const colours = groupPalette(g.order.map((k) => ({ key: k, locale: g.localeOf(k), lump: isLump(k) })));
+    const rural = g.order.filter((k) => g.localeOf(k) === 'rural' && !isLump(k) && groupParts(k).county === '甲县').map((k) => hsl(colours.get(k)!));
+    for (let i = 1; i < rural.length; i++) expect(Math.abs(rural[i]!.l - rural[i - 1]!.l)).toBeGreaterThan(0.12);
+    expect(new Set(rural.map((c) => c.formatHex())).size).toBe(rural.length);
+    expect(hsl(colours.get(lumpKey('甲县', 'rural'))!).s).toBeLessThan(0.2);
   });
 
   it('does not lump a single cluster, nor anything when few clusters', () => {
