@@ -84,7 +84,7 @@ export async function renderFlows(root: HTMLElement, ctx: PageContext): Promise<
   const noCoords = schools.filter((s) => s.lat === undefined || s.lon === undefined).length;
   /** The map's note and slider follow each layout: zooming merges and splits nodes, so their flows change. */
   const onLayout = (l: MapLayout) => {
-    slider.max = String(Math.max(2, l.maxCount));
+    slider.max = String(Math.max(2, l.maxCount, l.threshold));
     slider.value = String(l.threshold);
     sliderValue.textContent = L(`${l.threshold} 人`, `${l.threshold}`);
     const faded = l.flows.length - l.strong;
