@@ -105,12 +105,22 @@ describe('flows map (sample county)', () => {
     const rows = page.getByTestId('node-schools').locator('tbody tr');
     await rows.first().waitFor();
     expect((await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-id')))).sort()).toEqual([...merged.ids].sort());
+    // Zooming in on them splits the node, and the nodes still never overlap.
+    await page.getByTestId('node-zoom').click();
+    await page.waitForFunction((id) => !document.querySelector(`.flow-map .school[data-id="${id}"]`), merged.id);
+    const zoomed = await mapNodes();
+    expect(zoomed.filter((n) => n.ids.some((id) => merged.ids.includes(id))).length).toBeGreaterThan(1);
+    for (let i = 0; i < zoomed.length; i++) for (let j = i + 1; j < zoomed.length; j++) {
+      expect(Math.hypot(zoomed[i]!.x - zoomed[j]!.x, zoomed[i]!.y - zoomed[j]!.y)).toBeGreaterThanOrEqual(zoomed[i]!.r + zoomed[j]!.r - 0.5);
+    }
     const moves = await plan(runs.one.run);
     const busiest = merged.ids.map((id) => ({ id, n: moves.filter((m) => m.to_school_id === id).length })).sort((a, b) => b.n - a.n)[0]!;
     await page.getByTestId('node-schools').locator(`tr[data-id="${busiest.id}"]`).click();
     await page.getByTestId('school-in').waitFor();
     expect(await page.getByTestId('school-in').textContent()).toBe(String(busiest.n));
     await page.getByTestId('panel-close').click();
+    await page.getByRole('button', { name: '复位' }).click();
+    await page.locator(`.flow-map .school[data-id="${merged.id}"]`).waitFor();
   });
 
   it('draws strong flows at or above the threshold and fades the rest; the slider moves the line', async () => {
