@@ -73,7 +73,8 @@ function movesTable(t: MovesTable, names: ReadonlyMap<string, string>, runId: nu
         h('td', null, h('a', { href: href('teacher', { run: runId }, m.row.teacher_id) }, names.get(m.row.teacher_id) ?? m.row.teacher_id),
           m.backbone ? h('span', { class: 'badge', title: backboneLabel(m.row.backbone) }, L('骨干', 'BB')) : null),
         h('td', null, subjectLabel(m.row.subject)),
-        h('td', { class: 'ellipsis' }, t.other ? place(t.other(m)) : [place(m.from), ' → ', place(m.to)]))))));
+        // Both ends of a group flow stacked, so neither name is cut off in the narrow panel.
+        t.other ? h('td', { class: 'ellipsis' }, place(t.other(m))) : h('td', { class: 'move-ends' }, place(m.from), h('br'), '→ ', place(m.to)))))));
 }
 
 interface Loaded { el: HTMLElement; key: string; moves: readonly Move[]; datasetId: number; signal: AbortSignal }
