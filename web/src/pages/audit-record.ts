@@ -86,7 +86,8 @@ export function schoolCards(doc: AuditDocument): HTMLElement[] {
 }
 
 /** What was audited, as every printed page states it (the print frame repeats it at each page top). */
-export function printHead(doc: AuditDocument): HTMLElement {
+/** `county`: the one county the page lists of a multi-county file ('' = all). */
+export function printHead(doc: AuditDocument, county = ''): HTMLElement {
   const t: AuditTrace = doc.trace;
   const subject = t.subject === 'run'
     ? L(`运行 #${t.run_id} ${t.scenario_name ?? ''}（${planStatusLabel(doc.status)}）`, `Run #${t.run_id} ${t.scenario_name ?? ''} (${planStatusLabel(doc.status)})`)
@@ -106,5 +107,6 @@ export function printHead(doc: AuditDocument): HTMLElement {
         line(L('审核对象', 'Audited'), subject),
         line(L('审核结论', 'Verdict'), doc.audit_ok ? L('全部通过', 'all rules pass') : L(`未通过（${doc.rules.filter((r) => !r.ok).length} 条规则不满足）`, `fails (${doc.rules.filter((r) => !r.ok).length} rule(s) not met)`)),
         line(L('数据集', 'Dataset'), `#${t.dataset_id} ${t.dataset_name}`),
+        county ? line(L('本报告范围', 'This report covers'), L(`${county}（文件中其他县区另见各自报告）`, `${county} (the file's other counties: see their reports)`), 'trace-county') : null,
         line(L('审核时间 · 审核人', 'Audited at · by'), `${dateTime(t.audited_at)} · ${t.audited_by}`))));
 }

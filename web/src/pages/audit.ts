@@ -10,7 +10,8 @@ import { L, lang, planStatusLabel } from '../i18n.ts';
 import type { PageContext } from '../main.ts';
 import { href, replaceQuery } from '../router.ts';
 import { can, currentDataset, pickRun, resultOf, store } from '../store.ts';
-import { emptyState, errorView, pageHeader, runPicker } from '../widgets.ts';
+import { countyPicker, emptyState, errorView, pageCounty, pageHeader, runPicker } from '../widgets.ts';
+import { countyView, reportForCounty } from './audit-county.ts';
 import { objectiveCard } from './audit-objective.ts';
 import { achievableCard } from './audit-achievable.ts';
 import { cvSummary, cvTrace, rulesTable } from './audit-tables.ts';
@@ -38,9 +39,9 @@ function auditBody(doc: AuditDocument, q: URLSearchParams, extras: { top?: Child
 }
 
 /** The screen content inside a frame whose header (the trace) the printer repeats on every page. */
-function printFrame(doc: AuditDocument, ...content: Child[]): HTMLElement {
+function printFrame(doc: AuditDocument, county: string, ...content: Child[]): HTMLElement {
   return h('table', { class: 'print-frame' },
-    h('thead', null, h('tr', null, h('td', null, printHead(doc)))),
+    h('thead', null, h('tr', null, h('td', null, printHead(doc, county)))),
     h('tbody', null, h('tr', null, h('td', null, content))));
 }
 
@@ -92,6 +93,10 @@ export async function renderAudit(root: HTMLElement, ctx: PageContext): Promise<
   replaceQuery({ run: run.id });
   if (hand && (hand.datasetId !== ds.id || hand.runId !== run.id)) hand = null;
   const rerender = () => void renderAudit(root, ctx);
+  // '' = the whole file; a one-county file is never narrowed (its audit is the county's).
+  const county = ds.counties.length > 1 ? pageCounty(ds.counties, q.get('county')) : '';
+  const picker = countyPicker(ds.counties, county, (c) => { replaceQuery({ county: c }); rerender(); });
+  const exportNote = county ? h('p', { class: 'muted small no-print' }, L(`本页只列${county}；导出的 Excel 与 PDF 为全部县区的完整审计。`, `This page lists ${county} only; the XLSX and PDF exports are the whole file's audit.`)) : null;
   const upload = h('div', { class: 'no-print' }, can('audit') ? handForm(ds.id, run, rerender)
     : card(L('审核手工方案', 'Audit a hand-made plan'), pill(L('需要审核员或管理员角色', 'Needs the auditor or admin role'), 'muted')));
   const print = h('button', { class: 'btn btn-primary no-print', 'data-testid': 'print', onclick: () => window.print() }, L('打印 / 存为 PDF', 'Print / save as PDF'));
@@ -109,12 +114,13 @@ export async function renderAudit(root: HTMLElement, ctx: PageContext): Promise<
       return b;
     };
     const back = h('button', { class: 'btn', 'data-testid': 'back-to-run', onclick: () => { hand = null; rerender(); } }, L(`返回运行 #${run.id} 的审计`, `Back to run #${run.id}`));
-    mount(root, printFrame(doc,
+    mount(root, printFrame(countyView(doc, county), county,
       pageHeader(L('审计 · 手工方案', 'Audit · hand-made plan'), L(`${file.name} · ${doc.plan_rows} 行 · 按运行 #${run.id} 所用方案的政策参数`, `${file.name} · ${doc.plan_rows} rows · checked with run #${run.id}'s scenario policy`),
-        exportHand('xlsx', L('导出 Excel', 'Export XLSX')), exportHand('pdf', L('导出 PDF', 'Export PDF')), print),
+        picker, exportHand('xlsx', L('导出 Excel', 'Export XLSX')), exportHand('pdf', L('导出 PDF', 'Export PDF')), print),
+      exportNote,
       h('div', { class: 'no-print' }, notice(doc.audit_ok ? 'ok' : 'warn', h('div', { class: 'hand-banner', 'data-testid': 'hand-banner' },
         h('span', null, L(`正在查看：手工方案 ${file.name}（校验码 ${doc.trace.plan_hash.slice(0, 16)}…）`, `Now viewing: hand-made plan ${file.name} (hash ${doc.trace.plan_hash.slice(0, 16)}…)`)), back))),
-      auditBody(doc, q),
+      auditBody(countyView(doc, county), q),
       upload));
     return;
   }
@@ -130,21 +136,24 @@ export async function renderAudit(root: HTMLElement, ctx: PageContext): Promise<
       audited_at: new Date().toISOString(), audited_by: store.user?.username ?? '',
     },
   };
-  mount(root, printFrame(runDoc,
+  const shown = stored ? countyView(runDoc, county) : runDoc;
+  mount(root, printFrame(shown, stored ? county : '',
     pageHeader(L('审计', 'Audit'), L(`运行 #${run.id} ${run.scenario_name} · ${planStatusLabel(report.status)}`, `Run #${run.id} ${run.scenario_name} · ${planStatusLabel(report.status)}`),
-      h('span', { class: 'no-print' }, runPicker(runs, run.id, (id) => { location.hash = href('audit', { run: id }); })),
+      stored ? picker : null,
+      h('span', { class: 'no-print' }, runPicker(runs, run.id, (id) => { location.hash = href('audit', { run: id, county: county || null }); })),
       h('a', { class: 'btn no-print', href: downloads.workbook(run.id, lang()), download: '', 'data-testid': 'export-xlsx' }, L('导出 Excel', 'Export XLSX')),
       h('a', { class: 'btn no-print', href: downloads.auditPdf(run.id, lang()), download: '', 'data-testid': 'export-pdf' }, L('导出 PDF', 'Export PDF')),
       h('a', { class: 'btn no-print', href: downloads.planCsv(run.id), download: '' }, 'plan.csv'),
       h('a', { class: 'btn no-print', href: downloads.reportJson(run.id), download: '' }, 'report.json'),
       print),
-    auditBody(runDoc, q, {
+    stored ? exportNote : null,
+    auditBody(shown, q, {
       top: [stored ? null : notice('warn', L('本运行的报告早于审计记录格式：缺少每校流出、编制与交流方式表。请复制方案后重新求解以得到完整审计。',
         'This run\'s report predates the audit record: the per-school outflow, quota and by-kind tables are missing. Copy the scenario and solve again for the full audit.')),
       report.infeasibility.length > 0 ? notice('bad', h('strong', null, L('无可行方案：以下规则相互冲突', 'No feasible plan: these rules conflict')),
-        h('ul', { class: 'error-list' }, report.infeasibility.map((k) => h('li', null, `${k.county}：${k.message}`)))) : null,
-      objectiveCard(report)],
-      afterCv: [report.status === 'infeasible' ? null : achievableCard(report, run.id, ctx.signal)],
+        h('ul', { class: 'error-list' }, report.infeasibility.filter((k) => !county || k.county === county).map((k) => h('li', null, `${k.county}：${k.message}`)))) : null,
+      objectiveCard(reportForCounty(report, stored ? county : ''))],
+      afterCv: [report.status === 'infeasible' ? null : achievableCard(reportForCounty(report, stored ? county : ''), run.id, ctx.signal)],
     }),
     upload));
 }
