@@ -123,6 +123,11 @@ describe('audit PDF (English)', async () => {
     expect(pdf.renderErrors).toBe('');
   });
 
+  it('lists a failing rule\'s details in English', () => {
+    expect(all).toContain('teacher T-NOBODY is not on the roster');
+    expect(all).not.toContain('不在名册中');
+  });
+
   it('uses a rule\'s English wording when it has one, else its Chinese text', async () => {
     const [first, ...rest] = doc.rules;
     // Rules carry their English twins now (rules.ts); a report stored before them has none: rest[0] plays one.
