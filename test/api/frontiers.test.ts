@@ -19,7 +19,7 @@ interface Best {
 }
 interface Frontier { id: number; status: string; message: string | null; shares: number[]; progress: { point: number; points: number } | null; points: { index: number; share: number; counties: Row[]; best?: Best[] }[] }
 
-const waitFor = (id: number, until?: (f: Frontier) => boolean) => waitForJob<Frontier>(s, `/api/frontiers/${id}`, until, 240_000);
+const waitFor = (id: number, until?: (f: Frontier) => boolean) => waitForJob<Frontier>(s, `/api/frontiers/${id}`, until, 540_000);
 
 describe('a frontier of the small county', () => {
   let scenarioId: number;
@@ -33,7 +33,8 @@ describe('a frontier of the small county', () => {
     expect(started.headers.location).toBe(`/api/frontiers/${started.json().id}`);
     expect(started.json()).toMatchObject({ status: expect.stringMatching(/queued|running/), shares: [0.1, 0.12, 0.15, 0.2, 0.25], min_share: 0.1, thresholds: { primary: 0.5, junior: 0.45 } });
     frontier = await waitFor(started.json().id);
-  });
+    // Five plans and the best-achievable phase: several minutes on a busy CI machine.
+  }, 600_000);
 
   it('runs to done with one point per share: rotated ≤ ⌈share × eligible⌉, objective never worse, every plan audited', () => {
     expect(frontier.status, frontier.message ?? '').toBe('done');
