@@ -7,7 +7,7 @@ import { COLORS, type Pdf, heading, paragraph } from './pdf-layout.ts';
 import { type Cell, drawTable } from './pdf-table.ts';
 
 /** Optional English wording a rule may carry; the Chinese text stands in where it has none. */
-type Rule = AuditDocument['rules'][number] & { name_en?: string; clause_en?: string; required_en?: string; actual_en?: string };
+type Rule = AuditDocument['rules'][number] & { name_en?: string; clause_en?: string; required_en?: string; actual_en?: string; details_en?: string[] };
 
 /** The web lists at most this many items of a failing rule; so does the paper. */
 const MAX_DETAILS = 100;
@@ -98,7 +98,7 @@ export function rulesSection(doc: Pdf, d: AuditDocument, t: PdfText): void {
   if (failing.length === 0) return;
   heading(doc, w.failDetails, 2);
   for (const r of failing) {
-    const details = r.details ?? [];
+    const details = (en ? r.details_en : undefined) ?? r.details ?? [];
     paragraph(doc, t.labelled(pick(r.name, r.name_en) + t.paren(`${r.id}${r.county ? ` · ${r.county}` : ''}`), pick(r.actual, r.actual_en)), { bold: true, color: COLORS.bad });
     paragraph(doc, details.slice(0, MAX_DETAILS).map((x) => `• ${x}`).join('\n'), { size: 7.5, color: COLORS.text });
     if (details.length > MAX_DETAILS) paragraph(doc, t.fill(w.moreDetails, { n: details.length - MAX_DETAILS }));

@@ -32,7 +32,7 @@ import { type Names, buildComparisonWorkbook } from './compare-xlsx.ts';
 import { highsEngine } from './engine.ts';
 import { parsePlanCsv } from './contract-files.ts';
 import { type BoundsItem, boundsReportSchema } from './bounds.ts';
-import { buildWorkbook, type WorkbookInput, workbookReportSchema } from './xlsx-export.ts';
+import { buildWorkbook, type WorkbookInput } from './xlsx-export.ts';
 import type { AuditDocument } from './audit-document.ts';
 import { auditPdf } from './audit-pdf.ts';
 import type { PdfLang } from './audit-pdf-text.ts';
@@ -64,7 +64,8 @@ export interface Tasks {
   dataset: { req: { files: StoredFile[] }; res: Validated<{ schools: RowLines; teachers: RowLines; counties: string[]; policy: Policy; locks: Lock[] }> };
   locks: { req: { files: StoredFile[]; locks: LockInput[] }; res: Validated<{ locks: Lock[] }> };
   audit: { req: { files: StoredFile[]; policy: Policy; locks: Lock[]; plan: StoredFile }; res: Validated<{ result: ReturnType<typeof auditSections> }> };
-  xlsx: { req: Omit<WorkbookInput, 'report' | 'rows'> & { reportJson: string; planCsv: string }; res: { ok: true; content: Uint8Array } };
+  /** `planCsv`: the audited plan's bytes (a run's stored plan.csv, or the uploaded file). */
+  xlsx: { req: Omit<WorkbookInput, 'rows'> & { planCsv: string | Uint8Array }; res: { ok: true; content: Uint8Array } };
   auditPdf: { req: { doc: AuditDocument; lang: PdfLang }; res: { ok: true; content: Uint8Array } };
   budget: { req: { files: StoredFile[]; policy: Policy; locks: Lock[] }; res: Validated<{ counties: CountyBudget[] }> };
   compare: { req: { runs: StoredComparedRun[] }; res: { ok: true; comparison: Comparison } };
@@ -172,11 +173,11 @@ async function runTask(r: TaskRequest): Promise<Tasks[TaskKind]['res']> {
       return { ok: true, result: auditSections(ds, auditPlan(ds, plan.rows)) };
     }
     case 'xlsx': {
-      const { reportJson, planCsv, ...rest } = r.req;
+      const { planCsv, ...rest } = r.req;
+      // Already parsed once: by the run that wrote it, or by the audit of the upload.
       const plan = parsePlanCsv('plan.csv', planCsv);
-      if (!plan.ok) throw new Error('stored plan.csv does not parse');
-      const report = workbookReportSchema.parse(JSON.parse(reportJson));
-      return { ok: true, content: await buildWorkbook({ ...rest, rows: plan.rows, report }) };
+      if (!plan.ok) throw new Error('the audited plan.csv does not parse');
+      return { ok: true, content: await buildWorkbook({ ...rest, rows: plan.rows }) };
     }
     case 'auditPdf':
       return { ok: true, content: await auditPdf(r.req.doc, r.req.lang) };

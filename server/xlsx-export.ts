@@ -1,94 +1,82 @@
-// One XLSX workbook per run for leaders and planners who live in Excel: the plan, the rule
-// checks, the school indicators before/after and the 差异系数, with Chinese sheet and column
-// names. Built in the task worker (jobs.ts): exceljs is CPU-bound and must not stall requests.
+// One XLSX workbook per audit — a run's or a hand-made plan's — for leaders, planners and
+// auditors who live in Excel: the plan, the auditor's sheets (xlsx-audit.ts), the school
+// indicators before/after and the 差异系数; Chinese sheet and column names, or English on
+// request. Built in the task worker (jobs.ts): exceljs is CPU-bound and must not stall requests.
 // Teacher names arrive already masked for the auditor role.
 import ExcelJS from 'exceljs';
 import { z } from 'zod';
-import { STAGES, type PlanRow } from '../solver/contract/schemas.ts';
-import { STAGE_ZH, SUBJECT_ZH } from '../solver/contract/labels.ts';
+import type { PlanRow } from '../solver/contract/schemas.ts';
+import { SUBJECT_ZH } from '../solver/contract/labels.ts';
+import type { AuditDocument } from './audit-document.ts';
+import { type AddSheet, type Lang, auditSheets } from './xlsx-audit.ts';
 
-const MODE_ZH: Record<string, string> = { transfer: '调动', support: '支教', itinerant: '走教' };
-const BACKBONE_ZH: Record<string, string> = { none: '非骨干', county: '县级', city: '市级', province: '省级', national: '国家级' };
-const INDICATOR_ZH: Record<string, string> = { aboveDegree: '高于规定学历教师', backbone: '县级以上骨干教师', peArt: '体育、艺术专任教师' };
+const MODE: Record<string, [string, string]> = { transfer: ['调动', 'transfer'], support: ['支教', 'support'], itinerant: ['走教', 'itinerant'] };
+const STAGE: Record<string, [string, string]> = { primary: ['小学', 'primary'], junior: ['初中', 'junior'] };
+const BACKBONE: Record<string, [string, string]> = { none: ['非骨干', 'none'], county: ['县级', 'county'], city: ['市级', 'city'], province: ['省级', 'province'], national: ['国家级', 'national'] };
+const INDICATOR: Record<string, [string, string]> = { aboveDegree: ['高于规定学历教师', 'above-degree teachers'], backbone: ['县级以上骨干教师', 'backbone teachers'], peArt: ['体育、艺术专任教师', 'PE & art teachers'] };
 
-// Only the parts of report.json the workbook shows; parsing (not casting) the stored JSON means a
-// report of another shape fails loudly here instead of producing a silently wrong sheet.
+// One side (before/after) of a school's indicator row as report.json stores it; the comparison
+// parses stored reports with it too (compare-schools.ts).
 export const sideSchema = z.object({
   teachers: z.number(), above_degree_per100: z.number().nullable(), backbone_per100: z.number().nullable(), pe_art_per100: z.number().nullable(),
   above_degree_ok: z.boolean().nullable(), backbone_ok: z.boolean().nullable(), pe_art_ok: z.boolean().nullable(),
 });
-const cvSideSchema = z.object({ cv: z.number().nullable(), ok: z.boolean().nullable(), mean_per100: z.number() });
-export const workbookReportSchema = z.object({
-  status: z.string(),
-  rules: z.array(z.object({
-    id: z.string(), county: z.string().nullable(), name: z.string(), clause: z.string(), required: z.string(), actual: z.string(), ok: z.boolean(),
-  })),
-  indicators: z.object({
-    schools: z.array(z.object({
-      county: z.string(), school_id: z.string(), school_name: z.string().optional(), stage: z.enum(STAGES), students: z.number(),
-      in_cv_scope: z.boolean(), before: sideSchema, after: sideSchema,
-    })),
-    cv: z.array(z.object({
-      county: z.string(), stage: z.enum(STAGES), indicator: z.string(), max: z.number(), schools: z.number(), students: z.number(),
-      before: cvSideSchema, after: cvSideSchema,
-      // Present once the run's best-achievable job is done (bounds.ts).
-      best_achievable: z.number().nullable().optional(),
-      share_of_achievable: z.number().nullable().optional(),
-      best_achievable_note: z.string().nullable().optional(),
-    })),
-  }),
-});
-export type WorkbookReport = z.infer<typeof workbookReportSchema>;
+/** A CV row, with the best-achievable columns a run has once its bounds job is done (bounds.ts). */
+type CvRow = AuditDocument['indicators']['cv'][number] & {
+  best_achievable?: number | null; share_of_achievable?: number | null; best_achievable_note?: string | null;
+};
 
 export interface WorkbookInput {
-  runId: number;
-  scenarioName: string;
+  doc: AuditDocument;
   rows: PlanRow[];
-  report: WorkbookReport;
   teacherNames: Record<string, string>;
   schoolNames: Record<string, string>;
+  lang: Lang;
 }
 
-const yesNo = (v: boolean | null) => (v === null ? '—' : v ? '是' : '否');
 const num = (v: number | null, digits = 2) => (v === null ? null : Number(v.toFixed(digits)));
-
-function addSheet(wb: ExcelJS.Workbook, name: string, columns: [string, number][], rows: (string | number | null)[][]): void {
-  const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
-  ws.columns = columns.map(([header, width]) => ({ header, width }));
-  ws.getRow(1).font = { bold: true };
-  ws.addRows(rows);
-}
+type Side = z.infer<typeof sideSchema>;
 
 export async function buildWorkbook(input: WorkbookInput): Promise<Uint8Array> {
+  const { doc, lang } = input;
+  const t = (zh: string, en: string) => (lang === 'zh' ? zh : en);
+  const yesNo = (v: boolean | null) => (v === null ? '—' : v ? t('是', 'yes') : t('否', 'no'));
+  const label = (map: Record<string, [string, string]>, code: string) => (map[code] ? t(map[code][0], map[code][1]) : code);
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Lungang 轮岗';
-  wb.title = `运行 ${input.runId}：${input.scenarioName}`;
+  wb.title = doc.trace.subject === 'run' ? t(`运行 ${doc.trace.run_id}：${doc.trace.scenario_name ?? ''}`, `Run ${doc.trace.run_id}: ${doc.trace.scenario_name ?? ''}`)
+    : t(`手工方案审核：${doc.trace.plan_file}`, `Audit of a hand-made plan: ${doc.trace.plan_file}`);
   const school = (id: string) => input.schoolNames[id] ?? '';
+  const add: AddSheet = (name, columns, rows) => {
+    const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
+    ws.columns = columns.map(([header, width]) => ({ header, width }));
+    ws.getRow(1).font = { bold: true };
+    ws.addRows(rows);
+    return ws;
+  };
 
-  addSheet(wb, '交流方案', [
-    ['教师编号', 12], ['姓名', 10], ['调出学校代码', 12], ['调出学校', 24], ['调入学校代码', 12], ['调入学校', 24],
-    ['交流方式', 10], ['学段', 8], ['学科', 12], ['骨干级别', 10], ['理由', 60],
+  add(t('交流方案', 'Plan'), [
+    [t('教师编号', 'Teacher id'), 12], [t('姓名', 'Name'), 10], [t('调出学校代码', 'From id'), 12], [t('调出学校', 'From'), 24], [t('调入学校代码', 'To id'), 12], [t('调入学校', 'To'), 24],
+    [t('交流方式', 'Kind'), 10], [t('学段', 'Stage'), 8], [t('学科', 'Subject'), 12], [t('骨干级别', 'Backbone'), 10], [t('理由', 'Reason'), 60],
   ], input.rows.map((r) => [
     r.teacher_id, input.teacherNames[r.teacher_id] ?? '', r.from_school_id, school(r.from_school_id), r.to_school_id, school(r.to_school_id),
-    MODE_ZH[r.mode] ?? r.mode, r.stage ? STAGE_ZH[r.stage] : '', r.subject ? SUBJECT_ZH[r.subject] : '',
-    r.backbone ? (BACKBONE_ZH[r.backbone] ?? r.backbone) : '', r.reason,
+    label(MODE, r.mode), r.stage ? label(STAGE, r.stage) : '', r.subject ? (lang === 'zh' ? SUBJECT_ZH[r.subject] : r.subject) : '',
+    r.backbone ? label(BACKBONE, r.backbone) : '', r.reason,
   ]));
 
-  addSheet(wb, '规则检查', [['县区', 12], ['规则编号', 22], ['规则', 50], ['依据', 50], ['要求', 24], ['实际', 24], ['是否满足', 10]],
-    input.report.rules.map((r) => [r.county ?? '（全部）', r.id, r.name, r.clause, r.required, r.actual, yesNo(r.ok)]));
+  auditSheets(doc, lang, add);
 
-  addSheet(wb, '学校指标', [
-    ['县区', 12], ['学校代码', 12], ['学校名称', 24], ['学段', 8], ['在校生数', 10], ['纳入差异系数', 12],
-    ['教师数（前）', 12], ['教师数（后）', 12],
-    ['每百名学生高于规定学历教师（前）', 16], ['每百名学生高于规定学历教师（后）', 16],
-    ['每百名学生骨干教师（前）', 14], ['每百名学生骨干教师（后）', 14],
-    ['每百名学生体育艺术教师（前）', 14], ['每百名学生体育艺术教师（后）', 14],
-    ['三项均达标（前）', 12], ['三项均达标（后）', 12],
-  ], input.report.indicators.schools.map((s) => {
-    const all = (x: z.infer<typeof sideSchema>) =>
-      s.students > 0 ? yesNo(x.above_degree_ok === true && x.backbone_ok === true && x.pe_art_ok === true) : '—';
+  add(t('学校指标', 'School indicators'), [
+    [t('县区', 'County'), 12], [t('学校代码', 'School id'), 12], [t('学校名称', 'School'), 24], [t('学段', 'Stage'), 8], [t('在校生数', 'Students'), 10], [t('纳入差异系数', 'In the CV'), 12],
+    [t('教师数（前）', 'Teachers (before)'), 12], [t('教师数（后）', 'Teachers (after)'), 12],
+    [t('每百名学生高于规定学历教师（前）', 'Above-degree per 100 (before)'), 16], [t('每百名学生高于规定学历教师（后）', 'Above-degree per 100 (after)'), 16],
+    [t('每百名学生骨干教师（前）', 'Backbone per 100 (before)'), 14], [t('每百名学生骨干教师（后）', 'Backbone per 100 (after)'), 14],
+    [t('每百名学生体育艺术教师（前）', 'PE & art per 100 (before)'), 14], [t('每百名学生体育艺术教师（后）', 'PE & art per 100 (after)'), 14],
+    [t('三项均达标（前）', 'All three met (before)'), 12], [t('三项均达标（后）', 'All three met (after)'), 12],
+  ], doc.indicators.schools.map((s) => {
+    const all = (x: Side) => (s.students > 0 ? yesNo(x.above_degree_ok === true && x.backbone_ok === true && x.pe_art_ok === true) : '—');
     return [
-      s.county, s.school_id, s.school_name ?? school(s.school_id), STAGE_ZH[s.stage], s.students, yesNo(s.in_cv_scope),
+      s.county, s.school_id, s.school_name ?? school(s.school_id), label(STAGE, s.stage), s.students, yesNo(s.in_cv_scope),
       s.before.teachers, s.after.teachers,
       num(s.before.above_degree_per100), num(s.after.above_degree_per100),
       num(s.before.backbone_per100), num(s.after.backbone_per100),
@@ -97,12 +85,14 @@ export async function buildWorkbook(input: WorkbookInput): Promise<Uint8Array> {
     ];
   }));
 
-  addSheet(wb, '差异系数', [
-    ['县区', 12], ['学段', 8], ['指标', 20], ['上限', 8], ['学校数', 8], ['学生数', 10],
-    ['县域每百名学生（前）', 14], ['县域每百名学生（后）', 14], ['差异系数（前）', 12], ['差异系数（后）', 12], ['达标（前）', 10], ['达标（后）', 10],
-    ['可实现最低差异系数', 14], ['达到可实现降幅', 14], ['说明', 36],
-  ], input.report.indicators.cv.map((c) => [
-    c.county, STAGE_ZH[c.stage], INDICATOR_ZH[c.indicator] ?? c.indicator, c.max, c.schools, c.students,
+  const cvRows: CvRow[] = doc.indicators.cv;
+  add(t('差异系数', 'CV'), [
+    [t('县区', 'County'), 12], [t('学段', 'Stage'), 8], [t('指标', 'Indicator'), 20], [t('上限', 'Limit'), 8], [t('学校数', 'Schools'), 8], [t('学生数', 'Students'), 10],
+    [t('县域每百名学生（前）', 'County per 100 (before)'), 14], [t('县域每百名学生（后）', 'County per 100 (after)'), 14], [t('差异系数（前）', 'CV (before)'), 12], [t('差异系数（后）', 'CV (after)'), 12],
+    [t('达标（前）', 'Met (before)'), 10], [t('达标（后）', 'Met (after)'), 10],
+    [t('可实现最低差异系数', 'Best achievable CV'), 14], [t('达到可实现降幅', 'Share of the achievable reduction'), 14], [t('说明', 'Note'), 36],
+  ], cvRows.map((c) => [
+    c.county, label(STAGE, c.stage), label(INDICATOR, c.indicator), c.max, c.schools, c.students,
     num(c.before.mean_per100), num(c.after.mean_per100), num(c.before.cv, 4), num(c.after.cv, 4), yesNo(c.before.ok), yesNo(c.after.ok),
     num(c.best_achievable ?? null, 4), c.share_of_achievable == null ? null : `${Math.round(100 * c.share_of_achievable)}%`, c.best_achievable_note ?? null,
   ]));

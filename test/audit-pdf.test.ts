@@ -123,9 +123,17 @@ describe('audit PDF (English)', async () => {
     expect(pdf.renderErrors).toBe('');
   });
 
+  it('lists a failing rule\'s details in English', () => {
+    expect(all).toContain('teacher T-NOBODY is not on the roster');
+    expect(all).not.toContain('不在名册中');
+  });
+
   it('uses a rule\'s English wording when it has one, else its Chinese text', async () => {
     const [first, ...rest] = doc.rules;
-    const english = { ...doc, rules: [{ ...first!, name_en: 'Every row names a rostered teacher', actual_en: `${first!.numerator} problem(s)` }, ...rest] };
+    // Rules carry their English twins now (rules.ts); a report stored before them has none: rest[0] plays one.
+    const [second, ...others] = rest;
+    const { name_en: _dropped, ...chineseOnly } = second!;
+    const english = { ...doc, rules: [{ ...first!, name_en: 'Every row names a rostered teacher', actual_en: `${first!.numerator} problem(s)` }, chineseOnly, ...others] } as typeof doc;
     const text = squash((await readPdf(await auditPdf(english, 'en'))).pages.join('\n'));
     expect(text).toContain(squash('Every row names a rostered teacher'));
     expect(text).toContain(squash(`${first!.numerator} problem(s)`));

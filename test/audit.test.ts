@@ -137,4 +137,37 @@ describe('audit of hand-made plans (tiny county)', () => {
     expect(audit.counts.by_mode.find((m) => m.mode === 'support')!.counts_toward_rotation).toBe(false);
     expect(audit.rules.find((r) => r.id === 'rotation_share')).toMatchObject({ numerator: 1, denominator: ctx.eligibleCount });
   });
+
+  it('per-school rules count schools: failing schools over all schools, with the failing one named in both languages', () => {
+    const school = '0101';
+    const cap = Math.floor(0.2 * ctx.staffBefore.get(school)!);
+    const out = ctx.teachers.filter((t) => t.school_id === school && mayMove(t) && !stay.has(t.id)).slice(0, cap + 1);
+    const r = auditPlan(ds, out.map((t) => row(t, '0103'))).counties[0]!.rules.find((x) => x.id === 'outflow_cap')!;
+    expect(r).toMatchObject({ ok: false, numerator: 1, denominator: ctx.schools.length });
+    expect(r.details).toEqual([`${school}：流出${cap + 1}人 > ⌊20% × ${ctx.staffBefore.get(school)}⌋ = ${cap}`]);
+    expect(r.details_en).toEqual([`${school}: ${cap + 1} leave > ⌊20% × ${ctx.staffBefore.get(school)}⌋ = ${cap}`]);
+    const quota = auditPlan(ds, []).counties[0]!.rules.find((x) => x.id === 'quota')!;
+    expect(quota).toMatchObject({ ok: true, numerator: 0, denominator: ctx.schools.length, actual: `${ctx.schools.length}校全部符合` });
+  });
+
+  it('English texts come from the same numbers and carry the policy\'s own thresholds (a 15% policy says 15%)', () => {
+    const p15 = { ...ds, policy: { ...ds.policy, ratios: { ...ds.policy.ratios, minRotatedShareOfEligible: 0.15 } } };
+    const rules = auditPlan(p15, []).counties[0]!.rules;
+    const rotation = rules.find((x) => x.id === 'rotation_share')!;
+    const need = Math.ceil(0.15 * ctx.eligibleCount - 1e-9);
+    expect(rotation.required_en).toBe(`≥ ${need} (⌈15% × ${ctx.eligibleCount} eligible⌉)`);
+    expect(rotation.required).toBe(`≥ ${need}人（⌈15% × 符合条件${ctx.eligibleCount}人⌉）`);
+    for (const r of rules) for (const k of ['name_en', 'clause_en', 'required_en', 'actual_en'] as const) expect(r[k], `${r.id}.${k}`).toMatch(/\S/);
+  });
+
+  it('Chinese rule texts name policy parameters by their Chinese labels: no internal keys, no English clauses', () => {
+    const a = auditPlan(ds, [...handMadePlan(), { teacher_id: '99999', from_school_id: '0101', to_school_id: '0103', mode: 'transfer', reason: '' }]);
+    for (const r of [a.integrity, ...a.counties[0]!.rules]) {
+      for (const text of [r.name, r.clause, r.required, r.actual, ...(r.details ?? [])]) {
+        // The file name of a finding's line (plan.csv:5) is the one Latin word an auditor needs.
+        expect(text.replaceAll('plan.csv', ''), r.id).not.toMatch(/[a-z]+\.[a-zA-Z]+|[A-Za-z]{4,}/);
+      }
+    }
+  });
 });
+

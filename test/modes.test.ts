@@ -98,7 +98,7 @@ describe('支教 (modes.support): the post stays at home', () => {
     expect(ruleOf(ds, [row('A-1', 'B', 'support')], 'quota').ok).toBe(true);
     // The outflow cap counts both kinds: ⌊0.2 × 10⌋ = 2 may leave A, whatever the kind.
     const out = ruleOf(ds, [row('A-1', 'B', 'support'), row('A-2', 'B', 'support'), row('A-3', 'B')], 'outflow_cap');
-    expect(out.details).toEqual(['A：流出3人 > ⌊0.2 × 10⌋ = 2']);
+    expect(out.details).toEqual(['A：流出3人 > ⌊20% × 10⌋ = 2']);
   });
 });
 
@@ -251,7 +251,7 @@ describe('走教 (modes.itinerant): a shortage-subject teacher serves a nearby s
     const ds = itinerantCounty(() => {});
     const subject = ruleOf(ds, [row('A-3', 'B', 'itinerant')], 'itinerant_subject');
     expect(subject).toMatchObject({ ok: false, numerator: 1, denominator: 1 });
-    expect(subject.details![0]).toContain('教师A-3任教chinese，不在走教学科');
+    expect(subject.details![0]).toContain('教师A-3任教语文，不在走教学科（道德与法治、科学、体育与健康、音乐、美术、心理健康）之内');
     const far = [row('A-1', 'C', 'itinerant')];
     const distance = ruleOf(ds, far, 'itinerant_distance');
     expect(distance.ok).toBe(false);

@@ -96,7 +96,7 @@ async function main(): Promise<void> {
     await page.locator('.flow-map').waitFor();
     await shot(page, '07-flows-map');
     // Semantic zoom into the town centre, where most flows start.
-    const core = await page.locator('.flow-map .school[data-id="S001"]').boundingBox();
+    const core = await page.locator('.flow-map .school[data-ids~="S001"]').boundingBox();
     if (core) {
       await page.mouse.move(core.x + core.width / 2, core.y + core.height / 2);
       for (let i = 0; i < 4; i++) { await page.mouse.wheel(0, -400); await page.waitForTimeout(120); }

@@ -1,10 +1,13 @@
 // A run's files: plan.csv and report.json exactly as stored (the contract's outputs, as the CLI
-// writes them), one XLSX workbook with Chinese sheet and column names, and the audit as a PDF to
-// file. Teacher names appear only in the workbook, masked for auditors.
+// writes them), one XLSX workbook of the run's audit document with Chinese (or, with ?lang=en,
+// English) sheet and column names, and the audit as a PDF to file. Teacher names appear only in
+// the workbook, masked for auditors.
 import { z } from 'zod';
 import { parsePlanCsv } from '../contract-files.ts';
-import { nameFor } from '../auth.ts';
-import { getScenario } from '../db.ts';
+import type { FastifyReply } from 'fastify';
+import { type SessionUser, nameFor } from '../auth.ts';
+import type { Db } from '../db.ts';
+import type { AuditDocument } from '../audit-document.ts';
 import { type App, type Deps, authErrors, errorSchema, idParams } from './http.ts';
 import { runOutputs } from './runs.ts';
 import { boundsView, reportWithBounds } from '../bounds.ts';
@@ -35,26 +38,17 @@ export function downloadRoutes(app: App, deps: Deps): void {
   app.get('/api/runs/:id/workbook.xlsx', {
     config: { access: 'read' },
     schema: {
-      tags: ['runs'], summary: '下载 Excel 工作簿（交流方案、规则检查、学校指标、差异系数）', params: idParams,
-      produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+      tags: ['runs'], summary: '下载 Excel 工作簿（交流方案、规则检查、每校流出上限、每校编制、交流方式、审核信息、学校指标、差异系数）', params: idParams,
+      querystring: langQuery,
+      produces: [XLSX_TYPE],
       response: { 200: z.custom<Buffer>((v) => Buffer.isBuffer(v)), ...errors },
     },
   }, async (req, reply) => {
     const run = runOutputs(db, req.params.id);
+    const doc = withBounds(db, run.id, runAuditDocument(db, run, req.user!.username));
     const plan = parsePlanCsv('plan.csv', run.plan_csv);
-    const ids = JSON.stringify(plan.ok ? plan.rows.map((r) => r.teacher_id) : []);
-    const name = nameFor(req.user);
-    const teacherNames = Object.fromEntries(db.prepare<[number, string], { id: string; name: string }>(
-      'SELECT id, name FROM dataset_teachers WHERE dataset_id = ? AND id IN (SELECT value FROM json_each(?))').all(run.dataset_id, ids)
-      .map((t) => [t.id, name(t.name)]));
-    const schoolNames = Object.fromEntries(db.prepare<[number], { id: string; name: string }>('SELECT id, name FROM dataset_schools WHERE dataset_id = ?')
-      .all(run.dataset_id).map((s) => [s.id, s.name]));
-    const book = await deps.tasks.run('xlsx', {
-      runId: run.id, scenarioName: getScenario(db, run.scenario_id)?.name ?? '', teacherNames, schoolNames,
-      reportJson: JSON.stringify(reportWithBounds(JSON.parse(run.report_json), boundsView(db, run.id))), planCsv: run.plan_csv,
-    });
-    return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-      .header('content-disposition', attachment(`run-${run.id}.xlsx`)).send(Buffer.from(book.content));
+    const book = await deps.tasks.run('xlsx', { doc, lang: req.query.lang, planCsv: run.plan_csv, ...workbookNames(db, run.dataset_id, plan.ok ? plan.rows : [], req.user) });
+    return sendWorkbook(reply, `run-${run.id}.xlsx`, book.content);
   });
 
   app.get('/api/runs/:id/audit.pdf', {
@@ -72,4 +66,30 @@ export function downloadRoutes(app: App, deps: Deps): void {
     return reply.type('application/pdf')
       .header('content-disposition', attachment(`run-${run.id}-audit-${req.query.lang}.pdf`)).send(Buffer.from(pdf.content));
   });
+}
+
+/** The document with the best-achievable columns of the run's CVs, once they are computed (bounds.ts). */
+function withBounds(db: Db, runId: number, doc: AuditDocument): AuditDocument {
+  const { indicators } = reportWithBounds({ indicators: doc.indicators }, boundsView(db, runId)) as Pick<AuditDocument, 'indicators'>;
+  return { ...doc, indicators };
+}
+
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+export const langQuery = z.object({ lang: z.enum(['zh', 'en']).default('zh') });
+
+/** A built file (workbook, PDF) as a download. */
+export const sendAttachment = (reply: FastifyReply, type: string, name: string, content: Uint8Array) =>
+  reply.type(type).header('content-disposition', attachment(name)).send(Buffer.from(content));
+export const sendWorkbook = (reply: FastifyReply, name: string, content: Uint8Array) => sendAttachment(reply, XLSX_TYPE, name, content);
+
+/** The names a workbook shows: the plan's teachers (masked for auditors) and every school of the dataset. */
+export function workbookNames(db: Db, datasetId: number, rows: readonly { teacher_id: string }[], user: SessionUser | null) {
+  const ids = JSON.stringify(rows.map((r) => r.teacher_id));
+  const name = nameFor(user);
+  const teacherNames = Object.fromEntries(db.prepare<[number, string], { id: string; name: string }>(
+    'SELECT id, name FROM dataset_teachers WHERE dataset_id = ? AND id IN (SELECT value FROM json_each(?))').all(datasetId, ids)
+    .map((t) => [t.id, name(t.name)]));
+  const schoolNames = Object.fromEntries(db.prepare<[number], { id: string; name: string }>('SELECT id, name FROM dataset_schools WHERE dataset_id = ?')
+    .all(datasetId).map((s) => [s.id, s.name]));
+  return { teacherNames, schoolNames };
 }

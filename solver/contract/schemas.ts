@@ -139,7 +139,7 @@ export const policySchema = z.strictObject({
   flows: z.strictObject({
     towardRuralOrWeakOnly: z.boolean().default(false),
     /**
-     * 学区/集团 as the carrier of rotation (seed 001 §13, seed 004 学区联合体): 'prefer' prices each
+     * 学区/集团 as the carrier of rotation (seed 001 Qinghai 2024, seed 004 学区联合体): 'prefer' prices each
      * move that leaves the origin's cluster (weights.leaveCluster), 'only' forbids it, 'off' ignores clusters.
      */
     cluster: z.enum(['off', 'prefer', 'only']).default('off'),
@@ -158,7 +158,7 @@ export const policySchema = z.strictObject({
       termYears: z.number().int().min(1).max(6).default(1),
     }).prefault({}),
     /**
-     * 走教 (seed 001 §13, seed 003 乡镇学区内教师走教): a teacher of a shortage subject keeps the home
+     * 走教 (seed 001 紧缺学科教师巡回教学, seed 003 乡镇学区内教师走教): a teacher of a shortage subject keeps the home
      * school and serves one nearby school part-time, `fte` of a post (1/k: 0.5, 0.25, 0.2), the rest at home.
      */
     itinerant: z.strictObject({
@@ -169,7 +169,7 @@ export const policySchema = z.strictObject({
       maxKm: z.number().positive().default(15),
       /** Only within the home school's 学区/集团 (schools.cluster). */
       withinCluster: z.boolean().default(true),
-      /** 思政、科学、体育、艺术、心理健康 (seed 001 §13). */
+      /** 思政、科学、体育、艺术、心理健康 (seed 001). */
       subjects: z.array(z.enum(SUBJECTS)).default(['ethics_law', 'science', 'pe', 'music', 'art', 'mental_health']),
     }).prefault({}),
   }).prefault({}),

@@ -200,7 +200,7 @@ export const objectiveTerms: ObjectiveTerm[] = [
     id: 'leave_cluster',
     name: '跨出学区/集团（每人，flows.cluster = prefer 时）',
     nameEn: 'Moves leaving the cluster (each, when flows.cluster = prefer)',
-    reason: '安政办〔2019〕46号 以学区或集团化办学为载体（seed 001 §13）；seed 004 学区联合体',
+    reason: '青海省《关于构建优质均衡的基本公共教育服务体系的实施方案》（2024）：以学区或集团化办学为载体；海盐县 学区教育发展联合体',
     weight: (p) => p.weights.leaveCluster,
     weightPath: 'weights.leaveCluster',
     perMove: (o, m) => (o.ctx.policy.flows.cluster === 'prefer' && !sameCluster(m.from, m.to) ? o.ctx.policy.weights.leaveCluster : 0),

@@ -1,7 +1,8 @@
 // The audit of any plan — ours or one made by hand — against every rule of policy.ts, county by
 // county, with the numerators and denominators, and the indicators and 差异系数 recomputed
 // before and after. The solver's report is this audit of its own plan.
-import { MODES, type Mode, type PlanRow, type Stage } from '../contract/schemas.ts';
+import { type BACKBONE_LEVELS, MODES, type Mode, type PlanRow, type Stage } from '../contract/schemas.ts';
+import { STAGE_ZH, SUBJECT_ZH } from '../contract/labels.ts';
 import { type CountyContext, buildCountyContext, countiesOf, countyOf, quotaOf, sameCluster } from '../policy/county.ts';
 import type { Dataset } from '../contract/dataset.ts';
 import { type CvRow, type IndicatorKey, type SchoolIndicatorRow, applyMoves, assignments, cvTable, schoolIndicators, shareOf } from '../policy/indicators.ts';
@@ -149,28 +150,34 @@ function schoolFlows(ctx: CountyContext, moves: Move[]): SchoolFlow[] {
   });
 }
 
+const BACKBONE_ZH: Record<(typeof BACKBONE_LEVELS)[number], string> = { none: '非骨干', county: '县级', city: '市级', province: '省级', national: '国家级' };
+
+/** One finding about a plan row, in both languages. */
+export interface RowProblem { zh: string; en: string }
+
 /** Resolves plan rows to moves per county; rows that name no real move go to `problems`. */
-export function resolvePlan(ds: Dataset, rows: (PlanRow & { line?: number })[]): { moves: Map<string, Move[]>; problems: string[] } {
+export function resolvePlan(ds: Dataset, rows: (PlanRow & { line?: number })[]): { moves: Map<string, Move[]>; problems: RowProblem[] } {
   const schools = new Map(ds.schools.map((s) => [s.id, s]));
   const teachers = new Map(ds.teachers.map((t) => [t.id, t]));
   const seen = new Map<string, number>();
   const moves = new Map(countiesOf(ds).map((c) => [c, [] as Move[]]));
-  const problems: string[] = [];
+  const problems: RowProblem[] = [];
   rows.forEach((r, i) => {
     const at = `plan.csv:${r.line ?? i + 2}`;
+    const add = (zh: string, en: string) => void problems.push({ zh: `${at}: ${zh}`, en: `${at}: ${en}` });
     const t = teachers.get(r.teacher_id);
     const from = schools.get(r.from_school_id);
     const to = schools.get(r.to_school_id);
     const firstLine = seen.get(r.teacher_id);
-    if (!t) return void problems.push(`${at}: 教师${r.teacher_id}不在名册中`);
-    if (firstLine !== undefined) return void problems.push(`${at}: 教师${r.teacher_id}在方案中出现多次（首次在第${firstLine}行）`);
+    if (!t) return add(`教师${r.teacher_id}不在名册中`, `teacher ${r.teacher_id} is not on the roster`);
+    if (firstLine !== undefined) return add(`教师${r.teacher_id}在方案中出现多次（首次在第${firstLine}行）`, `teacher ${r.teacher_id} appears more than once (first on line ${firstLine})`);
     seen.set(r.teacher_id, r.line ?? i + 2);
-    if (!from || r.from_school_id !== t.school_id) return void problems.push(`${at}: 教师${r.teacher_id}现任学校为${t.school_id}，不是${r.from_school_id}`);
-    if (!to) return void problems.push(`${at}: 调入学校${r.to_school_id}不存在`);
-    if (r.stage !== undefined && r.stage !== t.stage) problems.push(`${at}: 学段${r.stage}与名册（${t.stage}）不符`);
-    if (r.subject !== undefined && r.subject !== t.subject) problems.push(`${at}: 学科${r.subject}与名册（${t.subject}）不符`);
-    if (r.backbone !== undefined && r.backbone !== t.backbone) problems.push(`${at}: 骨干级别${r.backbone}与名册（${t.backbone}）不符`);
-    if (r.mode !== 'itinerant' && r.fte !== undefined && r.fte !== 1) problems.push(`${at}: 只有走教行可填份额 fte（本行${r.mode}，fte ${r.fte}）`);
+    if (!from || r.from_school_id !== t.school_id) return add(`教师${r.teacher_id}现任学校为${t.school_id}，不是${r.from_school_id}`, `teacher ${r.teacher_id} is at ${t.school_id}, not ${r.from_school_id}`);
+    if (!to) return add(`调入学校${r.to_school_id}不存在`, `destination school ${r.to_school_id} does not exist`);
+    if (r.stage !== undefined && r.stage !== t.stage) add(`学段“${STAGE_ZH[r.stage]}”与名册（${STAGE_ZH[t.stage]}）不符`, `stage ${r.stage} differs from the roster (${t.stage})`);
+    if (r.subject !== undefined && r.subject !== t.subject) add(`学科“${SUBJECT_ZH[r.subject]}”与名册（${SUBJECT_ZH[t.subject]}）不符`, `subject ${r.subject} differs from the roster (${t.subject})`);
+    if (r.backbone !== undefined && r.backbone !== t.backbone) add(`骨干级别“${BACKBONE_ZH[r.backbone]}”与名册（${BACKBONE_ZH[t.backbone]}）不符`, `backbone level ${r.backbone} differs from the roster (${t.backbone})`);
+    if (r.mode !== 'itinerant' && r.fte !== undefined && r.fte !== 1) add(`只有走教行可填份额 fte（本行${r.mode}，fte ${r.fte}）`, `only itinerant (走教) rows take an fte share (this row: ${r.mode}, fte ${r.fte})`);
     // A 走教 row without a share serves the policy's share (rule itinerant_share checks a share given).
     const fte = r.mode === 'itinerant' ? { fte: r.fte ?? ds.policy.modes.itinerant.fte } : {};
     moves.get(countyOf(from))!.push({ teacher: t, from, to, mode: r.mode, ...fte });
@@ -184,13 +191,18 @@ export function auditPlan(ds: Dataset, rows: (PlanRow & { line?: number })[]): P
   const integrity: RuleResult = {
     id: 'plan_integrity',
     name: '方案每行对应名册中的一名教师、其现任学校和一所存在的学校，每人至多一行',
-    clause: '数据约定 plan.csv：每名教师在方案中至多出现一次',
+    name_en: 'Every plan row names a rostered teacher, their current school and an existing school; one row per teacher',
+    clause: '数据约定“交流方案”：每名教师在方案中至多出现一次',
+    clause_en: 'Data contract "plan": each teacher at most once per plan',
     required: '0 项问题',
+    required_en: 'no problems',
     actual: `${problems.length} 项问题`,
+    actual_en: `${problems.length} problem(s)`,
     ok: problems.length === 0,
     numerator: problems.length,
     denominator: rows.length,
-    details: problems,
+    details: problems.map((p) => p.zh),
+    details_en: problems.map((p) => p.en),
   };
   return { ok: integrity.ok && counties.every((c) => c.ok), counties, integrity };
 }

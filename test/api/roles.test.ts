@@ -44,6 +44,7 @@ const TABLE: [Method, string, TestRole[] | '*' | 'session'][] = [
   ['GET', '/api/runs/{id}/report.json', ALL],
   ['GET', '/api/runs/{id}/workbook.xlsx', ALL],
   ['GET', '/api/runs/{id}/audit.pdf', ALL],
+  ['GET', '/api/runs/{id}/audit', ALL],
   ['POST', '/api/scenarios/{id}/frontier', EDIT],
   ['GET', '/api/frontiers', ALL],
   ['GET', '/api/frontiers/{id}', ALL],

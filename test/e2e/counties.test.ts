@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Comparison, Frontier } from '../../web/src/api.ts';
+import type { AuditDocument, Comparison, Frontier } from '../../web/src/api.ts';
 import { generateCity, writeCountyCsv } from '../../data/generate.ts';
 import { type Browser, type Server, apiClient, launchBrowser, loginUi, startServer } from './harness.ts';
 
@@ -122,6 +122,33 @@ describe('several counties in one file', () => {
     await expect.poll(async () => new Set(await rowCounties('impact-table')).size).toBeGreaterThan(1);
     expect(await page.getByTestId('kpi-needs').count()).toBe(1);
     expect(await page.locator(`[data-testid="kpi-rotated"] td.val[data-run="${c.runs[0]!.run_id}"] .kpi-cell-value`).textContent()).toBe(String(c.runs[0]!.rotated));
+  });
+
+  it('audit page: the picker narrows rules, counts, per-school tables and CVs to the county; the print header names it', async () => {
+    const doc = await api.call<AuditDocument>('GET', `/runs/${ctx.runs[0]}/audit`);
+    await page.goto(`${server.url}/#/audit?run=${ctx.runs[0]}`);
+    await page.getByTestId('outflow-table').waitFor();
+    for (const county of [counties[0]!, counties[2]!]) {
+      await page.getByTestId('county-picker').selectOption(county);
+      await expect.poll(() => page.getByTestId('county-picker').inputValue()).toBe(county);
+      const ids = new Set(schoolsOf(county).map((s) => s.id));
+      // The page re-renders after the pick (it re-reads the run): wait for the county's trace line.
+      await expect.poll(() => page.getByTestId('trace-county').first().textContent()).toContain(county);
+      for (const table of ['outflow-table', 'quota-table']) {
+        const shown = await page.getByTestId(table).locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-school')!));
+        expect(shown.sort()).toEqual([...ids].sort());
+      }
+      // The county's rules and the plan-wide integrity check, with the API's numbers.
+      if (county === counties[0]) { await shot('audit-3-counties'); await shot('audit-3-counties-schools', 'outflow-table'); }
+      const rules = doc.rules.filter((r) => r.county === county || r.county === null);
+      expect(await page.getByTestId('rules-table').locator('tbody tr').count()).toBe(rules.length);
+      const own = doc.counts.per_county.find((c) => c.county === county)!;
+      expect(await page.locator('[data-testid="audit-rates"] tr[data-rate="rotation"] td.num').first().textContent()).toBe(String(own.counted_rotated));
+      expect(await page.getByTestId('cv-summary').locator('tbody tr').count()).toBe(doc.indicators.cv.filter((x) => x.county === county).length);
+    }
+    await page.getByTestId('county-picker').selectOption('');
+    await expect.poll(() => page.getByTestId('trace-county').count()).toBe(0);
+    expect(await page.getByTestId('outflow-table').locator('tbody tr').count()).toBe(city.schools.length);
   });
 
   it('trade-off page: the curve and table of one county at a time (no "all"), from the shared picker', async () => {

@@ -4,7 +4,8 @@
 // bundled.
 import type { z } from 'zod';
 import type { PlanRow, School, Teacher } from '../../solver/contract/schemas.ts';
-import type { Report, auditSections } from '../../solver/report/report.ts';
+import type { Report } from '../../solver/report/report.ts';
+import type { AuditDocument, AuditTrace } from '../../server/audit-document.ts';
 import type { Comparison, TeacherDiff } from '../../server/compare.ts';
 import type { datasetSchema } from '../../server/routes/datasets.ts';
 import type { inputErrorSchema } from '../../server/routes/http.ts';
@@ -14,7 +15,7 @@ import type { FrontierView } from '../../server/routes/frontiers.ts';
 import type { sessionUserSchema } from '../../server/routes/session.ts';
 import type { UserView } from '../../server/routes/users.ts';
 
-export type { PlanRow, Report, School, Teacher, Comparison, TeacherDiff, UserView };
+export type { AuditDocument, AuditTrace, PlanRow, Report, School, Teacher, Comparison, TeacherDiff, UserView };
 export type User = z.infer<typeof sessionUserSchema>;
 export type Role = User['role'];
 export type Dataset = z.infer<typeof datasetSchema>;
@@ -33,7 +34,8 @@ export type FrontierPoint = Frontier['points'][number];
 export type FrontierBest = NonNullable<FrontierPoint['best']>[number];
 export type FrontierCountyRow = FrontierPoint['counties'][number];
 export interface RunResult { run_id: number; plan: PlanRow[]; report: Report }
-export type AuditResult = ReturnType<typeof auditSections> & { dataset_id: number; scenario_id: number | null; plan_rows: number };
+/** The audit of an uploaded plan: the audit document, traced to the uploaded bytes. */
+export type AuditResult = AuditDocument & { dataset_id: number; scenario_id: number | null; plan_rows: number };
 export interface TeacherDiffResult { a: number; b: number; same: number; rows: (TeacherDiff & { name: string })[] }
 export interface Page<T> { total: number; page: number; page_size: number; items: T[] }
 /** Locks as the form sends them: loose, so the server words the errors (locks.csv:line: column: …). */
@@ -144,18 +146,31 @@ export const api = {
   // Comparisons and audits
   compare: (runIds: number[]) => request<Comparison>('GET', `/comparisons${qs({ runs: runIds.join(',') })}`),
   teacherDiff: (a: number, b: number) => request<TeacherDiffResult>('GET', `/comparisons/teachers${qs({ a, b })}`),
-  audit: (datasetId: number, plan: File, scenarioId?: number) => {
-    const form = new FormData();
-    form.append('dataset_id', String(datasetId));
-    if (scenarioId !== undefined) form.append('scenario_id', String(scenarioId));
-    form.append('plan', plan, plan.name);
-    return request<AuditResult>('POST', '/audits', form);
+  audit: (datasetId: number, plan: File, scenarioId?: number) => request<AuditResult>('POST', '/audits', auditForm(datasetId, plan, scenarioId)),
+  runAudit: (runId: number) => request<AuditDocument>('GET', `/runs/${runId}/audit`),
+  /** A hand-made plan's audit as a file: the same upload, answered as the XLSX workbook or the PDF. */
+  auditFile: async (datasetId: number, plan: File, scenarioId: number | undefined, format: 'xlsx' | 'pdf', lang: 'zh' | 'en'): Promise<Blob> => {
+    const form = auditForm(datasetId, plan, scenarioId);
+    form.append('format', format);
+    form.append('lang', lang);
+    const res = await fetch('/api/audits', { method: 'POST', credentials: 'same-origin', body: form });
+    if (!res.ok) throw new ApiError(res.status, `HTTP ${res.status}`);
+    return res.blob();
   },
 };
 
+function auditForm(datasetId: number, plan: File, scenarioId?: number): FormData {
+  const form = new FormData();
+  form.append('dataset_id', String(datasetId));
+  if (scenarioId !== undefined) form.append('scenario_id', String(scenarioId));
+  form.append('plan', plan, plan.name);
+  return form;
+}
+
 /** Download links (the browser fetches them with the session cookie). */
 export const downloads = {
-  workbook: (runId: number) => `/api/runs/${runId}/workbook.xlsx`,
+  workbook: (runId: number, lang: 'zh' | 'en' = 'zh') => `/api/runs/${runId}/workbook.xlsx${lang === 'en' ? '?lang=en' : ''}`,
+  auditPdf: (runId: number, lang: 'zh' | 'en' = 'zh') => `/api/runs/${runId}/audit.pdf?lang=${lang}`,
   planCsv: (runId: number) => `/api/runs/${runId}/plan.csv`,
   reportJson: (runId: number) => `/api/runs/${runId}/report.json`,
   comparison: (runIds: readonly number[]) => `/api/comparisons.xlsx?runs=${runIds.join(',')}`,

@@ -1,7 +1,9 @@
-// The flows of a plan, as the flows page draws them: moves filtered (subject, backbone, cluster,
-// mode), merged into school→school flows, the top N kept and the rest summed, school in/out
-// totals from a graphology graph, and the same moves grouped by locale or cluster for the
-// sankey and the chord. Pure: no DOM, so the numbers the page shows can be checked alone.
+// The flows of a plan, as the flows page draws them: moves of one county (or all), filtered
+// (subject, backbone, cluster, mode), merged into school→school flows in a documented order, a
+// magnitude threshold splitting them into strong and faded, school in/out totals from a
+// graphology graph, and what a tooltip says about a set of moves. Pure: no DOM, so the numbers
+// the page shows can be checked alone. Grouping for the sankey and chord is in flows-groups.ts,
+// merging overlapping schools on the map in flows-merge.ts.
 import { DirectedGraph } from 'graphology';
 import type { PlanRow, School } from './api.ts';
 
@@ -14,13 +16,24 @@ export interface FlowFilter {
   subject: string;
   /** '' all, '1' backbone only, '0' non-backbone only. */
   backbone: string;
+  /** A cluster key (clusterOf), '' for all. */
   cluster: string;
   mode: string;
 }
-export const NO_FILTER: FlowFilter = { subject: '', backbone: '', cluster: '', mode: '' };
 
-export const NO_CLUSTER = '\u0000none';
-export const clusterOf = (s: School | undefined): string => s?.cluster?.trim() || NO_CLUSTER;
+/** A school's county as the solver reads it (solver/policy/county.ts): '' when the file has none. */
+export const countyOf = (s: School): string => s.county ?? '';
+
+// A cluster (学区) belongs to its county: two counties' 城东学区 are two clusters, so every
+// grouping keys a cluster by county and name. The separator cannot occur in either (a control
+// character), and an empty name is a school with no cluster.
+const SEP = '\u001f';
+export const clusterKey = (county: string, name: string): string => `${county}${SEP}${name}`;
+export const clusterOf = (s: School): string => clusterKey(countyOf(s), s.cluster?.trim() ?? '');
+export function clusterParts(key: string): { county: string; name: string } {
+  const i = key.indexOf(SEP);
+  return i < 0 ? { county: '', name: key } : { county: key.slice(0, i), name: key.slice(i + 1) };
+}
 
 export interface Move { row: PlanRow; from: School; to: School; dir: Direction; backbone: boolean }
 
@@ -35,6 +48,12 @@ export function resolveMoves(plan: readonly PlanRow[], schools: ReadonlyMap<stri
   return out;
 }
 
+/** The schools and moves of one county ('' = all). Moves never cross counties (the contract refuses it). */
+export function inCounty<T extends School>(schools: readonly T[], moves: readonly Move[], county: string): { schools: T[]; moves: Move[] } {
+  if (!county) return { schools: [...schools], moves: [...moves] };
+  return { schools: schools.filter((s) => countyOf(s) === county), moves: moves.filter((m) => countyOf(m.from) === county) };
+}
+
 export function filterMoves(moves: readonly Move[], f: FlowFilter): Move[] {
   return moves.filter((m) =>
     (!f.subject || m.row.subject === f.subject)
@@ -44,35 +63,58 @@ export function filterMoves(moves: readonly Move[], f: FlowFilter): Move[] {
     && (!f.cluster || clusterOf(m.from) === f.cluster || clusterOf(m.to) === f.cluster));
 }
 
-export interface Flow { from: School; to: School; count: number; backbone: number; dir: Direction; moves: Move[] }
+export interface Flow { from: School; to: School; count: number; backbone: number; toward: number; moves: Move[] }
 
-/** School→school flows, largest first (ties by ids, so the order is stable). */
+/**
+ * The order every flow list follows — which flows are drawn strongly, on top, and listed first:
+ * more teachers, then more backbone teachers, then more toward rural/weak schools; only equal
+ * flows fall back to the school names and ids, so the order is stable but never decides by id
+ * what a planner sees.
+ */
+export interface Ranked { count: number; backbone: number; toward: number; from: { id: string; name: string }; to: { id: string; name: string } }
+export function byMagnitude(a: Ranked, b: Ranked): number {
+  return b.count - a.count || b.backbone - a.backbone || b.toward - a.toward
+    || a.from.name.localeCompare(b.from.name, 'zh-CN') || a.to.name.localeCompare(b.to.name, 'zh-CN')
+    || a.from.id.localeCompare(b.from.id) || a.to.id.localeCompare(b.to.id);
+}
+
+/** School→school flows in magnitude order (byMagnitude). */
 export function schoolFlows(moves: readonly Move[]): Flow[] {
   const m = new Map<string, Flow>();
   for (const x of moves) {
     const key = `${x.from.id}\u0000${x.to.id}`;
     let f = m.get(key);
-    if (!f) { f = { from: x.from, to: x.to, count: 0, backbone: 0, dir: x.dir, moves: [] }; m.set(key, f); }
+    if (!f) { f = { from: x.from, to: x.to, count: 0, backbone: 0, toward: 0, moves: [] }; m.set(key, f); }
     f.count += 1;
     if (x.backbone) f.backbone += 1;
+    if (x.dir === 'toward') f.toward += 1;
     f.moves.push(x);
   }
-  return [...m.values()].sort((a, b) => b.count - a.count || a.from.id.localeCompare(b.from.id) || a.to.id.localeCompare(b.to.id));
+  return [...m.values()].sort(byMagnitude);
 }
 
-export interface TopN { top: Flow[]; rest: { flows: number; teachers: number; toward: number } }
+/** How many flows to draw strongly when the user has not moved the threshold slider. */
+const STRONG_TARGET = 60;
 
-export function topN(flows: readonly Flow[], n: number): TopN {
-  const top = flows.slice(0, n);
-  const restFlows = flows.slice(n);
-  return {
-    top,
-    rest: {
-      flows: restFlows.length,
-      teachers: restFlows.reduce((a, f) => a + f.count, 0),
-      toward: restFlows.reduce((a, f) => a + (f.dir === 'toward' ? f.count : 0), 0),
-    },
-  };
+/**
+ * The default magnitude threshold: the smallest number of teachers for which at most `target`
+ * flows are at or above it (1 when all fit). A threshold never splits equal flows, so the
+ * strongly drawn set does not depend on any tie-break.
+ */
+export function defaultThreshold(counts: readonly number[], target = STRONG_TARGET): number {
+  const sorted = [...counts].sort((a, b) => b - a);
+  if (sorted.length <= target) return 1;
+  const t = sorted[target]! + 1;
+  return Math.min(t, sorted[0]!);
+}
+
+export interface Split<T> { strong: T[]; faded: T[]; fadedTeachers: number; fadedToward: number }
+
+/** Flows at or above `threshold` teachers are drawn strongly, the rest faded (never dropped). */
+export function splitByThreshold<T extends { count: number; toward: number }>(flows: readonly T[], threshold: number): Split<T> {
+  const strong = flows.filter((f) => f.count >= threshold);
+  const faded = flows.filter((f) => f.count < threshold);
+  return { strong, faded, fadedTeachers: faded.reduce((a, f) => a + f.count, 0), fadedToward: faded.reduce((a, f) => a + f.toward, 0) };
 }
 
 export interface SchoolTotals { in: number; out: number; inBackbone: number; outBackbone: number }
@@ -82,7 +124,7 @@ export type FlowGraph = DirectedGraph<{ school: School }, { count: number; backb
 export function flowGraph(schools: readonly School[], flows: readonly Flow[]): FlowGraph {
   const g: FlowGraph = new DirectedGraph();
   for (const s of schools) g.addNode(s.id, { school: s });
-  for (const f of flows) g.addDirectedEdge(f.from.id, f.to.id, { count: f.count, backbone: f.backbone });
+  for (const f of flows) if (g.hasNode(f.from.id) && g.hasNode(f.to.id)) g.addDirectedEdge(f.from.id, f.to.id, { count: f.count, backbone: f.backbone });
   return g;
 }
 
@@ -92,23 +134,6 @@ export function totalsOf(g: FlowGraph, id: string): SchoolTotals {
   g.forEachInEdge(id, (_e, a) => { t.in += a.count; t.inBackbone += a.backbone; });
   g.forEachOutEdge(id, (_e, a) => { t.out += a.count; t.outBackbone += a.backbone; });
   return t;
-}
-
-export interface GroupFlow { from: string; to: string; count: number; toward: number }
-
-/** Moves summed between groups (locales or clusters), largest first. */
-export function groupFlows(moves: readonly Move[], key: (s: School) => string): GroupFlow[] {
-  const m = new Map<string, GroupFlow>();
-  for (const x of moves) {
-    const from = key(x.from);
-    const to = key(x.to);
-    const k = `${from}\u0000${to}`;
-    const g = m.get(k) ?? { from, to, count: 0, toward: 0 };
-    g.count += 1;
-    if (x.dir === 'toward') g.toward += 1;
-    m.set(k, g);
-  }
-  return [...m.values()].sort((a, b) => b.count - a.count);
 }
 
 export interface FlowSummary { teachers: number; backbone: number; toward: number; flows: number; schoolsSending: number; schoolsReceiving: number }
@@ -124,30 +149,16 @@ export function summarize(moves: readonly Move[], flows: readonly Flow[]): FlowS
   };
 }
 
-export const OTHER_GROUP = '\u0000other';
+export interface MovesDetail { teachers: number; backbone: number; toward: number; subjects: [string, number][] }
 
-/**
- * Keeps the `keep` busiest groups (teachers sent + received) and merges the rest into one
- * OTHER_GROUP, so a county with 40 clusters still gives a sankey and chord one can read.
- */
-export function lumpGroups(flows: readonly GroupFlow[], keep: number): { flows: GroupFlow[]; lumped: number } {
-  const volume = new Map<string, number>();
-  for (const f of flows) {
-    volume.set(f.from, (volume.get(f.from) ?? 0) + f.count);
-    volume.set(f.to, (volume.get(f.to) ?? 0) + f.count);
-  }
-  if (volume.size <= keep + 1) return { flows: [...flows], lumped: 0 };
-  const kept = new Set([...volume].sort((a, b) => b[1] - a[1]).slice(0, keep).map(([k]) => k));
-  const key = (k: string) => (kept.has(k) ? k : OTHER_GROUP);
-  const merged = new Map<string, GroupFlow>();
-  for (const f of flows) {
-    const from = key(f.from);
-    const to = key(f.to);
-    const k = `${from}\u0000${to}`;
-    const g = merged.get(k) ?? { from, to, count: 0, toward: 0 };
-    g.count += f.count;
-    g.toward += f.toward;
-    merged.set(k, g);
-  }
-  return { flows: [...merged.values()].sort((a, b) => b.count - a.count), lumped: volume.size - kept.size };
+/** What a tooltip says about some moves: how many, how many backbone, and by subject (most first). */
+export function movesDetail(moves: readonly Move[]): MovesDetail {
+  const subjects = new Map<string, number>();
+  for (const m of moves) subjects.set(m.row.subject ?? '', (subjects.get(m.row.subject ?? '') ?? 0) + 1);
+  return {
+    teachers: moves.length,
+    backbone: moves.filter((m) => m.backbone).length,
+    toward: moves.filter((m) => m.dir === 'toward').length,
+    subjects: [...subjects].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),
+  };
 }

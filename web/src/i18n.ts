@@ -98,7 +98,7 @@ export const replanChangeLabel = pick(
   { added: 'Now moves', dropped: 'Now stays', redirected: 'Other destination' },
 );
 
-/** English names of the audit rules (their Chinese names and clauses come from the server). */
+/** Rule names for reports stored before rules carried their own English texts (name_en…). */
 const RULE_EN: Record<string, string> = {
   plan_integrity: 'Every plan row names a rostered teacher, their school and an existing school, once',
   may_move: 'Only eligible or volunteering teachers on establishment move',
@@ -108,13 +108,25 @@ const RULE_EN: Record<string, string> = {
   commute: 'Commute within the limit',
   toward_rural_or_weak: 'Only toward rural or weak schools (when on)',
   locks: 'Manual locks are kept',
-  rotation_share: 'Rotated ≥ 10% of eligible teachers',
-  backbone_share: 'Backbone ≥ 20% of rotated teachers',
-  outflow_cap: 'Each school loses ≤ 20% of its teachers',
+  rotation_share: 'Rotated teachers at least the required share of the eligible',
+  backbone_share: 'Backbone teachers at least the required share of the rotated',
+  outflow_cap: 'No school loses more than the allowed share of its teachers',
   quota: 'Within staffing quota after the plan',
   locked_moves: 'Locked moves go where the lock says',
 };
-export const ruleName = (id: string, zh: string): string => (current === 'zh' ? zh : RULE_EN[id] ?? zh);
+
+interface RuleTexts {
+  id: string; name: string; clause: string; required: string; actual: string; details?: string[];
+  name_en?: string; clause_en?: string; required_en?: string; actual_en?: string; details_en?: string[];
+}
+/** A rule's texts in the current language: the rule's own English twins, written from the run's numbers. */
+export function ruleText(r: RuleTexts): { name: string; clause: string; required: string; actual: string; details: string[] } {
+  if (current === 'zh') return { name: r.name, clause: r.clause, required: r.required, actual: r.actual, details: r.details ?? [] };
+  return {
+    name: r.name_en ?? RULE_EN[r.id] ?? r.name, clause: r.clause_en ?? r.clause, required: r.required_en ?? r.required,
+    actual: r.actual_en ?? r.actual, details: r.details_en ?? r.details ?? [],
+  };
+}
 
 // ── Best achievable 差异系数 (report indicators.cv[] best_achievable, share_of_achievable) ────
 const percent = (x: number) => `${Math.round(100 * x)}%`;

@@ -39,6 +39,13 @@ const multiplier = (path: string, zh: string, en: string, enNoun: string): Polic
   clauseEn: `Weighs the ${enNoun} CV alone (1 = like the others, 0 = ignored)`,
 });
 
+/** Whether one kind of move counts toward the rotation and backbone shares (counties differ, R10). */
+const modeSwitch = (mode: string, zh: string, en: string, what: string): PolicyField => ({
+  path: ['modes', mode, 'countsTowardRotation'], zh: `${zh}计入交流比例`, en: `${en} count toward the shares`, kind: 'bool', def: true,
+  clause: `R10 各地规定哪些交流方式计入交流比例与骨干比例：${what}`,
+  clauseEn: `R10: counties decide which kinds of move count toward the rotation and backbone shares — ${en.toLowerCase()}`,
+});
+
 export const POLICY_GROUPS: FieldGroup[] = [
   {
     id: 'eligibility', zh: '交流资格', en: 'Eligibility',
@@ -56,26 +63,29 @@ export const POLICY_GROUPS: FieldGroup[] = [
       { path: ['ratios', 'minRotatedShareOfEligible'], zh: '交流人数不低于符合条件教师的', en: 'Rotated ≥ share of eligible', kind: 'share', def: 0.1, min: 0, max: 100, clause: '教师〔2014〕4号；教督〔2017〕6号 R6' },
       { path: ['ratios', 'maxRotatedShareOfEligible'], zh: '交流人数上限（空 = 只交流最低人数）', en: 'Rotated ≤ share of eligible (empty = the minimum)', kind: 'nullableShare', def: null, min: 0, max: 100, empty: { zh: '最低人数', en: 'minimum' }, clause: '本地选择：“不低于10%”，多数县按最低人数交流；锁定交流的人数可突破上限', clauseEn: 'Local choice: policy says “at least 10%”, most counties rotate the minimum; move locks may exceed the upper share' },
       { path: ['ratios', 'minBackboneShareOfRotated'], zh: '骨干教师不低于交流人数的', en: 'Backbone ≥ share of rotated', kind: 'share', def: 0.2, min: 0, max: 100, clause: '教师〔2014〕4号；教督〔2017〕6号 R7' },
+      modeSwitch('transfer', '调动', 'Transfers', '调动（人事关系随人走）'),
+      modeSwitch('support', '支教', 'Support moves', '支教（保留原校编制）'),
+      modeSwitch('itinerant', '走教', 'Itinerant moves', '走教（在多校任教）'),
     ],
   },
   {
     id: 'limits', zh: '交流限制', en: 'Limits',
     fields: [
-      { path: ['limits', 'maxOutflowShareOfSchool'], zh: '每校流出不超过本校教师的', en: 'School outflow ≤ share of its teachers', kind: 'share', def: 0.2, min: 0, max: 100, clause: '数据约定 limits.maxOutflowShareOfSchool（保持学校稳定）' },
-      { path: ['limits', 'maxCommuteKm'], zh: '通勤距离上限（空 = 不限）', en: 'Commute limit (empty = none)', kind: 'nullableNumber', def: null, min: 1, max: 500, unit: { zh: '公里', en: 'km' }, empty: { zh: '不限', en: 'None' }, clause: '数据约定 limits.maxCommuteKm（本地选择）' },
+      { path: ['limits', 'maxOutflowShareOfSchool'], zh: '每校流出不超过本校教师的', en: 'School outflow ≤ share of its teachers', kind: 'share', def: 0.2, min: 0, max: 100, clause: '数据约定：每校一次流出不超过本校教师的规定比例（保持学校稳定）', clauseEn: 'Data contract: a school loses at most this share of its teachers in one plan (keeps schools stable)' },
+      { path: ['limits', 'maxCommuteKm'], zh: '通勤距离上限（空 = 不限）', en: 'Commute limit (empty = none)', kind: 'nullableNumber', def: null, min: 1, max: 500, unit: { zh: '公里', en: 'km' }, empty: { zh: '不限', en: 'None' }, clause: '数据约定：设定后，交流学校距居住地不超过此距离（本地选择）', clauseEn: 'Data contract: when set, no move takes a teacher further than this from home (local choice)' },
       { path: ['flows', 'towardRuralOrWeakOnly'], zh: '只向乡村或薄弱学校交流', en: 'Only toward rural or weak schools', kind: 'bool', def: false, clause: '教师〔2014〕4号 R8 城镇→乡村、优质→薄弱' },
       {
         path: ['flows', 'cluster'], zh: '以学区/集团为载体', en: 'Cluster (学区/集团) as the carrier', kind: 'choice', def: 'off',
         options: [{ value: 'off', zh: '不考虑', en: 'Off' }, { value: 'prefer', zh: '优先学区内', en: 'Prefer within' }, { value: 'only', zh: '只在学区内', en: 'Only within' }],
-        clause: '安政办〔2019〕46号 以学区或集团化办学为载体；优先 = 跨出学区每人计“跨出学区”分',
+        clause: '青海省优质均衡实施方案（2024）以学区或集团化办学为载体；优先 = 跨出学区每人计“跨出学区”分',
       },
       { path: ['modes', 'transfer', 'allowed'], zh: '允许带编调动', en: 'Transfers allowed', kind: 'bool', def: true, clause: 'R17 交流方式：调动（编制随人走）' },
-      { path: ['modes', 'support', 'allowed'], zh: '允许支教（编制留在原校）', en: 'Support postings (支教) allowed', kind: 'bool', def: false, clause: 'R17；seed 003 §17 城区教师到农村学校支教；两种都允许时由优化器逐人选择' },
-      { path: ['modes', 'itinerant', 'allowed'], zh: '允许走教（编制和主要课时留在原校）', en: 'Itinerant teaching (走教) allowed', kind: 'bool', def: false, clause: 'seed 001 §13 思政、科学、体育、艺术、心理健康教师走教；seed 003 乡镇学区内教师走教' },
+      { path: ['modes', 'support', 'allowed'], zh: '允许支教（编制留在原校）', en: 'Support postings (支教) allowed', kind: 'bool', def: false, clause: 'R17；裕安区实施方案 城区教师到农村学校支教；两种都允许时由优化器逐人选择' },
+      { path: ['modes', 'itinerant', 'allowed'], zh: '允许走教（编制和主要课时留在原校）', en: 'Itinerant teaching (走教) allowed', kind: 'bool', def: false, clause: '青海省优质均衡实施方案（2024）紧缺学科教师巡回教学；裕安区 乡镇学区内教师走教' },
       { path: ['modes', 'itinerant', 'fte'], zh: '走教份额（每人在受援校的岗位份额）', en: 'Itinerant share of a post', kind: 'number', def: 0.5, min: 0.05, max: 0.5, step: 0.05, clause: '政策参数 modes.itinerant.fte（须为 1/k：0.5、0.25、0.2…）；plan.csv fte 列' },
       { path: ['modes', 'itinerant', 'maxKm'], zh: '走教学校间距离上限', en: 'Itinerant distance limit', kind: 'number', def: 15, min: 1, max: 200, unit: { zh: '公里', en: 'km' }, clause: '政策参数 modes.itinerant.maxKm（两校坐标直线距离）' },
-      { path: ['modes', 'itinerant', 'withinCluster'], zh: '走教限本学区/集团内', en: 'Itinerant within the cluster only', kind: 'bool', def: true, clause: 'seed 003 乡镇学区内教师走教' },
-      { path: ['modes', 'support', 'termYears'], zh: '支教期限', en: 'Support term', kind: 'int', def: 1, min: 1, max: 6, unit: years, clause: 'seed 004 名师三年一轮短期支教（写入每人理由）' },
+      { path: ['modes', 'itinerant', 'withinCluster'], zh: '走教限本学区/集团内', en: 'Itinerant within the cluster only', kind: 'bool', def: true, clause: '裕安区实施方案 乡镇学区内教师走教' },
+      { path: ['modes', 'support', 'termYears'], zh: '支教期限', en: 'Support term', kind: 'int', def: 1, min: 1, max: 6, unit: years, clause: '海盐县 名师三年一轮短期支教（写入每人理由）' },
     ],
   },
   {

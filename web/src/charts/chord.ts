@@ -1,9 +1,14 @@
 // A↔B exchanges between clusters (学区) as a directed chord: each ribbon runs from the sending
 // cluster to the receiving one, its width at each end ∝ teachers sent that way, so one-way and
 // two-way exchanges read apart. Moves within a cluster are left out (reported beside it).
+// Several counties sit in their own sectors with a wider gap between them (no exchange crosses
+// a county). Hovering a ribbon or arc shows its teachers; clicking shows its moves beside it.
 import { arc, chordDirected, descending, ribbonArrow, select } from 'd3';
-import type { GroupFlow } from '../flows-model.ts';
+import type { GroupFlow } from '../flows-groups.ts';
+import type { MovesDetail } from '../flows-model.ts';
 import { L } from '../i18n.ts';
+import { type Tip, movesTip } from './flows-tip.ts';
+import { textWidth } from './labels.ts';
 
 export interface ChordInput {
   flows: readonly GroupFlow[];
@@ -13,6 +18,25 @@ export interface ChordInput {
   order?: (a: string, b: string) => number;
   width: number;
   height: number;
+  /** The county of a group: groups of different counties are set apart by a wider gap. */
+  county: (key: string) => string;
+  tip: Tip;
+  /** Teachers, backbone and subjects between two groups (`to` null: all a group sends and receives). */
+  detail: (from: string, to: string | null) => MovesDetail;
+  /** A ribbon (from → to) or a group's arc (to null) was clicked. */
+  onPick: (from: string, to: string | null) => void;
+  /** The ribbon (`from>to`) or group (`key>`) selected: drawn strongly while the rest pale. */
+  selected: string | null;
+}
+
+const GAP = '\u0000gap';
+
+/** Labels' widths in the page's font (a canvas measures them; the estimate when there is none). */
+function measurer(): (text: string) => number {
+  const ctx = document.createElement('canvas').getContext('2d');
+  if (!ctx) return (text) => textWidth(text, 12.5);
+  ctx.font = `12.5px ${getComputedStyle(document.body).fontFamily}`;
+  return (text) => ctx.measureText(text).width;
 }
 
 /** Pushes labels of one side apart vertically (≥ gap), keeping their order; returns new y's. */
@@ -34,26 +58,45 @@ export function drawChord(input: ChordInput): SVGSVGElement {
     svg.append('text').attr('text-anchor', 'middle').attr('class', 'map-empty').text(L('没有跨学区的交流', 'No moves between clusters'));
     return svg.node()!;
   }
-  const keys = [...new Set(between.flatMap((f) => [f.from, f.to]))].sort(input.order ?? ((a, b) => a.localeCompare(b, 'zh-CN')));
+  const real = [...new Set(between.flatMap((f) => [f.from, f.to]))].sort(input.order ?? ((a, b) => a.localeCompare(b, 'zh-CN')));
+  // Counties apart: an invisible group after each county's last group (only when there are several).
+  const several = new Set(real.map(input.county)).size > 1;
+  const keys = real.flatMap((k, i) => (several && input.county(k) !== input.county(real[(i + 1) % real.length]!) ? [k, `${GAP}${i}`] : [k]));
+  const isGap = (i: number) => keys[i]!.startsWith(GAP);
   const index = new Map(keys.map((k, i) => [k, i]));
   const matrix = keys.map(() => keys.map(() => 0));
   for (const f of between) matrix[index.get(f.from)!]![index.get(f.to)!]! += f.count;
-  const outer = Math.min(height / 2 - 24, width / 2 - 200);
+  const total = between.reduce((a, f) => a + f.count, 0);
+  keys.forEach((k, i) => { if (isGap(i)) matrix[i]![i] = Math.max(1, total * 0.012); });
+  // Room at the sides for the longest label ("碧川县·乡村·其他 5 个学区  ↑9 ↓15") and its leader.
+  const measure = measurer();
+  const room = 48 + Math.max(...real.map((k) => measure(`${input.label(k)}  ↑00 ↓00`)));
+  const outer = Math.max(60, Math.min(height / 2 - 24, width / 2 - room));
   const inner = outer - 12;
   const chords = chordDirected().padAngle(Math.min(0.06, 1.5 / keys.length)).sortSubgroups(descending).sortChords(descending)(matrix);
   const ribbon = ribbonArrow<unknown, unknown>().radius(inner - 1).padAngle(1 / inner);
   const arcGen = arc<{ startAngle: number; endAngle: number }>().innerRadius(inner).outerRadius(outer);
   const colour = (i: number) => input.color(keys[i]!, i);
 
-  svg.append('g').attr('class', 'ribbons').selectAll('path').data(chords).join('path')
+  const lit = (key: string) => input.selected === null || input.selected === key;
+  svg.append('g').attr('class', 'ribbons').selectAll('path').data(chords.filter((c) => !isGap(c.source.index))).join('path')
     .attr('d', (d) => String(ribbon(d) ?? ''))
+    .attr('class', (d) => (lit(`${keys[d.source.index]}>${keys[d.target.index]}`) || input.selected === `${keys[d.source.index]}>` || input.selected === `${keys[d.target.index]}>` ? '' : 'dim'))
+    .attr('data-from', (d) => keys[d.source.index]!).attr('data-to', (d) => keys[d.target.index]!).attr('data-count', (d) => d.source.value)
+    .attr('data-from-county', (d) => input.county(keys[d.source.index]!)).attr('data-to-county', (d) => input.county(keys[d.target.index]!))
     .attr('fill', (d) => colour(d.source.index)).attr('fill-opacity', 0.72).attr('stroke', '#fff').attr('stroke-width', 0.5)
-    .append('title').text((d) => `${input.label(keys[d.source.index]!)} → ${input.label(keys[d.target.index]!)}：${L(`${d.source.value} 人`, `${d.source.value} teachers`)}`);
-  svg.append('g').attr('class', 'groups').selectAll('path').data(chords.groups).join('path')
-    .attr('d', (d) => arcGen(d) ?? '').attr('fill', (d) => colour(d.index));
+    .on('mousemove', (ev: MouseEvent, d) => input.tip.show(ev, movesTip(`${input.label(keys[d.source.index]!)} → ${input.label(keys[d.target.index]!)}`, input.detail(keys[d.source.index]!, keys[d.target.index]!))))
+    .on('mouseleave', () => input.tip.hide())
+    .on('click', (_ev: MouseEvent, d) => { input.tip.hide(); input.onPick(keys[d.source.index]!, keys[d.target.index]!); });
+  svg.append('g').attr('class', 'groups').selectAll('path').data(chords.groups.filter((g) => !isGap(g.index))).join('path')
+    .attr('d', (d) => arcGen(d) ?? '').attr('fill', (d) => colour(d.index))
+    .attr('data-key', (d) => keys[d.index]!).attr('data-county', (d) => input.county(keys[d.index]!))
+    .on('mousemove', (ev: MouseEvent, d) => input.tip.show(ev, movesTip(input.label(keys[d.index]!), input.detail(keys[d.index]!, null))))
+    .on('mouseleave', () => input.tip.hide())
+    .on('click', (_ev: MouseEvent, d) => { input.tip.hide(); input.onPick(keys[d.index]!, null); });
 
   // Horizontal labels (Chinese reads badly rotated), pushed apart per side, with leader lines.
-  const labels = chords.groups.map((d) => {
+  const labels = chords.groups.filter((d) => !isGap(d.index)).map((d) => {
     const a = (d.startAngle + d.endAngle) / 2;
     const sent = matrix[d.index]!.reduce((x, y) => x + y, 0);
     const got = matrix.reduce((x, row) => x + row[d.index]!, 0);

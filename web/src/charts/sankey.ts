@@ -1,14 +1,17 @@
 // Aggregated flows as a two-column sankey: where teachers leave from (left) and where they go
 // (right), by locale (城区→乡村…) or by cluster (学区). Two columns keep it acyclic and readable
-// at any county size; links are coloured by direction like the map's arcs.
+// at any county size; links are coloured by direction like the map's arcs. Hovering a band
+// shows its teachers, backbone and subjects; clicking it shows its moves beside the chart.
 import { select } from 'd3';
 import { sankey, sankeyLinkHorizontal, type SankeyGraph } from 'd3-sankey';
-import type { GroupFlow } from '../flows-model.ts';
+import type { GroupFlow } from '../flows-groups.ts';
+import type { MovesDetail } from '../flows-model.ts';
 import { L } from '../i18n.ts';
+import { type Tip, movesTip } from './flows-tip.ts';
 import { DIRECTION_COLOR } from './palette.ts';
 
 interface NodeX { id: string; key: string; side: 'out' | 'in'; label: string; color: string }
-interface LinkX { source: string; target: string; value: number; toward: number }
+interface LinkX { source: string; target: string; value: number; toward: number; flow: GroupFlow }
 
 export interface SankeyInput {
   flows: readonly GroupFlow[];
@@ -18,7 +21,14 @@ export interface SankeyInput {
   height: number;
   /** Order of the groups top to bottom (e.g. urban, town, rural). */
   order?: readonly string[];
+  tip: Tip;
+  /** Teachers, backbone and subjects of a band, for its tooltip. */
+  detail: (f: GroupFlow) => MovesDetail;
+  onBand: (f: GroupFlow) => void;
+  /** The band selected (`from>to`), drawn darker while the others pale. */
+  selected: string | null;
 }
+export const bandKey = (f: { from: string; to: string }): string => `${f.from}>${f.to}`;
 
 export function drawSankey(input: SankeyInput): SVGSVGElement {
   const { width, height } = input;
@@ -40,7 +50,7 @@ export function drawSankey(input: SankeyInput): SVGSVGElement {
     ...keys.filter((k) => outTotal.has(k)).map((k) => ({ id: `out:${k}`, key: k, side: 'out' as const, label: input.label(k), color: input.color(k) })),
     ...keys.filter((k) => inTotal.has(k)).map((k) => ({ id: `in:${k}`, key: k, side: 'in' as const, label: input.label(k), color: input.color(k) })),
   ];
-  const links: LinkX[] = flows.map((f) => ({ source: `out:${f.from}`, target: `in:${f.to}`, value: f.count, toward: f.toward }));
+  const links: LinkX[] = flows.map((f) => ({ source: `out:${f.from}`, target: `in:${f.to}`, value: f.count, toward: f.toward, flow: f }));
   const labelRoom = Math.min(220, width * 0.2);
   const layout = sankey<NodeX, LinkX>().nodeId((n) => n.id).nodeWidth(14).nodePadding(Math.max(6, Math.min(18, height / (keys.length * 3))))
     .nodeSort((a, b) => rank(a.key) - rank(b.key) || a.key.localeCompare(b.key, 'zh-CN'))
@@ -49,15 +59,15 @@ export function drawSankey(input: SankeyInput): SVGSVGElement {
 
   svg.append('text').attr('x', labelRoom).attr('y', 12).attr('class', 'axis-title').attr('text-anchor', 'start').text(L('流出', 'From'));
   svg.append('text').attr('x', width - labelRoom).attr('y', 12).attr('class', 'axis-title').attr('text-anchor', 'end').text(L('流入', 'To'));
-  const link = svg.append('g').attr('class', 'links').selectAll('g').data(graph.links).join('g').attr('class', 'link');
+  const link = svg.append('g').attr('class', 'links').selectAll('g').data(graph.links).join('g')
+    .attr('class', (d) => `link${input.selected === null ? '' : bandKey(d.flow) === input.selected ? ' selected' : ' dim'}`)
+    .attr('data-from', (d) => d.flow.from).attr('data-to', (d) => d.flow.to).attr('data-count', (d) => d.value)
+    .on('mousemove', (ev: MouseEvent, d) => input.tip.show(ev, movesTip(`${(d.source as NodeX).label} → ${(d.target as NodeX).label}`, input.detail(d.flow))))
+    .on('mouseleave', () => input.tip.hide())
+    .on('click', (_ev: MouseEvent, d) => { input.tip.hide(); input.onBand(d.flow); });
   link.append('path').attr('d', sankeyLinkHorizontal())
     .attr('stroke', (d) => (d.toward * 2 >= d.value ? DIRECTION_COLOR.toward : DIRECTION_COLOR.other))
     .attr('stroke-width', (d) => Math.max(1, d.width ?? 1)).attr('fill', 'none');
-  link.append('title').text((d) => {
-    const s = d.source as NodeX;
-    const t = d.target as NodeX;
-    return `${s.label} → ${t.label}：${L(`${d.value} 人（流向乡村/薄弱 ${d.toward} 人）`, `${d.value} teachers (${d.toward} toward rural/weak)`)}`;
-  });
   // Labels closer than one line to the previous one on their side are left out (the tooltip stays).
   const labelled = new Set<string>();
   for (const side of ['out', 'in'] as const) {

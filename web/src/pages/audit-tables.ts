@@ -4,37 +4,49 @@
 import type { Report } from '../api.ts';
 import { type Child, h, mount, pill, select } from '../dom.ts';
 import { cv, int, num } from '../format.ts';
-import { L, indicatorLabel, lang, ruleName, stageLabel } from '../i18n.ts';
+import { L, indicatorLabel, lang, ruleText, stageLabel } from '../i18n.ts';
 
 type Rule = Report['rules'][number];
 type SchoolRow = Report['indicators']['schools'][number];
+/** The part of a report or audit document the 差异系数 tables read. */
+type WithIndicators = Pick<Report, 'indicators'>;
 type Side = 'before' | 'after';
 const R_KEY = { aboveDegree: 'above_degree', backbone: 'backbone', peArt: 'pe_art' } as const;
 type Indicator = keyof typeof R_KEY;
+const PRINTED_DETAILS = 12;
 
 export function rulesTable(rules: readonly Rule[], testid = 'rules-table'): HTMLElement {
   const counties = new Set(rules.map((r) => r.county).filter(Boolean));
+  // Column classes let the print stylesheet fix the widths (A4 landscape), so no column is squeezed.
+  const cols = ['rule', counties.size > 1 ? 'county' : null, 'num', 'num', 'required', 'actual', 'result', 'clause'].filter((c) => c !== null);
   return h('div', { class: 'table-wrap' }, h('table', { class: 'data rules-table', 'data-testid': testid },
+    h('colgroup', null, cols.map((c) => h('col', { class: `c-${c}` }))),
     h('thead', null, h('tr', null,
       h('th', null, L('规则', 'Rule')), counties.size > 1 ? h('th', null, L('县区', 'County')) : null,
-      h('th', { class: 'num' }, L('分子', 'Numerator')), h('th', { class: 'num' }, L('分母', 'Denominator')),
+      // Short English heads: the printed column is narrow; the full word is the tooltip.
+      h('th', { class: 'num', title: L('分子', 'Numerator') }, L('分子', 'Num.')), h('th', { class: 'num', title: L('分母', 'Denominator') }, L('分母', 'Denom.')),
       h('th', null, L('要求', 'Required')), h('th', null, L('实际', 'Actual')), h('th', null, L('结果', 'Result')), h('th', null, L('依据条款', 'Clause')))),
     h('tbody', null, rules.map((r) => {
-      const details = r.details ?? [];
+      const text = ruleText(r);
+      const details = text.details;
       return h('tr', { 'data-rule': r.id, 'data-ok': String(r.ok), class: r.ok ? '' : 'row-fail' },
-        h('td', null, h('div', null, ruleName(r.id, r.name)), h('div', { class: 'mono small muted' }, r.id),
+        // The rule's report.json id is a tooltip: the page and the paper speak the reader's language only.
+        h('td', { title: `report.json: ${r.id}` }, h('div', null, text.name),
           !r.ok && details.length > 0 ? h('details', { class: 'rule-details' }, h('summary', null, L(`${details.length} 项明细`, `${details.length} item(s)`)),
-            h('ul', null, details.slice(0, 100).map((d) => h('li', null, d)))) : null),
+            h('ul', null, details.slice(0, 100).map((d) => h('li', null, d)))) : null,
+          // On paper the findings cannot be unfolded: the first ones are printed under the rule.
+          !r.ok && details.length > 0 ? h('ul', { class: 'print-only rule-details-print' }, details.slice(0, PRINTED_DETAILS).map((d) => h('li', null, d)),
+            details.length > PRINTED_DETAILS ? h('li', null, L(`……共 ${details.length} 项`, `… ${details.length} in all`)) : null) : null),
         counties.size > 1 ? h('td', null, r.county ?? L('全部', 'all')) : null,
         h('td', { class: 'num' }, r.numerator === undefined ? '—' : int(r.numerator)),
         h('td', { class: 'num' }, r.denominator === undefined ? '—' : int(r.denominator)),
-        h('td', null, r.required), h('td', null, r.actual),
+        h('td', { class: 'rule-figure' }, text.required), h('td', { class: 'rule-figure' }, text.actual),
         h('td', null, pill(r.ok ? L('通过', 'Pass') : L('不通过', 'Fail'), r.ok ? 'ok' : 'bad')),
-        h('td', { class: 'clause' }, r.clause));
+        h('td', { class: 'clause' }, text.clause));
     }))));
 }
 
-export function cvTrace(report: Report, initial: { county: string; stage: string; indicator: string; side: string }, onChange: (v: Record<string, string>) => void): HTMLElement {
+export function cvTrace(report: WithIndicators, initial: { county: string; stage: string; indicator: string; side: string }, onChange: (v: Record<string, string>) => void): HTMLElement {
   const el = h('div', { class: 'cv-trace' });
   const counties = [...new Set(report.indicators.cv.map((x) => x.county))];
   const st = {
@@ -97,7 +109,7 @@ export function cvTrace(report: Report, initial: { county: string; stage: string
 }
 
 /** Every 差异系数 of the report at a glance (the trace below shows one of them school by school). */
-export function cvSummary(report: Report): HTMLElement {
+export function cvSummary(report: WithIndicators): HTMLElement {
   const counties = new Set(report.indicators.cv.map((x) => x.county));
   const okPill = (ok: boolean | null) => (ok === null ? '—' : pill(ok ? L('达标', 'Met') : L('未达标', 'Not met'), ok ? 'ok' : 'bad'));
   return h('div', { class: 'table-wrap' }, h('table', { class: 'data compact', 'data-testid': 'cv-summary' },
