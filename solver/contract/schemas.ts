@@ -135,6 +135,13 @@ export const policySchema = z.strictObject({
     maxCommuteKm: z.number().positive().nullable().default(null),
   }).prefault({}),
   flows: z.strictObject({ towardRuralOrWeakOnly: z.boolean().default(false) }).prefault({}),
+  /** Career conditions a move can meet (solver/policy/careers.ts). */
+  careers: z.strictObject({
+    /** Years at a rural or weak school a 一级 teacher needs to apply for 高级 (seed 001 §15: 1年以上). */
+    seniorTitleRuralYears: z.number().int().min(1).max(10).default(1),
+    /** Schools a new principal, senior-title teacher or 名师 must have worked at (seed 002 §2: 至少两所). */
+    minSchoolsWorked: z.number().int().min(2).max(10).default(2),
+  }).prefault({}),
   /**
    * Which kinds of move count toward the rotation share (R10): the texts disagree on 支教 and 走教
    * (domain.md §g Q4), so each is a switch; all count by default.
@@ -182,6 +189,10 @@ export const policySchema = z.strictObject({
     move: z.number().min(0).max(1e6).default(1),
     /** Bonus per move from a town/urban school to a rural one, or to a weak school. */
     ruralOrWeakBonus: z.number().min(0).max(1e6).default(0.3),
+    /** Bonus per move that gives a 一级 teacher the rural/weak year the 高级 application needs (careers.ts). */
+    ruralYearBonus: z.number().min(0).max(1e6).default(0.3),
+    /** Bonus per move that gives a candidate for principal, 高级 or 名师 the second school they need (careers.ts). */
+    secondSchoolBonus: z.number().min(0).max(1e6).default(0.2),
     /** Per km the move adds to the teacher's commute from home (negative when it shortens it). */
     commutePerKm: z.number().min(0).max(1e6).default(0.02),
     /** Bonus for a move to a school the teacher asked for, divided by the rank. */

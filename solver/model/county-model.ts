@@ -1,7 +1,7 @@
 // The optimisation model of one county: every allowed move, every rule of policy/rules.ts as a
 // linear row, and every term of policy/objective.ts in the objective. Interchangeable teachers
-// (same school, stage, subject, backbone, degree class) form one class with an integer flow to
-// each destination; teachers with a preference, a lock, a baseline move or a known home (their
+// (same school, stage, subject, backbone, degree class, career conditions of policy/careers.ts)
+// form one class with an integer flow to each destination; teachers with a preference, a lock, a baseline move or a known home (their
 // commute is priced) are classes of one.
 //
 // This is the FULL model: one column per class × allowed destination. `initial` marks the few
@@ -12,6 +12,7 @@ import { pushTo } from '../contract/collections.ts';
 import { type CountyContext, floorShare, quotaOf } from '../policy/county.ts';
 import { type IndicatorKey, indicatorFlags } from '../policy/indicators.ts';
 import { needKey, subjectSupply } from '../policy/needs.ts';
+import { careerKey } from '../policy/careers.ts';
 import {
   type CvFocus, type CvPair, type ObjectiveContext, cvPairs, moveCost, objectiveContext, qCost, qStep, scopeEntryCost, baselineOffset,
 } from '../policy/objective.ts';
@@ -93,7 +94,7 @@ export function teacherClasses(ctx: CountyContext, o: ObjectiveContext): Teacher
     if (lock?.action === 'stay') continue;
     if (!ctx.eligibility.get(t.id)?.mayMove && lock?.action !== 'move') continue;
     const flags = indicatorFlags(t);
-    const key = personal(t) ? `one|${t.id}` : `${t.school_id}|${t.stage}|${t.subject}|${flags.backbone}|${flags.aboveDegree}`;
+    const key = personal(t) ? `one|${t.id}` : `${t.school_id}|${t.stage}|${t.subject}|${flags.backbone}|${flags.aboveDegree}|${careerKey(t, ctx.policy)}`;
     let cls = byKey.get(key);
     if (!cls) {
       cls = {

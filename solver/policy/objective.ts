@@ -10,6 +10,7 @@ import type { Policy, School, Stage, Teacher } from '../contract/schemas.ts';
 import { type CountyContext, homeDistanceKm } from './county.ts';
 import { INDICATOR_KEYS, type IndicatorKey, applyMoves, schoolIndicators } from './indicators.ts';
 import { needKey, subjectSupply } from './needs.ts';
+import { careerTerms } from './careers.ts';
 
 /** A candidate move as the objective sees it (the model's teacher classes share all of these). */
 export interface MoveView {
@@ -211,6 +212,7 @@ export const objectiveTerms: ObjectiveTerm[] = [
       return rank ? -o.ctx.policy.weights.preferenceBonus / rank : 0;
     },
   }),
+  ...careerTerms,
   {
     id: 'baseline_change',
     name: '与基准方案不同的教师（每人）',

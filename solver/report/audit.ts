@@ -5,6 +5,7 @@ import { MODES, type Mode, type PlanRow, type Stage } from '../contract/schemas.
 import { type CountyContext, buildCountyContext, countiesOf, countyOf, quotaOf } from '../policy/county.ts';
 import type { Dataset } from '../contract/dataset.ts';
 import { type CvRow, type IndicatorKey, type SchoolIndicatorRow, applyMoves, cvTable, schoolIndicators } from '../policy/indicators.ts';
+import { type CareerCounts, countyCareerCounts } from '../policy/careers.ts';
 import { type Move, type RuleResult, checkCountyRules, checkMoveRules, countsTowardRotation, countyRules } from '../policy/rules.ts';
 
 /** One school's row of the outflow-cap and quota rules, with the very limits the model used. */
@@ -63,6 +64,8 @@ export interface CountyAudit {
     transfer_rate_of_establishment: number | null;
     by_mode: ModeCount[];
     toward_rural_or_weak: number;
+    /** Career conditions the plan meets (policy/careers.ts): teachers needing each, and how many this plan gives it. */
+    careers: CareerCounts;
   };
   schools: SchoolFlow[];
   rules: (RuleResult & { county: string })[];
@@ -109,6 +112,7 @@ export function auditCounty(ctx: CountyContext, moves: Move[]): CountyAudit {
         counts_toward_rotation: ctx.policy.modes[mode].countsTowardRotation,
       })),
       toward_rural_or_weak: count((m) => (m.to.locale === 'rural' && m.from.locale !== 'rural') || (m.to.weak && !m.from.weak)),
+      careers: countyCareerCounts(ctx.teachers, moves, ctx.policy),
     },
     schools: schoolFlows(ctx, moves),
     rules,

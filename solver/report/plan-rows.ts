@@ -12,6 +12,7 @@ import {
   type ObjectiveContext, commuteChangeKm, cvPairs, objectiveContext, qCost, qStep, towardRuralOrWeak,
 } from '../policy/objective.ts';
 import { type Move, rotationBudget } from '../policy/rules.ts';
+import { gainsRuralYear, gainsSecondSchool } from '../policy/careers.ts';
 
 const INDICATOR_ZH = { aboveDegree: '高于规定学历教师', backbone: '骨干教师', peArt: '体育艺术教师' } as const;
 const per100Key = { aboveDegree: 'aboveDegreePer100', backbone: 'backbonePer100', peArt: 'peArtPer100' } as const;
@@ -69,16 +70,20 @@ export function planRows(ctx: CountyContext, moves: Move[], o: ObjectiveContext 
     if (lock) lead.push(`人工锁定：${lock.reason}`);
     if (o.baseline?.get(t.id) === m.to.id) lead.push('保持基准方案安排');
     const best = parts.sort((a, b) => b.gain - a.gain).slice(0, 3).map((p) => p.text);
+    // Career conditions are said whatever their rank: the teacher and the bureau both act on them.
+    const career: string[] = [];
+    if (gainsRuralYear(m, ctx.policy)) career.push(`一级教师取得申报高级职称所需的乡村/薄弱学校任教经历（原${t.rural_weak_years}年）`);
+    if (gainsSecondSchool(m, ctx.policy)) career.push(`取得第${t.schools_worked + 1}所学校工作经历（校长、高级职称、名师人选须${ctx.policy.careers.minSchoolsWorked}所）`);
     const costs: string[] = [];
     const originKey = needKey(m.from.id, t.stage, t.subject);
     const short = (required.get(originKey) ?? 0) - (supplyAfter.get(originKey) ?? 0);
     if (short > 0 && (required.get(originKey) ?? 0) <= (supplyBefore.get(originKey) ?? 0))
       costs.push(`注意：调出后${m.from.name}${SUBJECT_ZH[t.subject]}新增缺口${short}人`);
     if (km > 0.5) costs.push(`通勤增加${km.toFixed(1)}公里`);
-    if (lead.length + best.length === 0) lead.push(`完成本年度交流人数（${budget.min}人）所需；在可选调动中对各项指标影响最小`);
+    if (lead.length + best.length + career.length === 0) lead.push(`完成本年度交流人数（${budget.min}人）所需；在可选调动中对各项指标影响最小`);
     return {
       teacher_id: t.id, from_school_id: m.from.id, to_school_id: m.to.id, mode: m.mode,
-      stage: t.stage, subject: t.subject, backbone: t.backbone, reason: [...lead, ...best, ...costs].join('；'),
+      stage: t.stage, subject: t.subject, backbone: t.backbone, reason: [...lead, ...best, ...career, ...costs].join('；'),
     };
   });
 }

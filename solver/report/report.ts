@@ -2,7 +2,8 @@
 // ok} with its numbers, the counts behind them, indicators per school before/after and the
 // student-weighted 差异系数 per stage. The audit of a hand-made plan uses the same sections.
 import type { Policy } from '../contract/schemas.ts';
-import { type PlanAudit, auditPlan } from './audit.ts';
+import { type CountyAudit, type PlanAudit, auditPlan } from './audit.ts';
+import { careerCounts } from '../policy/careers.ts';
 import type { Dataset } from '../contract/dataset.ts';
 import type { SchoolIndicatorRow } from '../policy/indicators.ts';
 import type { CountyPlan, PlanStatus } from '../pipeline.ts';
@@ -21,6 +22,14 @@ const pick = (r: SchoolIndicatorRow) => ({
 });
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+/** The career counts of every county added up. */
+const careersTotal = (c: CountyAudit['counts']['careers'][], p: Policy) =>
+  careerCounts(
+    { rural_year: sum(c.map((x) => x.rural_year.needing)), second_school: sum(c.map((x) => x.second_school.needing)) },
+    { rural_year: sum(c.map((x) => x.rural_year.gained)), second_school: sum(c.map((x) => x.second_school.gained)) },
+    p,
+  );
 
 /** The audit sections shared by report.json and `lungang audit`. */
 export function auditSections(ds: Dataset, audit: PlanAudit) {
@@ -49,6 +58,7 @@ export function auditSections(ds: Dataset, audit: PlanAudit) {
       by_mode: c[0]?.by_mode.map((m, i) => ({ ...m, rotated: sum(c.map((x) => x.by_mode[i]!.rotated)), backbone: sum(c.map((x) => x.by_mode[i]!.backbone)) })) ?? [],
       per_county: audit.counties.map((a) => ({ county: a.county, ...a.counts })),
       toward_rural_or_weak: sum(c.map((x) => x.toward_rural_or_weak)),
+      careers: careersTotal(c.map((x) => x.careers), ds.policy),
       per_school: audit.counties.flatMap((a) => a.schools.map((s) => ({ county: a.county, school_name: names.get(s.school_id), ...s }))),
     },
     rules: [{ ...audit.integrity, county: null }, ...audit.counties.flatMap((a) => a.rules)],
