@@ -182,6 +182,7 @@ export const PLAN: TableSpec<typeof planRowSchema> = {
     col('subject', ['任教学科'], SUBJECT_KIND),
     col('backbone', ['骨干级别'], BACKBONE_KIND),
     col('reason', ['理由', '原因'], str),
+    col('fills_subject', ['补缺学科', '兼教学科'], SUBJECT_KIND),
   ],
 };
 

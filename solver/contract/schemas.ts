@@ -106,6 +106,8 @@ export const planRowSchema = z.object({
   subject: z.enum(SUBJECTS).optional(),
   backbone: z.enum(BACKBONE_LEVELS).optional(),
   reason: z.string().default(''),
+  /** Added column: the need the move fills when it is one of the teacher's extra_subjects (empty: the main subject). */
+  fills_subject: z.enum(SUBJECTS).optional(),
 });
 export type PlanRow = z.infer<typeof planRowSchema>;
 
@@ -189,6 +191,11 @@ export const policySchema = z.strictObject({
     move: z.number().min(0).max(1e6).default(1),
     /** Bonus per move from a town/urban school to a rural one, or to a weak school. */
     ruralOrWeakBonus: z.number().min(0).max(1e6).default(0.3),
+    /**
+     * Per teacher sent to fill a need in one of their extra_subjects rather than the main one: such a
+     * fill is worth unfilledNeed − this (a second subject is taught less well, and the main one not at all).
+     */
+    extraSubjectFill: z.number().min(0).max(1e6).default(0.2),
     /** Bonus per move that gives a 一级 teacher the rural/weak year the 高级 application needs (careers.ts). */
     ruralYearBonus: z.number().min(0).max(1e6).default(0.3),
     /** Bonus per move that gives a candidate for principal, 高级 or 名师 the second school they need (careers.ts). */

@@ -13,6 +13,7 @@ import { type CountyContext, floorShare, quotaOf } from '../policy/county.ts';
 import { type IndicatorKey, indicatorFlags } from '../policy/indicators.ts';
 import { needKey, subjectSupply } from '../policy/needs.ts';
 import { careerKey } from '../policy/careers.ts';
+import { extrasKey, fillableExtras } from '../policy/extra-subjects.ts';
 import {
   type CvFocus, type CvPair, type ObjectiveContext, cvPairs, moveCost, objectiveContext, qCost, qStep, scopeEntryCost, baselineOffset,
 } from '../policy/objective.ts';
@@ -35,6 +36,8 @@ export interface Flow {
   v: number;
   cls: TeacherClass;
   to: School;
+  /** The extra subject this column's teachers fill at `to` (undefined: their main subject). */
+  fills?: Subject;
   /** moveScore, once computed. */
   score?: number;
 }
@@ -94,7 +97,7 @@ export function teacherClasses(ctx: CountyContext, o: ObjectiveContext): Teacher
     if (lock?.action === 'stay') continue;
     if (!ctx.eligibility.get(t.id)?.mayMove && lock?.action !== 'move') continue;
     const flags = indicatorFlags(t);
-    const key = personal(t) ? `one|${t.id}` : `${t.school_id}|${t.stage}|${t.subject}|${flags.backbone}|${flags.aboveDegree}|${careerKey(t, ctx.policy)}`;
+    const key = personal(t) ? `one|${t.id}` : `${t.school_id}|${t.stage}|${t.subject}|${flags.backbone}|${flags.aboveDegree}|${careerKey(t, ctx.policy)}|${extrasKey(t)}`;
     let cls = byKey.get(key);
     if (!cls) {
       cls = {
@@ -113,7 +116,7 @@ export function teacherClasses(ctx: CountyContext, o: ObjectiveContext): Teacher
 export function flowEffects(built: Pick<BuiltModel, 'needs' | 'tallies' | 'pairs'>, f: Flow): FlowEffects {
   const needs: [string, number][] = [];
   for (const [school, sign] of [[f.to.id, 1], [f.cls.origin.id, -1]] as const) {
-    const key = needKey(school, f.cls.stage, f.cls.subject);
+    const key = needKey(school, f.cls.stage, sign > 0 ? (f.fills ?? f.cls.subject) : f.cls.subject);
     if (built.needs.has(key)) needs.push([key, sign]);
   }
   const tallies: [string, number][] = [];
@@ -143,16 +146,24 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
 
   const crossingCost = (f: Flow) => pairs.reduce((a, p) => a + scopeEntryCost(p) * scopeCrossing(p, f), 0);
 
-  // Flow columns: every class × every destination the move rules allow (the full model).
+  // Flow columns: every class × every destination the move rules allow (the full model), and one
+  // more per extra subject the destination needs (without a need row such a column would only
+  // cost more than the main-subject one, so leaving it out changes no optimum).
+  const needed = new Set(ctx.needs.filter((n) => Math.round(n.required) > 0).map((n) => needKey(n.school_id, n.stage, n.subject)));
   const flows: Flow[] = [];
   for (const cls of classes) {
     for (const to of ctx.schools) {
       if (cls.lockedTo !== undefined && cls.lockedTo !== to.id) continue;
       if (!moveAllowed(ctx, { teacher: cls.rep, from: cls.origin, to, mode: 'transfer' })) continue;
-      const f: Flow = { v: -1, cls, to };
-      const cost = moveCost(o, { teacher: cls.rep, from: cls.origin, to }) + crossingCost(f);
-      f.v = b.addVar('x', { lb: cls.lockedTo && !opts.elastic ? 1 : 0, ub: cls.members.length, cost, int: true });
-      flows.push(f);
+      const extras = fillableExtras(cls.rep).filter((s) => needed.has(needKey(to.id, cls.stage, s)));
+      for (const fills of [undefined, ...extras]) {
+        const f: Flow = { v: -1, cls, to, ...(fills ? { fills } : {}) };
+        const cost = moveCost(o, { teacher: cls.rep, from: cls.origin, to, fills }) + crossingCost(f);
+        // A move lock fixes the school, not the subject: the class's columns to it sum to 1 (row below).
+        const lb = cls.lockedTo && !opts.elastic && extras.length === 0 ? 1 : 0;
+        f.v = b.addVar('x', { lb, ub: cls.members.length, cost, int: true });
+        flows.push(f);
+      }
     }
   }
   b.model.offset += baselineOffset(o);
@@ -237,14 +248,17 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
     elastic(c.key, terms, c.min, c.max);
     b.addRow(`r${rowNo++}_${rule.id}`, terms, min, max);
   }
-  if (opts.elastic) {
-    // Locks are rules too: in the elastic model a lock may give way, at a price, like any other.
-    for (const f of flows) {
-      if (f.cls.lockedTo === undefined) continue;
-      const terms = new Terms().add(f.v, 1);
-      elastic(`lock_${f.cls.rep.id}`, terms, 1, undefined);
-      b.addRow(`r${rowNo++}_lock`, terms, 1, Infinity);
-    }
+  // A move lock as a row over the class's columns to the locked school (one per subject it may fill):
+  // always in the elastic model, where a lock may give way at a price like any other rule, and
+  // wherever a column bound cannot say it (more than one column).
+  for (const cls of classes) {
+    if (cls.lockedTo === undefined) continue;
+    const own = byClass.get(cls.id) ?? [];
+    if (!opts.elastic && own.length <= 1) continue;
+    const terms = new Terms();
+    for (const f of own) terms.add(f.v, 1);
+    elastic(`lock_${cls.rep.id}`, terms, 1, undefined);
+    b.addRow(`r${rowNo++}_lock`, terms, 1, Infinity);
   }
   for (const [key, n] of needs) b.addRow(`need${rowNo++}`, needTerms.get(key)!.add(n.u, 1), n.gap, Infinity);
   for (const [key, t] of tallies) {

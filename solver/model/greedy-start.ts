@@ -49,7 +49,7 @@ export function greedyStart(ctx: CountyContext, built: BuiltModel): Float64Array
   };
 
   for (const f of built.flows) {
-    if (f.cls.lockedTo === undefined) continue;
+    if (f.cls.lockedTo === undefined || f.fills !== undefined) continue; // the main-subject column carries the lock
     if ((left.get(f.cls.id) ?? 0) <= 0) return null;
     take(f); // the planner's decision, even where it pushes a 差异系数 up: the moves below must bring it back
   }

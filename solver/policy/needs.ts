@@ -132,12 +132,36 @@ export function needKey(school_id: string, stage: Stage, subject: Subject): stri
   return `${school_id}|${stage}|${subject}`;
 }
 
-/** Teachers per (school, stage, main subject), keyed like needKey. Extra subjects are not counted. */
+/**
+ * Teachers per (school, stage, main subject), keyed like needKey. Extra subjects are not counted:
+ * a teacher covers an extra subject only where a plan sends them to fill it (supplyAfterMoves).
+ */
 export function subjectSupply(teachers: readonly Teacher[]): Map<string, number> {
   const out = new Map<string, number>();
   for (const t of teachers) {
     const k = needKey(t.school_id, t.stage, t.subject);
     out.set(k, (out.get(k) ?? 0) + 1);
+  }
+  return out;
+}
+
+/** What a move changes in the supply: the teacher leaves the main subject at home and fills `fills` (else the main subject) there. */
+export interface SupplyMove {
+  teacher: Teacher;
+  to: { id: string };
+  fills?: Subject | undefined;
+}
+
+/**
+ * Supply after a plan: subjectSupply of the roster, each mover taken off the main subject at the
+ * origin and added to the subject they fill at the destination — the very sums the model's need rows hold.
+ */
+export function supplyAfterMoves(teachers: readonly Teacher[], moves: readonly SupplyMove[]): Map<string, number> {
+  const out = subjectSupply(teachers);
+  const add = (k: string, d: number) => out.set(k, (out.get(k) ?? 0) + d);
+  for (const m of moves) {
+    add(needKey(m.teacher.school_id, m.teacher.stage, m.teacher.subject), -1);
+    add(needKey(m.to.id, m.teacher.stage, m.fills ?? m.teacher.subject), 1);
   }
   return out;
 }

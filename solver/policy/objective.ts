@@ -6,10 +6,11 @@
 // Order of weight (defaults): the 差异系数 first (100 per stage × indicator, × 3 above its
 // threshold), then subject needs (0.5 a teacher: less than a move, so a need alone never buys a
 // move), then direction, commute and preferences (fractions of a move).
-import type { Policy, School, Stage, Teacher } from '../contract/schemas.ts';
+import type { Policy, School, Stage, Subject, Teacher } from '../contract/schemas.ts';
 import { type CountyContext, homeDistanceKm } from './county.ts';
 import { INDICATOR_KEYS, type IndicatorKey, applyMoves, schoolIndicators } from './indicators.ts';
-import { needKey, subjectSupply } from './needs.ts';
+import { needKey, supplyAfterMoves } from './needs.ts';
+import { extraSubjectTerm } from './extra-subjects.ts';
 import { careerTerms } from './careers.ts';
 
 /** A candidate move as the objective sees it (the model's teacher classes share all of these). */
@@ -17,6 +18,8 @@ export interface MoveView {
   teacher: Teacher;
   from: School;
   to: School;
+  /** The extra subject the move fills, when not the main one. */
+  fills?: Subject | undefined;
 }
 
 /** What the objective needs to know beyond the county: the baseline plan of a re-plan. */
@@ -127,8 +130,7 @@ export function cvAfter(p: CvPair, ctx: CountyContext, moves: readonly MoveView[
 
 // ── Subject needs (whole teachers: a school cannot hold 0.3 of one) ──────────────────────────
 export function unfilledNeeds(ctx: CountyContext, moves: readonly MoveView[]): number {
-  const after = applyMoves(ctx.teachers, moves.map((m) => ({ teacher_id: m.teacher.id, to_school_id: m.to.id })));
-  const supply = subjectSupply(after);
+  const supply = supplyAfterMoves(ctx.teachers, moves);
   return ctx.needs.reduce((a, n) => a + Math.max(0, Math.round(n.required) - (supply.get(needKey(n.school_id, n.stage, n.subject)) ?? 0)), 0);
 }
 
@@ -173,6 +175,7 @@ export const objectiveTerms: ObjectiveTerm[] = [
     weightPath: 'weights.unfilledNeed',
     value: (o, moves) => o.ctx.policy.weights.unfilledNeed * unfilledNeeds(o.ctx, moves),
   },
+  extraSubjectTerm,
   perMoveTerm({
     id: 'move',
     name: '交流人数（每人）',

@@ -6,7 +6,8 @@
 // - move rules judge one move on its own; the model only creates moves that pass them;
 // - county rules are sums over all moves (Σ coef(move) within [min, max]); the model adds them as
 //   linear constraints and the audit adds up the plan's moves with the same coefficients.
-import type { Mode, School, Teacher } from '../contract/schemas.ts';
+import type { Mode, School, Subject, Teacher } from '../contract/schemas.ts';
+import { fillsOwnSubjectRule } from './extra-subjects.ts';
 import { applyMoves, cvTable, schoolIndicators } from './indicators.ts';
 import {
   type CountyContext, ceilShare, countyOf, floorShare, homeDistanceKm, isRuralOrWeak, offersStage, quotaOf,
@@ -17,6 +18,8 @@ export interface Move {
   from: School;
   to: School;
   mode: Mode;
+  /** The need the move fills when it is one of the teacher's extra subjects (policy/extra-subjects.ts). */
+  fills?: Subject;
 }
 
 export interface MoveRule {
@@ -132,6 +135,7 @@ export const moveRules: MoveRule[] = [
       return null;
     },
   },
+  fillsOwnSubjectRule,
 ];
 
 // ── County rules ──────────────────────────────────────────────────────────────────────────────

@@ -160,7 +160,9 @@ export function resolvePlan(ds: Dataset, rows: (PlanRow & { line?: number })[]):
     if (r.stage !== undefined && r.stage !== t.stage) problems.push(`${at}: 学段${r.stage}与名册（${t.stage}）不符`);
     if (r.subject !== undefined && r.subject !== t.subject) problems.push(`${at}: 学科${r.subject}与名册（${t.subject}）不符`);
     if (r.backbone !== undefined && r.backbone !== t.backbone) problems.push(`${at}: 骨干级别${r.backbone}与名册（${t.backbone}）不符`);
-    moves.get(countyOf(from))!.push({ teacher: t, from, to, mode: r.mode });
+    // A fills_subject equal to the main subject is the main subject: only an extra subject is a fill.
+    const fills = r.fills_subject !== undefined && r.fills_subject !== t.subject ? { fills: r.fills_subject } : {};
+    moves.get(countyOf(from))!.push({ teacher: t, from, to, mode: r.mode, ...fills });
   });
   return { moves, problems };
 }

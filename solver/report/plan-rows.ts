@@ -7,7 +7,7 @@ import type { PlanRow } from '../contract/schemas.ts';
 import { LOCALE_ZH, STAGE_ZH, SUBJECT_ZH } from '../contract/labels.ts';
 import type { CountyContext } from '../policy/county.ts';
 import { applyMoves, indicatorFlags, schoolIndicators } from '../policy/indicators.ts';
-import { needKey, subjectSupply } from '../policy/needs.ts';
+import { needKey, subjectSupply, supplyAfterMoves } from '../policy/needs.ts';
 import {
   type ObjectiveContext, commuteChangeKm, cvPairs, objectiveContext, qCost, qStep, towardRuralOrWeak,
 } from '../policy/objective.ts';
@@ -31,7 +31,7 @@ export function planRows(ctx: CountyContext, moves: Move[], o: ObjectiveContext 
   const [before, planned] = [rowsOf(ctx.teachers), rowsOf(after)];
   const pairs = cvPairs(ctx);
   const supplyBefore = subjectSupply(ctx.teachers);
-  const supplyAfter = subjectSupply(after);
+  const supplyAfter = supplyAfterMoves(ctx.teachers, moves);
   const required = new Map(ctx.needs.map((n) => [needKey(n.school_id, n.stage, n.subject), Math.round(n.required)]));
   const budget = rotationBudget(ctx);
 
@@ -56,16 +56,20 @@ export function planRows(ctx: CountyContext, moves: Move[], o: ObjectiveContext 
       if (gain > 1e-9 && x0 != null && x1 != null)
         parts.push({ gain, text: `降低${STAGE_ZH[p.stage]}${INDICATOR_ZH[p.indicator]}差异系数：${m.to.name}每百生${x0.toFixed(2)}→${x1.toFixed(2)}（县均${mean.toFixed(2)}）` });
     }
-    const key = needKey(m.to.id, t.stage, t.subject);
+    const fills = m.fills ?? t.subject;
+    const key = needKey(m.to.id, t.stage, fills);
     const gapTo = (required.get(key) ?? 0) - (supplyBefore.get(key) ?? 0);
-    if (gapTo > 0) parts.push({ gain: w.unfilledNeed, text: `补${m.to.name}${SUBJECT_ZH[t.subject]}缺口（需${required.get(key)}人，原有${supplyBefore.get(key) ?? 0}人）` });
+    const needText = `补${m.to.name}${SUBJECT_ZH[fills]}缺口（需${required.get(key)}人，原有${supplyBefore.get(key) ?? 0}人）`;
+    // A fill in an extra subject is always said first: it is what the destination receives the teacher for.
+    const fillText = m.fills ? `以兼教学科${gapTo > 0 ? needText : `任教${SUBJECT_ZH[fills]}`}` : null;
+    if (gapTo > 0 && !m.fills) parts.push({ gain: w.unfilledNeed, text: needText });
     if (towardRuralOrWeak(m.from, m.to))
       parts.push({ gain: w.ruralOrWeakBonus, text: m.to.weak && !m.from.weak ? '流向薄弱学校' : `${LOCALE_ZH[m.from.locale]}→${LOCALE_ZH[m.to.locale]}` });
     const km = commuteChangeKm(t, m.from, m.to);
     if (km < -0.5) parts.push({ gain: -w.commutePerKm * km, text: `离家近${(-km).toFixed(1)}公里` });
     const rank = o.prefRank.get(`${t.id}|${m.to.id}`);
     if (rank) parts.push({ gain: w.preferenceBonus / rank, text: `本人第${rank}志愿` });
-    const lead: string[] = [];
+    const lead: string[] = fillText ? [fillText] : [];
     const lock = ctx.locks.find((l) => l.teacher_id === t.id && l.action === 'move');
     if (lock) lead.push(`人工锁定：${lock.reason}`);
     if (o.baseline?.get(t.id) === m.to.id) lead.push('保持基准方案安排');
@@ -84,12 +88,13 @@ export function planRows(ctx: CountyContext, moves: Move[], o: ObjectiveContext 
     return {
       teacher_id: t.id, from_school_id: m.from.id, to_school_id: m.to.id, mode: m.mode,
       stage: t.stage, subject: t.subject, backbone: t.backbone, reason: [...lead, ...best, ...career, ...costs].join('；'),
+      ...(m.fills ? { fills_subject: m.fills } : {}),
     };
   });
 }
 
 /** plan.csv columns, in contract order. */
-export const PLAN_COLUMNS = ['teacher_id', 'from_school_id', 'to_school_id', 'mode', 'stage', 'subject', 'backbone', 'reason'] as const;
+export const PLAN_COLUMNS = ['teacher_id', 'from_school_id', 'to_school_id', 'mode', 'stage', 'subject', 'backbone', 'reason', 'fills_subject'] as const;
 
 /** plan.csv text (RFC 4180, header first). */
 export const planCsvText = (rows: PlanRow[]): string => csvText(rows, PLAN_COLUMNS);
