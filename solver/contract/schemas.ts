@@ -187,6 +187,11 @@ export const policySchema = z.strictObject({
     }).prefault({}),
     /** Per teacher of subject need left unfilled (needs in whole teachers). Below `move`: a need alone does not buy a move. */
     unfilledNeed: z.number().min(0).max(1e6).default(0.5),
+    /**
+     * Per school × stage × indicator brought over its 优质均衡 line per 100 students (4.2/5.3, 1.0, 0.9):
+     * a bonus; one dropped below costs the same (solver/policy/school-lines.ts).
+     */
+    schoolLine: z.number().min(0).max(1e6).default(1),
     /** Per teacher moved: with a budget above the minimum, every extra move must pay for itself. */
     move: z.number().min(0).max(1e6).default(1),
     /** Bonus per move from a town/urban school to a rural one, or to a weak school. */

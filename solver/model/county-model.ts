@@ -19,6 +19,7 @@ import {
 } from '../policy/objective.ts';
 import { countyRules, type Move, moveAllowed, rotationBudget } from '../policy/rules.ts';
 import { ModelBuilder, type LinearModel, Terms } from './linear-model.ts';
+import { type LineVar, addThresholdLines, lineEffects, lineValues } from './threshold-lines.ts';
 
 export interface TeacherClass {
   id: number;
@@ -64,6 +65,8 @@ export interface BuiltModel {
   needs: Map<string, { u: number; gap: number }>;
   tallies: Map<string, CvTally>;
   pairs: CvPair[];
+  /** Binaries of the school-line term (model/threshold-lines.ts). */
+  lines: LineVar[];
   objective: ObjectiveContext;
   /** Slack column of each county constraint (elastic mode only), keyed by constraint key. */
   slacks: Map<string, { lo?: number; hi?: number; min?: number; max?: number }>;
@@ -205,7 +208,7 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
       tallies.set(key, t);
     }
   }
-  const built: BuiltModel = { model: b.model, classes, flows, initial: new Uint8Array(0), needs, tallies, pairs, objective: o, slacks: new Map() };
+  const built: BuiltModel = { model: b.model, classes, flows, initial: new Uint8Array(0), needs, tallies, pairs, lines: [], objective: o, slacks: new Map() };
 
   // Rows. Terms are gathered per row first: each flow touches a handful of rows.
   const needTerms = new Map([...needs.keys()].map((k) => [k, new Terms()]));
@@ -291,6 +294,7 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
       b.addRow(`neverworse_${p.stage}_${p.indicator}`, terms, -Infinity, 0);
     }
   }
+  built.lines = addThresholdLines(b, ctx, classes, flows, opts.elastic);
   built.initial = initialColumns(ctx, built);
   return built;
 }
@@ -336,13 +340,16 @@ function initialColumns(ctx: CountyContext, built: BuiltModel): Uint8Array {
 export function completeSolution(built: BuiltModel, flowValue: (f: Flow) => number): Float64Array {
   const x = new Float64Array(built.model.vars.length);
   const net = new Map<string, number>();
+  const lineNet = new Map<string, number>();
   for (const f of built.flows) {
     const k = flowValue(f);
     if (k === 0) continue;
     x[f.v] = k;
     const e = flowEffects(built, f);
     for (const [key, s] of [...e.needs, ...e.tallies]) net.set(key, (net.get(key) ?? 0) + s * k);
+    for (const [key, s] of lineEffects(f)) lineNet.set(key, (lineNet.get(key) ?? 0) + s * k);
   }
+  lineValues(built.lines, lineNet, x);
   for (const [key, n] of built.needs) x[n.u] = Math.max(0, n.gap - (net.get(key) ?? 0));
   for (const [key, t] of built.tallies) {
     const d = net.get(key) ?? 0;

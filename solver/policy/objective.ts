@@ -11,6 +11,7 @@ import { type CountyContext, homeDistanceKm } from './county.ts';
 import { INDICATOR_KEYS, type IndicatorKey, applyMoves, schoolIndicators } from './indicators.ts';
 import { needKey, supplyAfterMoves } from './needs.ts';
 import { extraSubjectTerm } from './extra-subjects.ts';
+import { schoolLineTerm } from './school-lines.ts';
 import { careerTerms } from './careers.ts';
 
 /** A candidate move as the objective sees it (the model's teacher classes share all of these). */
@@ -175,6 +176,7 @@ export const objectiveTerms: ObjectiveTerm[] = [
     weightPath: 'weights.unfilledNeed',
     value: (o, moves) => o.ctx.policy.weights.unfilledNeed * unfilledNeeds(o.ctx, moves),
   },
+  schoolLineTerm,
   extraSubjectTerm,
   perMoveTerm({
     id: 'move',

@@ -6,6 +6,8 @@ import { type CountyContext, buildCountyContext, countiesOf, countyOf, quotaOf }
 import type { Dataset } from '../contract/dataset.ts';
 import { type CvRow, type IndicatorKey, type SchoolIndicatorRow, applyMoves, cvTable, schoolIndicators } from '../policy/indicators.ts';
 import { type CareerCounts, countyCareerCounts } from '../policy/careers.ts';
+import { type SchoolCapRow, schoolCaps } from '../policy/school-caps.ts';
+import { schoolLineCounts } from '../policy/school-lines.ts';
 import { type Move, type RuleResult, checkCountyRules, checkMoveRules, countsTowardRotation, countyRules } from '../policy/rules.ts';
 
 /** One school's row of the outflow-cap and quota rules, with the very limits the model used. */
@@ -66,7 +68,11 @@ export interface CountyAudit {
     toward_rural_or_weak: number;
     /** Career conditions the plan meets (policy/careers.ts): teachers needing each, and how many this plan gives it. */
     careers: CareerCounts;
+    /** The 优质均衡 lines per 100 students (policy/school-lines.ts): met before/after, crossed either way. */
+    school_lines: ReturnType<typeof schoolLineCounts>;
   };
+  /** Class and school size caps (K1–K2): no plan changes them; reported per school. */
+  school_caps: SchoolCapRow[];
   schools: SchoolFlow[];
   rules: (RuleResult & { county: string })[];
   indicators: { before: SchoolIndicatorRow[]; after: SchoolIndicatorRow[]; cv: CvBeforeAfter[] };
@@ -113,7 +119,9 @@ export function auditCounty(ctx: CountyContext, moves: Move[]): CountyAudit {
       })),
       toward_rural_or_weak: count((m) => (m.to.locale === 'rural' && m.from.locale !== 'rural') || (m.to.weak && !m.from.weak)),
       careers: countyCareerCounts(ctx.teachers, moves, ctx.policy),
+      school_lines: schoolLineCounts(ctx.schools, ctx.teachers, moves, ctx.policy),
     },
+    school_caps: schoolCaps(ctx.schools),
     schools: schoolFlows(ctx, moves),
     rules,
     indicators: { before, after: afterRows, cv },

@@ -4,6 +4,7 @@
 import type { Policy } from '../contract/schemas.ts';
 import { type CountyAudit, type PlanAudit, auditPlan } from './audit.ts';
 import { careerCounts } from '../policy/careers.ts';
+import { capFailures } from '../policy/school-caps.ts';
 import type { Dataset } from '../contract/dataset.ts';
 import type { SchoolIndicatorRow } from '../policy/indicators.ts';
 import type { CountyPlan, PlanStatus } from '../pipeline.ts';
@@ -59,9 +60,22 @@ export function auditSections(ds: Dataset, audit: PlanAudit) {
       per_county: audit.counties.map((a) => ({ county: a.county, ...a.counts })),
       toward_rural_or_weak: sum(c.map((x) => x.toward_rural_or_weak)),
       careers: careersTotal(c.map((x) => x.careers), ds.policy),
+      school_lines: {
+        school_stages: sum(c.map((x) => x.school_lines.school_stages)),
+        lines: sum(c.map((x) => x.school_lines.lines)),
+        lines_met: { before: sum(c.map((x) => x.school_lines.lines_met.before)), after: sum(c.map((x) => x.school_lines.lines_met.after)) },
+        /** "Schools meeting all teacher indicators": school × stage rows meeting all three lines. */
+        meeting_all: { before: sum(c.map((x) => x.school_lines.meeting_all.before)), after: sum(c.map((x) => x.school_lines.meeting_all.after)) },
+        brought_over: c.flatMap((x) => x.school_lines.brought_over),
+        dropped_below: c.flatMap((x) => x.school_lines.dropped_below),
+      },
       per_school: audit.counties.flatMap((a) => a.schools.map((s) => ({ county: a.county, school_name: names.get(s.school_id), ...s }))),
     },
     rules: [{ ...audit.integrity, county: null }, ...audit.counties.flatMap((a) => a.rules)],
+    school_caps: (() => {
+      const rows = audit.counties.flatMap((a) => a.school_caps.map((s) => ({ county: a.county, school_name: names.get(s.school_id), ...s })));
+      return { schools: rows, failing: capFailures(rows) };
+    })(),
     indicators: {
       schools: audit.counties.flatMap((a) =>
         a.indicators.before.map((b, i) => ({
