@@ -28,7 +28,7 @@ const teacher = (id: string, school_id: string, over: Partial<Teacher> = {}) =>
 function county(pe: number, weights: Partial<ReturnType<typeof defaultPolicy>['weights']> = {}, rPe = 1, asked: 'math' | 'pe' = 'math'): Dataset {
   const policy = defaultPolicy();
   policy.ratios.minBackboneShareOfRotated = 0;
-  Object.assign(policy.weights, { cvBalance: 0, ...weights });
+  Object.assign(policy.weights, { cvBalance: 0, schoolLine: 1, ...weights });
   const u = Array.from({ length: 10 }, (_, i) => teacher(`U${i + 1}`, 'U', i < pe ? { subject: 'pe' } : {}));
   const r = Array.from({ length: 5 }, (_, i) => teacher(`R${i + 1}`, 'R', { years_at_school: 1, ...(i < rPe ? { subject: 'pe' as const } : {}) }));
   return {
@@ -114,6 +114,7 @@ describe('class and school size caps (K1–K2)', () => {
   it('are in the audit sections of the report', async () => {
     const ds = county(6);
     const report = buildReport(ds, await planDataset(ds, highs));
+    expect(defaultPolicy().weights.schoolLine).toBe(0); // off unless the planner turns it on
     expect(report.school_caps.schools.map((s) => s.school_id)).toEqual(['U', 'R']);
     expect(report.school_caps.failing).toEqual({ school_size: [], class_size: [], class_size_unknown: 2 });
   });

@@ -189,9 +189,11 @@ export const policySchema = z.strictObject({
     unfilledNeed: z.number().min(0).max(1e6).default(0.5),
     /**
      * Per school × stage × indicator brought over its 优质均衡 line per 100 students (4.2/5.3, 1.0, 0.9):
-     * a bonus; one dropped below costs the same (solver/policy/school-lines.ts).
+     * a bonus; one dropped below costs the same (solver/policy/school-lines.ts). Off by default: each
+     * line within reach is a binary with a big-M row, and at 1 the 5,000-teacher sample county hit the
+     * 60 s limit at a 0.43% gap instead of proving optimality in seconds.
      */
-    schoolLine: z.number().min(0).max(1e6).default(1),
+    schoolLine: z.number().min(0).max(1e6).default(0),
     /** Per teacher moved: with a budget above the minimum, every extra move must pay for itself. */
     move: z.number().min(0).max(1e6).default(1),
     /** Bonus per move from a town/urban school to a rural one, or to a weak school. */
