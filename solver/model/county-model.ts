@@ -150,9 +150,25 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
   const crossingCost = (f: Flow) => pairs.reduce((a, p) => a + scopeEntryCost(p) * scopeCrossing(p, f), 0);
 
   // Flow columns: every class × every destination the move rules allow (the full model), and one
-  // more per extra subject the destination needs (without a need row such a column would only
-  // cost more than the main-subject one, so leaving it out changes no optimum).
-  const needed = new Set(ctx.needs.filter((n) => Math.round(n.required) > 0).map((n) => needKey(n.school_id, n.stage, n.subject)));
+  // more per extra subject the destination may still be short of: a need whose gap stays ≤ 0 even
+  // if every teacher of the subject who may leave does leave (up to the outflow cap) never costs
+  // anything, and there an extra-subject column only costs more than the main-subject one, so
+  // leaving it out changes no optimum.
+  const supplyBefore = subjectSupply(ctx.teachers);
+  const mayLeave = new Map<string, number>();
+  for (const cls of classes) {
+    const k = needKey(cls.origin.id, cls.stage, cls.subject);
+    mayLeave.set(k, (mayLeave.get(k) ?? 0) + cls.members.length);
+  }
+  const needed = new Set(
+    ctx.needs
+      .filter((n) => {
+        const k = needKey(n.school_id, n.stage, n.subject);
+        const leave = opts.elastic ? (mayLeave.get(k) ?? 0) : Math.min(mayLeave.get(k) ?? 0, cap(n.school_id)); // the elastic model may break the cap
+        return Math.round(n.required) - (supplyBefore.get(k) ?? 0) + leave > 0;
+      })
+      .map((n) => needKey(n.school_id, n.stage, n.subject)),
+  );
   const flows: Flow[] = [];
   for (const cls of classes) {
     for (const to of ctx.schools) {
@@ -172,12 +188,11 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
   b.model.offset += baselineOffset(o);
 
   // Subject needs, in whole teachers: u ≥ required − supply − net inflow of the subject.
-  const supply = subjectSupply(ctx.teachers);
   const needs: BuiltModel['needs'] = new Map();
   for (const n of ctx.needs) {
     const key = needKey(n.school_id, n.stage, n.subject);
     const required = Math.round(n.required);
-    if (required > 0 && !needs.has(key)) needs.set(key, { u: b.addVar('u', { cost: w.unfilledNeed }), gap: required - (supply.get(key) ?? 0) });
+    if (required > 0 && !needs.has(key)) needs.set(key, { u: b.addVar('u', { cost: w.unfilledNeed }), gap: required - (supplyBefore.get(key) ?? 0) });
   }
 
   // 差异系数: each in-scope school's count moves in unit steps, each step priced exactly.
