@@ -134,8 +134,10 @@ const checked: Checked[] = [];
 function modelVector(s: Solved): Float64Array {
   const classOf = new Map(s.built.classes.flatMap((c) => c.members.map((t) => [t.id, c.id] as const)));
   const k = new Map<string, number>();
-  for (const m of s.plan.moves) k.set(`${classOf.get(m.teacher.id)}|${m.to.id}`, (k.get(`${classOf.get(m.teacher.id)}|${m.to.id}`) ?? 0) + 1);
-  const x = completeSolution(s.built, (f) => k.get(`${f.cls.id}|${f.to.id}`) ?? 0);
+  // One column per class × destination × subject filled (an extra subject, or the main one: '').
+  const key = (cls: number | undefined, to: string, fills: string | undefined) => `${cls}|${to}|${fills ?? ''}`;
+  for (const m of s.plan.moves) k.set(key(classOf.get(m.teacher.id), m.to.id, m.fills), (k.get(key(classOf.get(m.teacher.id), m.to.id, m.fills)) ?? 0) + 1);
+  const x = completeSolution(s.built, (f) => k.get(key(f.cls.id, f.to.id, f.fills)) ?? 0);
   const flowsUsed = s.built.flows.reduce((a, f) => a + x[f.v]!, 0);
   expect(flowsUsed).toBe(s.plan.moves.length); // every move maps to a column of the model
   return x;

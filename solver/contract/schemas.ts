@@ -137,6 +137,15 @@ export const policySchema = z.strictObject({
     maxCommuteKm: z.number().positive().nullable().default(null),
   }).prefault({}),
   flows: z.strictObject({ towardRuralOrWeakOnly: z.boolean().default(false) }).prefault({}),
+  /** Principals, vice-principals (and 中层 when switched on) rotate under their own rules (solver/policy/leaders.ts). */
+  leaders: z.strictObject({
+    /** Age below which a leader must rotate (R4: Tianjin principals 男55/女50); by default the teachers' caps. */
+    maxAge: z.strictObject({ M: z.number().int().positive().default(50), F: z.number().int().positive().default(45) }).prefault({}),
+    /** Leaders leaving one school in a year, at most. */
+    maxLeavingPerSchool: z.number().int().min(0).default(1),
+    /** 中层 rotate as leaders: leader tenure and age caps, and they count in maxLeavingPerSchool (seed 004 中层轮岗). */
+    middleManagersAsLeaders: z.boolean().default(false),
+  }).prefault({}),
   /** Career conditions a move can meet (solver/policy/careers.ts). */
   careers: z.strictObject({
     /** Years at a rural or weak school a 一级 teacher needs to apply for 高级 (seed 001 §15: 1年以上). */

@@ -1,6 +1,6 @@
 // The optimisation model of one county: every allowed move, every rule of policy/rules.ts as a
 // linear row, and every term of policy/objective.ts in the objective. Interchangeable teachers
-// (same school, stage, subject, backbone, degree class, career conditions of policy/careers.ts)
+// (same school, stage, subject, backbone, degree class, role, career conditions of policy/careers.ts)
 // form one class with an integer flow to each destination; teachers with a preference, a lock, a baseline move or a known home (their
 // commute is priced) are classes of one.
 //
@@ -100,7 +100,7 @@ export function teacherClasses(ctx: CountyContext, o: ObjectiveContext): Teacher
     if (lock?.action === 'stay') continue;
     if (!ctx.eligibility.get(t.id)?.mayMove && lock?.action !== 'move') continue;
     const flags = indicatorFlags(t);
-    const key = personal(t) ? `one|${t.id}` : `${t.school_id}|${t.stage}|${t.subject}|${flags.backbone}|${flags.aboveDegree}|${careerKey(t, ctx.policy)}|${extrasKey(t)}`;
+    const key = personal(t) ? `one|${t.id}` : `${t.school_id}|${t.stage}|${t.subject}|${flags.backbone}|${flags.aboveDegree}|${t.role}|${careerKey(t, ctx.policy)}|${extrasKey(t)}`;
     let cls = byKey.get(key);
     if (!cls) {
       cls = {

@@ -24,7 +24,7 @@ export function startFromPlan(built: BuiltModel, rows: readonly { teacher_id: st
 }
 
 /** Column bounds and every row hold at x: the engine trusts a start without checking it. */
-function keepsEveryRow(m: LinearModel, x: Float64Array): boolean {
+export function keepsEveryRow(m: LinearModel, x: Float64Array): boolean {
   if (m.vars.some((v, j) => x[j]! < v.lb - TOL || x[j]! > v.ub + TOL)) return false;
   return m.rows.every((r) => {
     let s = 0;

@@ -8,6 +8,7 @@
 //   linear constraints and the audit adds up the plan's moves with the same coefficients.
 import type { Mode, School, Subject, Teacher } from '../contract/schemas.ts';
 import { fillsOwnSubjectRule } from './extra-subjects.ts';
+import { leaderRules } from './leaders.ts';
 import { applyMoves, cvTable, schoolIndicators } from './indicators.ts';
 import {
   type CountyContext, ceilShare, countyOf, floorShare, homeDistanceKm, isRuralOrWeak, offersStage, quotaOf,
@@ -281,6 +282,7 @@ export const countyRules: CountyRule[] = [
       };
     },
   },
+  ...leaderRules,
 ];
 
 /** Every county rule evaluated on a list of moves (the audit's and the report's view). */

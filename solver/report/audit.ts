@@ -8,6 +8,7 @@ import { type CvRow, type IndicatorKey, type SchoolIndicatorRow, applyMoves, cvT
 import { type CareerCounts, countyCareerCounts } from '../policy/careers.ts';
 import { type SchoolCapRow, schoolCaps } from '../policy/school-caps.ts';
 import { schoolLineCounts } from '../policy/school-lines.ts';
+import { leaderCounts } from '../policy/leaders.ts';
 import { type Move, type RuleResult, checkCountyRules, checkMoveRules, countsTowardRotation, countyRules } from '../policy/rules.ts';
 
 /** One school's row of the outflow-cap and quota rules, with the very limits the model used. */
@@ -70,6 +71,8 @@ export interface CountyAudit {
     careers: CareerCounts;
     /** The 优质均衡 lines per 100 students (policy/school-lines.ts): met before/after, crossed either way. */
     school_lines: ReturnType<typeof schoolLineCounts>;
+    /** Leaders moved, apart from teachers (policy/leaders.ts). */
+    leaders: ReturnType<typeof leaderCounts>;
   };
   /** Class and school size caps (K1–K2): no plan changes them; reported per school. */
   school_caps: SchoolCapRow[];
@@ -120,6 +123,7 @@ export function auditCounty(ctx: CountyContext, moves: Move[]): CountyAudit {
       toward_rural_or_weak: count((m) => (m.to.locale === 'rural' && m.from.locale !== 'rural') || (m.to.weak && !m.from.weak)),
       careers: countyCareerCounts(ctx.teachers, moves, ctx.policy),
       school_lines: schoolLineCounts(ctx.schools, ctx.teachers, moves, ctx.policy),
+      leaders: leaderCounts(moves, ctx.policy),
     },
     school_caps: schoolCaps(ctx.schools),
     schools: schoolFlows(ctx, moves),

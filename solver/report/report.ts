@@ -60,6 +60,13 @@ export function auditSections(ds: Dataset, audit: PlanAudit) {
       per_county: audit.counties.map((a) => ({ county: a.county, ...a.counts })),
       toward_rural_or_weak: sum(c.map((x) => x.toward_rural_or_weak)),
       careers: careersTotal(c.map((x) => x.careers), ds.policy),
+      leaders: {
+        principal: sum(c.map((x) => x.leaders.principal)),
+        vice_principal: sum(c.map((x) => x.leaders.vice_principal)),
+        middle_manager: sum(c.map((x) => x.leaders.middle_manager)),
+        leaders: sum(c.map((x) => x.leaders.leaders)),
+        teachers: sum(c.map((x) => x.leaders.teachers)),
+      },
       school_lines: {
         school_stages: sum(c.map((x) => x.school_lines.school_stages)),
         lines: sum(c.map((x) => x.school_lines.lines)),

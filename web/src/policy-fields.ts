@@ -65,6 +65,15 @@ export const POLICY_GROUPS: FieldGroup[] = [
     ],
   },
   {
+    id: 'leaders', zh: '学校领导交流', en: 'Leaders',
+    fields: [
+      { path: ['leaders', 'maxAge', 'M'], zh: '男校长、副校长年龄低于', en: 'Male leader age below', kind: 'int', def: 50, min: 20, max: 70, unit: { zh: '岁', en: 'yrs' }, clause: 'R4 天津 校长男55/女50（默认同教师）' },
+      { path: ['leaders', 'maxAge', 'F'], zh: '女校长、副校长年龄低于', en: 'Female leader age below', kind: 'int', def: 45, min: 20, max: 70, unit: { zh: '岁', en: 'yrs' }, clause: 'R4 天津 校长男55/女50（默认同教师）' },
+      { path: ['leaders', 'maxLeavingPerSchool'], zh: '每校每年调出学校领导不超过', en: 'Leaders leaving one school a year ≤', kind: 'int', def: 1, min: 0, max: 10, unit: { zh: '人', en: '' }, clause: '本地选择：保持学校领导班子稳定' },
+      { path: ['leaders', 'middleManagersAsLeaders'], zh: '中层干部按学校领导交流', en: 'Middle managers rotate as leaders', kind: 'bool', def: false, clause: '海盐县 教育基本公共服务均等化改革试点实施方案：中层轮岗交流' },
+    ],
+  },
+  {
     id: 'careers', zh: '职称与任职经历', en: 'Careers',
     fields: [
       { path: ['careers', 'seniorTitleRuralYears'], zh: '申报高级职称须在乡村或薄弱学校任教满', en: 'Rural/weak years for the senior title', kind: 'int', def: 1, min: 1, max: 10, unit: years, clause: '青海 构建优质均衡的基本公共教育服务体系实施方案 第15条 R11（1年以上）' },
