@@ -28,7 +28,7 @@ export const leaderRules: CountyRule[] = [
     clause: '政策参数 leaders.maxLeavingPerSchool：保持学校领导班子稳定（教师〔2014〕4号 校长交流）；开启 leaders.middleManagersAsLeaders 时含中层（海盐 中层轮岗）',
     constraints: (ctx) =>
       ctx.schools.map((s) => ({
-        key: `leaders_out_${s.id}`,
+        key: `leadersout_${s.id}`,
         school: s.id,
         coef: (m: Move) => (m.from.id === s.id && isLeader(m.teacher, ctx.policy) ? 1 : 0),
         max: ctx.policy.leaders.maxLeavingPerSchool,
