@@ -11,7 +11,7 @@ import { type BuiltModel, buildModel } from './model/county-model.ts';
 import { movesFromSolution } from './model/decode-moves.ts';
 import type { Engine, EngineResult, ProofStats } from './model/engine.ts';
 import { greedyStart } from './model/greedy-start.ts';
-import { keepsEveryRow, startFromPlan } from './model/warm-start.ts';
+import { startFromPlan } from './model/warm-start.ts';
 import type { LinearModel } from './model/linear-model.ts';
 import { explainElastic } from './report/infeasibility.ts';
 import { planRows } from './report/plan-rows.ts';
@@ -85,13 +85,7 @@ export async function planCounty(ctx: CountyContext, engine: Engine, opts: PlanO
   const { timeLimitSeconds, mipRelGap, presolve } = ctx.policy.solver;
   const against = opts.baseline ? { baseline: opts.baseline, baselineAdditionsFree: opts.baselineAdditionsFree === true } : {};
   const built = buildModel(ctx, against);
-  // The greedy start knows the common rules only (outflow, quota, budget, never-worse): the engine
-  // trusts a start, so one breaking any other row (e.g. leaders' rules) is not used.
-  const checkedGreedy = () => {
-    const x = greedyStart(ctx, built);
-    return x && keepsEveryRow(built.model, x) ? x : null;
-  };
-  const start = (opts.start && startFromPlan(built, opts.start.filter((r) => ctx.teacherById.has(r.teacher_id)))) || checkedGreedy();
+  const start = (opts.start && startFromPlan(built, opts.start.filter((r) => ctx.teacherById.has(r.teacher_id)))) || greedyStart(ctx, built);
   const build = since();
   opts.onModel?.(ctx.county, built.model);
   // One time limit for the whole county: what building took is no longer the engine's.

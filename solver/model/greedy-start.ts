@@ -6,6 +6,7 @@ import { type CountyContext, ceilShare, floorShare, quotaOf } from '../policy/co
 import { qStep } from '../policy/objective.ts';
 import { rotationBudget } from '../policy/rules.ts';
 import { type BuiltModel, type Flow, completeSolution, flowEffects, moveScore } from './county-model.ts';
+import { keepsEveryRow } from './warm-start.ts';
 
 export function greedyStart(ctx: CountyContext, built: BuiltModel): Float64Array | null {
   const budget = rotationBudget(ctx);
@@ -75,7 +76,10 @@ export function greedyStart(ctx: CountyContext, built: BuiltModel): Float64Array
   fill((f) => f.cls.flags.backbone, () => backbone >= ceilShare(share, finalCount()));
   fill((f) => f.cls.flags.backbone || backbone >= ceilShare(share, rotated + 1), () => rotated >= target);
   if (rotated < target || backbone < ceilShare(share, rotated)) return null;
-  return completeSolution(built, (f) => taken.get(f.v) ?? 0);
+  // The greedy steps know the common rules only: the engine trusts a start, so one breaking any
+  // other row of the model (the leaders' rules, say) is not offered.
+  const x = completeSolution(built, (f) => taken.get(f.v) ?? 0);
+  return keepsEveryRow(built.model, x) ? x : null;
 }
 
 /** How one more teacher on flow f changes the pair's never-worse row (same arithmetic as the model's). */
