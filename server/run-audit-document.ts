@@ -18,9 +18,9 @@ export function runAuditDocument(db: Db, run: Stored, auditedBy: string, now = n
   const dataset = getDataset(db, run.dataset_id);
   if (!dataset) throw new ApiError(404, `运行 #${run.id} 的数据集不存在`);
   const scenario = getScenario(db, run.scenario_id);
-  const { audit_ok, counts, rules, indicators, policy, status } = report;
+  const { audit_ok, counts, rules, indicators, school_caps, policy, status } = report;
   return {
-    audit_ok, counts, rules, indicators, policy, status,
+    audit_ok, counts, rules, indicators, school_caps, policy, status,
     trace: {
       subject: 'run',
       run_id: run.id,

@@ -66,7 +66,7 @@ export interface PlanOptions {
 
 const modelStats = (b: BuiltModel) => ({
   variables: b.model.vars.length,
-  integer_variables: b.flows.length,
+  integer_variables: b.model.vars.filter((v) => v.int).length,
   rows: b.model.rows.length,
   teacher_classes: b.classes.length,
 });

@@ -49,7 +49,7 @@ describe('lungang plan / audit on the small sample county', () => {
       expect(r.plan_reason).toBe(expected);
       if (r.may_move === '1') expect(r.plan_reason).toMatch(/\S/);
     }
-    expect(csv.split('\n')[0]).toBe('teacher_id,from_school_id,to_school_id,mode,stage,subject,backbone,reason');
+    expect(csv.split('\n')[0]).toBe('teacher_id,from_school_id,to_school_id,mode,stage,subject,backbone,reason,fills_subject');
     expect(csv.trim().split('\n').length - 1).toBe(report.counts.rotated);
     const text = await readFile(lp, 'utf8');
     expect(text).toMatch(/^\\ lungang county/);

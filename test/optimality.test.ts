@@ -173,9 +173,10 @@ const checked: Checked[] = [];
 function modelVector(s: Solved): Float64Array {
   const classOf = new Map(s.built.classes.flatMap((c) => c.members.map((t) => [t.id, c.id] as const)));
   const k = new Map<string, number>();
-  const key = (cls: number | undefined, to: string, mode: string) => `${cls}|${to}|${mode}`;
-  for (const m of s.plan.moves) k.set(key(classOf.get(m.teacher.id), m.to.id, m.mode), (k.get(key(classOf.get(m.teacher.id), m.to.id, m.mode)) ?? 0) + 1);
-  const x = completeSolution(s.built, (f) => k.get(key(f.cls.id, f.to.id, f.mode)) ?? 0);
+  // One column per class × destination × kind of move × subject filled (an extra subject, or the main one: '').
+  const key = (cls: number | undefined, to: string, mode: string, fills: string | undefined) => `${cls}|${to}|${mode}|${fills ?? ''}`;
+  for (const m of s.plan.moves) k.set(key(classOf.get(m.teacher.id), m.to.id, m.mode, m.fills), (k.get(key(classOf.get(m.teacher.id), m.to.id, m.mode, m.fills)) ?? 0) + 1);
+  const x = completeSolution(s.built, (f) => k.get(key(f.cls.id, f.to.id, f.mode, f.fills)) ?? 0);
   const flowsUsed = s.built.flows.reduce((a, f) => a + x[f.v]!, 0);
   expect(flowsUsed).toBe(s.plan.moves.length); // every move maps to a column of the model
   return x;

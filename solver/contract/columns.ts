@@ -183,6 +183,7 @@ export const PLAN: TableSpec<typeof planRowSchema> = {
     col('backbone', ['骨干级别'], BACKBONE_KIND),
     col('reason', ['理由', '原因'], str),
     col('fte', ['走教份额'], num),
+    col('fills_subject', ['补缺学科', '兼教学科'], SUBJECT_KIND),
   ],
 };
 

@@ -108,6 +108,8 @@ export const planRowSchema = z.object({
   reason: z.string().default(''),
   /** 走教 rows: the share of a post served at to_school_id (an addition to contract v1; empty for whole moves). */
   fte: z.number().gt(0).max(1).optional(),
+  /** Added column: the need the move fills when it is one of the teacher's extra_subjects (empty: the main subject). */
+  fills_subject: z.enum(SUBJECTS).optional(),
 });
 export type PlanRow = z.infer<typeof planRowSchema>;
 
@@ -143,6 +145,22 @@ export const policySchema = z.strictObject({
      * move that leaves the origin's cluster (weights.leaveCluster), 'only' forbids it, 'off' ignores clusters.
      */
     cluster: z.enum(['off', 'prefer', 'only']).default('off'),
+  }).prefault({}),
+  /** Principals, vice-principals (and 中层 when switched on) rotate under their own rules (solver/policy/leaders.ts). */
+  leaders: z.strictObject({
+    /** Age below which a leader must rotate (R4: Tianjin principals 男55/女50); by default the teachers' caps. */
+    maxAge: z.strictObject({ M: z.number().int().positive().default(50), F: z.number().int().positive().default(45) }).prefault({}),
+    /** Leaders leaving one school in a year, at most. */
+    maxLeavingPerSchool: z.number().int().min(0).default(1),
+    /** 中层 rotate as leaders: leader tenure and age caps, and they count in maxLeavingPerSchool (seed 004 中层轮岗). */
+    middleManagersAsLeaders: z.boolean().default(false),
+  }).prefault({}),
+  /** Career conditions a move can meet (solver/policy/careers.ts). */
+  careers: z.strictObject({
+    /** Years at a rural or weak school a 一级 teacher needs to apply for 高级 (seed 001 §15: 1年以上). */
+    seniorTitleRuralYears: z.number().int().min(1).max(10).default(1),
+    /** Schools a new principal, senior-title teacher or 名师 must have worked at (seed 002 §2: 至少两所). */
+    minSchoolsWorked: z.number().int().min(2).max(10).default(2),
   }).prefault({}),
   /**
    * The kinds of move (R17): whether the optimiser may make each one (`allowed`; an audited plan
@@ -207,6 +225,13 @@ export const policySchema = z.strictObject({
     }).prefault({}),
     /** Per teacher of subject need left unfilled (needs in whole teachers). Below `move`: a need alone does not buy a move. */
     unfilledNeed: z.number().min(0).max(1e6).default(0.5),
+    /**
+     * Per school × stage × indicator brought over its 优质均衡 line per 100 students (4.2/5.3, 1.0, 0.9):
+     * a bonus; one dropped below costs the same (solver/policy/school-lines.ts). Off by default: each
+     * line within reach is a binary with a big-M row, and at 1 the 5,000-teacher sample county hit the
+     * 60 s limit at a 0.43% gap instead of proving optimality in seconds.
+     */
+    schoolLine: z.number().min(0).max(1e6).default(0),
     /** Per teacher moved: with a budget above the minimum, every extra move must pay for itself. */
     move: z.number().min(0).max(1e6).default(1),
     /** Bonus per move from a town/urban school to a rural one, or to a weak school. */
@@ -219,6 +244,15 @@ export const policySchema = z.strictObject({
     supportMove: z.number().min(0).max(1e6).default(0.5),
     /** Per move leaving the origin's 学区/集团 (flows.cluster = 'prefer' only). */
     leaveCluster: z.number().min(0).max(1e6).default(0.3),
+    /**
+     * Per teacher sent to fill a need in one of their extra_subjects rather than the main one: such a
+     * fill is worth unfilledNeed − this (a second subject is taught less well, and the main one not at all).
+     */
+    extraSubjectFill: z.number().min(0).max(1e6).default(0.2),
+    /** Bonus per move that gives a 一级 teacher the rural/weak year the 高级 application needs (careers.ts). */
+    ruralYearBonus: z.number().min(0).max(1e6).default(0.3),
+    /** Bonus per move that gives a candidate for principal, 高级 or 名师 the second school they need (careers.ts). */
+    secondSchoolBonus: z.number().min(0).max(1e6).default(0.2),
     /** Per km the move adds to the teacher's commute from home (negative when it shortens it). */
     commutePerKm: z.number().min(0).max(1e6).default(0.02),
     /** Bonus for a move to a school the teacher asked for, divided by the rank. */

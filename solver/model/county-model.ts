@@ -1,7 +1,7 @@
 // The optimisation model of one county: every allowed move, every rule of policy/rules.ts as a
 // linear row, and every term of policy/objective.ts in the objective. Interchangeable teachers
-// (same school, stage, subject, backbone, degree class) form one class with an integer flow to
-// each destination; teachers with a preference, a lock, a baseline move or a known home (their
+// (same school, stage, subject, backbone, degree class, role, career conditions of policy/careers.ts)
+// form one class with an integer flow to each destination; teachers with a preference, a lock, a baseline move or a known home (their
 // commute is priced) are classes of one.
 //
 // This is the FULL model: one column per class × allowed destination. `initial` marks the few
@@ -12,11 +12,14 @@ import { pushTo } from '../contract/collections.ts';
 import { type CountyContext, floorShare, quotaOf } from '../policy/county.ts';
 import { type IndicatorKey, indicatorFlags } from '../policy/indicators.ts';
 import { needKey, subjectSupply } from '../policy/needs.ts';
+import { careerKey } from '../policy/careers.ts';
+import { extrasKey, fillableExtras } from '../policy/extra-subjects.ts';
 import {
   type CvFocus, type CvPair, type ObjectiveContext, cvPairs, moveCost, objectiveContext, qCost, qSpan, scopeEntryCost, baselineOffset,
 } from '../policy/objective.ts';
 import { countyRules, type Move, moveAllowed, rotationBudget } from '../policy/rules.ts';
 import { ModelBuilder, type LinearModel, Terms } from './linear-model.ts';
+import { type LineVar, addThresholdLines, lineEffects, lineValues } from './threshold-lines.ts';
 
 export interface TeacherClass {
   id: number;
@@ -38,6 +41,8 @@ export interface Flow {
   mode: Mode;
   /** Share of a teacher the flow takes to the destination: 1, or the 走教 FTE share. */
   share: number;
+  /** The extra subject this column's teachers fill at `to` (undefined: their main subject). */
+  fills?: Subject;
   /** moveScore, once computed. */
   score?: number;
 }
@@ -66,6 +71,8 @@ export interface BuiltModel {
   pairs: CvPair[];
   /** Size of one CV step in teachers: 1, or the 走教 share when 走教 is allowed (counts then move in shares). */
   step: number;
+  /** Binaries of the school-line term (model/threshold-lines.ts). */
+  lines: LineVar[];
   objective: ObjectiveContext;
   /** Slack column of each county constraint (elastic mode only), keyed by constraint key. */
   slacks: Map<string, { lo?: number; hi?: number; min?: number; max?: number }>;
@@ -99,7 +106,7 @@ export function teacherClasses(ctx: CountyContext, o: ObjectiveContext): Teacher
     if (lock?.action === 'stay') continue;
     if (!ctx.eligibility.get(t.id)?.mayMove && lock?.action !== 'move') continue;
     const flags = indicatorFlags(t);
-    const key = personal(t) ? `one|${t.id}` : `${t.school_id}|${t.stage}|${t.subject}|${flags.backbone}|${flags.aboveDegree}`;
+    const key = personal(t) ? `one|${t.id}` : `${t.school_id}|${t.stage}|${t.subject}|${flags.backbone}|${flags.aboveDegree}|${t.role}|${careerKey(t, ctx.policy)}|${extrasKey(t)}`;
     let cls = byKey.get(key);
     if (!cls) {
       cls = {
@@ -118,7 +125,7 @@ export function teacherClasses(ctx: CountyContext, o: ObjectiveContext): Teacher
 export function flowEffects(built: Pick<BuiltModel, 'needs' | 'tallies' | 'pairs'>, f: Flow): FlowEffects {
   const needs: [string, number][] = [];
   for (const [school, sign] of [[f.to.id, f.share], [f.cls.origin.id, -f.share]] as const) {
-    const key = needKey(school, f.cls.stage, f.cls.subject);
+    const key = needKey(school, f.cls.stage, sign > 0 ? (f.fills ?? f.cls.subject) : f.cls.subject);
     if (built.needs.has(key)) needs.push([key, sign]);
   }
   const tallies: [string, number][] = [];
@@ -152,21 +159,43 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
   const step = itinerant.allowed ? itinerant.fte : 1;
   const crossingCost = (f: Flow) => pairs.reduce((a, p) => a + scopeEntryCost(p) * scopeCrossing(p, f), 0);
 
-  // Flow columns: every class × destination × kind of move the move rules allow (the full model).
-  // A lock names the destination, not the kind: its ≥ 1 is a row over its kinds when there are two.
+  // Flow columns: every class × destination × kind of move the move rules allow (the full model),
+  // and for transfers and 支教 one more per extra subject the destination may still be short of: a need whose gap stays ≤ 0 even
+  // if every teacher of the subject who may leave does leave (up to the outflow cap, or the budget
+  // when 走教 is on: a 走教 teacher stays home and is bounded by the budget only) never costs
+  // anything, and there an extra-subject column only costs more than the main-subject one, so
+  // leaving it out changes no optimum.
+  const supplyBefore = subjectSupply(ctx.teachers);
+  const mayLeave = new Map<string, number>();
+  for (const cls of classes) {
+    const k = needKey(cls.origin.id, cls.stage, cls.subject);
+    mayLeave.set(k, (mayLeave.get(k) ?? 0) + cls.members.length);
+  }
+  const needed = new Set(
+    ctx.needs
+      .filter((n) => {
+        const k = needKey(n.school_id, n.stage, n.subject);
+        const leave = opts.elastic ? (mayLeave.get(k) ?? 0) : Math.min(mayLeave.get(k) ?? 0, itinerant.allowed ? budget.max : cap(n.school_id)); // the elastic model may break the cap
+        return Math.round(n.required) - (supplyBefore.get(k) ?? 0) + leave > 0;
+      })
+      .map((n) => needKey(n.school_id, n.stage, n.subject)),
+  );
   const flows: Flow[] = [];
-  const lockTerms = new Map<number, Terms>();
   for (const cls of classes) {
     for (const to of ctx.schools) {
       if (cls.lockedTo !== undefined && cls.lockedTo !== to.id) continue;
-      const moves = MODES.map((mode): Move => ({ teacher: cls.rep, from: cls.origin, to, mode, ...(mode === 'itinerant' ? { fte: itinerant.fte } : {}) }));
-      const modes = moves.filter((m) => moveAllowed(ctx, m));
-      for (const m of modes) {
-        const f: Flow = { v: -1, cls, to, mode: m.mode, share: m.fte ?? 1 };
+      // 走教 fills the shortage subject it is allowed for (itinerant_subject) in FTE shares, never an
+      // extra subject: a transfer or 支教 teaches a whole post at the destination, so only those fill one.
+      const kinds = MODES.map((mode): Move => ({ teacher: cls.rep, from: cls.origin, to, mode, ...(mode === 'itinerant' ? { fte: itinerant.fte } : {}) }))
+        .filter((m) => moveAllowed(ctx, m));
+      const extras = fillableExtras(cls.rep).filter((s) => needed.has(needKey(to.id, cls.stage, s)));
+      const columns = kinds.flatMap((m) => [m, ...(m.mode === 'itinerant' ? [] : extras.map((fills) => ({ ...m, fills })))]);
+      for (const m of columns) {
+        const f: Flow = { v: -1, cls, to, mode: m.mode, share: m.fte ?? 1, ...(m.fills ? { fills: m.fills } : {}) };
         const cost = moveCost(o, m) + crossingCost(f);
-        const fixed = cls.lockedTo !== undefined && !opts.elastic && modes.length === 1;
+        // A move lock fixes the school, not the kind or the subject: with more than one column to it, a row below.
+        const fixed = cls.lockedTo !== undefined && !opts.elastic && columns.length === 1;
         f.v = b.addVar('x', { lb: fixed ? 1 : 0, ub: cls.members.length, cost, int: true });
-        if (cls.lockedTo !== undefined && !fixed) lockTerms.set(cls.id, (lockTerms.get(cls.id) ?? new Terms()).add(f.v, 1));
         flows.push(f);
       }
     }
@@ -174,12 +203,11 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
   b.model.offset += baselineOffset(o);
 
   // Subject needs, in whole teachers: u ≥ required − supply − net inflow of the subject.
-  const supply = subjectSupply(ctx.teachers);
   const needs: BuiltModel['needs'] = new Map();
   for (const n of ctx.needs) {
     const key = needKey(n.school_id, n.stage, n.subject);
     const required = Math.round(n.required);
-    if (required > 0 && !needs.has(key)) needs.set(key, { u: b.addVar('u', { cost: w.unfilledNeed }), gap: required - (supply.get(key) ?? 0) });
+    if (required > 0 && !needs.has(key)) needs.set(key, { u: b.addVar('u', { cost: w.unfilledNeed }), gap: required - (supplyBefore.get(key) ?? 0) });
   }
 
   // 差异系数: each in-scope school's count moves in unit steps, each step priced exactly.
@@ -219,7 +247,7 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
       tallies.set(key, t);
     }
   }
-  const built: BuiltModel = { model: b.model, classes, flows, initial: new Uint8Array(0), needs, tallies, pairs, step, objective: o, slacks: new Map() };
+  const built: BuiltModel = { model: b.model, classes, flows, initial: new Uint8Array(0), needs, tallies, pairs, step, lines: [], objective: o, slacks: new Map() };
 
   // Rows. Terms are gathered per row first: each flow touches a handful of rows.
   const needTerms = new Map([...needs.keys()].map((k) => [k, new Terms()]));
@@ -262,9 +290,16 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
     elastic(c.key, terms, c.min, c.max);
     b.addRow(`r${rowNo++}_${rule.id}`, terms, min, max);
   }
-  // Locks are rules too: in the elastic model a lock may give way, at a price, like any other.
-  for (const [id, terms] of lockTerms) {
-    elastic(`lock_${classes[id]!.rep.id}`, terms, 1, undefined);
+  // A move lock as a row over the class's columns to the locked school (one per kind and subject it may fill):
+  // always in the elastic model, where a lock may give way at a price like any other rule, and
+  // wherever a column bound cannot say it (more than one column).
+  for (const cls of classes) {
+    if (cls.lockedTo === undefined) continue;
+    const own = byClass.get(cls.id) ?? [];
+    if (!opts.elastic && own.length <= 1) continue;
+    const terms = new Terms();
+    for (const f of own) terms.add(f.v, 1);
+    elastic(`lock_${cls.rep.id}`, terms, 1, undefined);
     b.addRow(`r${rowNo++}_lock`, terms, 1, Infinity);
   }
   for (const [key, n] of needs) b.addRow(`need${rowNo++}`, needTerms.get(key)!.add(n.u, 1), n.gap, Infinity);
@@ -298,6 +333,7 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
       b.addRow(`neverworse_${p.stage}_${p.indicator}`, terms, -Infinity, 0);
     }
   }
+  built.lines = addThresholdLines(b, ctx, classes, flows, opts.elastic);
   built.initial = initialColumns(ctx, built);
   for (const v of deferred) built.initial[v] = 0;
   return built;
@@ -354,13 +390,16 @@ function initialColumns(ctx: CountyContext, built: BuiltModel): Uint8Array {
 export function completeSolution(built: BuiltModel, flowValue: (f: Flow) => number): Float64Array {
   const x = new Float64Array(built.model.vars.length);
   const net = new Map<string, number>();
+  const lineNet = new Map<string, number>();
   for (const f of built.flows) {
     const k = flowValue(f);
     if (k === 0) continue;
     x[f.v] = k;
     const e = flowEffects(built, f);
     for (const [key, s] of [...e.needs, ...e.tallies]) net.set(key, (net.get(key) ?? 0) + s * k);
+    for (const [key, s] of lineEffects(f)) lineNet.set(key, (lineNet.get(key) ?? 0) + s * k);
   }
+  lineValues(built.lines, lineNet, x);
   for (const [key, n] of built.needs) x[n.u] = Math.max(0, n.gap - (net.get(key) ?? 0));
   for (const [key, t] of built.tallies) {
     const d = net.get(key) ?? 0;

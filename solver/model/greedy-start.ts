@@ -6,6 +6,7 @@ import { type CountyContext, ceilShare, floorShare, quotaOf } from '../policy/co
 import { qStep } from '../policy/objective.ts';
 import { movesPost, rotationBudget } from '../policy/rules.ts';
 import { type BuiltModel, type Flow, completeSolution, flowEffects, moveScore } from './county-model.ts';
+import { keepsEveryRow } from './warm-start.ts';
 
 export function greedyStart(ctx: CountyContext, built: BuiltModel): Float64Array | null {
   const budget = rotationBudget(ctx);
@@ -49,7 +50,8 @@ export function greedyStart(ctx: CountyContext, built: BuiltModel): Float64Array
     if (f.cls.flags.backbone) backbone++;
   };
 
-  const locked = built.flows.filter((f) => f.cls.lockedTo !== undefined && f.share === 1);
+  // A lock is carried by its class's whole, main-subject columns (transfer or 支教).
+  const locked = built.flows.filter((f) => f.cls.lockedTo !== undefined && f.share === 1 && f.fills === undefined);
   for (const f of locked) {
     if ((left.get(f.cls.id) ?? 0) <= 0) continue; // the lock's other kind of move (transfer or 支教) took it
     const other = locked.find((g) => g.cls === f.cls && g !== f && fits(g));
@@ -79,7 +81,10 @@ export function greedyStart(ctx: CountyContext, built: BuiltModel): Float64Array
   fill((f) => f.cls.flags.backbone, () => backbone >= ceilShare(share, finalCount()));
   fill((f) => f.cls.flags.backbone || backbone >= ceilShare(share, rotated + 1), () => rotated >= target);
   if (rotated < target || backbone < ceilShare(share, rotated)) return null;
-  return completeSolution(built, (f) => taken.get(f.v) ?? 0);
+  // The greedy steps know the common rules only: the engine trusts a start, so one breaking any
+  // other row of the model (the leaders' rules, say) is not offered.
+  const x = completeSolution(built, (f) => taken.get(f.v) ?? 0);
+  return keepsEveryRow(built.model, x) ? x : null;
 }
 
 /** How one more teacher on flow f changes the pair's never-worse row (same arithmetic as the model's). */

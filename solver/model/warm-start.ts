@@ -9,14 +9,17 @@ import { type BuiltModel, type Flow, completeSolution } from './county-model.ts'
 const TOL = 1e-6;
 
 /** The plan's full column vector in `built`, or null when a move has no column or the vector breaks a bound or row. */
-export function startFromPlan(built: BuiltModel, rows: readonly { teacher_id: string; to_school_id: string; mode?: Mode }[]): Float64Array | null {
+export function startFromPlan(
+  built: BuiltModel,
+  rows: readonly { teacher_id: string; to_school_id: string; mode?: Mode; fills_subject?: string | undefined }[],
+): Float64Array | null {
   const classOf = new Map<string, number>();
   for (const c of built.classes) for (const t of c.members) classOf.set(t.id, c.id);
-  const flowOf = new Map(built.flows.map((f) => [`${f.cls.id}|${f.to.id}|${f.mode}`, f]));
+  const flowOf = new Map(built.flows.map((f) => [`${f.cls.id}|${f.to.id}|${f.mode}|${f.fills ?? ''}`, f]));
   const count = new Map<Flow, number>();
   for (const r of rows) {
     const cls = classOf.get(r.teacher_id);
-    const f = cls === undefined ? undefined : flowOf.get(`${cls}|${r.to_school_id}|${r.mode ?? 'transfer'}`);
+    const f = cls === undefined ? undefined : flowOf.get(`${cls}|${r.to_school_id}|${r.mode ?? 'transfer'}|${r.fills_subject ?? ''}`);
     if (!f) return null;
     count.set(f, (count.get(f) ?? 0) + 1);
   }
@@ -25,7 +28,7 @@ export function startFromPlan(built: BuiltModel, rows: readonly { teacher_id: st
 }
 
 /** Column bounds and every row hold at x: the engine trusts a start without checking it. */
-function keepsEveryRow(m: LinearModel, x: Float64Array): boolean {
+export function keepsEveryRow(m: LinearModel, x: Float64Array): boolean {
   if (m.vars.some((v, j) => x[j]! < v.lb - TOL || x[j]! > v.ub + TOL)) return false;
   return m.rows.every((r) => {
     let s = 0;

@@ -2,6 +2,7 @@
 // may rotate, and a short bilingual reason an auditor can check. Reasons never carry names
 // (personal data), only the numbers the rule compares.
 import type { Policy, Teacher } from '../contract/schemas.ts';
+import { isLeader } from './leaders.ts';
 
 export type EligibilityStatus = 'eligible' | 'exempt' | 'not_on_establishment' | 'too_old' | 'too_few_years';
 
@@ -33,6 +34,7 @@ const GENDER_LABELS: Record<Teacher['gender'], [zh: string, en: string]> = {
 const LEADER_LABELS: Partial<Record<Teacher['role'], [zh: string, en: string]>> = {
   principal: ['校长', 'principal'],
   vice_principal: ['副校长', 'vice principal'],
+  middle_manager: ['中层', 'middle manager'],
 };
 
 /** age = year − birth_year (contract definition; no birthday-in-year refinement). */
@@ -52,13 +54,14 @@ export function assessEligibility(t: Teacher, policy: Policy): Eligibility {
 
   const rules = policy.eligibility;
   const a = age(t, policy);
-  const cap = rules.maxAge[t.gender];
+  // Leaders (policy/leaders.ts) have their own age caps and tenure.
+  const leader = isLeader(t, policy) ? LEADER_LABELS[t.role] : undefined;
+  const cap = (leader ? policy.leaders.maxAge : rules.maxAge)[t.gender];
   const [gZh, gEn] = GENDER_LABELS[t.gender];
   const ageOk = a < cap;
   const ageZh = `${gZh}${a}岁${ageOk ? '<' : '≥'}${cap}`;
   const ageEn = `${gEn}, age ${a} ${ageOk ? '<' : '≥'} ${cap}`;
 
-  const leader = LEADER_LABELS[t.role];
   const minYears = leader ? rules.leaderYearsAtSchool : rules.teacherYearsAtSchool;
   const y = t.years_at_school;
   const yearsOk = y >= minYears;

@@ -1,7 +1,7 @@
 // Subject demand when needs.csv is absent (domain.md Q7, the Jilin local method):
 //   required FTE = classes × weekly periods of the subject per class ÷ weekly periods per teacher.
 import type { Need, Policy, School, Stage, Subject, Teacher } from '../contract/schemas.ts';
-import { type Posted, fteOf, schoolStages, stageStudents } from './indicators.ts';
+import { type Posted, fteOf, schoolStages, shareOf, stageStudents } from './indicators.ts';
 
 /**
  * Weekly periods per class, by grade. A representative timetable built on the 2022 curriculum
@@ -132,12 +132,39 @@ export function needKey(school_id: string, stage: Stage, subject: Subject): stri
   return `${school_id}|${stage}|${subject}`;
 }
 
-/** Teachers per (school, stage, main subject) in FTE (a 走教 share counts at both schools), keyed like needKey. Extra subjects are not counted. */
+/**
+ * Teachers per (school, stage, main subject) in FTE (a 走教 share counts at both schools), keyed like
+ * needKey. Extra subjects are not counted: a teacher covers an extra subject only where a plan sends
+ * them to fill it (supplyAfterMoves).
+ */
 export function subjectSupply(teachers: readonly Posted[]): Map<string, number> {
   const out = new Map<string, number>();
   for (const t of teachers) {
     const k = needKey(t.school_id, t.stage, t.subject);
     out.set(k, (out.get(k) ?? 0) + fteOf(t));
+  }
+  return out;
+}
+
+/** What a move changes in the supply: the teacher leaves the main subject at home and fills `fills` (else the main subject) there, by the move's share. */
+export interface SupplyMove {
+  teacher: Teacher;
+  to: { id: string };
+  mode: string;
+  fte?: number | undefined;
+  fills?: Subject | undefined;
+}
+
+/**
+ * Supply after a plan: subjectSupply of the roster, each mover (or a 走教 share) taken off the main subject at the
+ * origin and added to the subject they fill at the destination — the very sums the model's need rows hold.
+ */
+export function supplyAfterMoves(teachers: readonly Teacher[], moves: readonly SupplyMove[]): Map<string, number> {
+  const out = subjectSupply(teachers);
+  const add = (k: string, d: number) => out.set(k, (out.get(k) ?? 0) + d);
+  for (const m of moves) {
+    add(needKey(m.teacher.school_id, m.teacher.stage, m.teacher.subject), -shareOf(m));
+    add(needKey(m.to.id, m.teacher.stage, m.fills ?? m.teacher.subject), shareOf(m));
   }
   return out;
 }

@@ -6,10 +6,13 @@
 // Order of weight (defaults): the 差异系数 first (100 per stage × indicator, × 3 above its
 // threshold), then subject needs (0.5 a teacher: less than a move, so a need alone never buys a
 // move), then direction, commute and preferences (fractions of a move).
-import type { Mode, Policy, School, Stage, Teacher } from '../contract/schemas.ts';
+import type { Mode, Policy, School, Stage, Subject, Teacher } from '../contract/schemas.ts';
 import { type CountyContext, homeDistanceKm, sameCluster } from './county.ts';
 import { INDICATOR_KEYS, type IndicatorKey, applyMoves, assignments, schoolIndicators } from './indicators.ts';
-import { needKey, subjectSupply } from './needs.ts';
+import { needKey, supplyAfterMoves } from './needs.ts';
+import { extraSubjectTerm } from './extra-subjects.ts';
+import { schoolLineTerm } from './school-lines.ts';
+import { careerTerms } from './careers.ts';
 
 /** A candidate move as the objective sees it (the model's teacher classes share all of these). */
 export interface MoveView {
@@ -19,6 +22,8 @@ export interface MoveView {
   mode: Mode;
   /** 走教 only: the share of a post served at `to`. */
   fte?: number;
+  /** The extra subject the move fills, when not the main one. */
+  fills?: Subject | undefined;
 }
 
 /** What the objective needs to know beyond the county: the baseline plan of a re-plan. */
@@ -132,8 +137,7 @@ export function cvAfter(p: CvPair, ctx: CountyContext, moves: readonly MoveView[
 
 // ── Subject needs (whole teachers: a school cannot hold 0.3 of one) ──────────────────────────
 export function unfilledNeeds(ctx: CountyContext, moves: readonly MoveView[]): number {
-  const after = applyMoves(ctx.teachers, assignments(moves));
-  const supply = subjectSupply(after);
+  const supply = supplyAfterMoves(ctx.teachers, moves);
   return ctx.needs.reduce((a, n) => a + Math.max(0, Math.round(n.required) - (supply.get(needKey(n.school_id, n.stage, n.subject)) ?? 0)), 0);
 }
 
@@ -178,6 +182,8 @@ export const objectiveTerms: ObjectiveTerm[] = [
     weightPath: 'weights.unfilledNeed',
     value: (o, moves) => o.ctx.policy.weights.unfilledNeed * unfilledNeeds(o.ctx, moves),
   },
+  schoolLineTerm,
+  extraSubjectTerm,
   perMoveTerm({
     id: 'move',
     name: '交流人数（每人）',
@@ -235,6 +241,7 @@ export const objectiveTerms: ObjectiveTerm[] = [
       return rank ? -o.ctx.policy.weights.preferenceBonus / rank : 0;
     },
   }),
+  ...careerTerms,
   {
     id: 'baseline_change',
     name: '与基准方案不同的教师（每人）',

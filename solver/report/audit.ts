@@ -6,6 +6,10 @@ import { STAGE_ZH, SUBJECT_ZH } from '../contract/labels.ts';
 import { type CountyContext, buildCountyContext, countiesOf, countyOf, quotaOf, sameCluster } from '../policy/county.ts';
 import type { Dataset } from '../contract/dataset.ts';
 import { type CvRow, type IndicatorKey, type SchoolIndicatorRow, applyMoves, assignments, cvTable, schoolIndicators, shareOf } from '../policy/indicators.ts';
+import { type CareerCounts, countyCareerCounts } from '../policy/careers.ts';
+import { type SchoolCapRow, schoolCaps } from '../policy/school-caps.ts';
+import { schoolLineCounts } from '../policy/school-lines.ts';
+import { leaderCounts } from '../policy/leaders.ts';
 import { type Move, type RuleResult, checkCountyRules, checkMoveRules, countsTowardRotation, countyRules } from '../policy/rules.ts';
 
 /** One school's row of the outflow-cap and quota rules, with the very limits the model used. */
@@ -72,7 +76,15 @@ export interface CountyAudit {
     /** Moves within the origin's 学区/集团 and moves leaving it (a school without a cluster shares none). */
     within_cluster: number;
     cross_cluster: number;
+    /** Career conditions the plan meets (policy/careers.ts): teachers needing each, and how many this plan gives it. */
+    careers: CareerCounts;
+    /** The 优质均衡 lines per 100 students (policy/school-lines.ts): met before/after, crossed either way. */
+    school_lines: ReturnType<typeof schoolLineCounts>;
+    /** Leaders moved, apart from teachers (policy/leaders.ts). */
+    leaders: ReturnType<typeof leaderCounts>;
   };
+  /** Class and school size caps (K1–K2): no plan changes them; reported per school. */
+  school_caps: SchoolCapRow[];
   schools: SchoolFlow[];
   rules: (RuleResult & { county: string })[];
   indicators: { before: SchoolIndicatorRow[]; after: SchoolIndicatorRow[]; cv: CvBeforeAfter[] };
@@ -121,7 +133,11 @@ export function auditCounty(ctx: CountyContext, moves: Move[]): CountyAudit {
       toward_rural_or_weak: count((m) => (m.to.locale === 'rural' && m.from.locale !== 'rural') || (m.to.weak && !m.from.weak)),
       within_cluster: count((m) => sameCluster(m.from, m.to)),
       cross_cluster: count((m) => !sameCluster(m.from, m.to)),
+      careers: countyCareerCounts(ctx.teachers, moves, ctx.policy),
+      school_lines: schoolLineCounts(ctx.schools, ctx.teachers, moves, ctx.policy),
+      leaders: leaderCounts(moves, ctx.policy),
     },
+    school_caps: schoolCaps(ctx.schools),
     schools: schoolFlows(ctx, moves),
     rules,
     indicators: { before, after: afterRows, cv },
@@ -180,7 +196,9 @@ export function resolvePlan(ds: Dataset, rows: (PlanRow & { line?: number })[]):
     if (r.mode !== 'itinerant' && r.fte !== undefined && r.fte !== 1) add(`只有走教行可填份额 fte（本行${r.mode}，fte ${r.fte}）`, `only itinerant (走教) rows take an fte share (this row: ${r.mode}, fte ${r.fte})`);
     // A 走教 row without a share serves the policy's share (rule itinerant_share checks a share given).
     const fte = r.mode === 'itinerant' ? { fte: r.fte ?? ds.policy.modes.itinerant.fte } : {};
-    moves.get(countyOf(from))!.push({ teacher: t, from, to, mode: r.mode, ...fte });
+    // A fills_subject equal to the main subject is the main subject: only an extra subject is a fill.
+    const fills = r.fills_subject !== undefined && r.fills_subject !== t.subject ? { fills: r.fills_subject } : {};
+    moves.get(countyOf(from))!.push({ teacher: t, from, to, mode: r.mode, ...fte, ...fills });
   });
   return { moves, problems };
 }

@@ -56,10 +56,14 @@ export interface BoundsProgress {
   total: number;
 }
 
-/** The policy of a best-achievable solve: only the focus CV counts (per-move terms and needs weigh 0). */
+/**
+ * The policy of a best-achievable solve: only the focus CV counts. Every other weight is 0 — the
+ * ones added later too: a term left in would shift the model's value, and the bound read from it.
+ */
 function focusPolicy(p: Policy): Policy {
-  const zero = { unfilledNeed: 0, move: 0, ruralOrWeakBonus: 0, commutePerKm: 0, preferenceBonus: 0, changeFromBaseline: 0 };
-  return { ...p, weights: { ...p.weights, ...zero } };
+  const { cvBalance, cvOverThreshold, cvIndicator, ...rest } = p.weights;
+  const zero = Object.fromEntries(Object.keys(rest).map((k) => [k, 0])) as typeof rest;
+  return { ...p, weights: { cvBalance, cvOverThreshold, cvIndicator, ...zero } };
 }
 
 /**

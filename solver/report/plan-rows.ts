@@ -7,11 +7,12 @@ import type { PlanRow } from '../contract/schemas.ts';
 import { LOCALE_ZH, STAGE_ZH, SUBJECT_ZH } from '../contract/labels.ts';
 import { type CountyContext, quotaOf, sameCluster } from '../policy/county.ts';
 import { applyMoves, assignments, indicatorFlags, schoolIndicators, shareOf } from '../policy/indicators.ts';
-import { needKey, subjectSupply } from '../policy/needs.ts';
+import { needKey, subjectSupply, supplyAfterMoves } from '../policy/needs.ts';
 import {
   type ObjectiveContext, commuteChangeKm, cvPairs, objectiveContext, qCost, qStep, towardRuralOrWeak,
 } from '../policy/objective.ts';
 import { type Move, rotationBudget } from '../policy/rules.ts';
+import { gainsRuralYear, gainsSecondSchool } from '../policy/careers.ts';
 
 const INDICATOR_ZH = { aboveDegree: '高于规定学历教师', backbone: '骨干教师', peArt: '体育艺术教师' } as const;
 const per100Key = { aboveDegree: 'aboveDegreePer100', backbone: 'backbonePer100', peArt: 'peArtPer100' } as const;
@@ -30,7 +31,7 @@ export function planRows(ctx: CountyContext, moves: Move[], o: ObjectiveContext 
   const [before, planned] = [rowsOf(ctx.teachers), rowsOf(after)];
   const pairs = cvPairs(ctx);
   const supplyBefore = subjectSupply(ctx.teachers);
-  const supplyAfter = subjectSupply(after);
+  const supplyAfter = supplyAfterMoves(ctx.teachers, moves);
   const required = new Map(ctx.needs.map((n) => [needKey(n.school_id, n.stage, n.subject), Math.round(n.required)]));
   const budget = rotationBudget(ctx);
 
@@ -55,9 +56,13 @@ export function planRows(ctx: CountyContext, moves: Move[], o: ObjectiveContext 
       if (gain > 1e-9 && x0 != null && x1 != null)
         parts.push({ gain, text: `降低${STAGE_ZH[p.stage]}${INDICATOR_ZH[p.indicator]}差异系数：${m.to.name}每百生${x0.toFixed(2)}→${x1.toFixed(2)}（县均${mean.toFixed(2)}）` });
     }
-    const key = needKey(m.to.id, t.stage, t.subject);
+    const fills = m.fills ?? t.subject;
+    const key = needKey(m.to.id, t.stage, fills);
     const gapTo = (required.get(key) ?? 0) - (supplyBefore.get(key) ?? 0);
-    if (gapTo > 0) parts.push({ gain: w.unfilledNeed, text: `补${m.to.name}${SUBJECT_ZH[t.subject]}缺口（需${required.get(key)}人，原有${supplyBefore.get(key) ?? 0}人）` });
+    const needText = `补${m.to.name}${SUBJECT_ZH[fills]}缺口（需${required.get(key)}人，原有${supplyBefore.get(key) ?? 0}人）`;
+    // A fill in an extra subject is always said first: it is what the destination receives the teacher for.
+    const fillText = m.fills ? `以兼教学科${gapTo > 0 ? needText : `任教${SUBJECT_ZH[fills]}`}` : null;
+    if (gapTo > 0 && !m.fills) parts.push({ gain: w.unfilledNeed, text: needText });
     if (towardRuralOrWeak(m.from, m.to))
       parts.push({ gain: w.ruralOrWeakBonus, text: m.to.weak && !m.from.weak ? '流向薄弱学校' : `${LOCALE_ZH[m.from.locale]}→${LOCALE_ZH[m.to.locale]}` });
     const km = commuteChangeKm(t, m.from, m.to);
@@ -66,7 +71,7 @@ export function planRows(ctx: CountyContext, moves: Move[], o: ObjectiveContext 
     if (rank) parts.push({ gain: w.preferenceBonus / rank, text: `本人第${rank}志愿` });
     const cluster = ctx.policy.flows.cluster;
     if (cluster === 'prefer' && sameCluster(m.from, m.to)) parts.push({ gain: w.leaveCluster, text: `学区/集团内交流（${m.to.cluster}）` });
-    const lead: string[] = [];
+    const lead: string[] = fillText ? [fillText] : [];
     if (m.mode === 'support') lead.push(supportText(ctx, m));
     if (m.mode === 'itinerant') lead.push(`走教：${shareOf(m)}个岗位在${m.to.name}任教${SUBJECT_ZH[t.subject]}，编制和其余课时留在${m.from.name}`);
     if (cluster === 'only') lead.push(`学区/集团内交流（${m.to.cluster}）`);
@@ -74,6 +79,10 @@ export function planRows(ctx: CountyContext, moves: Move[], o: ObjectiveContext 
     if (lock) lead.push(`人工锁定：${lock.reason}`);
     if (o.baseline?.get(t.id) === m.to.id) lead.push('保持基准方案安排');
     const best = parts.sort((a, b) => b.gain - a.gain).slice(0, 3).map((p) => p.text);
+    // Career conditions are said whatever their rank: the teacher and the bureau both act on them.
+    const career: string[] = [];
+    if (gainsRuralYear(m, ctx.policy)) career.push(`一级教师取得申报高级职称所需的乡村/薄弱学校任教经历（原${t.rural_weak_years}年）`);
+    if (gainsSecondSchool(m, ctx.policy)) career.push(`取得第${t.schools_worked + 1}所学校工作经历（校长、高级职称、名师人选须${ctx.policy.careers.minSchoolsWorked}所）`);
     const costs: string[] = [];
     const originKey = needKey(m.from.id, t.stage, t.subject);
     const short = (required.get(originKey) ?? 0) - (supplyAfter.get(originKey) ?? 0);
@@ -81,11 +90,12 @@ export function planRows(ctx: CountyContext, moves: Move[], o: ObjectiveContext 
       costs.push(`注意：调出后${m.from.name}${SUBJECT_ZH[t.subject]}新增缺口${short}人`);
     if (km > 0.5) costs.push(`通勤增加${km.toFixed(1)}公里`);
     if (cluster === 'prefer' && !sameCluster(m.from, m.to)) costs.push(`跨出学区/集团（${m.from.cluster ?? '未划分'}→${m.to.cluster ?? '未划分'}）`);
-    if (lead.length + best.length === 0) lead.push(`完成本年度交流人数（${budget.min}人）所需；在可选调动中对各项指标影响最小`);
+    if (lead.length + best.length + career.length === 0) lead.push(`完成本年度交流人数（${budget.min}人）所需；在可选调动中对各项指标影响最小`);
     return {
       teacher_id: t.id, from_school_id: m.from.id, to_school_id: m.to.id, mode: m.mode,
-      stage: t.stage, subject: t.subject, backbone: t.backbone, reason: [...lead, ...best, ...costs].join('；'),
+      stage: t.stage, subject: t.subject, backbone: t.backbone, reason: [...lead, ...best, ...career, ...costs].join('；'),
       ...(m.mode === 'itinerant' ? { fte: shareOf(m) } : {}),
+      ...(m.fills ? { fills_subject: m.fills } : {}),
     };
   });
 }
@@ -99,7 +109,7 @@ function supportText(ctx: CountyContext, m: Move): string {
 }
 
 /** plan.csv columns, in contract order. */
-export const PLAN_COLUMNS = ['teacher_id', 'from_school_id', 'to_school_id', 'mode', 'stage', 'subject', 'backbone', 'reason'] as const;
+export const PLAN_COLUMNS = ['teacher_id', 'from_school_id', 'to_school_id', 'mode', 'stage', 'subject', 'backbone', 'reason', 'fills_subject'] as const;
 
 /** plan.csv text (RFC 4180, header first); the `fte` column (an addition) only when a row is 走教, so other plans read as before. */
 export const planCsvText = (rows: PlanRow[]): string =>

@@ -2,7 +2,9 @@
 // ok} with its numbers, the counts behind them, indicators per school before/after and the
 // student-weighted 差异系数 per stage. The audit of a hand-made plan uses the same sections.
 import type { Policy } from '../contract/schemas.ts';
-import { type PlanAudit, auditPlan } from './audit.ts';
+import { type CountyAudit, type PlanAudit, auditPlan } from './audit.ts';
+import { careerCounts } from '../policy/careers.ts';
+import { capFailures } from '../policy/school-caps.ts';
 import type { Dataset } from '../contract/dataset.ts';
 import type { SchoolIndicatorRow } from '../policy/indicators.ts';
 import type { CountyPlan, PlanStatus } from '../pipeline.ts';
@@ -21,6 +23,14 @@ const pick = (r: SchoolIndicatorRow) => ({
 });
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+/** The career counts of every county added up. */
+const careersTotal = (c: CountyAudit['counts']['careers'][], p: Policy) =>
+  careerCounts(
+    { rural_year: sum(c.map((x) => x.rural_year.needing)), second_school: sum(c.map((x) => x.second_school.needing)) },
+    { rural_year: sum(c.map((x) => x.rural_year.gained)), second_school: sum(c.map((x) => x.second_school.gained)) },
+    p,
+  );
 
 /** The audit sections shared by report.json and `lungang audit`. */
 export function auditSections(ds: Dataset, audit: PlanAudit) {
@@ -52,9 +62,30 @@ export function auditSections(ds: Dataset, audit: PlanAudit) {
       toward_rural_or_weak: sum(c.map((x) => x.toward_rural_or_weak)),
       within_cluster: sum(c.map((x) => x.within_cluster)),
       cross_cluster: sum(c.map((x) => x.cross_cluster)),
+      careers: careersTotal(c.map((x) => x.careers), ds.policy),
+      leaders: {
+        principal: sum(c.map((x) => x.leaders.principal)),
+        vice_principal: sum(c.map((x) => x.leaders.vice_principal)),
+        middle_manager: sum(c.map((x) => x.leaders.middle_manager)),
+        leaders: sum(c.map((x) => x.leaders.leaders)),
+        teachers: sum(c.map((x) => x.leaders.teachers)),
+      },
+      school_lines: {
+        school_stages: sum(c.map((x) => x.school_lines.school_stages)),
+        lines: sum(c.map((x) => x.school_lines.lines)),
+        lines_met: { before: sum(c.map((x) => x.school_lines.lines_met.before)), after: sum(c.map((x) => x.school_lines.lines_met.after)) },
+        /** "Schools meeting all teacher indicators": school × stage rows meeting all three lines. */
+        meeting_all: { before: sum(c.map((x) => x.school_lines.meeting_all.before)), after: sum(c.map((x) => x.school_lines.meeting_all.after)) },
+        brought_over: c.flatMap((x) => x.school_lines.brought_over),
+        dropped_below: c.flatMap((x) => x.school_lines.dropped_below),
+      },
       per_school: audit.counties.flatMap((a) => a.schools.map((s) => ({ county: a.county, school_name: names.get(s.school_id), ...s }))),
     },
     rules: [{ ...audit.integrity, county: null }, ...audit.counties.flatMap((a) => a.rules)],
+    school_caps: (() => {
+      const rows = audit.counties.flatMap((a) => a.school_caps.map((s) => ({ county: a.county, school_name: names.get(s.school_id), ...s })));
+      return { schools: rows, failing: capFailures(rows) };
+    })(),
     indicators: {
       schools: audit.counties.flatMap((a) =>
         a.indicators.before.map((b, i) => ({

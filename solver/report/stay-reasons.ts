@@ -5,8 +5,7 @@ import type { Dataset } from '../contract/dataset.ts';
 import type { Teacher } from '../contract/schemas.ts';
 import { STAGE_ZH, SUBJECT_ZH } from '../contract/labels.ts';
 import { type CountyContext, buildCountyContext, ceilShare } from '../policy/county.ts';
-import { needKey, subjectSupply } from '../policy/needs.ts';
-import { applyMoves, assignments } from '../policy/indicators.ts';
+import { needKey, supplyAfterMoves } from '../policy/needs.ts';
 import { noDestinationText, obstacleOf, outflowCap, pct } from '../policy/precheck.ts';
 import { type Move, leavesHome, rotationBudget } from '../policy/rules.ts';
 import type { CountyPlan } from '../pipeline.ts';
@@ -27,9 +26,8 @@ interface PlanView {
 function planView(ctx: CountyContext, moves: Move[]): PlanView {
   const outflow = new Map<string, number>();
   for (const m of moves) outflow.set(m.from.id, (outflow.get(m.from.id) ?? 0) + leavesHome(m));
-  const after = applyMoves(ctx.teachers, assignments(moves));
   return {
-    ctx, moves, outflow, supplyAfter: subjectSupply(after),
+    ctx, moves, outflow, supplyAfter: supplyAfterMoves(ctx.teachers, moves),
     required: new Map(ctx.needs.map((n) => [needKey(n.school_id, n.stage, n.subject), Math.round(n.required)])),
   };
 }

@@ -89,6 +89,22 @@ export const POLICY_GROUPS: FieldGroup[] = [
     ],
   },
   {
+    id: 'leaders', zh: '学校领导交流', en: 'Leaders',
+    fields: [
+      { path: ['leaders', 'maxAge', 'M'], zh: '男校长、副校长年龄低于', en: 'Male leader age below', kind: 'int', def: 50, min: 20, max: 70, unit: { zh: '岁', en: 'yrs' }, clause: 'R4 天津 校长男55/女50（默认同教师）' },
+      { path: ['leaders', 'maxAge', 'F'], zh: '女校长、副校长年龄低于', en: 'Female leader age below', kind: 'int', def: 45, min: 20, max: 70, unit: { zh: '岁', en: 'yrs' }, clause: 'R4 天津 校长男55/女50（默认同教师）' },
+      { path: ['leaders', 'maxLeavingPerSchool'], zh: '每校每年调出学校领导不超过', en: 'Leaders leaving one school a year ≤', kind: 'int', def: 1, min: 0, max: 10, unit: { zh: '人', en: '' }, clause: '本地选择：保持学校领导班子稳定' },
+      { path: ['leaders', 'middleManagersAsLeaders'], zh: '中层干部按学校领导交流', en: 'Middle managers rotate as leaders', kind: 'bool', def: false, clause: '海盐县 教育基本公共服务均等化改革试点实施方案：中层轮岗交流' },
+    ],
+  },
+  {
+    id: 'careers', zh: '职称与任职经历', en: 'Careers',
+    fields: [
+      { path: ['careers', 'seniorTitleRuralYears'], zh: '申报高级职称须在乡村或薄弱学校任教满', en: 'Rural/weak years for the senior title', kind: 'int', def: 1, min: 1, max: 10, unit: years, clause: '青海 构建优质均衡的基本公共教育服务体系实施方案 第15条 R11（1年以上）' },
+      { path: ['careers', 'minSchoolsWorked'], zh: '校长、高级职称、名师人选须有工作经历的学校数', en: 'Schools worked for principal, senior title, 名师', kind: 'int', def: 2, min: 2, max: 10, unit: { zh: '所', en: 'schools' }, clause: '安政办〔2019〕46号 R13（至少两所学校）' },
+    ],
+  },
+  {
     id: 'indicators', zh: '指标阈值（优质均衡）', en: 'Indicator thresholds',
     fields: [
       { path: ['indicators', 'cvMax', 'primary'], zh: '小学差异系数不高于', en: 'Primary CV ≤', kind: 'number', def: 0.5, min: 0.01, max: 2, step: 0.01, clause: '教督〔2017〕6号 第六条' },
@@ -111,10 +127,14 @@ export const POLICY_GROUPS: FieldGroup[] = [
       multiplier('backbone', '骨干教师', 'Backbone', 'backbone'),
       multiplier('peArt', '体育艺术教师', 'PE & art', 'PE & art'),
       { path: ['weights', 'unfilledNeed'], zh: '学科缺口（每缺1人）', en: 'Unfilled subject need', kind: 'number', def: 0.5, min: 0, max: 1e6, step: 0.1, unit: perTeacher, clause: '每个未补上的学科缺口计此分；低于“每交流1人”，单为补缺不多交流', clauseEn: 'Per subject post left unfilled; below “per teacher moved”, so a gap alone does not buy a move' },
+      { path: ['weights', 'extraSubjectFill'], zh: '以兼教学科补缺（每人扣减）', en: 'Need filled in an extra subject', kind: 'number', def: 0.2, min: 0, max: 1e6, step: 0.1, unit: perTeacher, clause: '教师调往他校补其兼教学科的缺口时计此分：兼教补缺的价值 = 学科缺口分 − 此分', clauseEn: 'Per teacher sent to fill a need in one of their extra subjects: such a fill is worth the unfilled-need weight minus this' },
+      { path: ['weights', 'schoolLine'], zh: '学校教师指标达标（每校每项）', en: 'School brought over a teacher threshold', kind: 'number', def: 0, min: 0, max: 1e6, step: 0.1, unit: { zh: '分/项', en: 'pts/line' }, clause: '默认0（关闭：大县求解明显变慢）。某校某学段的高学历（4.2/5.3）、骨干（1.0）、体艺（0.9）每百生指标因交流由不达标变为达标，每项减去此分；由达标变为不达标，每项加此分', clauseEn: 'Default 0 (off: large counties solve much slower). Subtracted per school × stage × indicator (above-degree 4.2/5.3, backbone 1.0, PE & art 0.9 per 100 students) the plan brings over its line; added per one it drops below' },
       { path: ['weights', 'move'], zh: '每交流1人', en: 'Per teacher moved', kind: 'number', def: 1, min: 0, max: 1e6, step: 0.1, unit: perTeacher, clause: '上限高于最低人数时，多交流的每个人都要带来更多好处', clauseEn: 'With an upper share above the minimum, every extra move must pay for itself' },
       { path: ['weights', 'supportMove'], zh: '支教（每人，另加）', en: 'Per support posting (on top)', kind: 'number', def: 0.5, min: 0, max: 1e6, step: 0.1, unit: perTeacher, clause: '支教编制不随人走、期满回原校，受援校只在支教期内受益：两种方式都合规时优先带编调动', clauseEn: 'A support posting keeps the post at home and ends after its term, so the receiving school gains for the term only: a transfer is preferred where both keep every rule' },
       { path: ['weights', 'leaveCluster'], zh: '跨出学区/集团（每人）', en: 'Per move leaving the cluster', kind: 'number', def: 0.3, min: 0, max: 1e6, step: 0.1, unit: perTeacher, clause: '“以学区/集团为载体”选“优先学区内”时，跨出本学区的每次交流计此分', clauseEn: 'With the cluster set to “prefer within”: per move that leaves the origin school\'s cluster' },
       { path: ['weights', 'ruralOrWeakBonus'], zh: '流向乡村或薄弱学校奖励', en: 'Bonus toward rural or weak', kind: 'number', def: 0.3, min: 0, max: 1e6, step: 0.1, unit: perTeacher, clause: '城镇学校教师到乡村学校、或到薄弱学校，每人减去此分', clauseEn: 'Subtracted per move from a town/urban school to a rural one, or to a weak school' },
+      { path: ['weights', 'ruralYearBonus'], zh: '一级教师取得乡村/薄弱学校任教经历奖励', en: 'Bonus: rural year for the senior title', kind: 'number', def: 0.3, min: 0, max: 1e6, step: 0.1, unit: perTeacher, clause: '乡村或薄弱学校任教年限不足的一级教师调往乡村或薄弱学校，每人减去此分（申报高级职称的必要条件）', clauseEn: 'Subtracted per 一级 teacher short of rural/weak years sent to a rural or weak school (needed to apply for the senior title)' },
+      { path: ['weights', 'secondSchoolBonus'], zh: '校长、高级职称、名师人选取得第二所学校经历奖励', en: 'Bonus: second school for future leaders', kind: 'number', def: 0.2, min: 0, max: 1e6, step: 0.1, unit: perTeacher, clause: '只在一所学校工作过的一级/高级职称、市级以上骨干、副校长或中层交流，每人减去此分', clauseEn: 'Subtracted per 一级/高级 teacher, city-level-or-above backbone, vice-principal or middle manager who has worked at one school only and moves' },
       { path: ['weights', 'commutePerKm'], zh: '通勤每增加1公里', en: 'Per km of added commute', kind: 'number', def: 0.02, min: 0, max: 1e6, step: 0.01, unit: { zh: '分/公里', en: 'pts/km' }, clause: '交流使居住地到学校的距离每增加1公里计此分（缩短则减分）', clauseEn: 'Per km the move adds to the commute from home (a shorter commute subtracts)' },
       { path: ['weights', 'preferenceBonus'], zh: '符合本人意愿奖励', en: 'Preference bonus', kind: 'number', def: 0.5, min: 0, max: 1e6, step: 0.1, unit: perTeacher, clause: '调往本人填报的学校减去 此分 ÷ 志愿顺位', clauseEn: 'Subtracted, divided by the rank, for a move to a school the teacher asked for' },
       { path: ['weights', 'changeFromBaseline'], zh: '改动基准方案（每人）', en: 'Change from the baseline', kind: 'number', def: 3, min: 0, max: 1e6, step: 0.1, unit: perTeacher, clause: '以上次结果为基准再求解时，安排与基准不同的每位教师计此分', clauseEn: 'When re-planning against the last result: per teacher whose assignment differs from it' },

@@ -129,7 +129,7 @@ export async function renderAudit(root: HTMLElement, ctx: PageContext): Promise<
   // A report stored before the per-school and by-kind rows (the server answers 409): its rules and
   // CVs still show, traced by the run's result hash; the re-solve hint says what is missing.
   const runDoc: AuditDocument = stored ?? {
-    audit_ok: report.audit_ok, counts: report.counts, rules: report.rules, indicators: report.indicators, policy: report.policy, status: report.status,
+    audit_ok: report.audit_ok, counts: report.counts, rules: report.rules, indicators: report.indicators, school_caps: report.school_caps, policy: report.policy, status: report.status,
     trace: {
       subject: 'run', run_id: run.id, scenario_id: run.scenario_id, scenario_name: run.scenario_name, result_hash: run.result_hash, plan_file: null,
       plan_hash: '—', plan_rows: report.rules.find((r) => r.id === 'plan_integrity')?.denominator ?? 0, dataset_id: ds.id, dataset_name: ds.name, dataset_hash: ds.content_hash, policy_hash: '—',

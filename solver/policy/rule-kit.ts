@@ -1,0 +1,116 @@
+// The shapes every rule shares (policy/rules.ts lists the rules): a move, a move rule, a county
+// rule's linear sums and its verdict in Chinese with English twins, and the helpers that keep the
+// twins from drifting apart (one check gives both findings, one verdict both texts). Also the
+// arithmetic of the kinds of move (R10, R17) that the rules, the model and the report share.
+import type { Mode, School, Stage, Subject, Teacher } from '../contract/schemas.ts';
+import { type CountyContext, ceilShare } from './county.ts';
+
+export interface Move {
+  teacher: Teacher;
+  from: School;
+  to: School;
+  mode: Mode;
+  /** 走教 only: the share of a post served at `to` (the rest stays at home). */
+  fte?: number;
+  /** The need the move fills when it is one of the teacher's extra subjects (policy/extra-subjects.ts). */
+  fills?: Subject;
+}
+
+export interface MoveRule {
+  id: string;
+  name: string;
+  name_en: string;
+  clause: string;
+  clause_en: string;
+  /** null when the move keeps the rule, else why not (Chinese, no personal names). */
+  violation(ctx: CountyContext, m: Move): string | null;
+  /** The same finding in English (null exactly when `violation` is). */
+  violationEn(ctx: CountyContext, m: Move): string | null;
+}
+
+/** One linear constraint Σ coef(move) ∈ [min, max] over the plan's moves. */
+export interface SumConstraint {
+  key: string;
+  coef(m: Move): number;
+  min?: number;
+  max?: number;
+  /** Only moves from or to this school can have a non-zero coefficient (lets the model skip the rest). */
+  school?: string;
+}
+
+/**
+ * One rule's verdict with its numbers. The Chinese fields are report.json's since v1; the `_en`
+ * twins are written by the same code from the same numbers, so an English reader sees the run's
+ * own thresholds (a 15% policy reads 15%), never a translation table's defaults.
+ */
+export interface RuleResult {
+  id: string;
+  name: string;
+  name_en: string;
+  clause: string;
+  clause_en: string;
+  required: string;
+  required_en: string;
+  actual: string;
+  actual_en: string;
+  ok: boolean;
+  numerator?: number;
+  denominator?: number;
+  details?: string[];
+  details_en?: string[];
+}
+
+export type Verdict = Omit<RuleResult, 'id' | 'name' | 'name_en' | 'clause' | 'clause_en'>;
+
+export interface CountyRule {
+  id: string;
+  name: string;
+  name_en: string;
+  clause: string;
+  clause_en: string;
+  constraints(ctx: CountyContext): SumConstraint[];
+  /** Presents the sums of `constraints` (same order) as required/actual with integer arithmetic. */
+  result(ctx: CountyContext, sums: number[], moves: Move[]): Verdict;
+}
+/** 1 when the move's kind counts toward the rotation share (policy.modes, R10), else 0. */
+export const countsTowardRotation = (ctx: CountyContext, m: Move): number => (ctx.policy.modes[m.mode].countsTowardRotation ? 1 : 0);
+
+/**
+ * This year's rotation budget in teachers: at least ⌈min × eligible⌉, at most ⌈max × eligible⌉
+ * (max null = exactly the minimum), raised to the number of move locks when those are more.
+ */
+export function rotationBudget(ctx: CountyContext): { min: number; max: number; eligible: number; lockedMoves: number } {
+  const r = ctx.policy.ratios;
+  const min = ceilShare(r.minRotatedShareOfEligible, ctx.eligibleCount);
+  const lockedMoves = ctx.locks.filter((l) => l.action === 'move').length;
+  const max = Math.max(min, r.maxRotatedShareOfEligible === null ? 0 : ceilShare(r.maxRotatedShareOfEligible, ctx.eligibleCount), lockedMoves);
+  return { min, max, eligible: ctx.eligibleCount, lockedMoves };
+}
+/** Whether a move's kind is allowed at all (policy.modes.*.allowed). */
+export const modeAllowed = (ctx: CountyContext, mode: Mode): boolean => ctx.policy.modes[mode].allowed;
+
+/** 1 when the move takes the post with the teacher (a transfer): only then does the quota of either school change. */
+export const movesPost = (m: Pick<Move, 'mode'>): number => (m.mode === 'transfer' ? 1 : 0);
+
+/** 1 when the teacher leaves the home school for the year (transfer, 支教); a 走教 teacher stays. */
+export const leavesHome = (m: Pick<Move, 'mode'>): number => (m.mode === 'itinerant' ? 0 : 1);
+
+type Finding = { zh: string; en: string } | null;
+export type { Finding };
+/** A move rule from one check, so its Chinese and English findings cannot disagree. */
+export const moveRule = (r: Omit<MoveRule, 'violation' | 'violationEn'> & { check(ctx: CountyContext, m: Move): Finding }): MoveRule => {
+  const { check, ...rest } = r;
+  return { ...rest, violation: (ctx, m) => check(ctx, m)?.zh ?? null, violationEn: (ctx, m) => check(ctx, m)?.en ?? null };
+};
+export const STAGE_EN: Record<Stage, string> = { primary: 'primary', junior: 'junior' };
+
+export const fmtPct = (x: number) => `${(x * 100).toFixed(1)}%`;
+/** A policy share as people write it: 0.15 → 15%, 0.125 → 12.5%. */
+export const share = (x: number) => `${Number((x * 100).toFixed(2))}%`;
+/** Per-school rules count schools: numerator the schools failing, denominator the schools checked. */
+export const schoolsVerdict = (bad: { zh: string; en: string }[], schools: number, required: [string, string], failWord: [string, string]): Verdict => ({
+  required: required[0], required_en: required[1],
+  actual: bad.length ? `${bad.length}/${schools}校${failWord[0]}` : `${schools}校全部符合`,
+  actual_en: bad.length ? `${bad.length} of ${schools} schools ${failWord[1]}` : `all ${schools} schools comply`,
+  ok: bad.length === 0, numerator: bad.length, denominator: schools, details: bad.map((b) => b.zh), details_en: bad.map((b) => b.en),
+});
