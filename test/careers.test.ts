@@ -57,9 +57,19 @@ describe('rural year for the senior title (seed 001 §15, R11)', () => {
     expect(needsRuralYear(teacher('a', 'U', needy), p)).toBe(true);
     expect(needsRuralYear(teacher('a', 'U', { title: 'first', rural_weak_years: 1 }), p)).toBe(false);
     expect(needsRuralYear(teacher('a', 'U', { title: 'second', rural_weak_years: 0 }), p)).toBe(false);
-    expect(gainsRuralYear({ teacher: teacher('a', 'U', needy), to: r }, p)).toBe(true);
-    expect(gainsRuralYear({ teacher: teacher('a', 'U', needy), to: u }, p)).toBe(false);
-    expect(gainsRuralYear({ teacher: teacher('a', 'U', needy), to: { ...u, weak: true } }, p)).toBe(true);
+    expect(gainsRuralYear({ teacher: teacher('a', 'U', needy), to: r, mode: 'transfer' }, p)).toBe(true);
+    expect(gainsRuralYear({ teacher: teacher('a', 'U', needy), to: u, mode: 'transfer' }, p)).toBe(false);
+    expect(gainsRuralYear({ teacher: teacher('a', 'U', needy), to: { ...u, weak: true }, mode: 'transfer' }, p)).toBe(true);
+  });
+
+  it('a 支教 term gives the year when it is long enough; a 走教 share never does', () => {
+    const p = defaultPolicy();
+    const r = school('R', 'rural');
+    const two = { ...p, careers: { ...p.careers, seniorTitleRuralYears: 2 } };
+    expect(gainsRuralYear({ teacher: teacher('a', 'U', needy), to: r, mode: 'support' }, p)).toBe(true);
+    expect(gainsRuralYear({ teacher: teacher('a', 'U', needy), to: r, mode: 'support' }, two)).toBe(false);
+    expect(gainsRuralYear({ teacher: teacher('a', 'U', needy), to: r, mode: 'transfer' }, two)).toBe(true);
+    expect(gainsRuralYear({ teacher: teacher('a', 'U', needy), to: r, mode: 'itinerant' }, p)).toBe(false);
   });
 
   it('sends the 一级 teacher who needs the year rather than a teacher who asked for the school (0.3 > 0.5 ÷ 2)', async () => {
@@ -91,10 +101,13 @@ describe('two schools for principals, senior titles and 名师 (seed 002, R13)',
     expect(needsSecondSchool(teacher('a', 'U', { role: 'vice_principal', schools_worked: 1 }), p)).toBe(true);
     expect(needsSecondSchool(teacher('a', 'U', { schools_worked: 1 }), p)).toBe(false);
     expect(needsSecondSchool(teacher('a', 'U', { ...candidate, schools_worked: 2 }), p)).toBe(false);
+    // 支教 is work at the other school; a 走教 share keeps the post and most of the timetable at home.
+    expect(gainsSecondSchool({ teacher: teacher('a', 'U', candidate), mode: 'support' }, p)).toBe(true);
+    expect(gainsSecondSchool({ teacher: teacher('a', 'U', candidate), mode: 'itinerant' }, p)).toBe(false);
     // With 3 schools asked, a one-school teacher still needs them, but one move does not give them.
     p.careers.minSchoolsWorked = 3;
     expect(needsSecondSchool(teacher('a', 'U', candidate), p)).toBe(true);
-    expect(gainsSecondSchool({ teacher: teacher('a', 'U', candidate) }, p)).toBe(false);
+    expect(gainsSecondSchool({ teacher: teacher('a', 'U', candidate), mode: 'transfer' }, p)).toBe(false);
   });
 
   it('moves the one-school candidate rather than a teacher who asked for the school (0.2 > 0.5 ÷ 3)', async () => {

@@ -11,6 +11,10 @@
 //   at city level or above) and the pool new principals come from (vice-principals and 中层);
 //   one of them who has worked at fewer than `careers.minSchoolsWorked` schools gains the
 //   condition when this move brings the count to it.
+// By kind of move (policy.modes): a transfer is a posting of a year or more, so it gives both; a 支教
+// term is teaching at the destination, so it gives the second school, and the rural years when
+// its `termYears` add up to what the teacher lacks; a 走教 share keeps the teacher's post and most
+// of the timetable at home, so it gives neither (the texts ask for 任教 or 工作经历 at the school).
 import type { Policy, Teacher } from '../contract/schemas.ts';
 import { isRuralOrWeak } from './county.ts';
 import type { MoveView, ObjectiveTerm } from './objective.ts';
@@ -22,19 +26,27 @@ const PRINCIPAL_POOL: ReadonlySet<Teacher['role']> = new Set(['vice_principal', 
 /** A 一级 teacher short of the rural/weak years the 高级 application needs (seed 001 §15). */
 export const needsRuralYear = (t: Teacher, p: Policy): boolean => t.title === 'first' && t.rural_weak_years < p.careers.seniorTitleRuralYears;
 
-/** The move gives the teacher the rural/weak year: a 一级 teacher short of it, sent to a rural or weak school. */
-export const gainsRuralYear = (m: Pick<MoveView, 'teacher' | 'to'>, p: Policy): boolean => needsRuralYear(m.teacher, p) && isRuralOrWeak(m.to);
+/** Years at the destination a move gives: a transfer stays (enough for any condition), a 支教 its term, a 走教 none. */
+const yearsThere = (m: Pick<MoveView, 'mode'>, p: Policy): number =>
+  m.mode === 'transfer' ? Infinity : m.mode === 'support' ? p.modes.support.termYears : 0;
+
+/** The move gives the teacher the rural/weak year: a 一级 teacher short of it, sent to a rural or weak school for long enough. */
+export const gainsRuralYear = (m: Pick<MoveView, 'teacher' | 'to' | 'mode'>, p: Policy): boolean =>
+  needsRuralYear(m.teacher, p) && isRuralOrWeak(m.to) && m.teacher.rural_weak_years + yearsThere(m, p) >= p.careers.seniorTitleRuralYears;
 
 /** A candidate for principal, 高级/正高 or 名师 who has worked at fewer schools than the condition asks (seed 002 §2). */
 export const needsSecondSchool = (t: Teacher, p: Policy): boolean =>
   t.schools_worked < p.careers.minSchoolsWorked && (NEXT_SENIOR_TITLES.has(t.title) || MINGSHI_BACKBONE.has(t.backbone) || PRINCIPAL_POOL.has(t.role));
 
-/** The move brings such a candidate's schools to the number the condition asks (every move adds one school). */
-export const gainsSecondSchool = (m: Pick<MoveView, 'teacher'>, p: Policy): boolean =>
-  needsSecondSchool(m.teacher, p) && m.teacher.schools_worked + 1 >= p.careers.minSchoolsWorked;
+/** The move brings such a candidate's schools to the number the condition asks (a transfer or 支教 adds one school). */
+export const gainsSecondSchool = (m: Pick<MoveView, 'teacher' | 'mode'>, p: Policy): boolean =>
+  m.mode !== 'itinerant' && needsSecondSchool(m.teacher, p) && m.teacher.schools_worked + 1 >= p.careers.minSchoolsWorked;
 
-/** What the career terms see of a teacher: teachers of one model class must agree on it. */
-export const careerKey = (t: Teacher, p: Policy): string => `${needsRuralYear(t, p) ? 'r' : ''}${needsSecondSchool(t, p) && t.schools_worked + 1 >= p.careers.minSchoolsWorked ? 's' : ''}`;
+/** What the career terms see of a teacher: teachers of one model class must agree on it (R: a 支教 term is enough too). */
+export const careerKey = (t: Teacher, p: Policy): string => {
+  const rural = !needsRuralYear(t, p) ? '' : t.rural_weak_years + p.modes.support.termYears >= p.careers.seniorTitleRuralYears ? 'R' : 'r';
+  return `${rural}${needsSecondSchool(t, p) && t.schools_worked + 1 >= p.careers.minSchoolsWorked ? 's' : ''}`;
+};
 
 /** A per-move bonus for the moves that give a teacher a career condition. */
 function bonusTerm(t: Pick<ObjectiveTerm, 'id' | 'name' | 'nameEn' | 'reason'>, weight: 'ruralYearBonus' | 'secondSchoolBonus', gains: (m: MoveView, p: Policy) => boolean): ObjectiveTerm {
