@@ -9,8 +9,7 @@ import { z } from 'zod';
 import { STAGES, type PlanRow } from '../solver/contract/schemas.ts';
 import { buildCountyContext, countiesOf, homeDistanceKm } from '../solver/policy/county.ts';
 import type { Dataset } from '../solver/contract/dataset.ts';
-import { applyMoves } from '../solver/policy/indicators.ts';
-import { needKey, subjectSupply } from '../solver/policy/needs.ts';
+import { needKey, subjectSupply, supplyAfterMoves } from '../solver/policy/needs.ts';
 import type { CountyPlan } from '../solver/pipeline.ts';
 import type { Report } from '../solver/report/report.ts';
 import { alignBy } from './align.ts';
@@ -79,9 +78,13 @@ function needsAndCommute(ds: Dataset, rows: readonly PlanRow[]) {
     const ctx = buildCountyContext(county, ds);
     const need = new Map(ctx.needs.map((n) => [needKey(n.school_id, n.stage, n.subject), n.required]));
     for (const r of need.values()) required += r;
-    const moved = rows.filter((r) => ctx.teacherById.has(r.teacher_id));
+    // Each row by its share (走教 fte) and in the subject it fills (an extra subject, or the main one).
+    const moved = rows.flatMap((r) => {
+      const t = ctx.teacherById.get(r.teacher_id);
+      return t ? [{ teacher: t, to: { id: r.to_school_id }, mode: r.mode, fte: r.fte, fills: r.fills_subject }] : [];
+    });
     before += shortfall(need, subjectSupply(ctx.teachers));
-    after += shortfall(need, subjectSupply(applyMoves(ctx.teachers, moved)));
+    after += shortfall(need, supplyAfterMoves(ctx.teachers, moved));
   }
   const teachers = new Map(ds.teachers.map((t) => [t.id, t]));
   const schools = new Map(ds.schools.map((s) => [s.id, s]));
