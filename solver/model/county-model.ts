@@ -360,9 +360,10 @@ export function moveScore(ctx: CountyContext, built: BuiltModel, f: Flow): numbe
 }
 
 /**
- * The first restricted model: every non-flow column, and per class its best-scoring destinations
- * (one kind of move each: the other kinds to the same school join when pricing finds a quota or
- * other row that makes them pay), its lock and its baseline move.
+ * The first restricted model: every non-flow column, and per class its best-scoring destinations,
+ * a need in an extra subject there counting as a destination of its own (one kind of move each:
+ * the other kinds to the same school join when pricing finds a quota or other row that makes them
+ * pay), its lock and its baseline move.
  */
 function initialColumns(ctx: CountyContext, built: BuiltModel): Uint8Array {
   const active = new Uint8Array(built.model.vars.length).fill(1);
@@ -377,8 +378,9 @@ function initialColumns(ctx: CountyContext, built: BuiltModel): Uint8Array {
     const picked = new Set<string>();
     for (const f of fs) {
       if (picked.size >= ctx.policy.solver.destinationsPerClass) break;
-      if (picked.has(f.to.id)) continue;
-      picked.add(f.to.id);
+      const dest = `${f.to.id}|${f.fills ?? ''}`;
+      if (picked.has(dest)) continue;
+      picked.add(dest);
       active[f.v] = 1;
     }
     for (const f of fs) if (built.objective.baseline?.get(f.cls.rep.id) === f.to.id && f.cls.members.length === 1) active[f.v] = 1;
