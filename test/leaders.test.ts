@@ -55,7 +55,7 @@ describe('at most one leader leaves a school a year', () => {
     const { ids, report } = await moved(county(vices));
     expect(ids.filter((id) => id.startsWith('V'))).toHaveLength(1);
     expect(report.counts.leaders).toEqual({ principal: 0, vice_principal: 1, middle_manager: 0, leaders: 1, teachers: 1 });
-    expect(report.rules.find((r) => r.id === 'leaders_per_school')).toMatchObject({ ok: true, actual: '全部符合（共调出1人）' });
+    expect(report.rules.find((r) => r.id === 'leaders_per_school')).toMatchObject({ ok: true, actual: '2校全部符合（共调出1人）', actual_en: 'all 2 schools comply (1 leaders leave)' });
   });
 
   it('sends both when the county allows two', async () => {
@@ -73,7 +73,7 @@ describe('at most one leader leaves a school a year', () => {
   it('audit: a hand-made plan sending both vice-principals breaks it, naming the school and the numbers', () => {
     const audit = auditPlan(county(vices), [row('V1', 'U', 'R'), row('V2', 'U', 'R')]);
     expect(audit.ok).toBe(false);
-    expect(audit.counties[0]!.rules.find((r) => r.id === 'leaders_per_school')).toMatchObject({ ok: false, numerator: 1, denominator: 2, details: ['U：调出学校领导2人 > 1'] });
+    expect(audit.counties[0]!.rules.find((r) => r.id === 'leaders_per_school')).toMatchObject({ ok: false, numerator: 1, denominator: 2, details: ['U：调出学校领导2人 > 1'], details_en: ['U: 2 leaders leave > 1'] });
   });
 });
 
@@ -91,7 +91,7 @@ describe('no school is left without its principal', () => {
     // 21 eligible (20 at U, R's principal): three moves.
     expect(ids).toEqual(['PR', 'PU', 'U1']);
     expect(report.counts.leaders).toMatchObject({ principal: 2, leaders: 2, teachers: 1 });
-    expect(report.rules.find((r) => r.id === 'principal_kept')).toMatchObject({ ok: true, actual: '全部相等（交流校长2人）' });
+    expect(report.rules.find((r) => r.id === 'principal_kept')).toMatchObject({ ok: true, actual: '2校全部符合（交流校长2人）', actual_en: 'all 2 schools comply (2 principals rotate)' });
   });
 
   it('audit: a hand-made plan moving one principal breaks it at both schools', () => {
@@ -99,6 +99,7 @@ describe('no school is left without its principal', () => {
     const audit = auditPlan(ds, [row('PU', 'U', 'R'), row('U1', 'U', 'R')]);
     expect(audit.counties[0]!.rules.find((r) => r.id === 'principal_kept')).toMatchObject({
       ok: false, numerator: 2, denominator: 2, details: ['U：调出校长1人，调入0人', 'R：调出校长0人，调入1人'],
+      details_en: ['U: 1 principals leave, 0 come in', 'R: 0 principals leave, 1 come in'],
     });
   });
 });

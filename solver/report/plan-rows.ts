@@ -109,8 +109,15 @@ function supportText(ctx: CountyContext, m: Move): string {
 }
 
 /** plan.csv columns, in contract order. */
-export const PLAN_COLUMNS = ['teacher_id', 'from_school_id', 'to_school_id', 'mode', 'stage', 'subject', 'backbone', 'reason', 'fills_subject'] as const;
+export const PLAN_COLUMNS = ['teacher_id', 'from_school_id', 'to_school_id', 'mode', 'stage', 'subject', 'backbone', 'reason'] as const;
 
-/** plan.csv text (RFC 4180, header first); the `fte` column (an addition) only when a row is 走教, so other plans read as before. */
+/**
+ * plan.csv text (RFC 4180, header first). The added columns `fte` (走教 rows) and `fills_subject`
+ * (extra-subject fills) appear only when a row uses them, so other plans read exactly as before.
+ */
 export const planCsvText = (rows: PlanRow[]): string =>
-  csvText(rows, rows.some((r) => r.fte !== undefined) ? [...PLAN_COLUMNS, 'fte'] : PLAN_COLUMNS);
+  csvText(rows, [
+    ...PLAN_COLUMNS,
+    ...(rows.some((r) => r.fte !== undefined) ? (['fte'] as const) : []),
+    ...(rows.some((r) => r.fills_subject !== undefined) ? (['fills_subject'] as const) : []),
+  ]);
