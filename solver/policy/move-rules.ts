@@ -91,7 +91,7 @@ export const moveRules: MoveRule[] = [
   moveRule({
     id: 'same_cluster',
     name: '只在学区/集团内交流（“以学区/集团为载体”选“只在学区内”时）',
-    name_en: 'Only within the cluster (学区/集团) (when flows.cluster = only)',
+    name_en: 'Only within the school district or group (when flows.cluster = only)',
     clause: '政策参数“以学区/集团为载体”；青海省《关于构建优质均衡的基本公共教育服务体系的实施方案》（2024）：以学区或集团化办学为载体促进交流轮岗；海盐县 学区教育发展联合体',
     clause_en: 'Policy flows.cluster; Qinghai, Implementation plan for a high-quality balanced basic public education service system (2024): clusters and school groups as the carrier of rotation; Haiyan county cluster alliances',
     check: (ctx, m) => (ctx.policy.flows.cluster !== 'only' || sameCluster(m.from, m.to) ? null : {
