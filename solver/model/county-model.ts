@@ -20,6 +20,7 @@ import {
 import { countyRules, type Move, moveAllowed, rotationBudget } from '../policy/rules.ts';
 import { ModelBuilder, type LinearModel, Terms } from './linear-model.ts';
 import { type LineVar, addThresholdLines, lineEffects, lineValues } from './threshold-lines.ts';
+import { needsStillShort } from './extra-columns.ts';
 
 export interface TeacherClass {
   id: number;
@@ -160,26 +161,9 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
   const crossingCost = (f: Flow) => pairs.reduce((a, p) => a + scopeEntryCost(p) * scopeCrossing(p, f), 0);
 
   // Flow columns: every class × destination × kind of move the move rules allow (the full model),
-  // and for transfers and 支教 one more per extra subject the destination may still be short of: a need whose gap stays ≤ 0 even
-  // if every teacher of the subject who may leave does leave (up to the outflow cap, or the budget
-  // when 走教 is on: a 走教 teacher stays home and is bounded by the budget only) never costs
-  // anything, and there an extra-subject column only costs more than the main-subject one, so
-  // leaving it out changes no optimum.
-  const supplyBefore = subjectSupply(ctx.teachers);
-  const mayLeave = new Map<string, number>();
-  for (const cls of classes) {
-    const k = needKey(cls.origin.id, cls.stage, cls.subject);
-    mayLeave.set(k, (mayLeave.get(k) ?? 0) + cls.members.length);
-  }
-  const needed = new Set(
-    ctx.needs
-      .filter((n) => {
-        const k = needKey(n.school_id, n.stage, n.subject);
-        const leave = opts.elastic ? (mayLeave.get(k) ?? 0) : Math.min(mayLeave.get(k) ?? 0, itinerant.allowed ? budget.max : cap(n.school_id)); // the elastic model may break the cap
-        return Math.round(n.required) - (supplyBefore.get(k) ?? 0) + leave > 0;
-      })
-      .map((n) => needKey(n.school_id, n.stage, n.subject)),
-  );
+  // and for transfers and 支教 one more per extra subject the destination may still be short of.
+  // The elastic model may break the outflow cap; a 走教 teacher stays home, bounded by the budget only.
+  const needed = needsStillShort(ctx, classes, (school) => (opts.elastic ? Infinity : itinerant.allowed ? budget.max : cap(school)));
   const flows: Flow[] = [];
   for (const cls of classes) {
     for (const to of ctx.schools) {
@@ -203,6 +187,7 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
   b.model.offset += baselineOffset(o);
 
   // Subject needs, in whole teachers: u ≥ required − supply − net inflow of the subject.
+  const supplyBefore = subjectSupply(ctx.teachers);
   const needs: BuiltModel['needs'] = new Map();
   for (const n of ctx.needs) {
     const key = needKey(n.school_id, n.stage, n.subject);

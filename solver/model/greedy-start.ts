@@ -1,9 +1,11 @@
 // A feasible plan built greedily before the MIP, so a busy machine or a short time limit still
 // returns a plan whenever this finds one: locked moves first, then the backbone teachers the
 // backbone share needs, then anyone, each time the move that on its own helps most and keeps
-// every rule (outflow cap, quota, budget, the never-worse switch).
+// every rule (outflow cap, quota, budget, the never-worse switch, leaders per school). Principals
+// move only in swaps (rule principal_kept), which single steps cannot make: they are left to the MIP.
 import { type CountyContext, ceilShare, floorShare, quotaOf } from '../policy/county.ts';
 import { qStep } from '../policy/objective.ts';
+import { isLeader } from '../policy/leaders.ts';
 import { movesPost, rotationBudget } from '../policy/rules.ts';
 import { type BuiltModel, type Flow, completeSolution, flowEffects, moveScore } from './county-model.ts';
 import { keepsEveryRow } from './warm-start.ts';
@@ -14,6 +16,7 @@ export function greedyStart(ctx: CountyContext, built: BuiltModel): Float64Array
   const target = budget.min;
   const staff = (s: string) => ctx.staffBefore.get(s) ?? 0;
   const outflow = new Map<string, number>();
+  const leadersOut = new Map<string, number>();
   const netIn = new Map<string, number>();
   const left = new Map(built.classes.map((c) => [c.id, c.members.length]));
   const count = new Map<string, number>(); // tally key → change so far
@@ -26,6 +29,7 @@ export function greedyStart(ctx: CountyContext, built: BuiltModel): Float64Array
     const from = f.cls.origin.id;
     if ((left.get(f.cls.id) ?? 0) <= 0 || rotated >= budget.max) return false;
     if ((outflow.get(from) ?? 0) + 1 > floorShare(ctx.policy.limits.maxOutflowShareOfSchool, staff(from))) return false;
+    if (isLeader(f.cls.rep, ctx.policy) && (leadersOut.get(from) ?? 0) + 1 > ctx.policy.leaders.maxLeavingPerSchool) return false;
     if (movesPost(f) && (netIn.get(f.to.id) ?? 0) + 1 > Math.max(quotaOf(f.to, ctx.policy).quota, staff(f.to.id)) - staff(f.to.id)) return false;
     const e = flowEffects(built, f);
     for (const [k, sign] of e.tallies) {
@@ -42,6 +46,7 @@ export function greedyStart(ctx: CountyContext, built: BuiltModel): Float64Array
     for (const [k, sign] of flowEffects(built, f).tallies) count.set(k, (count.get(k) ?? 0) + sign);
     left.set(f.cls.id, left.get(f.cls.id)! - 1);
     outflow.set(f.cls.origin.id, (outflow.get(f.cls.origin.id) ?? 0) + 1);
+    if (isLeader(f.cls.rep, ctx.policy)) leadersOut.set(f.cls.origin.id, (leadersOut.get(f.cls.origin.id) ?? 0) + 1);
     // netIn counts posts (the quota rule): a 支教 teacher's post stays at home.
     netIn.set(f.to.id, (netIn.get(f.to.id) ?? 0) + movesPost(f));
     netIn.set(f.cls.origin.id, (netIn.get(f.cls.origin.id) ?? 0) - movesPost(f));
@@ -60,7 +65,7 @@ export function greedyStart(ctx: CountyContext, built: BuiltModel): Float64Array
   if (built.classes.some((c) => c.lockedTo !== undefined && left.get(c.id)! > 0)) return null; // a lock only 走教 can keep: left to the MIP
   // Indices sorted by score (typed arrays: a county's flows run to 10⁵–10⁶). Whole moves only: the
   // MIP is free to turn any of them into 走教 shares.
-  const flows = built.flows.filter((f) => f.cls.lockedTo === undefined && f.share === 1);
+  const flows = built.flows.filter((f) => f.cls.lockedTo === undefined && f.share === 1 && f.cls.rep.role !== 'principal');
   const score = Float64Array.from(flows, (f) => moveScore(ctx, built, f));
   const ranked = Array.from(Uint32Array.from(flows.keys()).sort((a, b) => score[a]! - score[b]! || a - b), (i) => flows[i]!);
   const fill = (want: (f: Flow) => boolean, enough: () => boolean) => {
