@@ -91,9 +91,13 @@ describe('audit PDF (Chinese) of a failing hand-made plan', async () => {
     expect(all).toContain(squash(`${over.school_id}${over.school_name}${over.teachers_before}${over.outflow}${over.outflow_cap}不通过`));
   });
 
-  it('repeats the table header on every page a school table continues on', () => {
+  it('repeats the table header on every page a school table continues on', async () => {
+    // A county of 80 school rows (the small county's, eight times over): its school tables must run
+    // over pages whatever the length of the rules table before them.
+    const long: AuditDocument = { ...doc, counts: { ...doc.counts, per_school: Array.from({ length: 8 }, () => doc.counts.per_school).flat() } };
+    const longPdf = await readPdf(await auditPdf(long, 'zh'));
     let continued = 0;
-    for (const page of pdf.pages.slice(1)) {
+    for (const page of longPdf.pages.slice(1)) {
       const lines = page.split('\n');
       const firstRow = lines.findIndex((l) => /^S\d{3} /.test(l));
       if (firstRow < 0) continue;
