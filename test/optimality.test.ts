@@ -153,6 +153,9 @@ describe('(a) native CBC confirms the optimum of the full exported model', () =>
       expect(new Set(built.flows.map((f) => f.mode))).toEqual(new Set(kinds));
       expect(new Set(plan.moves.map((m) => m.mode))).toEqual(new Set(kinds));
       expect(auditPlan(s.ds, plan.rows).ok).toBe(true);
+      // Extra-subject fills are columns of 支教 (and transfers), never of 走教: CBC's optimum covers them too.
+      expect(built.flows.some((f) => f.mode === 'support' && f.fills !== undefined)).toBe(true);
+      expect(built.flows.every((f) => f.mode !== 'itinerant' || f.fills === undefined)).toBe(true);
     }
   }, LONG);
 });
