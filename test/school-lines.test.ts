@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultPolicy, schoolSchema, teacherSchema, type School, type Teacher } from '../solver/contract/schemas.ts';
 import type { Dataset } from '../solver/contract/dataset.ts';
 import { lineCount } from '../solver/policy/school-lines.ts';
+import { type LineVar, lineValues } from '../solver/model/threshold-lines.ts';
 import { capFailures, schoolCaps } from '../solver/policy/school-caps.ts';
 import { planDataset } from '../solver/pipeline.ts';
 import { auditPlan } from '../solver/report/audit.ts';
@@ -117,5 +118,21 @@ describe('class and school size caps (K1–K2)', () => {
     expect(defaultPolicy().weights.schoolLine).toBe(0); // off unless the planner turns it on
     expect(report.school_caps.schools.map((s) => s.school_id)).toEqual(['U', 'R']);
     expect(report.school_caps.failing).toEqual({ school_size: [], class_size: [], class_size_unknown: 2 });
+  });
+});
+
+describe('school lines with 走教 shares (issue 11 items 2 and 9 together)', () => {
+  it('a half-teacher net change counts: gaining needs the whole distance, and half a teacher below the line loses it', () => {
+    const gain: LineVar = { v: 0, key: 'S|primary|peArt', kind: 'gain', reach: 1 };
+    const lost: LineVar = { v: 1, key: 'S|primary|peArt', kind: 'lost', reach: 1 }; // exactly on the line: any outflow drops it
+    const at = (n: number) => {
+      const x = new Float64Array(2);
+      lineValues([gain, lost], new Map([['S|primary|peArt', n]]), x);
+      return [...x];
+    };
+    expect(at(0.5)).toEqual([0, 0]);
+    expect(at(1)).toEqual([1, 0]);
+    expect(at(-0.5)).toEqual([0, 1]);
+    expect(at(0)).toEqual([0, 0]);
   });
 });
