@@ -4,42 +4,23 @@
 // county where the destination is at quota, only 支教 gets in, and the extra-subject fill decides
 // who goes; the audit refuses a 走教 row that claims an extra-subject fill.
 import { describe, expect, it } from 'vitest';
-import { type PlanRow, defaultPolicy, schoolSchema, teacherSchema, type Teacher } from '../solver/contract/schemas.ts';
+import type { PlanRow } from '../solver/contract/schemas.ts';
 import type { Dataset } from '../solver/contract/dataset.ts';
 import { planDataset } from '../solver/pipeline.ts';
 import { auditPlan } from '../solver/report/audit.ts';
 import { planCsvText } from '../solver/report/plan-rows.ts';
 import { highsEngine } from '../server/engine.ts';
+import { musicCounty } from './helpers/music-county.ts';
 
 const highs = highsEngine();
 
-const teacher = (id: string, school_id: string, over: Partial<Teacher> = {}) =>
-  teacherSchema.parse({ id, name: id, school_id, stage: 'primary', subject: 'math', gender: 'M', birth_year: 1990, years_at_school: 8, title: 'second', schools_worked: 2, rural_weak_years: 3, ...over });
-
-/**
- * Urban U (10 eligible math teachers; U10 also teaches music) and rural R at its quota (5 of 5), which
- * needs one music teacher and has none. The budget is one move; U1–U9 asked for R as their 2nd choice.
- */
+/** The extra-subject county (helpers/music-county.ts) with R at its quota (5 of 5), 支教 and 走教 allowed, the schools 2 km apart. */
 function county(): Dataset {
-  const policy = defaultPolicy();
-  policy.ratios.minBackboneShareOfRotated = 0;
-  policy.modes.support.allowed = true;
-  policy.modes.itinerant.allowed = true;
-  return {
-    schools: [
-      schoolSchema.parse({ id: 'U', name: 'U校', stage: 'primary', locale: 'urban', students_primary: 400, quota: 100, lat: 30, lon: 112 }),
-      schoolSchema.parse({ id: 'R', name: 'R校', stage: 'primary', locale: 'rural', students_primary: 400, quota: 5, lat: 30.02, lon: 112 }),
-    ],
-    teachers: [
-      ...Array.from({ length: 9 }, (_, i) => teacher(`U${i + 1}`, 'U')),
-      teacher('U10', 'U', { extra_subjects: ['music'] }),
-      ...Array.from({ length: 5 }, (_, i) => teacher(`R${i + 1}`, 'R', { years_at_school: 1 })),
-    ],
-    needs: [{ school_id: 'R', stage: 'primary', subject: 'music', required: 1 }],
-    preferences: Array.from({ length: 9 }, (_, i) => ({ teacher_id: `U${i + 1}`, school_id: 'R', rank: 2 })),
-    locks: [],
-    policy,
-  };
+  const ds = musicCounty();
+  ds.policy.modes.support.allowed = true;
+  ds.policy.modes.itinerant.allowed = true;
+  const at = { U: { lat: 30, lon: 112 }, R: { lat: 30.02, lon: 112, quota: 5 } } as const;
+  return { ...ds, schools: ds.schools.map((s) => ({ ...s, ...at[s.id as 'U' | 'R'] })) };
 }
 
 describe('支教 and 走教 with extra subjects', () => {
