@@ -25,6 +25,8 @@ describe('each sentence of the solver', () => {
     ['本校流出上限为0人（⌊20% × 4⌋），不能调出', 'The school\'s outflow cap is 0 teachers (⌊20% × 4⌋): nobody can leave it'],
     ['本校流出已达上限（已调出3人 = ⌊20% × 17⌋）', 'The school\'s outflow cap is reached (3 leaving = ⌊20% × 17⌋)'],
     ['留任：本校数学缺口，调出会新增缺口（需4人，交流后现有3人）', 'Stays: the school is short of <math> teachers; leaving would open a gap (needs 4, has 3 after the plan)'],
+    // A 走教 share leaves half a teacher at home.
+    ['留任：本校体育与健康缺口，调出会新增缺口（需5人，交流后现有4.5人）', 'Stays: the school is short of <pe> teachers; leaving would open a gap (needs 5, has 4.5 after the plan)'],
     ['留任：本校初中体育与健康教师刚好够用，调出会新增缺口（需2人，交流后现有2人）', 'Stays: the school has just enough <junior> <pe> teachers; leaving would open a gap (needs 2, has 2 after the plan)'],
     ['名额已满：本次只需交流12人（交流预算⌈10% × 118⌉）', 'The budget is full: this plan rotates only 12 teachers (budget ⌈10% × 118⌉)'],
     ['名额已满：本次只需交流5人（交流预算锁定交流5人）', 'The budget is full: this plan rotates only 5 teachers (budget 5 locked moves)'],

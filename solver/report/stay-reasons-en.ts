@@ -51,7 +51,7 @@ const SENTENCES: readonly { re: RegExp; en(m: RegExpExecArray, labels: EnglishLa
   { re: /^本校流出上限为0人（(.+)），不能调出$/, en: (m) => `The school's outflow cap is 0 teachers (${m[1]}): nobody can leave it` },
   { re: /^本校流出已达上限（已调出(\d+)人 = (.+)）$/, en: (m) => `The school's outflow cap is reached (${m[1]} leaving = ${m[2]})` },
   {
-    re: /^留任：本校(.+?)(缺口|教师刚好够用)，调出会新增缺口（需(\d+)人，交流后现有(\d+)人）$/,
+    re: /^留任：本校(.+?)(缺口|教师刚好够用)，调出会新增缺口（需(\d+)人，交流后现有(\d+(?:\.\d+)?)人）$/,
     en: (m, labels) => {
       const subject = subjectEn(m[1]!, labels);
       if (subject === null) return null;
