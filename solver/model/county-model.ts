@@ -1,12 +1,14 @@
 // The optimisation model of one county: every allowed move, every rule of policy/rules.ts as a
 // linear row, and every term of policy/objective.ts in the objective. Interchangeable teachers
-// (same school, stage, subject, backbone, degree class, role, career conditions of policy/careers.ts)
-// form one class with an integer flow to each destination; teachers with a preference, a lock, a baseline move or a known home (their
-// commute is priced) are classes of one.
+// (same school, stage, subject, backbone, degree class, role, extra subjects, career conditions of
+// policy/careers.ts) form one class with an integer flow per column; teachers with a preference, a
+// lock, a baseline move or a known home (their commute is priced) are classes of one.
 //
-// This is the FULL model: one column per class × allowed destination. `initial` marks the few
-// promising destinations per class that the engine starts from; pricing (model/priced-solve.ts)
-// adds every other column that could improve the plan, so "optimal" holds for this whole model.
+// This is the FULL model: one column per class × allowed destination × kind of move (transfer,
+// 支教, 走教 at its FTE share) × subject filled (the main one, or an extra subject by transfer or
+// 支教). `initial` marks the few promising columns per class that the engine starts from; pricing
+// (model/priced-solve.ts) adds every other column that could improve the plan, so "optimal" holds
+// for this whole model.
 import { MODES, type Mode, type PlanRow, type School, type Stage, type Subject, type Teacher } from '../contract/schemas.ts';
 import { pushTo } from '../contract/collections.ts';
 import { type CountyContext, floorShare, quotaOf } from '../policy/county.ts';
