@@ -243,6 +243,19 @@ describe('走教 (modes.itinerant): a shortage-subject teacher serves a nearby s
     expect(c.counts).toMatchObject({ itinerant_fte: 0.5, counted_rotated: 1, transfers: 0 });
   });
 
+  it('only where short (modes.itinerant.onlyWhereShort): B lacks no PE teacher, so no plan; once B needs two, A-1 serves it', async () => {
+    const onlyShort = itinerantCounty((p) => (p.modes.itinerant.onlyWhereShort = true));
+    expect((await plan(onlyShort)).status).toBe('infeasible');
+    const bNeedsPe = { ...onlyShort, needs: [{ school_id: 'B', stage: 'primary' as const, subject: 'pe' as const, required: 2 }] };
+    const p = await plan(bNeedsPe);
+    expect(p.status).toBe('optimal');
+    expect(p.moves.map((m) => [m.teacher.subject, m.mode, m.to.id])).toEqual([['pe', 'itinerant', 'B']]);
+    expect(auditPlan(bNeedsPe, p.rows).ok).toBe(true);
+    const broken = ruleOf(onlyShort, [row('A-1', 'B', 'itinerant')], 'itinerant_shortage');
+    expect(broken).toMatchObject({ ok: false, numerator: 1, denominator: 1 });
+    expect(broken.details).toEqual(['教师A-1走教到B，该校小学体育与健康交流前不缺员']);
+  });
+
   it('beyond the travel limit there is no plan (modes.itinerant.maxKm)', async () => {
     expect((await plan(itinerantCounty((p) => (p.modes.itinerant.maxKm = 3)))).status).toBe('infeasible');
   });

@@ -187,6 +187,8 @@ export const policySchema = z.strictObject({
       maxKm: z.number().positive().default(15),
       /** Only within the home school's 学区/集团 (schools.cluster). */
       withinCluster: z.boolean().default(true),
+      /** Only to a school short of the teacher's subject before the plan (needs − teachers > 0); off: 走教 may also balance the indicators. */
+      onlyWhereShort: z.boolean().default(false),
       /** 思政、科学、体育、艺术、心理健康 (seed 001). */
       subjects: z.array(z.enum(SUBJECTS)).default(['ethics_law', 'science', 'pe', 'music', 'art', 'mental_health']),
     }).prefault({}),

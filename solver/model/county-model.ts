@@ -23,6 +23,7 @@ import { countyRules, type Move, moveAllowed, rotationBudget } from '../policy/r
 import { ModelBuilder, type LinearModel, Terms } from './linear-model.ts';
 import { type LineVar, addThresholdLines, lineEffects, lineValues } from './threshold-lines.ts';
 import { needsStillShort } from './extra-columns.ts';
+import { addShareStepRows, shareStepKeys, tallyKey } from './share-steps.ts';
 
 export interface TeacherClass {
   id: number;
@@ -59,6 +60,8 @@ export interface FlowEffects {
 export interface CvTally {
   pair: CvPair;
   school: string;
+  /** Teachers per step: 1, or the 走教 share where a 走教 column can change this count (halves elsewhere would only weaken the LP bound). */
+  step: number;
   up: number[];
   down: number[];
 }
@@ -72,7 +75,7 @@ export interface BuiltModel {
   needs: Map<string, { u: number; gap: number }>;
   tallies: Map<string, CvTally>;
   pairs: CvPair[];
-  /** Size of one CV step in teachers: 1, or the 走教 share when 走教 is allowed (counts then move in shares). */
+  /** The finest CV step in teachers: 1, or the 走教 share when 走教 is allowed (counts then move in shares). */
   step: number;
   /** Binaries of the school-line term (model/threshold-lines.ts). */
   lines: LineVar[];
@@ -93,7 +96,6 @@ export interface BuildOptions {
 }
 
 const ELASTIC_PENALTY = 1e4;
-const tallyKey = (stage: Stage, k: IndicatorKey, school: string) => `${stage}|${k}|${school}`;
 
 /** Groups the teachers who may move into classes; stay-locked teachers are left out. */
 export function teacherClasses(ctx: CountyContext, o: ObjectiveContext): TeacherClass[] {
@@ -159,7 +161,7 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
   // 支教 and 走教 keep the post at home: a school's inflow is then not bounded by its quota room.
   const postStays = ctx.policy.modes.support.allowed || ctx.policy.modes.itinerant.allowed;
   const itinerant = ctx.policy.modes.itinerant;
-  const step = itinerant.allowed ? itinerant.fte : 1;
+  const finest = itinerant.allowed ? itinerant.fte : 1;
   const crossingCost = (f: Flow) => pairs.reduce((a, p) => a + scopeEntryCost(p) * scopeCrossing(p, f), 0);
 
   // Flow columns: every class × destination × kind of move the move rules allow (the full model),
@@ -208,6 +210,7 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
       moversOfKind.set(`${p.stage}|${p.indicator}`, (moversOfKind.get(`${p.stage}|${p.indicator}`) ?? 0) + cls.members.length);
     }
   }
+  const shareSteps = shareStepKeys(flows, pairs);
   const tallies: BuiltModel['tallies'] = new Map();
   const deferred: number[] = [];
   for (const p of pairs) {
@@ -221,7 +224,8 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
       const down = Math.min(R, out, opts.elastic ? out : Math.min(cap(school), budget.max));
       const byTransfers = Math.min(others, budget.max, room(ctx.schoolById.get(school)!) + cap(school));
       const up = opts.elastic ? others : postStays ? Math.min(others, budget.max) : byTransfers;
-      const t: CvTally = { pair: p, school, up: [], down: [] };
+      const step = shareSteps.has(key) ? finest : 1;
+      const t: CvTally = { pair: p, school, step, up: [], down: [] };
       // Steps of `step` teachers, each priced by the exact change of Q over it. Steps past what
       // transfers alone could bring in wait for pricing: costs rise step by step (convex), so a
       // later step never prices in before an earlier one, and most schools never need them.
@@ -234,15 +238,17 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
       tallies.set(key, t);
     }
   }
-  const built: BuiltModel = { model: b.model, classes, flows, initial: new Uint8Array(0), needs, tallies, pairs, step, lines: [], objective: o, slacks: new Map() };
+  const built: BuiltModel = { model: b.model, classes, flows, initial: new Uint8Array(0), needs, tallies, pairs, step: finest, lines: [], objective: o, slacks: new Map() };
 
   // Rows. Terms are gathered per row first: each flow touches a handful of rows.
   const needTerms = new Map([...needs.keys()].map((k) => [k, new Terms()]));
   const tallyTerms = new Map([...tallies.keys()].map((k) => [k, new Terms()]));
+  const shareColumns = new Map<string, number[]>();
   for (const f of flows) {
     const e = flowEffects(built, f);
     for (const [k, s] of e.needs) needTerms.get(k)!.add(f.v, s);
     for (const [k, s] of e.tallies) tallyTerms.get(k)!.add(f.v, s);
+    if (f.share !== 1) for (const [k] of e.tallies) pushTo(shareColumns, k, f.v);
   }
   const byClass = new Map<number, Flow[]>();
   for (const f of flows) pushTo(byClass, f.cls.id, f);
@@ -292,10 +298,11 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
   for (const [key, n] of needs) b.addRow(`need${rowNo++}`, needTerms.get(key)!.add(n.u, 1), n.gap, Infinity);
   for (const [key, t] of tallies) {
     const terms = tallyTerms.get(key)!;
-    for (const v of t.up) terms.add(v, -step);
-    for (const v of t.down) terms.add(v, step);
+    for (const v of t.up) terms.add(v, -t.step);
+    for (const v of t.down) terms.add(v, t.step);
     b.addRow(`cv${rowNo++}`, terms, 0, 0);
   }
+  addShareStepRows(b, tallies, shareColumns);
   if (ctx.policy.indicators.neverWorse) {
     // CV² after ≤ CV² before ⇐ Q − Q0 ≤ (2·Q0/R0)·ΔR (R² ≥ R0² + 2·R0·ΔR): never worse, also when ΔR ≠ 0.
     for (const p of pairs) {
@@ -305,8 +312,8 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
         if (t.pair !== p) continue;
         for (const v of [t.up, t.down].flat()) steps.push(v);
         const { P, R } = p.schools.get(t.school)!;
-        t.up.forEach((v, j) => terms.add(v, qSpan(P, R + j * step, step)));
-        t.down.forEach((v, j) => terms.add(v, -qSpan(P, R - (j + 1) * step, step)));
+        t.up.forEach((v, j) => terms.add(v, qSpan(P, R + j * t.step, t.step)));
+        t.down.forEach((v, j) => terms.add(v, -qSpan(P, R - (j + 1) * t.step, t.step)));
       }
       for (const f of flows) {
         const c = scopeCrossing(p, f);
@@ -336,7 +343,7 @@ export function moveScore(ctx: CountyContext, built: BuiltModel, f: Flow): numbe
   for (const [k, sign] of e.tallies) {
     const t = built.tallies.get(k)!;
     const v = sign > 0 ? t.up[0] : t.down[0];
-    s += v === undefined ? 1e3 : (vars[v]!.cost * Math.abs(sign)) / built.step;
+    s += v === undefined ? 1e3 : (vars[v]!.cost * Math.abs(sign)) / t.step;
   }
   for (const [k, sign] of e.needs) {
     const gap = built.needs.get(k)!.gap;
@@ -392,7 +399,7 @@ export function completeSolution(built: BuiltModel, flowValue: (f: Flow) => numb
   for (const [key, n] of built.needs) x[n.u] = Math.max(0, n.gap - (net.get(key) ?? 0));
   for (const [key, t] of built.tallies) {
     const d = net.get(key) ?? 0;
-    (d > 0 ? t.up : t.down).slice(0, Math.round(Math.abs(d) / built.step)).forEach((v) => (x[v] = 1));
+    (d > 0 ? t.up : t.down).slice(0, Math.round(Math.abs(d) / t.step)).forEach((v) => (x[v] = 1));
   }
   return x;
 }

@@ -35,7 +35,7 @@ export function greedyStart(ctx: CountyContext, built: BuiltModel): Float64Array
     for (const [k, sign] of e.tallies) {
       const t = built.tallies.get(k)!;
       const d = (count.get(k) ?? 0) + sign;
-      if (d / built.step > t.up.length + 1e-9 || -d / built.step > t.down.length + 1e-9) return false;
+      if (d / t.step > t.up.length + 1e-9 || -d / t.step > t.down.length + 1e-9) return false;
     }
     // A pair already above its never-worse line (after a lock) may only come down.
     return !ctx.policy.indicators.neverWorse || built.pairs.every((p) => guard.get(p)! + guardChange(built, f, p, count) <= Math.max(0, guard.get(p)!) + 1e-9);

@@ -6,6 +6,7 @@ import { shareOf } from './indicators.ts';
 import { countyOf, distanceKm, homeDistanceKm, isRuralOrWeak, offersStage, sameCluster } from './county.ts';
 import type { CountyContext } from './county.ts';
 import { fillsOwnSubjectRule } from './extra-subjects.ts';
+import { needKey, shortBefore } from './needs.ts';
 import { type Finding, type Move, type MoveRule, STAGE_EN, modeAllowed, moveRule } from './rule-kit.ts';
 
 const lockOf = (ctx: CountyContext, id: string) => ctx.locks.find((l) => l.teacher_id === id);
@@ -112,6 +113,17 @@ export const moveRules: MoveRule[] = [
         en: `teacher ${m.teacher.id} teaches ${m.teacher.subject}, not an itinerant subject (${subjects.join(', ')})`,
       };
     }),
+  }),
+  moveRule({
+    id: 'itinerant_shortage',
+    name: '走教只到该学科缺员的学校（开启时）',
+    name_en: 'Itinerant teaching only where the school lacks teachers of the subject (when on)',
+    clause: '政策参数“走教只到缺员学校”；青海省《关于构建优质均衡的基本公共教育服务体系的实施方案》（2024）：紧缺学科教师巡回教学；数据约定“学科需求”（交流前需求−在岗>0）',
+    clause_en: 'Policy modes.itinerant.onlyWhereShort; Qinghai, Implementation plan for a high-quality balanced basic public education service system (2024): itinerant teaching for shortage subjects; data contract needs (required − teachers before the plan > 0)',
+    check: (ctx, m) => itinerant(m, () => (!ctx.policy.modes.itinerant.onlyWhereShort || shortBefore(ctx).has(needKey(m.to.id, m.teacher.stage, m.teacher.subject)) ? null : {
+      zh: `教师${m.teacher.id}走教到${m.to.id}，该校${STAGE_ZH[m.teacher.stage]}${SUBJECT_ZH[m.teacher.subject]}交流前不缺员`,
+      en: `teacher ${m.teacher.id} serves ${m.to.id}, which lacks no ${STAGE_EN[m.teacher.stage]} ${m.teacher.subject} teacher before the plan`,
+    })),
   }),
   moveRule({
     id: 'itinerant_distance',

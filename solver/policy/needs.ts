@@ -168,3 +168,23 @@ export function supplyAfterMoves(teachers: readonly Teacher[], moves: readonly S
   }
   return out;
 }
+
+const shortages = new WeakMap<object, Map<string, number>>();
+/**
+ * Teachers each school × stage × subject lacks before the plan (round(required) − supply, only
+ * where > 0), keyed by needKey: the shortages 走教 exists for. Computed once per county context.
+ */
+export function shortBefore(ctx: { needs: readonly Need[]; teachers: readonly Teacher[] }): Map<string, number> {
+  let out = shortages.get(ctx);
+  if (!out) {
+    const supply = subjectSupply(ctx.teachers);
+    out = new Map();
+    for (const n of ctx.needs) {
+      const k = needKey(n.school_id, n.stage, n.subject);
+      const gap = Math.round(n.required) - (supply.get(k) ?? 0);
+      if (gap > 1e-9) out.set(k, gap);
+    }
+    shortages.set(ctx, out);
+  }
+  return out;
+}
