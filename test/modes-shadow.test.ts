@@ -127,6 +127,21 @@ describe('顶岗培养 on a hand-made county', () => {
     expect(built.classes.some((c) => c.members.some((t) => t.id === 'R-1'))).toBe(false);
   });
 
+  it('two vice-principals of one school on the list: the precheck names the leaders\' cap', async () => {
+    const ds = county(shadowOn(['R-1', 'R-3']));
+    ds.teachers = ds.teachers.map((t) => (t.id === 'R-1' || t.id === 'R-3' ? { ...t, role: 'vice_principal' as const } : t));
+    const p = await plan(ds);
+    expect(p.conflicts).toEqual([{ rules: ['shadow_named', 'leaders_per_school'], message: '学校R（R）顶岗培养名单上有学校领导2人，超过每校每年调出学校领导上限1人', shortBy: 1 }]);
+  });
+
+  it('a principal on the list with no principal to take over: the elastic model says who cannot be placed', async () => {
+    const ds = county(shadowOn(['R-1']));
+    ds.teachers = ds.teachers.map((t) => (t.id === 'R-1' ? { ...t, role: 'principal' as const } : t));
+    const p = await plan(ds);
+    expect(p.status).toBe('infeasible');
+    expect(p.conflicts.map((c) => c.message)).toContain('顶岗培养名单1人中有1人在其他规则下无法安排：可从名单中删去，或放宽与之冲突的规则（流出上限、学校领导的规则等）');
+  });
+
   it('bounds on moves count the placements outside the budget (movesMax), only while 顶岗培养 is on', () => {
     const off = buildCountyContext('', county(() => {}));
     expect([rotationBudget(off).max, shadowCap(off).max, movesMax(off)]).toEqual([1, 0, 1]);

@@ -4,6 +4,7 @@
 import { MODES, type Mode, type Policy, type School, type Teacher } from '../contract/schemas.ts';
 import { type CountyContext, ceilShare, floorShare } from './county.ts';
 import type { EligibilityStatus } from './eligibility.ts';
+import { isLeader } from './leaders.ts';
 import { type Move, type MoveRule, isNamedShadow, moveAllowed, moveRules, rotationBudget } from './rules.ts';
 
 export interface Conflict {
@@ -218,9 +219,12 @@ function shadowConflicts(ctx: CountyContext): Conflict[] {
     }
   }
   for (const s of ctx.schools) {
-    const listed = named.filter((t) => t.school_id === s.id).length;
+    const listed = named.filter((t) => t.school_id === s.id);
     const cap = outflowCap(ctx, s.id);
-    if (listed > cap) conflicts.push({ rules: ['shadow_named', 'outflow_cap'], message: `${s.name}（${s.id}）顶岗培养名单${listed}人，超过流出上限${cap}人（⌊${ctx.policy.limits.maxOutflowShareOfSchool} × ${ctx.staffBefore.get(s.id)}⌋）`, shortBy: listed - cap });
+    if (listed.length > cap) conflicts.push({ rules: ['shadow_named', 'outflow_cap'], message: `${s.name}（${s.id}）顶岗培养名单${listed.length}人，超过流出上限${cap}人（⌊${ctx.policy.limits.maxOutflowShareOfSchool} × ${ctx.staffBefore.get(s.id)}⌋）`, shortBy: listed.length - cap });
+    const leaders = listed.filter((t) => isLeader(t, ctx.policy)).length;
+    const most = ctx.policy.leaders.maxLeavingPerSchool;
+    if (leaders > most) conflicts.push({ rules: ['shadow_named', 'leaders_per_school'], message: `${s.name}（${s.id}）顶岗培养名单上有学校领导${leaders}人，超过每校每年调出学校领导上限${most}人`, shortBy: leaders - most });
   }
   return conflicts;
 }
