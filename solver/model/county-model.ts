@@ -2,10 +2,12 @@
 // linear row, and every term of policy/objective.ts in the objective. Interchangeable teachers
 // (same school, stage, subject, backbone, degree class, role, extra subjects, career conditions of
 // policy/careers.ts) form one class with an integer flow per column; teachers with a preference, a
-// lock, a baseline move, a place on the 顶岗培养 list or a known home (their commute is priced) are classes of one.
+// lock, a baseline move, a place on the 顶岗培养 list or a known home (their commute is priced) are
+// classes of one.
 //
 // This is the FULL model: one column per class × allowed destination × kind of move (transfer,
-// 支教, 走教 at its FTE share, 顶岗培养) × subject filled (the main one, or an extra subject by a whole move). `initial` marks the few promising columns per class that the engine starts from; pricing
+// 支教, 走教 at its FTE share, 顶岗培养) × subject filled (the main one, or an extra subject by a
+// whole move). `initial` marks the few promising columns per class that the engine starts from; pricing
 // (model/priced-solve.ts) adds every other column that could improve the plan, so "optimal" holds
 // for this whole model.
 import { MODES, type Mode, type PlanRow, type School, type Stage, type Subject, type Teacher } from '../contract/schemas.ts';
@@ -163,7 +165,7 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
   const crossingCost = (f: Flow) => pairs.reduce((a, p) => a + scopeEntryCost(p) * scopeCrossing(p, f), 0);
 
   // Flow columns: every class × destination × kind of move the move rules allow (the full model),
-  // and for transfers and 支教 one more per extra subject the destination may still be short of.
+  // and for whole moves (transfer, 支教, 顶岗培养) one more per extra subject the destination may still be short of.
   // The elastic model may break the outflow cap; a 走教 teacher stays home, bounded by the number of moves only.
   const needed = needsStillShort(ctx, classes, (school) => (opts.elastic ? Infinity : itinerant.allowed ? most : cap(school)));
   const flows: Flow[] = [];

@@ -1,8 +1,9 @@
 // A feasible plan built greedily before the MIP, so a busy machine or a short time limit still
 // returns a plan whenever this finds one: locked moves first, the 顶岗培养 list next, then the
-// backbone teachers the backbone share needs, then anyone, each time the move that on its own helps most and keeps
-// every rule (outflow cap, quota, budget, the never-worse switch, leaders per school). Principals
-// move only in swaps (rule principal_kept), which single steps cannot make: they are left to the MIP.
+// backbone teachers the backbone share needs, then anyone, each time the move that on its own
+// helps most and keeps every rule (outflow cap, quota, budget, the never-worse switch, leaders per
+// school). Principals move only in swaps (rule principal_kept), which single steps cannot make:
+// they are left to the MIP.
 import { type CountyContext, ceilShare, floorShare, quotaOf } from '../policy/county.ts';
 import { qStep } from '../policy/objective.ts';
 import { isLeader } from '../policy/leaders.ts';

@@ -81,7 +81,7 @@ describe('the audit of a hand-made plan', () => {
     }
     const out = doc.rules.find((r: { id: string }) => r.id === 'outflow_cap');
     expect(out).toMatchObject({ ok: true, numerator: 0, denominator: dataset.schools });
-    expect(doc.counts.by_mode.map((m: { mode: string }) => m.mode)).toEqual(['transfer', 'support', 'itinerant']);
+    expect(doc.counts.by_mode.map((m: { mode: string }) => m.mode)).toEqual(['transfer', 'support', 'itinerant', 'shadow']);
     expect(doc.counts.transfer_rate_of_establishment).toBeCloseTo(doc.counts.transfers / doc.counts.on_establishment, 12);
   });
 
