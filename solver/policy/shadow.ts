@@ -23,7 +23,7 @@ const where = (s: Move['to']): string => `${LOCALE_ZH[s.locale]}${s.weak ? '、�
 export const shadowDirectionRule: MoveRule = moveRule({
   id: 'shadow_direction',
   name: '顶岗培养只从乡村或薄弱学校到城镇非薄弱学校',
-  name_en: 'A training placement (顶岗培养) only from a rural or weak school to a town or urban school that is not weak',
+  name_en: 'A training placement only from a rural or weak school to a town or urban school that is not weak',
   clause: `${SHADOW_CLAUSE}；R8 反向交流：乡村教师到城区学校跟岗`,
   clause_en: `${SHADOW_CLAUSE_EN}; domain.md R8 reverse flows`,
   check: (_ctx, m) => (m.mode !== 'shadow' || (isRuralOrWeak(m.from) && trainsAt(m.to)) ? null : {
@@ -41,7 +41,7 @@ export const shadowRules: CountyRule[] = [
   {
     id: 'shadow_named',
     name: '顶岗培养名单上的教师全部安排顶岗培养',
-    name_en: 'Every teacher on the training list is placed for training (顶岗培养)',
+    name_en: 'Every teacher on the training list is placed for training',
     clause: `${SHADOW_CLAUSE}；政策参数“顶岗培养教师名单”`,
     clause_en: `${SHADOW_CLAUSE_EN}; policy modes.shadow.teachers`,
     constraints: (ctx) => {
