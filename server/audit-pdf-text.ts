@@ -99,7 +99,7 @@ const WORDS = pairs({
 
 const LABELS = {
   stage: { primary: ['小学', 'Primary'], junior: ['初中', 'Junior'] },
-  mode: { transfer: ['调动', 'Transfer'], support: ['支教', 'Support'], itinerant: ['走教', 'Itinerant'] },
+  mode: { transfer: ['调动', 'Transfer'], support: ['支教', 'Support'], itinerant: ['走教', 'Itinerant'], shadow: ['顶岗培养', 'Training placement'] },
   indicator: { aboveDegree: ['高于规定学历教师', 'Above-degree teachers'], backbone: ['县级以上骨干教师', 'Backbone teachers'], peArt: ['体育艺术专任教师', 'PE & art teachers'] },
   status: { optimal: ['最优', 'Optimal'], feasible: ['可行（未证最优）', 'Feasible (not proven optimal)'], infeasible: ['无可行方案', 'Infeasible'] },
 } satisfies Record<string, Record<string, Pair>>;

@@ -11,7 +11,7 @@ export type Lang = 'zh' | 'en';
 export type Cell = string | number | null;
 export type AddSheet = (name: string, columns: [string, number][], rows: Cell[][]) => ExcelJS.Worksheet;
 
-const MODES: Record<string, [string, string]> = { transfer: ['调动', 'Transfer'], support: ['支教', 'Support'], itinerant: ['走教', 'Itinerant'] };
+const MODES: Record<string, [string, string]> = { transfer: ['调动', 'Transfer'], support: ['支教', 'Support'], itinerant: ['走教', 'Itinerant'], shadow: ['顶岗培养', 'Training placement'] };
 const PLAN_STATUS: Record<string, [string, string]> = { optimal: ['最优', 'optimal'], feasible: ['可行（未证最优）', 'feasible (not proven optimal)'], infeasible: ['无可行方案', 'infeasible'] };
 const PERCENT = '0.0%';
 /** A policy share as people write it: 0.2 → 20%. */

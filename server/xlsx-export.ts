@@ -10,7 +10,7 @@ import { SUBJECT_ZH } from '../solver/contract/labels.ts';
 import type { AuditDocument } from './audit-document.ts';
 import { type AddSheet, type Lang, auditSheets } from './xlsx-audit.ts';
 
-const MODE: Record<string, [string, string]> = { transfer: ['调动', 'transfer'], support: ['支教', 'support'], itinerant: ['走教', 'itinerant'] };
+const MODE: Record<string, [string, string]> = { transfer: ['调动', 'transfer'], support: ['支教', 'support'], itinerant: ['走教', 'itinerant'], shadow: ['顶岗培养', 'training placement'] };
 const STAGE: Record<string, [string, string]> = { primary: ['小学', 'primary'], junior: ['初中', 'junior'] };
 const BACKBONE: Record<string, [string, string]> = { none: ['非骨干', 'none'], county: ['县级', 'county'], city: ['市级', 'city'], province: ['省级', 'province'], national: ['国家级', 'national'] };
 const INDICATOR: Record<string, [string, string]> = { aboveDegree: ['高于规定学历教师', 'above-degree teachers'], backbone: ['县级以上骨干教师', 'backbone teachers'], peArt: ['体育、艺术专任教师', 'PE & art teachers'] };

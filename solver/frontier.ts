@@ -139,7 +139,7 @@ export function frontierRow(ctx: CountyContext, share: number, plan: CountyPlan)
     backbone_rotated: audit.counts.backbone_rotated,
     indicators_meeting_threshold: audit.indicators.cv.filter((c) => c.after.ok === true).length,
     needs_unfilled: unfilledNeeds(ctx, plan.moves),
-    toward_rural_or_weak: plan.moves.filter((m) => towardRuralOrWeak(m.from, m.to)).length,
+    toward_rural_or_weak: plan.moves.filter(towardRuralOrWeak).length,
     commute_km_total: round(km, 1),
     objective: objective === null ? null : round(objective, 6),
     audit_ok: audit.ok,

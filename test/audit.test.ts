@@ -126,7 +126,7 @@ describe('audit of hand-made plans (tiny county)', () => {
   it('counts moves by mode, and only the kinds the policy counts toward the 10%', () => {
     const plan = handMadePlan().map((r, i) => ({ ...r, mode: i === 0 ? 'transfer' as const : 'support' as const }));
     const counts = auditPlan(ds, plan).counties[0]!.counts;
-    expect(counts.by_mode.map((m) => [m.mode, m.rotated])).toEqual([['transfer', 1], ['support', plan.length - 1], ['itinerant', 0]]);
+    expect(counts.by_mode.map((m) => [m.mode, m.rotated])).toEqual([['transfer', 1], ['support', plan.length - 1], ['itinerant', 0], ['shadow', 0]]);
     expect(counts.counted_rotated).toBe(plan.length);
     expect(counts.transfers).toBe(1);
     expect(counts.transfer_rate_of_establishment).toBeCloseTo(1 / counts.on_establishment, 12);

@@ -17,7 +17,7 @@ import { describe, expect, it } from 'vitest';
 import { generateCounty } from '../data/generate.ts';
 import { defaultPolicy } from '../solver/contract/schemas.ts';
 import type { Dataset } from '../solver/contract/dataset.ts';
-import { type CountyContext, buildCountyContext, countiesOf } from '../solver/policy/county.ts';
+import { type CountyContext, buildCountyContext, countiesOf, isRuralOrWeak } from '../solver/policy/county.ts';
 import { indicatorFlags, shareOf } from '../solver/policy/indicators.ts';
 import { cvAfter, cvModelValue, qCost } from '../solver/policy/objective.ts';
 import { type BuiltModel, buildModel, completeSolution } from '../solver/model/county-model.ts';
@@ -33,6 +33,7 @@ const highs = highsEngine();
 const LONG = 600_000;
 const MODES_ON = '500 teachers, seed 6, 支教 and 学区 on, every other school at quota';
 const ITINERANT_ON = '500 teachers, seed 3, 支教 and 走教 only, every school at quota, outflow ≤ 4.5%';
+const SHADOW_ON = '500 teachers, seed 7, 顶岗培养 on with two named teachers';
 
 interface Solved {
   name: string;
@@ -84,7 +85,8 @@ async function cbcOptimum(model: LinearModel): Promise<{ result: string; objecti
 // ── (a) CBC on the exported full model ─────────────────────────────────────────────────────────
 // Small counties (300–800 teachers; 700–2,900 columns), one with a commute limit, one with the
 // kinds of move and the 学区 on (issue 11): 支教 allowed beside transfers, flows.cluster = prefer,
-// and every other school at quota so that both kinds are chosen.
+// and every other school at quota so that both kinds are chosen; one with 支教 and 走教 only; one
+// with 顶岗培养 beside transfers (two named teachers, outside the budget).
 const SMALL: { name: string; make: () => Promise<Dataset> }[] = [
   { name: 'small sample county', make: () => loadSample('small-county') },
   ...([[300, 1], [400, 4], [500, 2], [600, 5], [800, 3]] as const).map(([teachers, seed]) => ({
@@ -97,6 +99,7 @@ const SMALL: { name: string; make: () => Promise<Dataset> }[] = [
   })),
   { name: MODES_ON, make: async () => modesOn({ ...generateCounty({ teachers: 500, seed: 6 }), policy: defaultPolicy() }) },
   { name: ITINERANT_ON, make: async () => itinerantOn({ ...generateCounty({ teachers: 500, seed: 3 }), policy: defaultPolicy() }) },
+  { name: SHADOW_ON, make: async () => shadowOn({ ...generateCounty({ teachers: 500, seed: 7 }), policy: defaultPolicy() }) },
 ];
 const solvedSmall: Solved[] = [];
 
@@ -126,6 +129,16 @@ function itinerantOn(ds: Dataset): Dataset {
   return atQuota({ ...ds, policy }, () => true);
 }
 
+/** 顶岗培养 beside transfers: two teachers (not leaders) of rural or weak schools of 10 or more on the list, and the optimiser's own placements. */
+function shadowOn(ds: Dataset): Dataset {
+  const policy = structuredClone(ds.policy);
+  const size = (id: string) => ds.teachers.filter((t) => t.school_id === id).length;
+  const from = new Set(ds.schools.filter((s) => isRuralOrWeak(s) && size(s.id) >= 10).map((s) => s.id));
+  policy.modes.shadow.allowed = true;
+  policy.modes.shadow.teachers = ds.teachers.filter((t) => from.has(t.school_id) && t.role === 'teacher' && t.on_establishment && !t.exemption).slice(0, 2).map((t) => t.id);
+  return { ...ds, policy };
+}
+
 describe('(a) native CBC confirms the optimum of the full exported model', () => {
   it.each(SMALL.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const s = await solve(c.name, await c.make());
@@ -147,14 +160,14 @@ describe('(a) native CBC confirms the optimum of the full exported model', () =>
     expect(Math.abs(ours - cbc.objective)).toBeLessThanOrEqual(plan.gap! * Math.abs(ours) + 1e-6);
     // And our bound for the whole model is a bound: not above CBC's optimum.
     expect(plan.bound!).toBeLessThanOrEqual(cbc.objective + 1e-6);
-    const kinds = c.name === MODES_ON ? ['transfer', 'support'] : c.name === ITINERANT_ON ? ['support', 'itinerant'] : null;
+    const kinds = c.name === MODES_ON ? ['transfer', 'support'] : c.name === ITINERANT_ON ? ['support', 'itinerant'] : c.name === SHADOW_ON ? ['transfer', 'shadow'] : null;
     if (kinds) {
       // The kinds are columns of the model, and the optimum uses each.
       expect(new Set(built.flows.map((f) => f.mode))).toEqual(new Set(kinds));
       expect(new Set(plan.moves.map((m) => m.mode))).toEqual(new Set(kinds));
       expect(auditPlan(s.ds, plan.rows).ok).toBe(true);
       // Extra-subject fills are columns of 支教 (and transfers), never of 走教: CBC's optimum covers them too.
-      expect(built.flows.some((f) => f.mode === 'support' && f.fills !== undefined)).toBe(true);
+      if (c.name !== SHADOW_ON) expect(built.flows.some((f) => f.mode === 'support' && f.fills !== undefined)).toBe(true);
       expect(built.flows.every((f) => f.mode !== 'itinerant' || f.fills === undefined)).toBe(true);
     }
     if (c.name === ITINERANT_ON) {

@@ -129,7 +129,10 @@ export async function loadDataset(files: DatasetFile[]): Promise<LoadResult> {
     order.push(name);
     const p = parsePolicy(name, policyFile.content);
     if ('errors' in p) append(errors, p.errors);
-    else policy = p.policy;
+    else {
+      policy = p.policy;
+      append(errors, unknownShadowTeachers(name, policyFile.content, policy, parsed.teachers));
+    }
   }
 
   if (errors.length > 0) {
@@ -286,6 +289,16 @@ function crossCheck(p: Parsed, errors: InputError[]): void {
 
 // ---------------------------------------------------------------------------------------------
 // policy.json
+
+/** Ids on the 顶岗培养 list (modes.shadow.teachers) on no roster: every county would drop them without a word. */
+function unknownShadowTeachers(file: string, content: string | Uint8Array, policy: Policy, teachers: ParsedTable<unknown> | undefined): InputError[] {
+  if (!teachers?.columns.has('id')) return [];
+  const ids = new Set(teachers.rows.map((r) => text(r, 'id')));
+  const decoded = decodeUtf8(file, content);
+  const line = 'text' in decoded ? jsonKeyLine(decoded.text, ['modes', 'shadow', 'teachers']) : 1;
+  return policy.modes.shadow.teachers.filter((id) => !ids.has(id)).map((id) =>
+    inputError(file, line, 'modes.shadow.teachers', `顶岗培养名单中的教师编号“${id}”在 ${teachers.file} 中不存在`, `teacher "${id}" on the training list is not in ${teachers.file}`));
+}
 
 type PolicyResult = { policy: Policy } | { errors: InputError[] };
 

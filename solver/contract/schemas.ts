@@ -16,7 +16,7 @@ export const DEGREES = ['secondary', 'associate', 'bachelor', 'master', 'doctor'
 export const EXEMPTIONS = [
   'pregnancy', 'nursing', 'illness', 'program_lead', 'near_retirement', 'service_obligation', 'other',
 ] as const;
-export const MODES = ['transfer', 'support', 'itinerant'] as const;
+export const MODES = ['transfer', 'support', 'itinerant', 'shadow'] as const;
 export const GENDERS = ['M', 'F'] as const;
 
 export type Stage = (typeof STAGES)[number];
@@ -165,7 +165,8 @@ export const policySchema = z.strictObject({
   /**
    * The kinds of move (R17): whether the optimiser may make each one (`allowed`; an audited plan
    * using a kind the policy does not allow breaks rule mode_allowed) and whether it counts toward
-   * the rotation share (R10: the texts disagree on 支教 and 走教, domain.md §g Q4; all count by default).
+   * the rotation share (R10: the texts disagree on 支教 and 走教, domain.md §g Q4; all count by default
+   * but 顶岗培养, which is training).
    */
   modes: z.strictObject({
     transfer: z.strictObject({ allowed: z.boolean().default(true), countsTowardRotation: z.boolean().default(true) }).prefault({}),
@@ -191,6 +192,20 @@ export const policySchema = z.strictObject({
       onlyWhereShort: z.boolean().default(false),
       /** 思政、科学、体育、艺术、心理健康 (seed 001). */
       subjects: z.array(z.enum(SUBJECTS)).default(['ethics_law', 'science', 'pe', 'music', 'art', 'mental_health']),
+    }).prefault({}),
+    /**
+     * 顶岗培养 (seed 003 裕政〔2024〕53号 §17 农村教师到城区学校顶岗培养): a reverse move for training — a
+     * teacher of a rural or weak school fills a post at a town/urban school for `termYears`, the home
+     * post kept (like 支教). Training, not rotation: outside the rotation budget and, by default, the shares.
+     */
+    shadow: z.strictObject({
+      allowed: z.boolean().default(false),
+      countsTowardRotation: z.boolean().default(false),
+      termYears: z.number().int().min(1).max(6).default(1),
+      /** The county's training list: teacher ids the plan must place in 顶岗培养 (the optimiser picks the host). */
+      teachers: z.array(z.string().min(1)).default([]),
+      /** Besides the named: at most ⌊share × teachers at the county's rural or weak schools⌋ placements the optimiser chooses. */
+      maxShareOfRuralTeachers: share.default(0.05),
     }).prefault({}),
   }).prefault({}),
   indicators: z.strictObject({
@@ -244,6 +259,8 @@ export const policySchema = z.strictObject({
      * both keep every rule). Lower values make 支教 nearly free and the 8,000-teacher bench ~3.5× slower (README).
      */
     supportMove: z.number().min(0).max(1e6).default(0.5),
+    /** Per 顶岗培养 placement on top of `move`: like 支教, the host gains for the term only. */
+    shadowMove: z.number().min(0).max(1e6).default(0.5),
     /** Per move leaving the origin's 学区/集团 (flows.cluster = 'prefer' only). */
     leaveCluster: z.number().min(0).max(1e6).default(0.3),
     /**

@@ -2,11 +2,12 @@
 // linear row, and every term of policy/objective.ts in the objective. Interchangeable teachers
 // (same school, stage, subject, backbone, degree class, role, extra subjects, career conditions of
 // policy/careers.ts) form one class with an integer flow per column; teachers with a preference, a
-// lock, a baseline move or a known home (their commute is priced) are classes of one.
+// lock, a baseline move, a place on the 顶岗培养 list or a known home (their commute is priced) are
+// classes of one.
 //
 // This is the FULL model: one column per class × allowed destination × kind of move (transfer,
-// 支教, 走教 at its FTE share) × subject filled (the main one, or an extra subject by transfer or
-// 支教). `initial` marks the few promising columns per class that the engine starts from; pricing
+// 支教, 走教 at its FTE share, 顶岗培养) × subject filled (the main one, or an extra subject by a
+// whole move). `initial` marks the few promising columns per class that the engine starts from; pricing
 // (model/priced-solve.ts) adds every other column that could improve the plan, so "optimal" holds
 // for this whole model.
 import { MODES, type Mode, type PlanRow, type School, type Stage, type Subject, type Teacher } from '../contract/schemas.ts';
@@ -19,7 +20,7 @@ import { extrasKey, fillableExtras } from '../policy/extra-subjects.ts';
 import {
   type CvFocus, type CvPair, type ObjectiveContext, cvPairs, moveCost, objectiveContext, qCost, qSpan, scopeEntryCost, baselineOffset,
 } from '../policy/objective.ts';
-import { countyRules, type Move, moveAllowed, rotationBudget } from '../policy/rules.ts';
+import { countyRules, isNamedShadow, type Move, moveAllowed, movesMax, postMayStay, rotationBudget } from '../policy/rules.ts';
 import { ModelBuilder, type LinearModel, Terms } from './linear-model.ts';
 import { type LineVar, addThresholdLines, lineEffects, lineValues } from './threshold-lines.ts';
 import { needsStillShort } from './extra-columns.ts';
@@ -97,19 +98,19 @@ export interface BuildOptions {
 
 const ELASTIC_PENALTY = 1e4;
 
-/** Groups the teachers who may move into classes; stay-locked teachers are left out. */
+/** Groups the teachers who may move (or must: move locks, the 顶岗培养 list) into classes; stay-locked teachers are left out. */
 export function teacherClasses(ctx: CountyContext, o: ObjectiveContext): TeacherClass[] {
   const prefs = new Set(ctx.preferences.map((p) => p.teacher_id));
   const locks = new Map(ctx.locks.map((l) => [l.teacher_id, l]));
   const homePriced = ctx.policy.limits.maxCommuteKm !== null || ctx.policy.weights.commutePerKm > 0;
   const personal = (t: Teacher) =>
-    locks.has(t.id) || prefs.has(t.id) || o.baseline?.has(t.id) === true || (homePriced && t.home_lat !== undefined && t.home_lon !== undefined);
+    locks.has(t.id) || prefs.has(t.id) || isNamedShadow(ctx, t.id) || o.baseline?.has(t.id) === true || (homePriced && t.home_lat !== undefined && t.home_lon !== undefined);
   const byKey = new Map<string, TeacherClass>();
   const classes: TeacherClass[] = [];
   for (const t of [...ctx.teachers].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
     const lock = locks.get(t.id);
     if (lock?.action === 'stay') continue;
-    if (!ctx.eligibility.get(t.id)?.mayMove && lock?.action !== 'move') continue;
+    if (!ctx.eligibility.get(t.id)?.mayMove && lock?.action !== 'move' && !isNamedShadow(ctx, t.id)) continue;
     const flags = indicatorFlags(t);
     const key = personal(t) ? `one|${t.id}` : `${t.school_id}|${t.stage}|${t.subject}|${flags.backbone}|${flags.aboveDegree}|${t.role}|${careerKey(t, ctx.policy)}|${extrasKey(t)}`;
     let cls = byKey.get(key);
@@ -155,19 +156,20 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
   const classes = teacherClasses(ctx, o);
   const pairs = cvPairs(ctx, opts.focus);
   const budget = rotationBudget(ctx);
+  const most = movesMax(ctx); // moves of any kind: the budget and the 顶岗培养 placements outside it
   const cap = (s: string) => floorShare(ctx.policy.limits.maxOutflowShareOfSchool, ctx.staffBefore.get(s) ?? 0);
   const room = (s: School) => Math.max(quotaOf(s, ctx.policy).quota, ctx.staffBefore.get(s.id) ?? 0) - (ctx.staffBefore.get(s.id) ?? 0);
 
-  // 支教 and 走教 keep the post at home: a school's inflow is then not bounded by its quota room.
-  const postStays = ctx.policy.modes.support.allowed || ctx.policy.modes.itinerant.allowed;
+  // 支教, 走教 and 顶岗培养 keep the post at home: a school's inflow is then not bounded by its quota room.
+  const postStays = postMayStay(ctx);
   const itinerant = ctx.policy.modes.itinerant;
   const finest = itinerant.allowed ? itinerant.fte : 1;
   const crossingCost = (f: Flow) => pairs.reduce((a, p) => a + scopeEntryCost(p) * scopeCrossing(p, f), 0);
 
   // Flow columns: every class × destination × kind of move the move rules allow (the full model),
-  // and for transfers and 支教 one more per extra subject the destination may still be short of.
-  // The elastic model may break the outflow cap; a 走教 teacher stays home, bounded by the budget only.
-  const needed = needsStillShort(ctx, classes, (school) => (opts.elastic ? Infinity : itinerant.allowed ? budget.max : cap(school)));
+  // and for whole moves (transfer, 支教, 顶岗培养) one more per extra subject the destination may still be short of.
+  // The elastic model may break the outflow cap; a 走教 teacher stays home, bounded by the number of moves only.
+  const needed = needsStillShort(ctx, classes, (school) => (opts.elastic ? Infinity : itinerant.allowed ? most : cap(school)));
   const flows: Flow[] = [];
   for (const cls of classes) {
     for (const to of ctx.schools) {
@@ -220,10 +222,10 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
       const key = tallyKey(p.stage, p.indicator, school);
       const out = movers.get(key) ?? 0;
       const others = (moversOfKind.get(`${p.stage}|${p.indicator}`) ?? 0) - out;
-      // Bounds any plan keeps: outflow ≤ cap, inflow ≤ quota room + outflow, within the budget.
-      const down = Math.min(R, out, opts.elastic ? out : Math.min(cap(school), budget.max));
+      // Bounds any plan keeps: outflow ≤ cap (走教 shares aside), inflow ≤ quota room + outflow, within the budget (顶岗培养 aside).
+      const down = Math.min(R, out, opts.elastic ? out : Math.min(cap(school) + (itinerant.allowed ? finest * most : 0), most));
       const byTransfers = Math.min(others, budget.max, room(ctx.schoolById.get(school)!) + cap(school));
-      const up = opts.elastic ? others : postStays ? Math.min(others, budget.max) : byTransfers;
+      const up = opts.elastic ? others : postStays ? Math.min(others, most) : byTransfers;
       const step = shareSteps.has(key) ? finest : 1;
       const t: CvTally = { pair: p, school, step, up: [], down: [] };
       // Steps of `step` teachers, each priced by the exact change of Q over it. Steps past what

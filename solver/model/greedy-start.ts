@@ -1,12 +1,13 @@
 // A feasible plan built greedily before the MIP, so a busy machine or a short time limit still
-// returns a plan whenever this finds one: locked moves first, then the backbone teachers the
-// backbone share needs, then anyone, each time the move that on its own helps most and keeps
-// every rule (outflow cap, quota, budget, the never-worse switch, leaders per school). Principals
-// move only in swaps (rule principal_kept), which single steps cannot make: they are left to the MIP.
+// returns a plan whenever this finds one: locked moves first, the 顶岗培养 list next, then the
+// backbone teachers the backbone share needs, then anyone, each time the move that on its own
+// helps most and keeps every rule (outflow cap, quota, budget, the never-worse switch, leaders per
+// school). Principals move only in swaps (rule principal_kept), which single steps cannot make:
+// they are left to the MIP.
 import { type CountyContext, ceilShare, floorShare, quotaOf } from '../policy/county.ts';
 import { qStep } from '../policy/objective.ts';
 import { isLeader } from '../policy/leaders.ts';
-import { movesPost, rotationBudget } from '../policy/rules.ts';
+import { inBudget, isNamedShadow, movesPost, rotationBudget } from '../policy/rules.ts';
 import { type BuiltModel, type Flow, completeSolution, flowEffects, moveScore } from './county-model.ts';
 import { keepsEveryRow } from './warm-start.ts';
 
@@ -22,12 +23,12 @@ export function greedyStart(ctx: CountyContext, built: BuiltModel): Float64Array
   const count = new Map<string, number>(); // tally key → change so far
   const guard = new Map(built.pairs.map((p) => [p, 0])); // Q − Q0 − (2·Q0/R0)·ΔR, must stay ≤ 0
   const taken = new Map<number, number>();
-  let rotated = 0;
+  let rotated = 0; // moves in the rotation budget (顶岗培养 is outside it)
   let backbone = 0;
 
   const fits = (f: Flow): boolean => {
     const from = f.cls.origin.id;
-    if ((left.get(f.cls.id) ?? 0) <= 0 || rotated >= budget.max) return false;
+    if ((left.get(f.cls.id) ?? 0) <= 0 || (inBudget(f) === 1 && rotated >= budget.max)) return false;
     if ((outflow.get(from) ?? 0) + 1 > floorShare(ctx.policy.limits.maxOutflowShareOfSchool, staff(from))) return false;
     if (isLeader(f.cls.rep, ctx.policy) && (leadersOut.get(from) ?? 0) + 1 > ctx.policy.leaders.maxLeavingPerSchool) return false;
     if (movesPost(f) && (netIn.get(f.to.id) ?? 0) + 1 > Math.max(quotaOf(f.to, ctx.policy).quota, staff(f.to.id)) - staff(f.to.id)) return false;
@@ -51,8 +52,8 @@ export function greedyStart(ctx: CountyContext, built: BuiltModel): Float64Array
     netIn.set(f.to.id, (netIn.get(f.to.id) ?? 0) + movesPost(f));
     netIn.set(f.cls.origin.id, (netIn.get(f.cls.origin.id) ?? 0) - movesPost(f));
     taken.set(f.v, (taken.get(f.v) ?? 0) + 1);
-    rotated++;
-    if (f.cls.flags.backbone) backbone++;
+    rotated += inBudget(f);
+    if (f.cls.flags.backbone) backbone += inBudget(f);
   };
 
   // A lock is carried by its class's whole, main-subject columns (transfer or 支教).
@@ -63,9 +64,13 @@ export function greedyStart(ctx: CountyContext, built: BuiltModel): Float64Array
     take(fits(f) || !other ? f : other); // the planner's decision, even where it pushes a 差异系数 up: the moves below must bring it back
   }
   if (built.classes.some((c) => c.lockedTo !== undefined && left.get(c.id)! > 0)) return null; // a lock only 走教 can keep: left to the MIP
+  // Each teacher on the 顶岗培养 list to the best host that fits; placements beyond the list are left to the MIP.
+  const listed = built.flows.filter((f) => f.mode === 'shadow' && isNamedShadow(ctx, f.cls.rep.id)).sort((a, b) => moveScore(ctx, built, a) - moveScore(ctx, built, b));
+  for (const f of listed) if (fits(f)) take(f);
+  if (built.classes.some((c) => isNamedShadow(ctx, c.rep.id) && left.get(c.id)! > 0)) return null;
   // Indices sorted by score (typed arrays: a county's flows run to 10⁵–10⁶). Whole moves only: the
   // MIP is free to turn any of them into 走教 shares.
-  const flows = built.flows.filter((f) => f.cls.lockedTo === undefined && f.share === 1 && f.cls.rep.role !== 'principal');
+  const flows = built.flows.filter((f) => f.cls.lockedTo === undefined && f.share === 1 && f.mode !== 'shadow' && f.cls.rep.role !== 'principal');
   const score = Float64Array.from(flows, (f) => moveScore(ctx, built, f));
   const ranked = Array.from(Uint32Array.from(flows.keys()).sort((a, b) => score[a]! - score[b]! || a - b), (i) => flows[i]!);
   const fill = (want: (f: Flow) => boolean, enough: () => boolean) => {

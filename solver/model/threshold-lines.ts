@@ -6,12 +6,12 @@
 // - on or above it (R ≥ L): a binary `lost` (cost +weight) with n + (out − s + 1)·lost ≥ −(s − 1),
 //   s = R − L + 1 the outflow that drops it: lost = 0 keeps n ≥ −(R − L).
 // At every integer plan the optimum sets each binary to the truth, so the term is exact. Lines no
-// plan can reach (L − R above the budget, or s above `out`) get no binary: their value cannot change.
+// plan can reach (L − R above the moves a plan may make, or s above `out`) get no binary: their value cannot change.
 import type { Stage } from '../contract/schemas.ts';
 import { type CountyContext, floorShare } from '../policy/county.ts';
 import { INDICATOR_KEYS, type IndicatorKey, schoolIndicators } from '../policy/indicators.ts';
 import { lineCount } from '../policy/school-lines.ts';
-import { rotationBudget } from '../policy/rules.ts';
+import { movesMax } from '../policy/rules.ts';
 import { type ModelBuilder, Terms } from './linear-model.ts';
 import type { Flow, TeacherClass } from './county-model.ts';
 
@@ -39,7 +39,7 @@ export function lineEffects(f: Flow): [string, number][] {
 export function addThresholdLines(b: ModelBuilder, ctx: CountyContext, classes: readonly TeacherClass[], flows: readonly Flow[], elastic = false): LineVar[] {
   const weight = ctx.policy.weights.schoolLine;
   if (weight === 0) return [];
-  const budget = rotationBudget(ctx).max;
+  const budget = movesMax(ctx); // moves of any kind: the rotation budget and 顶岗培养 outside it
   const itinerant = ctx.policy.modes.itinerant.allowed;
   const movers = new Map<string, number>();
   for (const c of classes) for (const k of INDICATOR_KEYS) if (c.flags[k]) movers.set(lineKey(c.origin.id, c.stage, k), (movers.get(lineKey(c.origin.id, c.stage, k)) ?? 0) + c.members.length);

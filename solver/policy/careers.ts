@@ -14,7 +14,8 @@
 // By kind of move (policy.modes): a transfer is a posting of a year or more, so it gives both; a 支教
 // term is teaching at the destination, so it gives the second school, and the rural years when
 // its `termYears` add up to what the teacher lacks; a 走教 share keeps the teacher's post and most
-// of the timetable at home, so it gives neither (the texts ask for 任教 or 工作经历 at the school).
+// of the timetable at home, so it gives neither (the texts ask for 任教 or 工作经历 at the school);
+// 顶岗培养 is training at an urban school (policy/shadow.ts), not the experience either text asks for.
 import type { Policy, Teacher } from '../contract/schemas.ts';
 import { isRuralOrWeak } from './county.ts';
 import type { MoveView, ObjectiveTerm } from './objective.ts';
@@ -26,7 +27,7 @@ const PRINCIPAL_POOL: ReadonlySet<Teacher['role']> = new Set(['vice_principal', 
 /** A 一级 teacher short of the rural/weak years the 高级 application needs (seed 001 §15). */
 export const needsRuralYear = (t: Teacher, p: Policy): boolean => t.title === 'first' && t.rural_weak_years < p.careers.seniorTitleRuralYears;
 
-/** Years at the destination a move gives: a transfer stays (enough for any condition), a 支教 its term, a 走教 none. */
+/** Years at the destination a move gives toward a condition: a transfer stays (enough for any), a 支教 its term, a 走教 share or 顶岗培养 none. */
 const yearsThere = (m: Pick<MoveView, 'mode'>, p: Policy): number =>
   m.mode === 'transfer' ? Infinity : m.mode === 'support' ? p.modes.support.termYears : 0;
 
@@ -40,7 +41,7 @@ export const needsSecondSchool = (t: Teacher, p: Policy): boolean =>
 
 /** The move brings such a candidate's schools to the number the condition asks (a transfer or 支教 adds one school). */
 export const gainsSecondSchool = (m: Pick<MoveView, 'teacher' | 'mode'>, p: Policy): boolean =>
-  m.mode !== 'itinerant' && needsSecondSchool(m.teacher, p) && m.teacher.schools_worked + 1 >= p.careers.minSchoolsWorked;
+  yearsThere(m, p) > 0 && needsSecondSchool(m.teacher, p) && m.teacher.schools_worked + 1 >= p.careers.minSchoolsWorked;
 
 /** What the career terms see of a teacher: teachers of one model class must agree on it (R: a 支教 term is enough too). */
 export const careerKey = (t: Teacher, p: Policy): string => {

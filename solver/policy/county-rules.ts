@@ -5,8 +5,9 @@ import type { Teacher } from '../contract/schemas.ts';
 import { applyMoves, assignments, cvTable, schoolIndicators } from './indicators.ts';
 import { ceilShare, floorShare, quotaOf } from './county.ts';
 import { leaderRules } from './leaders.ts';
+import { shadowRules } from './shadow.ts';
 import {
-  type CountyRule, type Move, STAGE_EN, countsTowardRotation, fmtPct, leavesHome, movesPost, rotationBudget, schoolsVerdict, share,
+  type CountyRule, type Move, STAGE_EN, countsTowardRotation, fmtPct, inBudget, leavesHome, movesPost, rotationBudget, schoolsVerdict, share,
 } from './rule-kit.ts';
 
 const isBackbone = (t: Teacher) => t.backbone !== 'none';
@@ -41,9 +42,9 @@ export const countyRules: CountyRule[] = [
     id: 'rotation_budget',
     name: '交流人数不超过本年度交流预算（默认即最低人数）',
     name_en: 'Rotated teachers within this year\'s budget (by default the minimum)',
-    clause: '政策参数“交流人数上限”（空 = 最低人数；锁定交流更多时按锁定人数）',
-    clause_en: 'Policy "rotated ≤ share of eligible" (empty = the minimum; more when move locks need it)',
-    constraints: (ctx) => [{ key: 'budget', coef: () => 1, max: rotationBudget(ctx).max }],
+    clause: '政策参数“交流人数上限”（空 = 最低人数；锁定交流更多时按锁定人数）；顶岗培养是培养，不占交流预算',
+    clause_en: 'Policy "rotated ≤ share of eligible" (empty = the minimum; more when move locks need it); a training placement (顶岗培养) is outside the budget',
+    constraints: (ctx) => [{ key: 'budget', coef: inBudget, max: rotationBudget(ctx).max }],
     result: (ctx, [rotated = 0]) => {
       const b = rotationBudget(ctx);
       const s = ctx.policy.ratios.maxRotatedShareOfEligible;
@@ -99,7 +100,7 @@ export const countyRules: CountyRule[] = [
     name_en: 'No school loses more than the allowed share of its teachers',
     clause: '政策参数“每校流出不超过本校教师的”比例（数据约定，保持学校稳定）',
     clause_en: 'Policy "school outflow ≤ share of its teachers" (data contract, keeps schools stable)',
-    // A 支教 teacher keeps the post but is away from the school all year, so counts; a 走教 teacher stays.
+    // A 支教 or 顶岗培养 teacher keeps the post but is away from the school all year, so counts; a 走教 teacher stays.
     constraints: (ctx) =>
       ctx.schools.map((s) => ({
         key: `outflow_${s.id}`,
@@ -120,10 +121,10 @@ export const countyRules: CountyRule[] = [
   },
   {
     id: 'quota',
-    name: '交流后不超编（已超编的学校不再增加超编；只计带编调动，支教、走教编制留在原校）',
+    name: '交流后不超编（已超编的学校不再增加超编；只计带编调动，支教、走教、顶岗培养编制留在原校）',
     name_en: 'Within the staffing quota after the plan (a school already over it may not add to it; only transfers move a post)',
-    clause: '中央编办发〔2014〕72号 统一城乡编制标准；数据约定“核定编制”；支教、走教保留原校编制（R17）',
-    clause_en: 'State Commission Office for Public Sector Reform [2014] No. 72 (uniform staffing standard); data contract "quota"; support postings and itinerant teaching keep the post at home (R17)',
+    clause: '中央编办发〔2014〕72号 统一城乡编制标准；数据约定“核定编制”；支教、走教、顶岗培养保留原校编制（R17；裕政〔2024〕53号 第17条）',
+    clause_en: 'State Commission Office for Public Sector Reform [2014] No. 72 (uniform staffing standard); data contract "quota"; support postings, itinerant teaching and training placements keep the post at home (R17; Yuzheng [2024] No. 53 §17)',
     constraints: (ctx) =>
       ctx.schools.map((s) => {
         const before = ctx.staffBefore.get(s.id) ?? 0;
@@ -194,4 +195,5 @@ export const countyRules: CountyRule[] = [
     },
   },
   ...leaderRules,
+  ...shadowRules,
 ];

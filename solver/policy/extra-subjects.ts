@@ -3,9 +3,9 @@
 // that subject instead of their main one (they still leave the main subject at home), priced by
 // weights.extraSubjectFill so an extra-subject fill is worth less than a main-subject one. The
 // model has one column per class × destination × kind of move × subject filled, so it stays
-// linear and whole. Only a transfer or a 支教 fills an extra subject: both teach a whole post at
-// the destination, while a 走教 share serves the shortage subject the policy lists for 走教, which
-// is the teacher's main one (rule itinerant_subject).
+// linear and whole. Only a whole move (transfer, 支教, 顶岗培养) fills an extra subject: each teaches
+// a whole post at the destination, while a 走教 share serves the shortage subject the policy lists
+// for 走教, which is the teacher's main one (rule itinerant_subject).
 import { SUBJECT_ZH } from '../contract/labels.ts';
 import type { Policy, Subject, Teacher } from '../contract/schemas.ts';
 import type { MoveView, ObjectiveTerm } from './objective.ts';
@@ -32,8 +32,8 @@ export const extraSubjectTerm: ObjectiveTerm = {
 
 export const fillsOwnSubjectRule: MoveRule = moveRule({
   id: 'fills_own_subject',
-  name: '兼教补缺只补本人的兼教学科，且只在调动或支教时（走教只教主教学科）',
-  name_en: 'An extra-subject fill only in the teacher\'s own extra subjects, and only by transfer or support (itinerant teaches the main subject)',
+  name: '兼教补缺只补本人的兼教学科，且只在整岗交流时（调动、支教、顶岗培养；走教只教主教学科）',
+  name_en: 'An extra-subject fill only in the teacher\'s own extra subjects, and only by a whole move (transfer, support, training placement; itinerant teaches the main subject)',
   clause: '数据约定“兼教学科”；方案“补缺学科”列；政策参数“走教学科”（走教按份额补主教学科的缺口）',
   clause_en: 'Data contract teachers.extra_subjects; plan.csv fills_subject; policy modes.itinerant.subjects (itinerant shares fill the main subject)',
   check: (_ctx, m) => {

@@ -1,17 +1,15 @@
 // Move rules: each judges one move on its own (who may move, where to, in which kind of move);
 // the model only creates moves that pass every one, and the audit checks each planned move again.
-import type { Mode } from '../contract/schemas.ts';
-import { STAGE_ZH, SUBJECT_ZH } from '../contract/labels.ts';
+import { MODE_ZH, STAGE_ZH, SUBJECT_ZH } from '../contract/labels.ts';
 import { shareOf } from './indicators.ts';
 import { countyOf, distanceKm, homeDistanceKm, isRuralOrWeak, offersStage, sameCluster } from './county.ts';
 import type { CountyContext } from './county.ts';
 import { fillsOwnSubjectRule } from './extra-subjects.ts';
 import { needKey, shortBefore } from './needs.ts';
-import { type Finding, type Move, type MoveRule, STAGE_EN, modeAllowed, moveRule } from './rule-kit.ts';
+import { shadowDirectionRule } from './shadow.ts';
+import { type Finding, type Move, type MoveRule, STAGE_EN, isNamedShadow, modeAllowed, moveRule } from './rule-kit.ts';
 
 const lockOf = (ctx: CountyContext, id: string) => ctx.locks.find((l) => l.teacher_id === id);
-
-const MODE_ZH: Record<Mode, string> = { transfer: '调动', support: '支教', itinerant: '走教' };
 
 const itinerant = (m: Move, why: () => Finding): Finding => (m.mode === 'itinerant' ? why() : null);
 
@@ -20,11 +18,12 @@ export const moveRules: MoveRule[] = [
     id: 'may_move',
     name: '只交流符合条件或自愿的在编教师',
     name_en: 'Only eligible or volunteering teachers on establishment move',
-    clause: '教师〔2014〕4号；数据约定“符合交流条件”“可交流”（政策参数：本校任教年限、年龄上限）',
-    clause_en: 'MoE Teachers [2014] No. 4; data contract "eligible" / "may move" (policy: years at school, age limits)',
+    clause: '教师〔2014〕4号；数据约定“符合交流条件”“可交流”（政策参数：本校任教年限、年龄上限）；顶岗培养名单上的教师以顶岗培养交流（政策参数“顶岗培养教师名单”）',
+    clause_en: 'MoE Teachers [2014] No. 4; data contract "eligible" / "may move" (policy: years at school, age limits); teachers on the training list move as 顶岗培养 (modes.shadow.teachers)',
     check: (ctx, m) => {
       const e = ctx.eligibility.get(m.teacher.id);
-      return e?.mayMove ? null : { zh: `教师${m.teacher.id}不可交流：${e?.reason ?? '未知'}`, en: `teacher ${m.teacher.id} may not move: ${e?.reasonEn ?? 'unknown'}` };
+      // The training list is the county's own choice of who trains, made apart from rotation eligibility.
+      return e?.mayMove || (m.mode === 'shadow' && isNamedShadow(ctx, m.teacher.id)) ? null : { zh: `教师${m.teacher.id}不可交流：${e?.reason ?? '未知'}`, en: `teacher ${m.teacher.id} may not move: ${e?.reasonEn ?? 'unknown'}` };
     },
   }),
   moveRule({
@@ -71,11 +70,12 @@ export const moveRules: MoveRule[] = [
   }),
   moveRule({
     id: 'toward_rural_or_weak',
-    name: '只流向乡村或薄弱学校（开启时）',
-    name_en: 'Only toward rural or weak schools (when on)',
+    name: '只流向乡村或薄弱学校（开启时；顶岗培养除外）',
+    name_en: 'Only toward rural or weak schools (when on; training placements apart)',
     clause: '政策参数“只向乡村或薄弱学校交流”；教师〔2014〕4号 城镇→乡村、优质→薄弱',
     clause_en: 'Policy "only toward rural or weak schools"; MoE Teachers [2014] No. 4: town → rural, strong → weak',
-    check: (ctx, m) => (!ctx.policy.flows.towardRuralOrWeakOnly || isRuralOrWeak(m.to) ? null : {
+    // 顶岗培养 is training in the other direction by design (shadow_direction), never a rotation move.
+    check: (ctx, m) => (!ctx.policy.flows.towardRuralOrWeakOnly || isRuralOrWeak(m.to) || m.mode === 'shadow' ? null : {
       zh: `教师${m.teacher.id}流向非乡村非薄弱学校${m.to.id}`, en: `teacher ${m.teacher.id} sent to ${m.to.id}, neither rural nor weak`,
     }),
   }),
@@ -83,8 +83,8 @@ export const moveRules: MoveRule[] = [
     id: 'mode_allowed',
     name: '只采用政策允许的交流方式',
     name_en: 'Only the kinds of move the policy allows',
-    clause: '政策参数“允许带编调动”“允许支教”“允许走教”（R17：调动、支教、走教）',
-    clause_en: 'Policy modes.*.allowed (R17: transfer, support posting 支教, itinerant teaching 走教)',
+    clause: '政策参数“允许带编调动”“允许支教”“允许走教”“允许顶岗培养”（R17：调动、支教、走教；裕政〔2024〕53号 第17条 顶岗培养）',
+    clause_en: 'Policy modes.*.allowed (R17: transfer, support posting 支教, itinerant teaching 走教; Yuzheng [2024] No. 53 §17 training placement 顶岗培养)',
     check: (ctx, m) => (modeAllowed(ctx, m.mode) ? null : {
       zh: `教师${m.teacher.id}以${MODE_ZH[m.mode]}方式交流，政策未允许`, en: `teacher ${m.teacher.id} moves as ${m.mode}, which the policy does not allow`,
     }),
@@ -178,5 +178,6 @@ export const moveRules: MoveRule[] = [
     },
   }),
   fillsOwnSubjectRule,
+  shadowDirectionRule,
 ];
 

@@ -142,8 +142,9 @@ export function unfilledNeeds(ctx: CountyContext, moves: readonly MoveView[]): n
 }
 
 // ── Per-move terms ───────────────────────────────────────────────────────────────────────────
-export const towardRuralOrWeak = (from: School, to: School): boolean =>
-  (to.locale === 'rural' && from.locale !== 'rural') || (to.weak && !from.weak);
+/** Town/urban → rural, or into a weak school; never a 顶岗培养 placement, which is the reverse flow by design (policy/shadow.ts). */
+export const towardRuralOrWeak = ({ from, to, mode }: Pick<MoveView, 'from' | 'to' | 'mode'>): boolean =>
+  mode !== 'shadow' && ((to.locale === 'rural' && from.locale !== 'rural') || (to.weak && !from.weak));
 
 /** km the move adds to the teacher's commute from home (0 when a coordinate is missing). */
 export function commuteChangeKm(t: Teacher, from: School, to: School): number {
@@ -162,6 +163,10 @@ const sumMoves = (term: Pick<ObjectiveTerm, 'perMove'>) => (o: ObjectiveContext,
   moves.reduce((a, m) => a + term.perMove!(o, m), 0);
 
 const perMoveTerm = (t: Omit<ObjectiveTerm, 'value'>): ObjectiveTerm => ({ ...t, value: sumMoves(t) });
+
+/** The price of one kind of move that keeps the post at home and ends after its term (支教, 顶岗培养), on top of `move`. */
+const termPlacement = (mode: Mode, weight: 'supportMove' | 'shadowMove', t: Pick<ObjectiveTerm, 'id' | 'name' | 'nameEn' | 'reason'>): ObjectiveTerm =>
+  perMoveTerm({ ...t, weight: (p) => p.weights[weight], weightPath: `weights.${weight}`, perMove: (o, m) => (m.mode === mode ? o.ctx.policy.weights[weight] : 0) });
 
 export const objectiveTerms: ObjectiveTerm[] = [
   {
@@ -193,14 +198,17 @@ export const objectiveTerms: ObjectiveTerm[] = [
     weightPath: 'weights.move',
     perMove: (o) => o.ctx.policy.weights.move,
   }),
-  perMoveTerm({
+  termPlacement('support', 'supportMove', {
     id: 'support_move',
     name: '支教（编制留在原校，每人）',
     nameEn: 'Support postings (the post stays at home; each)',
     reason: '支教期满回原校、编制不随人走：两种方式都合规时优先带编调动；调入学校编制已满时支教仍可行（modes.support.allowed）',
-    weight: (p) => p.weights.supportMove,
-    weightPath: 'weights.supportMove',
-    perMove: (o, m) => (m.mode === 'support' ? o.ctx.policy.weights.supportMove : 0),
+  }),
+  termPlacement('shadow', 'shadowMove', {
+    id: 'shadow_move',
+    name: '顶岗培养（期满回原校，每人）',
+    nameEn: 'Training placements, 顶岗培养 (returning after the term; each)',
+    reason: '裕政〔2024〕53号 第17条 农村教师到城区学校顶岗培养：编制留在原校、期满回原校，接收学校只在期内受益；名单外的顶岗培养只在值得时安排（modes.shadow）',
   }),
   perMoveTerm({
     id: 'leave_cluster',
@@ -218,7 +226,7 @@ export const objectiveTerms: ObjectiveTerm[] = [
     reason: '教师〔2014〕4号：城镇→乡村、优质→薄弱',
     weight: (p) => p.weights.ruralOrWeakBonus,
     weightPath: 'weights.ruralOrWeakBonus',
-    perMove: (o, m) => (towardRuralOrWeak(m.from, m.to) ? -o.ctx.policy.weights.ruralOrWeakBonus : 0),
+    perMove: (o, m) => (towardRuralOrWeak(m) ? -o.ctx.policy.weights.ruralOrWeakBonus : 0),
   }),
   perMoveTerm({
     id: 'commute',

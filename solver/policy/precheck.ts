@@ -4,7 +4,8 @@
 import { MODES, type Mode, type Policy, type School, type Teacher } from '../contract/schemas.ts';
 import { type CountyContext, ceilShare, floorShare } from './county.ts';
 import type { EligibilityStatus } from './eligibility.ts';
-import { type Move, type MoveRule, moveAllowed, moveRules, rotationBudget } from './rules.ts';
+import { isLeader } from './leaders.ts';
+import { type Move, type MoveRule, isNamedShadow, moveAllowed, moveRules, rotationBudget } from './rules.ts';
 
 export interface Conflict {
   rules: string[];
@@ -41,10 +42,10 @@ function candidates(ctx: CountyContext, t: Teacher): School[] {
   return target ? [target] : ctx.schools.filter((s) => s.id !== t.school_id);
 }
 
-/** Which destination rules leave the teacher nowhere to go: each alone (with the stage rule), or only together. */
-function blockingRules(ctx: CountyContext, t: Teacher, schools: School[]): { alone: string[]; together: string[] } {
+/** Which destination rules leave the teacher nowhere to go (by `mode`): each alone (with the stage rule), or only together. */
+function blockingRules(ctx: CountyContext, t: Teacher, schools: School[], mode?: Mode): { alone: string[]; together: string[] } {
   const stage = moveRules.find((r) => r.id === STAGE_RULE)!;
-  const sameStage = schools.map((s) => moveTo(ctx, t, s)).filter((m) => passes(ctx, stage, m));
+  const sameStage = schools.map((s) => moveTo(ctx, t, s, mode)).filter((m) => passes(ctx, stage, m));
   if (sameStage.length === 0) return { alone: [STAGE_RULE], together: [] };
   const others = moveRules.filter((r) => !STRUCTURAL.has(r.id) && r.id !== STAGE_RULE);
   const alone = others.filter((r) => !sameStage.some((m) => passes(ctx, r, m))).map((r) => r.id);
@@ -188,7 +189,8 @@ function lockConflicts(ctx: CountyContext): Conflict[] {
   for (const lock of moveLocks) {
     const to = ctx.schoolById.get(lock.to_school_id);
     if (!to) continue;
-    const m = moveTo(ctx, ctx.teacherById.get(lock.teacher_id)!, to);
+    // A teacher on the 顶岗培养 list goes as 顶岗培养 (rule shadow_named), so the lock is judged so.
+    const m = moveTo(ctx, ctx.teacherById.get(lock.teacher_id)!, to, isNamedShadow(ctx, lock.teacher_id) ? 'shadow' : undefined);
     for (const rule of moveRules.filter((r) => r.id !== 'locks')) {
       const why = rule.violation(ctx, m);
       if (why) conflicts.push({ rules: ['locked_moves', rule.id], message: `人工锁定与“${rule.name}”冲突：${why}`, shortBy: 1 });
@@ -199,6 +201,30 @@ function lockConflicts(ctx: CountyContext): Conflict[] {
     const cap = outflowCap(ctx, s.id);
     if (lockedOut > cap)
       conflicts.push({ rules: ['locked_moves', 'outflow_cap'], message: `${s.name}（${s.id}）锁定调出${lockedOut}人，超过流出上限${cap}人（⌊${p.limits.maxOutflowShareOfSchool} × ${ctx.staffBefore.get(s.id)}⌋）`, shortBy: lockedOut - cap });
+  }
+  return conflicts;
+}
+
+/** Teachers on the 顶岗培养 list no plan can place (a stay lock, no host the move rules allow), and schools naming more than their outflow cap. */
+function shadowConflicts(ctx: CountyContext): Conflict[] {
+  const named = ctx.teachers.filter((t) => isNamedShadow(ctx, t.id));
+  const conflicts: Conflict[] = [];
+  for (const t of named) {
+    const stay = ctx.locks.find((l) => l.teacher_id === t.id && l.action === 'stay');
+    const schools = candidates(ctx, t);
+    if (stay) conflicts.push({ rules: ['shadow_named', 'locks'], message: `顶岗培养名单上的教师${t.id}已锁定留任（${stay.reason}）：须从名单中删去或解除锁定`, shortBy: 1 });
+    else if (!schools.some((s) => moveAllowed(ctx, moveTo(ctx, t, s, 'shadow')))) {
+      const o = blockingRules(ctx, t, schools, 'shadow');
+      conflicts.push({ rules: ['shadow_named', ...o.alone, ...o.together], message: `顶岗培养名单上的教师${t.id}无可去学校：${noDestinationText(ctx.policy, o)}`, shortBy: 1 });
+    }
+  }
+  for (const s of ctx.schools) {
+    const listed = named.filter((t) => t.school_id === s.id);
+    const cap = outflowCap(ctx, s.id);
+    if (listed.length > cap) conflicts.push({ rules: ['shadow_named', 'outflow_cap'], message: `${s.name}（${s.id}）顶岗培养名单${listed.length}人，超过流出上限${cap}人（⌊${ctx.policy.limits.maxOutflowShareOfSchool} × ${ctx.staffBefore.get(s.id)}⌋）`, shortBy: listed.length - cap });
+    const leaders = listed.filter((t) => isLeader(t, ctx.policy)).length;
+    const most = ctx.policy.leaders.maxLeavingPerSchool;
+    if (leaders > most) conflicts.push({ rules: ['shadow_named', 'leaders_per_school'], message: `${s.name}（${s.id}）顶岗培养名单上有学校领导${leaders}人，超过每校每年调出学校领导上限${most}人`, shortBy: leaders - most });
   }
   return conflicts;
 }
@@ -252,6 +278,7 @@ export function precheck(ctx: CountyContext): Conflict[] {
   const rotated = Math.max(budget.min, budget.lockedMoves);
   return [
     ...lockConflicts(ctx),
+    ...shadowConflicts(ctx),
     ...[rotationConflict(ctx, budget.min), backboneConflict(ctx, rotated)].filter((c): c is Conflict => c !== null),
   ];
 }

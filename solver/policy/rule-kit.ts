@@ -2,8 +2,8 @@
 // rule's linear sums and its verdict in Chinese with English twins, and the helpers that keep the
 // twins from drifting apart (one check gives both findings, one verdict both texts). Also the
 // arithmetic of the kinds of move (R10, R17) that the rules, the model and the report share.
-import type { Mode, School, Stage, Subject, Teacher } from '../contract/schemas.ts';
-import { type CountyContext, ceilShare } from './county.ts';
+import { MODES, type Mode, type School, type Stage, type Subject, type Teacher } from '../contract/schemas.ts';
+import { type CountyContext, ceilShare, floorShare, isRuralOrWeak } from './county.ts';
 
 export interface Move {
   teacher: Teacher;
@@ -92,8 +92,35 @@ export const modeAllowed = (ctx: CountyContext, mode: Mode): boolean => ctx.poli
 /** 1 when the move takes the post with the teacher (a transfer): only then does the quota of either school change. */
 export const movesPost = (m: Pick<Move, 'mode'>): number => (m.mode === 'transfer' ? 1 : 0);
 
-/** 1 when the teacher leaves the home school for the year (transfer, 支教); a 走教 teacher stays. */
+/** 1 when the teacher leaves the home school for the year (transfer, 支教, 顶岗培养); a 走教 teacher stays. */
 export const leavesHome = (m: Pick<Move, 'mode'>): number => (m.mode === 'itinerant' ? 0 : 1);
+
+/** True when some allowed kind keeps the post at home: a school's inflow is then not bounded by its quota room. */
+export const postMayStay = (ctx: CountyContext): boolean => MODES.some((mode) => modeAllowed(ctx, mode) && movesPost({ mode }) === 0);
+
+/** 1 when the move counts in the rotation budget (rule rotation_budget): every kind but 顶岗培养, which is training. */
+export const inBudget = (m: Pick<Move, 'mode'>): number => (m.mode === 'shadow' ? 0 : 1);
+
+/** True when the teacher is on the county's 顶岗培养 list (policy.modes.shadow.teachers) and 顶岗培养 is allowed. */
+export const isNamedShadow = (ctx: CountyContext, teacherId: string): boolean =>
+  ctx.policy.modes.shadow.allowed && ctx.policy.modes.shadow.teachers.includes(teacherId) && ctx.teacherById.has(teacherId);
+
+/**
+ * The 顶岗培养 placements a plan may make, all outside the rotation budget: every named teacher of
+ * the county, and besides them at most ⌊maxShareOfRuralTeachers × teachers at its rural or weak
+ * schools⌋ the optimiser chooses. All 0 while 顶岗培养 is off.
+ */
+export function shadowCap(ctx: CountyContext): { named: number; ruralTeachers: number; chosen: number; max: number } {
+  const p = ctx.policy.modes.shadow;
+  if (!p.allowed) return { named: 0, ruralTeachers: 0, chosen: 0, max: 0 };
+  const named = new Set(p.teachers.filter((id) => ctx.teacherById.has(id))).size;
+  const ruralTeachers = ctx.teachers.filter((t) => isRuralOrWeak(ctx.schoolById.get(t.school_id)!)).length;
+  const chosen = floorShare(p.maxShareOfRuralTeachers, ruralTeachers);
+  return { named, ruralTeachers, chosen, max: named + chosen };
+}
+
+/** The most moves of any kind a plan may make: the rotation budget and the 顶岗培养 placements outside it. Bounds on moves read this. */
+export const movesMax = (ctx: CountyContext): number => rotationBudget(ctx).max + shadowCap(ctx).max;
 
 type Finding = { zh: string; en: string } | null;
 export type { Finding };

@@ -8,7 +8,8 @@
 //   linear constraints and the audit adds up the plan's moves with the same coefficients.
 //
 // The rules themselves live by kind: policy/move-rules.ts (one move), policy/county-rules.ts (sums
-// over the plan) with policy/leaders.ts (principals and vice-principals); their shapes in
+// over the plan) with policy/leaders.ts (principals and vice-principals) and policy/shadow.ts
+// (顶岗培养, also its move rule); their shapes in
 // policy/rule-kit.ts. This file evaluates them the one way the model, the audit and the report share.
 import type { CountyContext } from './county.ts';
 import { countyRules } from './county-rules.ts';
@@ -18,7 +19,8 @@ import type { Move, RuleResult } from './rule-kit.ts';
 export { countyRules } from './county-rules.ts';
 export { moveRules } from './move-rules.ts';
 export {
-  type CountyRule, type Move, type MoveRule, type RuleResult, type SumConstraint, countsTowardRotation, leavesHome, modeAllowed, movesPost, rotationBudget,
+  type CountyRule, type Move, type MoveRule, type RuleResult, type SumConstraint, countsTowardRotation, inBudget, isNamedShadow, leavesHome, modeAllowed,
+  movesMax, movesPost, postMayStay, rotationBudget, shadowCap,
 } from './rule-kit.ts';
 
 /** Every county rule evaluated on a list of moves (the audit's and the report's view). */

@@ -10,6 +10,8 @@ import { type CareerCounts, countyCareerCounts } from '../policy/careers.ts';
 import { type SchoolCapRow, schoolCaps } from '../policy/school-caps.ts';
 import { schoolLineCounts } from '../policy/school-lines.ts';
 import { leaderCounts } from '../policy/leaders.ts';
+import { towardRuralOrWeak } from '../policy/objective.ts';
+import { shadowCounts } from '../policy/shadow.ts';
 import { type Move, type RuleResult, checkCountyRules, checkMoveRules, countsTowardRotation, countyRules } from '../policy/rules.ts';
 
 /** One school's row of the outflow-cap and quota rules, with the very limits the model used. */
@@ -82,6 +84,8 @@ export interface CountyAudit {
     school_lines: ReturnType<typeof schoolLineCounts>;
     /** Leaders moved, apart from teachers (policy/leaders.ts). */
     leaders: ReturnType<typeof leaderCounts>;
+    /** 顶岗培养 placements, apart from rotation (policy/shadow.ts): placed, named on the list and placed, chosen beyond it, its cap. */
+    shadow: ReturnType<typeof shadowCounts>;
   };
   /** Class and school size caps (K1–K2): no plan changes them; reported per school. */
   school_caps: SchoolCapRow[];
@@ -130,12 +134,13 @@ export function auditCounty(ctx: CountyContext, moves: Move[]): CountyAudit {
         counts_toward_rotation: ctx.policy.modes[mode].countsTowardRotation,
       })),
       itinerant_fte: moves.reduce((a, m) => a + (m.mode === 'itinerant' ? shareOf(m) : 0), 0),
-      toward_rural_or_weak: count((m) => (m.to.locale === 'rural' && m.from.locale !== 'rural') || (m.to.weak && !m.from.weak)),
+      toward_rural_or_weak: count(towardRuralOrWeak),
       within_cluster: count((m) => sameCluster(m.from, m.to)),
       cross_cluster: count((m) => !sameCluster(m.from, m.to)),
       careers: countyCareerCounts(ctx.teachers, moves, ctx.policy),
       school_lines: schoolLineCounts(ctx.schools, ctx.teachers, moves, ctx.policy),
       leaders: leaderCounts(moves, ctx.policy),
+      shadow: shadowCounts(ctx, moves),
     },
     school_caps: schoolCaps(ctx.schools),
     schools: schoolFlows(ctx, moves),

@@ -15,7 +15,7 @@ import type { Dataset } from '../contract/dataset.ts';
 import { type CountyContext, buildCountyContext, countiesOf, floorShare, quotaOf } from '../policy/county.ts';
 import type { IndicatorKey } from '../policy/indicators.ts';
 import { type CvPair, cvAfter, cvPairs } from '../policy/objective.ts';
-import { rotationBudget } from '../policy/rules.ts';
+import { movesMax, postMayStay } from '../policy/rules.ts';
 import { type BuiltModel, buildModel, scopeCrossing } from '../model/county-model.ts';
 import { movesFromSolution } from '../model/decode-moves.ts';
 import type { Engine } from '../model/engine.ts';
@@ -89,13 +89,12 @@ export function cv2Bound(p: CvPair, lines: readonly Line[], d: number): number {
 
 /** Net crossings of the pair's scope edge any plan could make: [lo, hi] (0 both when nobody can cross). */
 export function crossingRange(ctx: CountyContext, built: BuiltModel, p: CvPair): { lo: number; hi: number } {
-  const budget = rotationBudget(ctx).max;
+  const budget = movesMax(ctx);
   const staff = (s: string) => ctx.staffBefore.get(s) ?? 0;
-  // 走教 counts toward neither cap nor quota, 支教 not toward the quota: then only members and the budget bound a crossing.
-  const { support, itinerant } = ctx.policy.modes;
-  const cap = (s: string) => (itinerant.allowed ? Infinity : floorShare(ctx.policy.limits.maxOutflowShareOfSchool, staff(s)));
+  // 走教 counts toward neither cap nor quota, 支教 and 顶岗培养 not toward the quota: then only members and the moves a plan may make bound a crossing.
+  const cap = (s: string) => (ctx.policy.modes.itinerant.allowed ? Infinity : floorShare(ctx.policy.limits.maxOutflowShareOfSchool, staff(s)));
   const inflow = (s: string) =>
-    support.allowed || itinerant.allowed ? Infinity : Math.max(quotaOf(ctx.schoolById.get(s)!, ctx.policy).quota, staff(s)) - staff(s) + cap(s);
+    postMayStay(ctx) ? Infinity : Math.max(quotaOf(ctx.schoolById.get(s)!, ctx.policy).quota, staff(s)) - staff(s) + cap(s);
   const out = new Map<string, Set<number>>(); // origin outside the scope → classes that may enter it
   const into = new Map<string, Set<number>>(); // destination outside the scope → classes that may leave it
   for (const f of built.flows) {

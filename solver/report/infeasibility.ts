@@ -47,6 +47,7 @@ export function explainElastic(ctx: CountyContext, built: BuiltModel, x: ArrayLi
       : kind === 'leadersout' ? ['leaders_per_school', `${label}需调出学校领导超出上限${s.max}人${n}人`]
       : kind === 'principal' ? ['principal_kept', `${label}调入与调出的校长人数需相差${n}人（学校会缺校长或多出校长）`]
       : kind === 'lock' ? ['locked_moves', `锁定交流（教师${rest.join('_')}）在其他规则下无法执行`]
+      : key === 'shadow_named' ? ['shadow_named', `顶岗培养名单${s.min}人中有${n}人在其他规则下无法安排：可从名单中删去，或放宽与之冲突的规则（流出上限、学校领导的规则等）`]
       : [key, `${key}差${n}`];
     out.push({ rules: [rule], message, shortBy: n });
   }

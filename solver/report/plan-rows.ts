@@ -11,7 +11,7 @@ import { needKey, subjectSupply, supplyAfterMoves } from '../policy/needs.ts';
 import {
   type ObjectiveContext, commuteChangeKm, cvPairs, objectiveContext, qCost, qStep, towardRuralOrWeak,
 } from '../policy/objective.ts';
-import { type Move, rotationBudget } from '../policy/rules.ts';
+import { type Move, isNamedShadow, rotationBudget } from '../policy/rules.ts';
 import { gainsRuralYear, gainsSecondSchool } from '../policy/careers.ts';
 
 const INDICATOR_ZH = { aboveDegree: '高于规定学历教师', backbone: '骨干教师', peArt: '体育艺术教师' } as const;
@@ -63,7 +63,7 @@ export function planRows(ctx: CountyContext, moves: Move[], o: ObjectiveContext 
     // A fill in an extra subject is always said first: it is what the destination receives the teacher for.
     const fillText = m.fills ? `以兼教学科${gapTo > 0 ? needText : `任教${SUBJECT_ZH[fills]}`}` : null;
     if (gapTo > 0 && !m.fills) parts.push({ gain: w.unfilledNeed, text: needText });
-    if (towardRuralOrWeak(m.from, m.to))
+    if (towardRuralOrWeak(m))
       parts.push({ gain: w.ruralOrWeakBonus, text: m.to.weak && !m.from.weak ? '流向薄弱学校' : `${LOCALE_ZH[m.from.locale]}→${LOCALE_ZH[m.to.locale]}` });
     const km = commuteChangeKm(t, m.from, m.to);
     if (km < -0.5) parts.push({ gain: -w.commutePerKm * km, text: `离家近${(-km).toFixed(1)}公里` });
@@ -73,6 +73,7 @@ export function planRows(ctx: CountyContext, moves: Move[], o: ObjectiveContext 
     if (cluster === 'prefer' && sameCluster(m.from, m.to)) parts.push({ gain: w.leaveCluster, text: `学区/集团内交流（${m.to.cluster}）` });
     const lead: string[] = fillText ? [fillText] : [];
     if (m.mode === 'support') lead.push(supportText(ctx, m));
+    if (m.mode === 'shadow') lead.push(shadowText(ctx, m));
     if (m.mode === 'itinerant') lead.push(`走教：${shareOf(m)}个岗位在${m.to.name}任教${SUBJECT_ZH[t.subject]}，编制和其余课时留在${m.from.name}`);
     if (cluster === 'only') lead.push(`学区/集团内交流（${m.to.cluster}）`);
     const lock = ctx.locks.find((l) => l.teacher_id === t.id && l.action === 'move');
@@ -106,6 +107,12 @@ function supportText(ctx: CountyContext, m: Move): string {
   const { quota } = quotaOf(m.to, ctx.policy);
   const full = before >= quota ? `；${m.to.name}编制已满（${before}/${quota}），带编调入会超编` : '';
   return `支教${ctx.policy.modes.support.termYears}年，编制留在${m.from.name}${full}`;
+}
+
+/** A 顶岗培养 placement: training at the host, the post kept at home, back after the term; and whether the county named the teacher. */
+function shadowText(ctx: CountyContext, m: Move): string {
+  const listed = isNamedShadow(ctx, m.teacher.id) ? '（列入顶岗培养名单）' : '';
+  return `顶岗培养${ctx.policy.modes.shadow.termYears}年${listed}：在${m.to.name}顶岗任教、培养，编制留在${m.from.name}，期满回原校；不计入交流预算`;
 }
 
 /** plan.csv columns, in contract order. */

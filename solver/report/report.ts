@@ -24,6 +24,11 @@ const pick = (r: SchoolIndicatorRow) => ({
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
+/** A count block of every county added up field by field (all zero when there is no county). */
+const sumBlocks = <K extends string>(blocks: Record<K, number>[], keys: readonly K[]): Record<K, number> =>
+  Object.fromEntries(keys.map((k) => [k, sum(blocks.map((b) => b[k]))])) as Record<K, number>;
+const SHADOW_KEYS = ['placed', 'named', 'named_placed', 'chosen', 'chosen_cap'] as const;
+
 /** The career counts of every county added up. */
 const careersTotal = (c: CountyAudit['counts']['careers'][], p: Policy) =>
   careerCounts(
@@ -63,6 +68,8 @@ export function auditSections(ds: Dataset, audit: PlanAudit) {
       within_cluster: sum(c.map((x) => x.within_cluster)),
       cross_cluster: sum(c.map((x) => x.cross_cluster)),
       careers: careersTotal(c.map((x) => x.careers), ds.policy),
+      /** 顶岗培养, shown apart from rotation (policy/shadow.ts). */
+      shadow: sumBlocks(c.map((x) => x.shadow), SHADOW_KEYS),
       leaders: {
         principal: sum(c.map((x) => x.leaders.principal)),
         vice_principal: sum(c.map((x) => x.leaders.vice_principal)),

@@ -7,7 +7,7 @@ import { STAGE_ZH, SUBJECT_ZH } from '../contract/labels.ts';
 import { type CountyContext, buildCountyContext, ceilShare } from '../policy/county.ts';
 import { needKey, supplyAfterMoves } from '../policy/needs.ts';
 import { noDestinationText, obstacleOf, outflowCap, pct } from '../policy/precheck.ts';
-import { type Move, leavesHome, rotationBudget } from '../policy/rules.ts';
+import { type Move, inBudget, leavesHome, rotationBudget } from '../policy/rules.ts';
 import type { CountyPlan } from '../pipeline.ts';
 
 /** report.json `stay_reasons`: teacher id → why a teacher who may move stays. */
@@ -18,6 +18,8 @@ interface PlanView {
   ctx: CountyContext;
   moves: Move[];
   outflow: Map<string, number>;
+  /** Moves in the rotation budget (顶岗培养 is outside it). */
+  budgeted: number;
   supplyAfter: Map<string, number>;
   /** Needs rounded to whole teachers, as the model counts them. */
   required: Map<string, number>;
@@ -27,7 +29,7 @@ function planView(ctx: CountyContext, moves: Move[]): PlanView {
   const outflow = new Map<string, number>();
   for (const m of moves) outflow.set(m.from.id, (outflow.get(m.from.id) ?? 0) + leavesHome(m));
   return {
-    ctx, moves, outflow, supplyAfter: supplyAfterMoves(ctx.teachers, moves),
+    ctx, moves, outflow, budgeted: moves.reduce((a, m) => a + inBudget(m), 0), supplyAfter: supplyAfterMoves(ctx.teachers, moves),
     required: new Map(ctx.needs.map((n) => [needKey(n.school_id, n.stage, n.subject), Math.round(n.required)])),
   };
 }
@@ -62,7 +64,7 @@ function originNeed(v: PlanView, t: Teacher): string | null {
 
 function budgetFull(v: PlanView): string | null {
   const b = rotationBudget(v.ctx);
-  if (v.moves.length < b.max) return null;
+  if (v.budgeted < b.max) return null;
   const { minRotatedShareOfEligible: min, maxRotatedShareOfEligible: max } = v.ctx.policy.ratios;
   const share = max !== null && ceilShare(max, b.eligible) === b.max ? max : min;
   const basis = ceilShare(share, b.eligible) === b.max ? `⌈${pct(share)} × ${b.eligible}⌉` : `锁定交流${b.lockedMoves}人`;
@@ -71,7 +73,7 @@ function budgetFull(v: PlanView): string | null {
 
 /** The budget had room, yet the optimiser left this teacher: moving them did not pay under the objective. */
 function notChosen(v: PlanView): string {
-  const room = rotationBudget(v.ctx).max - v.moves.length;
+  const room = rotationBudget(v.ctx).max - v.budgeted;
   return `未选中：再调出此人不能进一步改善均衡或补缺（预算内还可多交流${room}人）`;
 }
 

@@ -81,7 +81,7 @@ describe('the audit of a hand-made plan', () => {
     }
     const out = doc.rules.find((r: { id: string }) => r.id === 'outflow_cap');
     expect(out).toMatchObject({ ok: true, numerator: 0, denominator: dataset.schools });
-    expect(doc.counts.by_mode.map((m: { mode: string }) => m.mode)).toEqual(['transfer', 'support', 'itinerant']);
+    expect(doc.counts.by_mode.map((m: { mode: string }) => m.mode)).toEqual(['transfer', 'support', 'itinerant', 'shadow']);
     expect(doc.counts.transfer_rate_of_establishment).toBeCloseTo(doc.counts.transfers / doc.counts.on_establishment, 12);
   });
 
@@ -105,7 +105,8 @@ describe('the audit of a hand-made plan', () => {
     expect(quota.slice(1).map((r) => [r[1], r[6], r[7], r[9], r[10], r[11]])).toEqual(doc.counts.per_school.map((p: Record<string, unknown>) =>
       [p.school_id, p.teachers_after, p.quota, p.quota_limit, p.quota_excess, p.quota_ok ? '通过' : '不通过']));
     const modes = book.rows('交流方式');
-    expect(modes.slice(1, 4).map((r) => [r[1], r[2], r[4]])).toEqual(doc.counts.by_mode.map((m: { rotated: number }) => [expect.any(String), m.rotated, '是']));
+    expect(modes.slice(1, 1 + doc.counts.by_mode.length).map((r) => [r[1], r[2], r[4]])).toEqual(doc.counts.by_mode.map((m: { rotated: number; counts_toward_rotation: boolean }) =>
+      [expect.any(String), m.rotated, m.counts_toward_rotation ? '是' : '否'])); // 顶岗培养 is counted out by default
     const rate = modes.find((r) => String(r[1]).startsWith('带编流动率'))!;
     expect([rate[2], rate[5], rate[6]]).toEqual([doc.counts.transfers, doc.counts.on_establishment, doc.counts.transfer_rate_of_establishment]);
     const share = modes.find((r) => String(r[1]).startsWith('交流比例'))!;

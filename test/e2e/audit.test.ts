@@ -94,7 +94,7 @@ describe('the audit page, run view', () => {
     const doc = ctx.runDoc!;
     expectSchoolTables({ outflow: await schoolRows('outflow-table'), quota: await schoolRows('quota-table') }, doc);
     const modes = await page.$$eval('[data-testid="audit-modes"] tbody tr', (trs) => trs.map((tr) => (tr as HTMLElement).dataset.mode));
-    expect(modes).toEqual(['transfer', 'support', 'itinerant']);
+    expect(modes).toEqual(['transfer', 'support', 'itinerant', 'shadow']);
     const rates = await page.$$eval('[data-testid="audit-rates"] tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td.num')).map((td) => td.textContent)));
     expect(rates[0]!.slice(0, 2)).toEqual([String(doc.counts.counted_rotated), String(doc.counts.eligible)]);
     expect(rates[1]!.slice(0, 2)).toEqual([String(doc.counts.transfers), String(doc.counts.on_establishment)]);
@@ -194,6 +194,7 @@ describe('which kinds of move count toward the 10% (the policy editor\'s switch 
     const support = page.locator('[data-field="modes.support.countsTowardRotation"]');
     await support.waitFor();
     for (const mode of ['transfer', 'support', 'itinerant']) expect(await page.locator(`[data-field="modes.${mode}.countsTowardRotation"]`).isChecked()).toBe(true);
+    expect(await page.locator('[data-field="modes.shadow.countsTowardRotation"]').isChecked()).toBe(false); // 顶岗培养 is training
     await support.uncheck();
     await page.getByTestId('scenario-save').click();
     await expect.poll(async () => (await api.call<{ policy: { modes: { support: { countsTowardRotation: boolean } } } }>('GET', `/scenarios/${ctx.scenarioId}`)).policy.modes.support.countsTowardRotation).toBe(false);
@@ -211,7 +212,7 @@ describe('which kinds of move count toward the 10% (the policy editor\'s switch 
     await page.getByTestId('audit-submit').click();
     await page.getByTestId('hand-banner').waitFor();
     const modes = await page.$$eval('[data-testid="audit-modes"] tbody tr', (trs) => trs.map((tr) => [(tr as HTMLElement).dataset.mode, tr.querySelector('td.num')!.textContent, tr.lastElementChild!.textContent]));
-    expect(modes).toEqual([['transfer', '1', '计入'], ['support', '1', '不计入'], ['itinerant', '0', '计入']]);
+    expect(modes).toEqual([['transfer', '1', '计入'], ['support', '1', '不计入'], ['itinerant', '0', '计入'], ['shadow', '0', '不计入']]);
     expect(await page.getByTestId('hand-rules-table').locator('tr[data-rule="rotation_share"] td.num').allTextContents()).toEqual(['1', String(ctx.handDoc!.counts.eligible)]);
     await page.getByTestId('audit-modes').scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SHOTS}/hand-support-not-counted.png` });

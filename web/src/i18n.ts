@@ -46,7 +46,7 @@ export const SUBJECT_CODES = Object.keys(SUBJECT_EN);
 
 export const localeLabel = pick(LOCALE_ZH, { urban: 'Urban', town: 'Town', rural: 'Rural' });
 export const stageLabel = pick({ ...STAGE_ZH, nine_year: '九年一贯制' }, { primary: 'Primary', junior: 'Junior', nine_year: 'Nine-year' });
-export const modeLabel = pick({ transfer: '调动', support: '支教', itinerant: '走教' }, { transfer: 'Transfer', support: 'Support', itinerant: 'Itinerant' });
+export const modeLabel = pick({ transfer: '调动', support: '支教', itinerant: '走教', shadow: '顶岗培养' }, { transfer: 'Transfer', support: 'Support', itinerant: 'Itinerant', shadow: 'Training placement' });
 export const backboneLabel = pick(
   { none: '非骨干', county: '县级骨干', city: '市级骨干', province: '省级骨干', national: '国家级骨干' },
   { none: 'Not backbone', county: 'County', city: 'City', province: 'Province', national: 'National' },
