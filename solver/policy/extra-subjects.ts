@@ -8,7 +8,7 @@
 // for 走教, which is the teacher's main one (rule itinerant_subject).
 import { SUBJECT_ZH } from '../contract/labels.ts';
 import type { Policy, Subject, Teacher } from '../contract/schemas.ts';
-import type { MoveView, ObjectiveTerm } from './objective.ts';
+import type { MoveView } from './objective.ts';
 import { type MoveRule, moveRule } from './rule-kit.ts';
 
 /** The extra subjects a teacher may be sent to fill (the main subject left out, each once). */
@@ -17,18 +17,8 @@ export const fillableExtras = (t: Teacher): Subject[] => [...new Set(t.extra_sub
 /** The extra subjects as teachers of one model class must share them. */
 export const extrasKey = (t: Teacher): string => fillableExtras(t).join('+');
 
-const extraCost = (p: Policy, m: Pick<MoveView, 'fills'>): number => (m.fills ? p.weights.extraSubjectFill : 0);
-
-export const extraSubjectTerm: ObjectiveTerm = {
-  id: 'extra_subject',
-  name: '以兼教学科补缺（每人，补缺价值 = 学科缺口权重 − 此值）',
-  nameEn: 'Need filled in an extra subject (each; worth the unfilled-need weight minus this)',
-  reason: '数据约定 teachers.extra_subjects：兼教学科可补缺，但不如主教学科',
-  weight: (p) => p.weights.extraSubjectFill,
-  weightPath: 'weights.extraSubjectFill',
-  perMove: (o, m) => extraCost(o.ctx.policy, m),
-  value: (o, moves) => moves.reduce((a, m) => a + extraCost(o.ctx.policy, m), 0),
-};
+/** The price of a need filled in an extra subject rather than the main one (term extra_subject, policy/objective.ts). */
+export const extraCost = (p: Policy, m: Pick<MoveView, 'fills'>): number => (m.fills ? p.weights.extraSubjectFill : 0);
 
 export const fillsOwnSubjectRule: MoveRule = moveRule({
   id: 'fills_own_subject',

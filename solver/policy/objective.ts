@@ -10,7 +10,7 @@ import type { Mode, Policy, School, Stage, Subject, Teacher } from '../contract/
 import { type CountyContext, homeDistanceKm, sameCluster } from './county.ts';
 import { INDICATOR_KEYS, type IndicatorKey, applyMoves, assignments, schoolIndicators } from './indicators.ts';
 import { needKey, supplyAfterMoves } from './needs.ts';
-import { extraSubjectTerm } from './extra-subjects.ts';
+import { extraCost } from './extra-subjects.ts';
 import { schoolLineTerm } from './school-lines.ts';
 import { careerTerms } from './careers.ts';
 
@@ -188,7 +188,15 @@ export const objectiveTerms: ObjectiveTerm[] = [
     value: (o, moves) => o.ctx.policy.weights.unfilledNeed * unfilledNeeds(o.ctx, moves),
   },
   schoolLineTerm,
-  extraSubjectTerm,
+  perMoveTerm({
+    id: 'extra_subject',
+    name: '以兼教学科补缺（每人，补缺价值 = 学科缺口权重 − 此值）',
+    nameEn: 'Need filled in an extra subject (each; worth the unfilled-need weight minus this)',
+    reason: '数据约定 teachers.extra_subjects：兼教学科可补缺，但不如主教学科',
+    weight: (p) => p.weights.extraSubjectFill,
+    weightPath: 'weights.extraSubjectFill',
+    perMove: (o, m) => extraCost(o.ctx.policy, m),
+  }),
   perMoveTerm({
     id: 'move',
     name: '交流人数（每人）',
