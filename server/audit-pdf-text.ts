@@ -1,6 +1,8 @@
 // The words and number formats of the audit PDF in Chinese and English. The audit screen keeps
 // its labels in web/src/i18n.ts, which the server cannot import; these are the same words, and
 // a rule's own name, clause and figures come from the rule (Chinese, or its *_en fields).
+import { MODE_LABELS } from '../solver/contract/labels.ts';
+
 export type PdfLang = 'zh' | 'en';
 
 type Pair = readonly [zh: string, en: string];
@@ -99,7 +101,7 @@ const WORDS = pairs({
 
 const LABELS = {
   stage: { primary: ['小学', 'Primary'], junior: ['初中', 'Junior'] },
-  mode: { transfer: ['调动', 'Transfer'], support: ['支教', 'Support'], itinerant: ['走教', 'Itinerant'] },
+  mode: MODE_LABELS,
   indicator: { aboveDegree: ['高于规定学历教师', 'Above-degree teachers'], backbone: ['县级以上骨干教师', 'Backbone teachers'], peArt: ['体育艺术专任教师', 'PE & art teachers'] },
   status: { optimal: ['最优', 'Optimal'], feasible: ['可行（未证最优）', 'Feasible (not proven optimal)'], infeasible: ['无可行方案', 'Infeasible'] },
 } satisfies Record<string, Record<string, Pair>>;

@@ -5,13 +5,13 @@
 // Numbers stay numbers, so an auditor can re-compute them in Excel.
 import type ExcelJS from 'exceljs';
 import { ALL_FIELDS, getPath, policyLabel, policyValueText } from '../web/src/policy-fields.ts';
+import { MODE_LABELS } from '../solver/contract/labels.ts';
 import type { AuditDocument } from './audit-document.ts';
 
 export type Lang = 'zh' | 'en';
 export type Cell = string | number | null;
 export type AddSheet = (name: string, columns: [string, number][], rows: Cell[][]) => ExcelJS.Worksheet;
 
-const MODES: Record<string, [string, string]> = { transfer: ['调动', 'Transfer'], support: ['支教', 'Support'], itinerant: ['走教', 'Itinerant'] };
 const PLAN_STATUS: Record<string, [string, string]> = { optimal: ['最优', 'optimal'], feasible: ['可行（未证最优）', 'feasible (not proven optimal)'], infeasible: ['无可行方案', 'infeasible'] };
 const PERCENT = '0.0%';
 /** A policy share as people write it: 0.2 → 20%. */
@@ -52,7 +52,7 @@ export function auditSheets(doc: AuditDocument, lang: Lang, add: AddSheet): void
   // One block per county (and the total when there are several): moves by kind, then the two rates.
   const blocks = [...doc.counts.per_county.map((c) => ({ label: c.county, c })), ...(counties.size > 1 ? [{ label: t('全部', 'All'), c: doc.counts }] : [])];
   const rows: Cell[][] = blocks.flatMap(({ label, c }) => [
-    ...c.by_mode.map((m) => [label, t(MODES[m.mode]![0], MODES[m.mode]![1]), m.rotated, m.backbone, yesNo(m.counts_toward_rotation), null, null]),
+    ...c.by_mode.map((m) => [label, t(...MODE_LABELS[m.mode]), m.rotated, m.backbone, yesNo(m.counts_toward_rotation), null, null]),
     [label, t('交流合计', 'All moves'), c.rotated, c.backbone_rotated, null, null, null],
     [label, t('交流比例（计入的交流人数 ÷ 符合交流条件教师）', 'Rotation rate (counted moves ÷ eligible teachers)'), c.counted_rotated, null, null, c.eligible, c.rotation_rate],
     [label, t('带编流动率（调动人数 ÷ 在编教师）', 'Transfer rate (transfers ÷ teachers on establishment)'), c.transfers, null, null, c.on_establishment, c.transfer_rate_of_establishment],

@@ -1,5 +1,5 @@
 // Chinese display names of the contract's codes (reasons, reports, the UI).
-import type { Locale, Stage, Subject } from './schemas.ts';
+import type { Locale, Mode, Stage, Subject } from './schemas.ts';
 
 export const SUBJECT_ZH: Record<Subject, string> = {
   chinese: '语文', math: '数学', english: '英语', ethics_law: '道德与法治', science: '科学', physics: '物理',
@@ -8,3 +8,11 @@ export const SUBJECT_ZH: Record<Subject, string> = {
 };
 export const STAGE_ZH: Record<Stage, string> = { primary: '小学', junior: '初中' };
 export const LOCALE_ZH: Record<Locale, string> = { urban: '城区', town: '镇区', rural: '乡村' };
+
+/** Every kind of move (schemas.ts MODES) in both languages: a new mode needs one entry here, and
+ * the CSV reader, the web app, the workbook, the PDF and the CLI all read it from this table. */
+export const MODE_LABELS: Record<Mode, readonly [zh: string, en: string]> = {
+  transfer: ['调动', 'Transfer'],
+  support: ['支教', 'Support'],
+  itinerant: ['走教', 'Itinerant'],
+};
