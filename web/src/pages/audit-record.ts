@@ -29,10 +29,15 @@ export function countsStrip(doc: AuditDocument): HTMLElement {
 }
 
 /** Moves by kind, whether each counts toward the rotation share, and the rate against both denominators. */
-export function modesCard(doc: AuditDocument): HTMLElement {
+/** The counts per county, then all counties together when there are several. */
+export function countyBlocks(doc: AuditDocument): { blocks: { label: string; c: Counts }[]; multi: boolean } {
   const counties = doc.counts.per_county;
-  const blocks = [...counties.map((c) => ({ label: c.county, c })), ...(counties.length > 1 ? [{ label: L('全部', 'All'), c: doc.counts }] : [])];
   const multi = counties.length > 1;
+  return { blocks: [...counties.map((c) => ({ label: c.county, c: { ...doc.counts, ...c } })), ...(multi ? [{ label: L('全部', 'All'), c: doc.counts }] : [])], multi };
+}
+
+export function modesCard(doc: AuditDocument): HTMLElement {
+  const { blocks, multi } = countyBlocks(doc);
   return card(L('交流方式与交流比例', 'Moves by kind and rotation rates'),
     h('p', { class: 'muted small' }, L(
       '每种交流方式的人数，及其是否计入“交流人数不低于符合条件教师的”比例（政策参数，可在方案页逐项设置）。交流比例 = 计入的交流人数 ÷ 符合交流条件教师；带编流动率 = 调动人数 ÷ 在编教师。',
