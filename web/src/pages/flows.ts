@@ -110,7 +110,9 @@ export async function renderFlows(root: HTMLElement, ctx: PageContext): Promise<
       kpi(L('交流教师', 'Teachers moved'), int(sum.teachers), L(`全部方案 ${int(allMoves.length)} 人`, `${int(allMoves.length)} in the plan`), undefined, 'kpi-moved'),
       kpi(L('其中骨干', 'Backbone'), int(sum.backbone), pct(sum.teachers ? sum.backbone / sum.teachers : null), undefined, 'kpi-backbone'),
       kpi(L('流向乡村/薄弱', 'Toward rural/weak'), int(sum.toward), pct(sum.teachers ? sum.toward / sum.teachers : null), undefined, 'kpi-toward'),
-      kpi(L('学校间流向', 'School-to-school flows'), int(sum.flows), L(`${sum.schoolsSending} 所流出 · ${sum.schoolsReceiving} 所流入`, `${sum.schoolsSending} out · ${sum.schoolsReceiving} in`), undefined, 'kpi-flows'));
+      kpi(L('学校间流向', 'School-to-school flows'), int(sum.flows), L(`${sum.schoolsSending} 所流出 · ${sum.schoolsReceiving} 所流入`, `${sum.schoolsSending} out · ${sum.schoolsReceiving} in`), undefined, 'kpi-flows'),
+      kpi(L('学区/集团内', 'Within a cluster'), int(sum.withinCluster), pct(sum.teachers ? sum.withinCluster / sum.teachers : null), undefined, 'kpi-within'),
+      kpi(L('跨学区/集团', 'Across clusters'), int(sum.crossCluster), pct(sum.teachers ? sum.crossCluster / sum.teachers : null), undefined, 'kpi-cross'));
     const width = Math.max(560, Math.floor(chart.clientWidth || 900));
     // The chart fills the window below it (a 1440×900 screen shows it whole), within reason.
     const height = Math.round(Math.min(900, Math.max(440, window.innerHeight - chart.getBoundingClientRect().top - 56)));
@@ -183,6 +185,7 @@ function mapLegend(sizeBy: SizeBy) {
     h('span', { class: 'legend-group' }, h('span', { class: 'legend-title' }, L('学校', 'Schools')), ...schools),
     h('span', { class: 'legend-group' }, h('span', { class: 'legend-title' }, L('流向', 'Flows')),
       legendItem('line', DIRECTION_COLOR.toward, L('多数流向乡村或薄弱学校', 'Mostly toward rural or weak')), legendItem('line', DIRECTION_COLOR.other, L('其他流向', 'Other')),
+      legendItem('dashed', DIRECTION_COLOR.other, L('虚线：多数为走教（编制留在原校，按份额任教）', 'dashed: mostly itinerant (post at home, part-time there)')),
       h('span', { class: 'legend-note' }, L('线宽 ∝ 人数，箭头指向调入学校；淡线低于阈值', 'width ∝ teachers, arrow at the receiving school; pale: below the threshold'))),
   ];
 }
