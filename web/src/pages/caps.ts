@@ -20,7 +20,7 @@ export function capsSummary(rows: readonly SchoolCapRow[]): string {
 }
 
 export const capsStandard = (): string => L('优质均衡标准：小学平均班额 ≤ 45、初中 ≤ 50；学校规模 ≤ 2000人（九年一贯制 ≤ 2500）。',
-  '优质均衡 standard: average class ≤ 45 (primary), ≤ 50 (junior); school ≤ 2,000 students (2,500 nine-year).');
+  'Quality-balance (优质均衡) standard: average class ≤ 45 (primary), ≤ 50 (junior); school ≤ 2,000 students (2,500 nine-year).');
 
 /** Each stage's average class against its cap (“44.9 / 45”), over the cap in red. */
 export function classSizeCell(r: SchoolCapRow): Child {
