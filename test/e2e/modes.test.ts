@@ -2,8 +2,9 @@
 // server: the small county planned with 支教 and 走教 allowed and the 学区 preferred
 // (harness.ts modesCountyFiles). The audit page's carriers and size caps, the flows page's dashed
 // 走教 arcs, kinds in the tooltip and the list, and within/across-学区 counts, the data page's
-// size caps and the workbook's 走教份额 and 补缺学科 columns are each checked against the run's
-// own audit document and plan. Screenshots in both languages go to /tmp/shots-modes/.
+// size caps, the workbook's 走教份额 and 补缺学科 columns and carriers sheet, and the PDF are each
+// checked against the run's own audit document and plan. Screenshots in both languages go to
+// /tmp/shots-modes/.
 import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
@@ -122,7 +123,7 @@ describe('audit page', () => {
 
   it('in English', async () => {
     await page.getByTestId('lang-toggle').click();
-    await expect.poll(() => page.getByTestId('audit-carriers').locator('tr[data-row="within_cluster"]').textContent()).toContain('Moves within the 学区/集团 ÷ moves');
+    await expect.poll(() => page.getByTestId('audit-carriers').locator('tr[data-row="within_cluster"]').textContent()).toContain('Moves within a cluster (学区/集团) ÷ moves');
     expect(await page.getByTestId('caps-summary').textContent()).toContain('over the class-size cap');
     await page.getByTestId('audit-carriers').scrollIntoViewIfNeeded();
     await shot('audit-modes-carriers-en', false);
@@ -197,7 +198,7 @@ describe('data page', () => {
   });
 });
 
-describe('the run\'s workbook', () => {
+describe('the run\'s workbook and PDF', () => {
   it('has 走教份额 and 补缺学科 on every plan row, as plan.csv has fte and fills_subject', async () => {
     const res = await page.request.get(`${server.url}/api/runs/${ctx.runId}/workbook.xlsx`);
     expect(res.status()).toBe(200);
@@ -211,5 +212,26 @@ describe('the run\'s workbook', () => {
     expect(fills).toBe(head.indexOf('学科') + 1);
     expect(rows.slice(1).map((r) => [r[0], r[fte] ?? null, r[fills] ?? ''])).toEqual(
       ctx.plan.map((p) => [p.teacher_id, p.fte ?? null, p.fills_subject ? SUBJECT_ZH[p.fills_subject] : '']));
+    // The carriers sheet: the page's lines, numbers as numbers.
+    const carriers: unknown[][] = [];
+    wb.getWorksheet('交流载体与成效')!.eachRow((row) => { carriers.push((row.values as unknown[]).slice(1)); });
+    const c = ctx.doc.counts;
+    expect(carriers.find((r) => String(r[1]).startsWith('跨学区/集团交流'))!.slice(2, 4)).toEqual([c.cross_cluster, c.rotated]);
+    expect(carriers.find((r) => String(r[1]).startsWith('一级教师'))!.slice(2, 4)).toEqual([c.careers.rural_year.gained, c.careers.rural_year.needing]);
+    const caps: unknown[][] = [];
+    wb.getWorksheet('班额与规模')!.eachRow((row) => { caps.push((row.values as unknown[]).slice(1)); });
+    expect(caps.filter((r) => r[8] === '不通过').map((r) => r[1])).toEqual(failingCaps(ctx.doc).filter(([, cap]) => cap !== 'school_size').map(([id]) => id));
+  });
+
+  it('the English audit PDF has both sections with the same numbers', async () => {
+    const res = await page.request.get(`${server.url}/api/runs/${ctx.runId}/audit.pdf?lang=en`);
+    expect(res.status()).toBe(200);
+    await writeFile(`${SHOTS}/audit-modes-en.pdf`, await res.body());
+    const text = squash((await run('pdftotext', ['-enc', 'UTF-8', `${SHOTS}/audit-modes-en.pdf`, '-'])).stdout);
+    const c = ctx.doc.counts;
+    expect(text).toContain(squash('Kinds of move, carriers and what they bring'));
+    expect(text).toContain(squash(`Moves across clusters (学区/集团) ÷ moves${c.cross_cluster}${c.rotated}`));
+    expect(text).toContain(squash('Class size and school size'));
+    for (const [id] of failingCaps(ctx.doc)) expect(text).toContain(id);
   });
 });

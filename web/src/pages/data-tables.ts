@@ -17,7 +17,8 @@ import { navigate, replaceQuery } from '../router.ts';
 import { datasetDetail, schoolIndex, schoolsOf, teachersOf } from '../store.ts';
 import { type Column, dataTable } from '../table.ts';
 import { loading } from '../widgets.ts';
-import { capsStandard, capsSummary, classSizeCell, classSizeLoad, failsACap, schoolSizeCell } from './caps.ts';
+import { CAPS_STANDARD, capsSummary } from '../audit-carriers-lines.ts';
+import { classSizeCell, classSizeLoad, failsACap, schoolSizeCell } from './caps.ts';
 
 const students = (s: School) => (s.students_primary ?? 0) + (s.students_junior ?? 0);
 
@@ -70,7 +71,7 @@ export async function schoolsTable(root: HTMLElement, datasetId: number, ctx: Pa
       select([{ value: '', label: L('全部城乡类型', 'All locales') }, ...['urban', 'town', 'rural'].map((v) => ({ value: v, label: localeLabel(v) }))], f.locale, (v) => { f.locale = v; update(); }),
       select([{ value: '', label: L('薄弱与否', 'Weak or not') }, { value: '1', label: L('薄弱学校', 'Weak schools') }, { value: '0', label: L('非薄弱学校', 'Not weak') }], f.weak, (v) => { f.weak = v; update(); }),
       select([{ value: '', label: L('班额与规模：全部', 'Size caps: all') }, { value: '1', label: L('超出班额或规模上限', 'Over a size cap') }], f.caps, (v) => { f.caps = v; update(); }, { 'data-testid': 'filter-caps' })),
-    h('p', { class: 'muted small', 'data-testid': 'caps-summary' }, capsStandard(), L('', ' '), capsSummary([...caps.values()])),
+    h('p', { class: 'muted small', 'data-testid': 'caps-summary' }, L(...CAPS_STANDARD), L('', ' '), L(...capsSummary([...caps.values()]))),
     table.el);
 }
 
