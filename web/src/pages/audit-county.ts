@@ -1,6 +1,6 @@
 // One county's part of an audit document, for the county picker of a multi-county file: its rules
-// (the plan-wide integrity check stays), its own counts (report `counts.per_county`), schools, size caps,
-// indicators and 差异系数. The verdict becomes the county's; the trace stays the whole file's,
+// (the plan-wide integrity check stays), its own counts (report `counts.per_county`), schools,
+// size caps, indicators and 差异系数. The verdict becomes the county's; the trace stays the whole file's,
 // since the file is what was audited (the print header names the county shown).
 import type { AuditDocument, Report } from '../api.ts';
 

@@ -1,8 +1,8 @@
 // 审计 Audit: one audit document on screen and on paper — a run's plan, or a hand-made plan.csv
 // uploaded here — checked rule by rule (numerator, denominator, requirement, actual, clause),
-// with the per-school outflow and quota tables, moves by kind and what they carry (audit-carriers.ts),
-// the class and school size caps, the 差异系数 recomputed school by
-// school, its XLSX workbook and a printable report whose every page states what was audited.
+// with the per-school outflow and quota tables, moves by kind, what they carry and the class and
+// school size caps (audit-carriers.ts), the 差异系数 recomputed school by school, its XLSX workbook
+// and a printable report whose every page states what was audited.
 // After a hand-plan audit the whole view switches to that plan, so print and export can only act
 // on what the banner names; the run's own buttons come back with “back to the run”.
 import { ApiError, api, downloads, type AuditDocument, type AuditResult, type Report, type Run } from '../api.ts';
