@@ -150,6 +150,7 @@ describe('flows page', () => {
     }
     const dashed = drawn.find((a) => a.dashed)!;
     expect(dashed).toBeDefined();
+    expect(await page.getByTestId('flow-legend').textContent()).toContain('虚线：多数为走教');
     await shot('flows-modes-zh', false);
     // Its tooltip: the kinds of move, and the posts its 走教 shares add up to.
     const rows = ctx.plan.filter((r) => r.from_school_id === dashed.from && r.to_school_id === dashed.to);
