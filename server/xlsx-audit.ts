@@ -1,11 +1,12 @@
 // The auditor's sheets of a workbook, from the AuditDocument: every rule with numerator and
 // denominator, the per-school outflow-cap and quota tables (each row with pass/fail), the moves
-// by kind with the two rotation rates, what the moves carry and the size caps of every school, and the trace a filed copy needs (what was audited: the
-// plan file's hash, the dataset's, the policy's, when and by whom, and the policy's parameters).
+// by kind with the two rotation rates, what the moves carry, the size caps of every school, and
+// the trace a filed copy needs (what was audited: the plan file's hash, the dataset's, the
+// policy's, when and by whom, and the policy's parameters).
 // Numbers stay numbers, so an auditor can re-compute them in Excel.
 import type ExcelJS from 'exceljs';
 import { ALL_FIELDS, getPath, policyLabel, policyValueText } from '../web/src/policy-fields.ts';
-import { MODE_LABELS } from '../solver/contract/labels.ts';
+import { MODE_LABELS, STAGE_ZH } from '../solver/contract/labels.ts';
 import { carrierLines, countyBlocks } from '../web/src/audit-carriers-lines.ts';
 import type { AuditDocument } from './audit-document.ts';
 
@@ -78,7 +79,7 @@ export function auditSheets(doc: AuditDocument, lang: Lang, add: AddSheet): void
     [t('班数', 'Classes'), 8], [t('平均班额', 'Average class'), 10], [t('班额上限', 'Class cap'), 10], [t('班额达标', 'Class size met'), 10],
     [t('学校在校生', 'Students (school)'), 12], [t('规模上限', 'School cap'), 10], [t('规模达标', 'School size met'), 10],
   ], caps.flatMap((s) => s.class_size.map((c) => [
-    s.county, s.school_id, s.school_name ?? '', t(c.stage === 'primary' ? '小学' : '初中', c.stage), c.students, c.classes, c.average === null ? null : Number(c.average.toFixed(1)), c.max,
+    s.county, s.school_id, s.school_name ?? '', t(STAGE_ZH[c.stage], c.stage), c.students, c.classes, c.average === null ? null : Number(c.average.toFixed(1)), c.max,
     c.ok === null ? t('未填班数', 'no classes') : pass(c.ok), s.students, s.max_students, pass(s.school_size_ok),
   ])));
 

@@ -4,6 +4,7 @@
 // over a denominator, in both languages — and each school failing a size cap with its numbers.
 // Pure and DOM-free: the audit page (pages/audit-carriers.ts), the workbook (server/xlsx-audit.ts)
 // and the PDF (server/audit-pdf-carriers.ts) render these same lines, so the four never differ.
+import { STAGE_ZH } from '../../solver/contract/labels.ts';
 import type { AuditDocument } from '../../server/audit-document.ts';
 
 type Counts = AuditDocument['counts'];
@@ -65,12 +66,11 @@ export interface CapFailure { row: CapRow; cap: string; what: Pair; actual: numb
 
 /** Each school over a size cap: the school size, or a stage's average class (students ÷ classes). */
 export function capFailureLines(rows: readonly CapRow[]): CapFailure[] {
-  const stage = { primary: ['小学', 'primary'], junior: ['初中', 'junior'] } as const;
   return rows.flatMap((r) => [
     ...(r.school_size_ok ? [] : [{ row: r, cap: 'school_size', what: ['学校规模（在校生）', 'School size (students)'] as Pair, actual: r.students, max: r.max_students }]),
     ...r.class_size.filter((c) => c.ok === false).map((c) => ({
       row: r, cap: `class_size_${c.stage}`, actual: Number(c.average!.toFixed(1)), max: c.max,
-      what: [`平均班额（${stage[c.stage][0]}，${c.students}人 ÷ ${c.classes}班）`, `Average class (${stage[c.stage][1]}, ${c.students} ÷ ${c.classes} classes)`] as Pair,
+      what: [`平均班额（${STAGE_ZH[c.stage]}，${c.students}人 ÷ ${c.classes}班）`, `Average class (${c.stage}, ${c.students} ÷ ${c.classes} classes)`] as Pair,
     })),
   ]);
 }

@@ -36,7 +36,7 @@ function subjectsLine(d: MovesDetail): string {
   return [...shown, ...(rest > 0 ? [L(`其他 ${rest}`, `other ${rest}`)] : [])].join(' · ');
 }
 
-/** The kinds of move, with the posts the 走教 shares add up to: “调动 3 · 走教 2（共 1.0 个岗位）”. */
+/** The kinds of move, with the posts the 走教 shares add up to: “调动 3 · 走教 2（共 1 个岗位）”. */
 function modesLine(d: MovesDetail): string {
   return d.modes.map(([m, n]) => (m === 'itinerant' ? L(`${modeLabel(m)} ${n}（共 ${decimal(d.itinerantFte)} 个岗位）`, `${modeLabel(m)} ${n} (${decimal(d.itinerantFte)} post${d.itinerantFte === 1 ? '' : 's'} in all)`) : `${modeLabel(m)} ${n}`)).join(' · ');
 }
