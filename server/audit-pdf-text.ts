@@ -1,6 +1,8 @@
 // The words and number formats of the audit PDF in Chinese and English. The audit screen keeps
 // its labels in web/src/i18n.ts, which the server cannot import; these are the same words, and
 // a rule's own name, clause and figures come from the rule (Chinese, or its *_en fields).
+import { MODE_LABELS } from '../solver/contract/labels.ts';
+
 export type PdfLang = 'zh' | 'en';
 
 type Pair = readonly [zh: string, en: string];
@@ -77,6 +79,9 @@ const WORDS = pairs({
   quotaCol: ['编制', 'Quota'],
   limit: ['上限', 'Limit'],
   excess: ['超出', 'Excess'],
+  carriers: ['交流方式、载体与成效', 'Kinds of move, carriers and what they bring'],
+  caps: ['班额与学校规模', 'Class size and school size'],
+  capsNone: ['全部学校符合。', 'Every school is within the caps.'],
   cvSummary: ['差异系数汇总', 'CV summary'],
   cvSummaryNote: ['每个学段、每项指标的学生数加权差异系数，交流前后对比（R、X̄ 为交流后；交流不改变全县总数）。', 'Student-weighted CV per stage and indicator, before and after (R and X̄ after the plan; moves do not change county totals).'],
   stage: ['学段', 'Stage'],
@@ -99,7 +104,7 @@ const WORDS = pairs({
 
 const LABELS = {
   stage: { primary: ['小学', 'Primary'], junior: ['初中', 'Junior'] },
-  mode: { transfer: ['调动', 'Transfer'], support: ['支教', 'Support'], itinerant: ['走教', 'Itinerant'], shadow: ['顶岗培养', 'Training placement'] },
+  mode: MODE_LABELS,
   indicator: { aboveDegree: ['高于规定学历教师', 'Above-degree teachers'], backbone: ['县级以上骨干教师', 'Backbone teachers'], peArt: ['体育艺术专任教师', 'PE & art teachers'] },
   status: { optimal: ['最优', 'Optimal'], feasible: ['可行（未证最优）', 'Feasible (not proven optimal)'], infeasible: ['无可行方案', 'Infeasible'] },
 } satisfies Record<string, Record<string, Pair>>;

@@ -4,6 +4,7 @@
 // hashes, time) and page x / y, so any loose page still says what it belongs to. CPU-bound
 // (font subsetting, text layout): the server builds it in the task worker (run-job.ts).
 import type { AuditDocument } from './audit-document.ts';
+import { carriersSections } from './audit-pdf-carriers.ts';
 import { cvSummarySection, cvTraceSections, perSchoolSections } from './audit-pdf-schools.ts';
 import { countsSection, rulesSection, subjectLine, traceSection } from './audit-pdf-sections.ts';
 import { type PdfLang, pdfText } from './audit-pdf-text.ts';
@@ -25,6 +26,7 @@ export async function auditPdf(d: AuditDocument, lang: PdfLang): Promise<Uint8Ar
   countsSection(doc, d, t);
   rulesSection(doc, d, t);
   perSchoolSections(doc, d, t);
+  carriersSections(doc, d, t);
   cvSummarySection(doc, d, t);
   cvTraceSections(doc, d, t);
 

@@ -185,10 +185,12 @@ async function audit(input: string, v: Record<string, string | boolean | undefin
   const result = auditSections(loaded.dataset, auditPlan(loaded.dataset, parsed.rows));
   if (typeof v.out === 'string') await writeFile(v.out, `${JSON.stringify(result, null, 2)}\n`);
   for (const r of result.rules) {
-    process.stdout.write(`${r.ok ? '✓' : '✗'} ${r.county ? `[${r.county}] ` : ''}${r.id} ${r.name}：要求 ${r.required}，实际 ${r.actual}\n`);
-    for (const d of r.ok ? [] : (r.details ?? []).slice(0, 20)) process.stdout.write(`    ${d}\n`);
+    const head = `${r.ok ? '✓' : '✗'} ${r.county ? `[${r.county}] ` : ''}${r.id}`;
+    // Each rule carries its English texts, written from the same numbers (rules.ts *_en).
+    process.stdout.write(lang === 'zh' ? `${head} ${r.name}：要求 ${r.required}，实际 ${r.actual}\n` : `${head} ${r.name_en}: required ${r.required_en}, actual ${r.actual_en}\n`);
+    for (const d of r.ok ? [] : ((lang === 'zh' ? r.details : r.details_en) ?? []).slice(0, 20)) process.stdout.write(`    ${d}\n`);
   }
-  process.stdout.write(result.audit_ok ? '审核通过\n' : '审核未通过\n');
+  process.stdout.write(lang === 'zh' ? (result.audit_ok ? '审核通过\n' : '审核未通过\n') : (result.audit_ok ? 'Audit passed\n' : 'Audit failed\n'));
   return result.audit_ok ? 0 : 1;
 }
 

@@ -1,17 +1,19 @@
 // The auditor's sheets of a workbook, from the AuditDocument: every rule with numerator and
 // denominator, the per-school outflow-cap and quota tables (each row with pass/fail), the moves
-// by kind with the two rotation rates, and the trace a filed copy needs (what was audited: the
-// plan file's hash, the dataset's, the policy's, when and by whom, and the policy's parameters).
+// by kind with the two rotation rates, what the moves carry, the size caps of every school, and
+// the trace a filed copy needs (what was audited: the plan file's hash, the dataset's, the
+// policy's, when and by whom, and the policy's parameters).
 // Numbers stay numbers, so an auditor can re-compute them in Excel.
 import type ExcelJS from 'exceljs';
 import { ALL_FIELDS, getPath, policyLabel, policyValueText } from '../web/src/policy-fields.ts';
+import { MODE_LABELS, STAGE_ZH } from '../solver/contract/labels.ts';
+import { carrierLines, countyBlocks } from '../web/src/audit-carriers-lines.ts';
 import type { AuditDocument } from './audit-document.ts';
 
 export type Lang = 'zh' | 'en';
 export type Cell = string | number | null;
 export type AddSheet = (name: string, columns: [string, number][], rows: Cell[][]) => ExcelJS.Worksheet;
 
-const MODES: Record<string, [string, string]> = { transfer: ['调动', 'Transfer'], support: ['支教', 'Support'], itinerant: ['走教', 'Itinerant'], shadow: ['顶岗培养', 'Training placement'] };
 const PLAN_STATUS: Record<string, [string, string]> = { optimal: ['最优', 'optimal'], feasible: ['可行（未证最优）', 'feasible (not proven optimal)'], infeasible: ['无可行方案', 'infeasible'] };
 const PERCENT = '0.0%';
 /** A policy share as people write it: 0.2 → 20%. */
@@ -21,7 +23,6 @@ export function auditSheets(doc: AuditDocument, lang: Lang, add: AddSheet): void
   const t = (zh: string, en: string) => (lang === 'zh' ? zh : en);
   const yesNo = (v: boolean | null | undefined) => (v === null || v === undefined ? '—' : v ? t('是', 'yes') : t('否', 'no'));
   const pass = (v: boolean) => (v ? t('通过', 'pass') : t('不通过', 'FAIL'));
-  const counties = new Set(doc.counts.per_county.map((c) => c.county));
   const county = (c: string | null) => c ?? t('（全部）', '(all)');
 
   add(t('规则检查', 'Rules'), [
@@ -50,9 +51,9 @@ export function auditSheets(doc: AuditDocument, lang: Lang, add: AddSheet): void
   ]));
 
   // One block per county (and the total when there are several): moves by kind, then the two rates.
-  const blocks = [...doc.counts.per_county.map((c) => ({ label: c.county, c })), ...(counties.size > 1 ? [{ label: t('全部', 'All'), c: doc.counts }] : [])];
+  const { blocks } = countyBlocks(doc, t('全部', 'All'));
   const rows: Cell[][] = blocks.flatMap(({ label, c }) => [
-    ...c.by_mode.map((m) => [label, t(MODES[m.mode]![0], MODES[m.mode]![1]), m.rotated, m.backbone, yesNo(m.counts_toward_rotation), null, null]),
+    ...c.by_mode.map((m) => [label, t(...MODE_LABELS[m.mode]), m.rotated, m.backbone, yesNo(m.counts_toward_rotation), null, null]),
     [label, t('交流合计', 'All moves'), c.rotated, c.backbone_rotated, null, null, null],
     [label, t('交流比例（计入的交流人数 ÷ 符合交流条件教师）', 'Rotation rate (counted moves ÷ eligible teachers)'), c.counted_rotated, null, null, c.eligible, c.rotation_rate],
     [label, t('带编流动率（调动人数 ÷ 在编教师）', 'Transfer rate (transfers ÷ teachers on establishment)'), c.transfers, null, null, c.on_establishment, c.transfer_rate_of_establishment],
@@ -62,6 +63,25 @@ export function auditSheets(doc: AuditDocument, lang: Lang, add: AddSheet): void
     [t('计入交流比例', 'Counts toward the share'), 14], [t('分母', 'Denominator'), 10], [t('比例', 'Rate'), 10],
   ], rows);
   ws.getColumn(7).numFmt = PERCENT;
+
+  const at = lang === 'zh' ? 0 : 1;
+  const carriers = add(t('交流载体与成效', 'Carriers'), [
+    [t('县区', 'County'), 12], [t('项目', 'Measure'), 64], [t('分子', 'Numerator'), 10], [t('分母', 'Denominator'), 10], [t('比例', 'Rate'), 10], [t('说明', 'Note'), 36],
+  ], blocks.flatMap(({ label, c }) => carrierLines(c, doc.policy).map((x) => [
+    label, x.label[at], x.numerator, x.denominator, x.denominator > 0 ? x.numerator / x.denominator : null, x.value?.[at] ?? null,
+  ])));
+  carriers.getColumn(5).numFmt = PERCENT;
+
+  // Every school × stage against both size caps, so an auditor can filter the failing ones.
+  const caps = doc.school_caps?.schools ?? [];
+  add(t('班额与规模', 'Size caps'), [
+    [t('县区', 'County'), 12], [t('学校代码', 'School id'), 12], [t('学校名称', 'School'), 24], [t('学段', 'Stage'), 8], [t('学段在校生', 'Students (stage)'), 12],
+    [t('班数', 'Classes'), 8], [t('平均班额', 'Average class'), 10], [t('班额上限', 'Class cap'), 10], [t('班额达标', 'Class size met'), 10],
+    [t('学校在校生', 'Students (school)'), 12], [t('规模上限', 'School cap'), 10], [t('规模达标', 'School size met'), 10],
+  ], caps.flatMap((s) => s.class_size.map((c) => [
+    s.county, s.school_id, s.school_name ?? '', t(STAGE_ZH[c.stage], c.stage), c.students, c.classes, c.average === null ? null : Number(c.average.toFixed(1)), c.max,
+    c.ok === null ? t('未填班数', 'no classes') : pass(c.ok), s.students, s.max_students, pass(s.school_size_ok),
+  ])));
 
   const tr = doc.trace;
   const traceRows: Cell[][] = [

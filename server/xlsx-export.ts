@@ -1,16 +1,16 @@
 // One XLSX workbook per audit — a run's or a hand-made plan's — for leaders, planners and
-// auditors who live in Excel: the plan, the auditor's sheets (xlsx-audit.ts), the school
-// indicators before/after and the 差异系数; Chinese sheet and column names, or English on
-// request. Built in the task worker (jobs.ts): exceljs is CPU-bound and must not stall requests.
-// Teacher names arrive already masked for the auditor role.
+// auditors who live in Excel: the plan (always with 走教份额 and 补缺学科, plan.csv's fte and
+// fills_subject, empty on rows without them so the columns never shift), the auditor's sheets
+// (xlsx-audit.ts), the school indicators before/after and the 差异系数; Chinese sheet and column
+// names, or English on request. Built in the task worker (jobs.ts): exceljs is CPU-bound and must
+// not stall requests. Teacher names arrive already masked for the auditor role.
 import ExcelJS from 'exceljs';
 import { z } from 'zod';
-import type { PlanRow } from '../solver/contract/schemas.ts';
-import { SUBJECT_ZH } from '../solver/contract/labels.ts';
+import type { PlanRow, Subject } from '../solver/contract/schemas.ts';
+import { MODE_LABELS, SUBJECT_ZH } from '../solver/contract/labels.ts';
 import type { AuditDocument } from './audit-document.ts';
 import { type AddSheet, type Lang, auditSheets } from './xlsx-audit.ts';
 
-const MODE: Record<string, [string, string]> = { transfer: ['调动', 'transfer'], support: ['支教', 'support'], itinerant: ['走教', 'itinerant'], shadow: ['顶岗培养', 'training placement'] };
 const STAGE: Record<string, [string, string]> = { primary: ['小学', 'primary'], junior: ['初中', 'junior'] };
 const BACKBONE: Record<string, [string, string]> = { none: ['非骨干', 'none'], county: ['县级', 'county'], city: ['市级', 'city'], province: ['省级', 'province'], national: ['国家级', 'national'] };
 const INDICATOR: Record<string, [string, string]> = { aboveDegree: ['高于规定学历教师', 'above-degree teachers'], backbone: ['县级以上骨干教师', 'backbone teachers'], peArt: ['体育、艺术专任教师', 'PE & art teachers'] };
@@ -47,6 +47,7 @@ export async function buildWorkbook(input: WorkbookInput): Promise<Uint8Array> {
   wb.title = doc.trace.subject === 'run' ? t(`运行 ${doc.trace.run_id}：${doc.trace.scenario_name ?? ''}`, `Run ${doc.trace.run_id}: ${doc.trace.scenario_name ?? ''}`)
     : t(`手工方案审核：${doc.trace.plan_file}`, `Audit of a hand-made plan: ${doc.trace.plan_file}`);
   const school = (id: string) => input.schoolNames[id] ?? '';
+  const subject = (code: Subject | undefined) => (code ? (lang === 'zh' ? SUBJECT_ZH[code] : code) : '');
   const add: AddSheet = (name, columns, rows) => {
     const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
     ws.columns = columns.map(([header, width]) => ({ header, width }));
@@ -57,10 +58,11 @@ export async function buildWorkbook(input: WorkbookInput): Promise<Uint8Array> {
 
   add(t('交流方案', 'Plan'), [
     [t('教师编号', 'Teacher id'), 12], [t('姓名', 'Name'), 10], [t('调出学校代码', 'From id'), 12], [t('调出学校', 'From'), 24], [t('调入学校代码', 'To id'), 12], [t('调入学校', 'To'), 24],
-    [t('交流方式', 'Kind'), 10], [t('学段', 'Stage'), 8], [t('学科', 'Subject'), 12], [t('骨干级别', 'Backbone'), 10], [t('理由', 'Reason'), 60],
+    [t('交流方式', 'Kind'), 10], [t('走教份额', 'Itinerant share (fte)'), 10], [t('学段', 'Stage'), 8], [t('学科', 'Subject'), 12], [t('补缺学科', 'Fills subject'), 12],
+    [t('骨干级别', 'Backbone'), 10], [t('理由', 'Reason'), 60],
   ], input.rows.map((r) => [
     r.teacher_id, input.teacherNames[r.teacher_id] ?? '', r.from_school_id, school(r.from_school_id), r.to_school_id, school(r.to_school_id),
-    label(MODE, r.mode), r.stage ? label(STAGE, r.stage) : '', r.subject ? (lang === 'zh' ? SUBJECT_ZH[r.subject] : r.subject) : '',
+    t(...MODE_LABELS[r.mode]), r.fte ?? null, r.stage ? label(STAGE, r.stage) : '', subject(r.subject), subject(r.fills_subject),
     r.backbone ? label(BACKBONE, r.backbone) : '', r.reason,
   ]));
 

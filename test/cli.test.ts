@@ -93,6 +93,26 @@ describe('lungang plan / audit on the small sample county', () => {
     expect(audit.stdout).toMatch(/✗ .*rotation_share/);
     expect(audit.stdout).toContain('审核未通过');
   });
+
+  it('prints the audit in English with --lang en: each rule\'s English texts from audit.json, the verdict in English', async () => {
+    const dir = await tmp();
+    const empty = join(dir, 'plan.csv');
+    await writeFile(empty, 'teacher_id,from_school_id,to_school_id,mode,stage,subject,backbone,reason\n');
+    const audit = await lungang('audit', repoPath('data', 'small-county'), '--plan', empty, '--lang', 'en', '--out', join(dir, 'audit.json'));
+    expect(audit.code).toBe(1);
+    const json = JSON.parse(await readFile(join(dir, 'audit.json'), 'utf8')) as { rules: { id: string; county: string | null; ok: boolean; name_en: string; required_en: string; actual_en: string; details_en?: string[] }[] };
+    const lines = audit.stdout.trim().split('\n');
+    expect(lines.at(-1)).toBe('Audit failed');
+    for (const r of json.rules) {
+      expect(lines).toContain(`${r.ok ? '✓' : '✗'} ${r.county ? `[${r.county}] ` : ''}${r.id} ${r.name_en}: required ${r.required_en}, actual ${r.actual_en}`);
+      for (const d of r.ok ? [] : r.details_en ?? []) expect(lines).toContain(`    ${d}`);
+    }
+    const rotation = json.rules.find((r) => r.id === 'rotation_share')!;
+    expect(rotation.ok).toBe(false);
+    expect(rotation.required_en).toContain('10%');
+    // No Chinese but the county's own name (data, not a label).
+    expect(audit.stdout.replaceAll('鹤川县', '')).not.toMatch(/\p{Script=Han}/u);
+  });
 });
 
 describe('lungang frontier on the small sample county', () => {

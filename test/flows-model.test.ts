@@ -7,7 +7,7 @@ import type { PlanRow, School } from '../solver/contract/schemas.ts';
 import { clusterLocales, groupClusters, groupFlows, groupParts, isLump, lumpKey } from '../web/src/flows-groups.ts';
 import { mergeOverlapping, nodeFlows } from '../web/src/flows-merge.ts';
 import {
-  type Move, byMagnitude, clusterOf, clusterParts, defaultThreshold, inCounty, resolveMoves, schoolFlows, splitByThreshold,
+  type Move, byMagnitude, clusterOf, clusterParts, defaultThreshold, inCounty, mostlyItinerant, movesDetail, resolveMoves, schoolFlows, splitByThreshold, summarize,
 } from '../web/src/flows-model.ts';
 
 const school = (id: string, o: Partial<School> = {}): School =>
@@ -47,6 +47,35 @@ describe('clusters belong to their county', () => {
     expect(one.schools.map((s) => s.id)).toEqual(['B1', 'B2']);
     expect(one.moves).toHaveLength(2);
     expect(inCounty(all, moves, '').moves).toHaveLength(moves.length);
+  });
+});
+
+describe('kinds of move and clusters, as the flows page counts them', () => {
+  const a = school('A', { county: '甲县', cluster: '城东学区' });
+  const b = school('B', { county: '甲县', cluster: '城东学区' });
+  const c = school('C', { county: '甲县', cluster: '城西学区' });
+  const d = school('D', { county: '甲县' });
+  const e = school('E', { county: '甲县' });
+  const moves = movesOf([a, b, c, d, e], [
+    row('A', 'B', { mode: 'itinerant', fte: 0.5 }), row('A', 'B', { mode: 'itinerant', fte: 0.25 }), row('A', 'B'),
+    row('A', 'C', { mode: 'support' }), row('D', 'E'),
+  ]);
+
+  it('counts moves within one 学区 and across, as the audit does: two schools without a cluster share none', () => {
+    const s = summarize(moves, schoolFlows(moves));
+    expect([s.withinCluster, s.crossCluster]).toEqual([3, 2]);
+  });
+
+  it('tells the kinds of move and the posts the 走教 shares add up to', () => {
+    const detail = movesDetail(moves);
+    expect(detail.modes).toEqual([['itinerant', 2], ['transfer', 2], ['support', 1]]);
+    expect(detail.itinerantFte).toBe(0.75);
+  });
+
+  it('dashes a flow only when most of its teachers are 走教', () => {
+    const ab = schoolFlows(moves).find((f) => f.from.id === 'A' && f.to.id === 'B')!;
+    expect(mostlyItinerant(ab.moves)).toBe(true);
+    expect(mostlyItinerant(ab.moves.slice(1))).toBe(false);
   });
 });
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateCounty, writeCountyCsv } from '../data/generate.ts';
 import type { Page } from 'playwright-core';
-import { apiClient, launchBrowser, loginUi, repo, sampleFiles, startServer } from './e2e/harness.ts';
+import { apiClient, launchBrowser, loginUi, modesCountyFiles, repo, sampleFiles, startServer } from './e2e/harness.ts';
 
 const OUT = repo('screenshots');
 const SAMPLE = ['schools.csv', 'teachers.csv', 'preferences.csv', 'locks.csv', 'policy.json'];
@@ -161,6 +161,28 @@ async function main(): Promise<void> {
     await page.locator('.flow-map').waitFor();
     await shot(page, '17-flows-map-en');
     await page.getByTestId('lang-toggle').click();
+
+    // Every kind of move (issue 11): the small county with 支教, 走教 and the 学区 preferred.
+    process.stdout.write('modes county: uploading, solving…\n');
+    const modes = await api.upload(await modesCountyFiles(), '鹤川县 2026（支教、走教）');
+    const ms = await api.call<{ id: number }>('POST', '/scenarios', { dataset_id: modes.id, name: '三种交流方式' });
+    const mr = await api.solve(ms.id);
+    const modesPlan = await api.call<{ plan: { mode: string; to_school_id: string }[] }>('GET', `/runs/${mr.id}/result`);
+    await page.goto(`${server.url}/#/data`);
+    await page.getByTestId('dataset-picker').selectOption(String(modes.id));
+    await page.getByTestId('schools-table').waitFor();
+    await shot(page, '21-modes-data-caps');
+    for (const lang of ['', '-en']) {
+      if (lang) await page.getByTestId('lang-toggle').click();
+      await page.goto(`${server.url}/#/audit?run=${mr.id}`);
+      await page.getByTestId('audit-carriers').scrollIntoViewIfNeeded();
+      await shot(page, `22-modes-audit-carriers${lang}`);
+      const itinerant = modesPlan.plan.find((r) => r.mode === 'itinerant');
+      await page.goto(`${server.url}/#/flows?run=${mr.id}${itinerant ? `&school=${itinerant.to_school_id}` : ''}`);
+      await page.locator('.flow-map').waitFor();
+      await shot(page, `23-modes-flows${lang}`);
+      if (lang) await page.getByTestId('lang-toggle').click();
+    }
 
     // The large synthetic county (305 schools): the map and the aggregated views at scale.
     process.stdout.write('large county: generating, uploading, solving…\n');

@@ -34,6 +34,8 @@ export const auditDocumentSchema = z.object({
   counts: z.record(z.string(), z.unknown()),
   rules: z.array(ruleSchema),
   indicators: z.record(z.string(), z.unknown()),
+  // Class and school size caps per school (solver/policy/school-caps.ts); absent in reports stored before them.
+  school_caps: z.record(z.string(), z.unknown()).optional(),
   policy: z.record(z.string(), z.unknown()),
   status: z.string().nullable(),
   trace: auditTraceSchema,

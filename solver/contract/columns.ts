@@ -7,6 +7,7 @@ import {
   BACKBONE_LEVELS, DEGREES, EXEMPTIONS, GENDERS, LOCALES, MODES, ROLES, SCHOOL_STAGES, STAGES, SUBJECTS, TITLES,
   lockSchema, needSchema, planRowSchema, preferenceSchema, schoolSchema, teacherSchema,
 } from './schemas.ts';
+import { MODE_LABELS } from './labels.ts';
 
 export type EnumKind = { kind: 'enum'; values: readonly string[]; aliases: Readonly<Record<string, string>> };
 export type ValueKind =
@@ -87,7 +88,8 @@ const EXEMPTION_KIND = enumOf(EXEMPTIONS, {
   program_lead: ['特色项目负责人', '项目负责人'], near_retirement: ['临近退休', '近退休'],
   service_obligation: ['服务期', '服务期未满'], other: ['其他'],
 });
-const MODE_KIND = enumOf(MODES, { transfer: ['调动'], support: ['支教'], itinerant: ['走教'], shadow: ['顶岗培养', '跟岗'] });
+// Each kind by its labels in both languages; 顶岗培养 is also written 跟岗.
+const MODE_KIND = enumOf(MODES, { ...Object.fromEntries(MODES.map((m) => [m, MODE_LABELS[m]])), shadow: [...MODE_LABELS.shadow, '跟岗'] });
 const ACTION_KIND = enumOf(['stay', 'move'], { stay: ['留任', '不交流'], move: ['调动', '交流'] });
 
 const col = (name: string, aliases: readonly string[], value: ValueKind, required = false, personal = false): ColumnSpec =>

@@ -8,4 +8,13 @@ export const SUBJECT_ZH: Record<Subject, string> = {
 };
 export const STAGE_ZH: Record<Stage, string> = { primary: '小学', junior: '初中' };
 export const LOCALE_ZH: Record<Locale, string> = { urban: '城区', town: '镇区', rural: '乡村' };
-export const MODE_ZH: Record<Mode, string> = { transfer: '调动', support: '支教', itinerant: '走教', shadow: '顶岗培养' };
+
+/** Every kind of move (schemas.ts MODES) in both languages: a new mode needs one entry here, and
+ * the CSV reader, the web app, the workbook, the PDF and the CLI all read it from this table. */
+export const MODE_LABELS: Record<Mode, readonly [zh: string, en: string]> = {
+  transfer: ['调动', 'Transfer'],
+  support: ['支教', 'Support'],
+  itinerant: ['走教', 'Itinerant'],
+  shadow: ['顶岗培养', 'Training placement'],
+};
+export const MODE_ZH = Object.fromEntries(Object.entries(MODE_LABELS).map(([m, [zh]]) => [m, zh])) as Record<Mode, string>;

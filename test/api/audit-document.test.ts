@@ -91,7 +91,7 @@ describe('the audit of a hand-made plan', () => {
     expect(res.headers['content-type']).toContain('spreadsheetml');
     const doc = (await audit({})).json();
     const book = await workbook(res.rawPayload);
-    expect(book.names).toEqual(['交流方案', '规则检查', '每校流出上限', '每校编制', '交流方式', '审核信息', '学校指标', '差异系数']);
+    expect(book.names).toEqual(['交流方案', '规则检查', '每校流出上限', '每校编制', '交流方式', '交流载体与成效', '班额与规模', '审核信息', '学校指标', '差异系数']);
     expect(book.rows('交流方案')).toHaveLength(3);
     const [head, ...rules] = book.rows('规则检查');
     expect(head!.slice(0, 8)).toEqual(['县区', '规则编号', '规则', '分子', '分母', '要求', '实际', '是否满足']);
@@ -127,7 +127,7 @@ describe('the audit of a hand-made plan', () => {
     expect(rotation.required_en).toBe(`≥ ${need} (⌈15% × ${doc.counts.eligible} eligible⌉)`);
     expect(rotation.required).toContain('15%');
     const book = await workbook((await audit({ format: 'xlsx', lang: 'en' }, handPlan, policy)).rawPayload);
-    expect(book.names).toEqual(['Plan', 'Rules', 'Outflow cap per school', 'Quota per school', 'Moves by kind', 'Trace', 'School indicators', 'CV']);
+    expect(book.names).toEqual(['Plan', 'Rules', 'Outflow cap per school', 'Quota per school', 'Moves by kind', 'Carriers', 'Size caps', 'Trace', 'School indicators', 'CV']);
     const row = book.rows('Rules').find((r) => r[1] === 'rotation_share')!;
     expect(row[5]).toBe(rotation.required_en);
     expect(row[7]).toBe('FAIL');

@@ -84,7 +84,7 @@ describe('a run on the small county', () => {
     expect(planner.statusCode).toBe(200);
     expect(planner.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     const book = await sheetRows(planner.rawPayload);
-    expect(Object.keys(book)).toEqual(['交流方案', '规则检查', '每校流出上限', '每校编制', '交流方式', '审核信息', '学校指标', '差异系数']);
+    expect(Object.keys(book)).toEqual(['交流方案', '规则检查', '每校流出上限', '每校编制', '交流方式', '交流载体与成效', '班额与规模', '审核信息', '学校指标', '差异系数']);
     expect(book['交流方案']![0]!.slice(0, 4)).toEqual(['教师编号', '姓名', '调出学校代码', '调出学校']);
     expect(book['规则检查']![0]).toContain('是否满足');
     expect(book['差异系数']![0]).toContain('差异系数（后）');

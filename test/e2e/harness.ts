@@ -20,6 +20,20 @@ export async function sampleFiles(county: 'small-county' | 'sample-county'): Pro
   return Promise.all(names.map(async (name) => ({ name, content: await readFile(repo('data', county, name), 'utf8') })));
 }
 
+/**
+ * The small county with every kind of move (issue 11): 支教 and 走教 allowed (走教 within 25 km), the
+ * 学区 preferred, and an outflow cap of 4.5% — a 走教 teacher keeps the home post and does not leave,
+ * so the plan needs 走教 beside 调动 and 支教. No locks.csv (its move lock is outside every 学区).
+ */
+export async function modesCountyFiles(): Promise<{ name: string; content: string }[]> {
+  const files = (await sampleFiles('small-county')).filter((f) => f.name !== 'locks.csv' && f.name !== 'policy.json');
+  const policy = {
+    year: 2026, modes: { support: { allowed: true }, itinerant: { allowed: true, maxKm: 25 } },
+    limits: { maxOutflowShareOfSchool: 0.045 }, flows: { cluster: 'prefer' }, solver: { timeLimitSeconds: 20 },
+  };
+  return [...files, { name: 'policy.json', content: JSON.stringify(policy) }];
+}
+
 export async function buildWeb(outDir: string): Promise<void> {
   await build({ configFile: repo('vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
 }

@@ -35,7 +35,13 @@ export function clusterParts(key: string): { county: string; name: string } {
   return i < 0 ? { county: '', name: key } : { county: key.slice(0, i), name: key.slice(i + 1) };
 }
 
+/** Same definition as the audit's `within_cluster` (solver/policy/county.ts sameCluster): a school without a cluster shares none. */
+export const sameCluster = (a: School, b: School): boolean => (a.cluster?.trim() ?? '') !== '' && clusterOf(a) === clusterOf(b);
+
 export interface Move { row: PlanRow; from: School; to: School; dir: Direction; backbone: boolean }
+
+/** Most of these moves are 走教 (the map draws their arc dashed). */
+export const mostlyItinerant = (moves: readonly Move[]): boolean => 2 * moves.filter((m) => m.row.mode === 'itinerant').length > moves.length;
 
 export function resolveMoves(plan: readonly PlanRow[], schools: ReadonlyMap<string, School>): Move[] {
   const out: Move[] = [];
@@ -136,29 +142,47 @@ export function totalsOf(g: FlowGraph, id: string): SchoolTotals {
   return t;
 }
 
-export interface FlowSummary { teachers: number; backbone: number; toward: number; flows: number; schoolsSending: number; schoolsReceiving: number }
+export interface FlowSummary {
+  teachers: number; backbone: number; toward: number; withinCluster: number; crossCluster: number; flows: number; schoolsSending: number; schoolsReceiving: number;
+}
 
 export function summarize(moves: readonly Move[], flows: readonly Flow[]): FlowSummary {
+  const within = moves.filter((m) => sameCluster(m.from, m.to)).length;
   return {
     teachers: moves.length,
     backbone: moves.filter((m) => m.backbone).length,
     toward: moves.filter((m) => m.dir === 'toward').length,
+    withinCluster: within,
+    crossCluster: moves.length - within,
     flows: flows.length,
     schoolsSending: new Set(moves.map((m) => m.from.id)).size,
     schoolsReceiving: new Set(moves.map((m) => m.to.id)).size,
   };
 }
 
-export interface MovesDetail { teachers: number; backbone: number; toward: number; subjects: [string, number][] }
+export interface MovesDetail {
+  teachers: number; backbone: number; toward: number; subjects: [string, number][];
+  /** Moves per kind (plan.csv mode), most first. */
+  modes: [string, number][];
+  /** Σ plan.csv fte of the 走教 moves: the posts they serve at the other schools. */
+  itinerantFte: number;
+}
 
-/** What a tooltip says about some moves: how many, how many backbone, and by subject (most first). */
+/** Counts per key, most first (ties by key). */
+function tally(keys: readonly string[]): [string, number][] {
+  const m = new Map<string, number>();
+  for (const k of keys) m.set(k, (m.get(k) ?? 0) + 1);
+  return [...m].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
+
+/** What a tooltip says about some moves: how many, how many backbone, by kind of move and by subject (most first). */
 export function movesDetail(moves: readonly Move[]): MovesDetail {
-  const subjects = new Map<string, number>();
-  for (const m of moves) subjects.set(m.row.subject ?? '', (subjects.get(m.row.subject ?? '') ?? 0) + 1);
   return {
     teachers: moves.length,
     backbone: moves.filter((m) => m.backbone).length,
     toward: moves.filter((m) => m.dir === 'toward').length,
-    subjects: [...subjects].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),
+    subjects: tally(moves.map((m) => m.row.subject ?? '')),
+    modes: tally(moves.map((m) => m.row.mode)),
+    itinerantFte: moves.reduce((a, m) => a + (m.row.mode === 'itinerant' ? m.row.fte ?? 0 : 0), 0),
   };
 }

@@ -1,7 +1,7 @@
 // Chinese first, English on request. Text lives next to the code that shows it as L('中文', 'English')
 // pairs, so a page reads in both languages at a glance; the contract's codes (subjects, locales,
 // modes…) get their labels here, the Chinese ones shared with the solver (solver/contract/labels.ts).
-import { LOCALE_ZH, STAGE_ZH, SUBJECT_ZH } from '../../solver/contract/labels.ts';
+import { LOCALE_ZH, MODE_LABELS, STAGE_ZH, SUBJECT_ZH } from '../../solver/contract/labels.ts';
 
 export type Lang = 'zh' | 'en';
 const KEY = 'lungang.lang';
@@ -46,7 +46,8 @@ export const SUBJECT_CODES = Object.keys(SUBJECT_EN);
 
 export const localeLabel = pick(LOCALE_ZH, { urban: 'Urban', town: 'Town', rural: 'Rural' });
 export const stageLabel = pick({ ...STAGE_ZH, nine_year: '九年一贯制' }, { primary: 'Primary', junior: 'Junior', nine_year: 'Nine-year' });
-export const modeLabel = pick({ transfer: '调动', support: '支教', itinerant: '走教', shadow: '顶岗培养' }, { transfer: 'Transfer', support: 'Support', itinerant: 'Itinerant', shadow: 'Training placement' });
+const modeNames = (at: 0 | 1) => Object.fromEntries(Object.entries(MODE_LABELS).map(([m, l]) => [m, l[at]]));
+export const modeLabel = pick(modeNames(0), modeNames(1));
 export const backboneLabel = pick(
   { none: '非骨干', county: '县级骨干', city: '市级骨干', province: '省级骨干', national: '国家级骨干' },
   { none: 'Not backbone', county: 'County', city: 'City', province: 'Province', national: 'National' },

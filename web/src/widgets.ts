@@ -37,8 +37,8 @@ export function emptyState(title: string, body: Child, ...actions: Child[]): HTM
   return h('div', { class: 'empty-state' }, h('h2', null, title), h('p', null, body), h('div', { class: 'page-actions' }, actions));
 }
 
-/** Legend entry: a swatch (dot, line or ring) and its meaning. */
-export function legendItem(kind: 'dot' | 'line' | 'dotted' | 'ring' | 'bar', color: string, label: string): HTMLElement {
+/** Legend entry: a swatch (dot, line — solid, dotted or dashed —, ring or bar) and its meaning. */
+export function legendItem(kind: 'dot' | 'line' | 'dotted' | 'dashed' | 'ring' | 'bar', color: string, label: string): HTMLElement {
   return h('span', { class: 'legend-item' }, h('span', { class: `swatch swatch-${kind}`, style: `--c:${color}` }), label);
 }
 

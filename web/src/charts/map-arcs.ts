@@ -3,9 +3,11 @@
 // (at or above the threshold) get an arrowhead at the receiving node; faded ones are drawn
 // thin and pale, so small flows stay visible without drowning the big ones (FlowmapBlue fades
 // rather than drops). Each arc has a wide transparent stroke so a 1-px flow is still easy to
-// hover and click.
+// hover and click. A flow of mostly 走教 teachers (part-time at the other school, post at home)
+// is dashed.
 import type { Selection } from 'd3';
 import type { NodeFlow } from '../flows-merge.ts';
+import { mostlyItinerant } from '../flows-model.ts';
 import { DIRECTION_COLOR } from './palette.ts';
 
 type Pt = [number, number];
@@ -50,14 +52,16 @@ export function drawArcs(layer: Selection<SVGGElement, unknown, null, undefined>
     const tip: Pt = [p1[0] - u1[0] * (f.to.r + 2), p1[1] - u1[1] * (f.to.r + 2)];
     const e1: Pt = [tip[0] - u1[0] * head * 0.8, tip[1] - u1[1] * head * 0.8];
     const dim = o.lit !== null && !o.lit(f);
-    const g = layer.append('g').datum(f).attr('class', `arc ${strong ? 'strong' : 'faded'}${dim ? ' dim' : ''}`)
+    const itinerant = mostlyItinerant(f.moves);
+    const g = layer.append('g').datum(f).attr('class', `arc ${strong ? 'strong' : 'faded'}${dim ? ' dim' : ''}${itinerant ? ' itinerant' : ''}`)
       .attr('data-from', f.from.id).attr('data-to', f.to.id).attr('data-count', f.count)
       .on('click', (ev: MouseEvent) => { ev.stopPropagation(); o.onClick(f, ev); })
       .on('mousemove', (ev: MouseEvent) => o.onHover(f, ev))
       .on('mouseleave', o.onLeave);
     const colour = colourOf(f);
     const path = `M${s0[0]},${s0[1]}Q${c[0]},${c[1]} ${e1[0]},${e1[1]}`;
-    g.append('path').attr('class', 'arc-line').attr('d', path).attr('stroke', colour).attr('stroke-width', w).attr('fill', 'none');
+    g.append('path').attr('class', 'arc-line').attr('d', path).attr('stroke', colour).attr('stroke-width', w).attr('fill', 'none')
+      .attr('stroke-dasharray', itinerant ? `${2 * w + 3} ${w + 3}` : null);
     if (strong) {
       const nx = -u1[1];
       const ny = u1[0];

@@ -3,6 +3,7 @@
 // rotation rates, the per-school outflow-cap and quota tables (every school, each with
 // pass/fail), and the print header that states on every printed page what was audited.
 import type { AuditDocument, AuditTrace } from '../api.ts';
+import { countyBlocks } from '../audit-carriers-lines.ts';
 import { card, h, kpi, pill } from '../dom.ts';
 import { dateTime, int, pct } from '../format.ts';
 import { L, modeLabel, planStatusLabel } from '../i18n.ts';
@@ -30,9 +31,7 @@ export function countsStrip(doc: AuditDocument): HTMLElement {
 
 /** Moves by kind, whether each counts toward the rotation share, and the rate against both denominators. */
 export function modesCard(doc: AuditDocument): HTMLElement {
-  const counties = doc.counts.per_county;
-  const blocks = [...counties.map((c) => ({ label: c.county, c })), ...(counties.length > 1 ? [{ label: L('全部', 'All'), c: doc.counts }] : [])];
-  const multi = counties.length > 1;
+  const { blocks, multi } = countyBlocks(doc, L('全部', 'All'));
   return card(L('交流方式与交流比例', 'Moves by kind and rotation rates'),
     h('p', { class: 'muted small' }, L(
       '每种交流方式的人数，及其是否计入“交流人数不低于符合条件教师的”比例（政策参数，可在方案页逐项设置）。交流比例 = 计入的交流人数 ÷ 符合交流条件教师；带编流动率 = 调动人数 ÷ 在编教师。',

@@ -1,7 +1,8 @@
 // 审计 Audit: one audit document on screen and on paper — a run's plan, or a hand-made plan.csv
 // uploaded here — checked rule by rule (numerator, denominator, requirement, actual, clause),
-// with the per-school outflow and quota tables, moves by kind, the 差异系数 recomputed school by
-// school, its XLSX workbook and a printable report whose every page states what was audited.
+// with the per-school outflow and quota tables, moves by kind, what they carry and the class and
+// school size caps (audit-carriers.ts), the 差异系数 recomputed school by school, its XLSX workbook
+// and a printable report whose every page states what was audited.
 // After a hand-plan audit the whole view switches to that plan, so print and export can only act
 // on what the banner names; the run's own buttons come back with “back to the run”.
 import { ApiError, api, downloads, type AuditDocument, type AuditResult, type Report, type Run } from '../api.ts';
@@ -16,6 +17,7 @@ import { objectiveCard } from './audit-objective.ts';
 import { achievableCard } from './audit-achievable.ts';
 import { cvSummary, cvTrace, rulesTable } from './audit-tables.ts';
 import { countsStrip, modesCard, printHead, schoolCards } from './audit-record.ts';
+import { capsCard, carriersCard } from './audit-carriers.ts';
 
 /** The hand-made plan on view (kept across a language switch, dropped for another dataset or run). */
 let hand: { datasetId: number; runId: number; file: File; doc: AuditResult } | null = null;
@@ -31,6 +33,9 @@ function auditBody(doc: AuditDocument, q: URLSearchParams, extras: { top?: Child
     rulesTable(doc.rules, doc.trace.subject === 'run' ? 'rules-table' : 'hand-rules-table')),
     // Absent from reports stored before these rows existed (see the run view's notice).
     Array.isArray(doc.counts.per_school) ? [modesCard(doc), ...schoolCards(doc)] : null,
+    // Absent from reports stored before issue 11's counts and caps.
+    doc.counts.careers ? carriersCard(doc) : null,
+    doc.school_caps ? capsCard(doc) : null,
     card(L('差异系数汇总', 'CV summary'), h('p', { class: 'muted small' }, L('每个学段、每项指标的学生数加权差异系数，交流前后对比（R、X̄ 为交流后；交流不改变全县总数）。', 'Student-weighted CV per stage and indicator, before and after (R and X̄ after the plan; moves do not change county totals).')), cvSummary(doc)),
     extras.afterCv,
     card(L('差异系数复算', 'CV recomputation'), cvTrace(doc,

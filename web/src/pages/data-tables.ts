@@ -1,9 +1,11 @@
 // The schools and teachers of a dataset, searchable and filterable in the browser (the whole
 // roster is loaded once and cached). Each teacher's eligibility is computed with the solver's
-// own rule code (solver/policy/eligibility.ts), so the reason shown is exactly the one the plan used.
+// own rule code (solver/policy/eligibility.ts), so the reason shown is exactly the one the plan used;
+// each school's class and school size against the 优质均衡 caps likewise (solver/policy/school-caps.ts).
 // With several counties in the file the tables show the picked county (or all, with a county
 // column: a 学区 name like 城东学区 means a different cluster in each county).
 import { assessEligibility, type Eligibility } from '../../../solver/policy/eligibility.ts';
+import { schoolCaps } from '../../../solver/policy/school-caps.ts';
 import type { School, Teacher } from '../api.ts';
 import { type Attrs, h, mount, select } from '../dom.ts';
 import { int } from '../format.ts';
@@ -15,6 +17,8 @@ import { navigate, replaceQuery } from '../router.ts';
 import { datasetDetail, schoolIndex, schoolsOf, teachersOf } from '../store.ts';
 import { type Column, dataTable } from '../table.ts';
 import { loading } from '../widgets.ts';
+import { CAPS_STANDARD, capsSummary } from '../audit-carriers-lines.ts';
+import { classSizeCell, classSizeLoad, failsACap, schoolSizeCell } from './caps.ts';
 
 const students = (s: School) => (s.students_primary ?? 0) + (s.students_junior ?? 0);
 
@@ -39,8 +43,10 @@ export async function schoolsTable(root: HTMLElement, datasetId: number, ctx: Pa
   if (ctx.signal.aborted) return;
   const staff = new Map<string, number>();
   for (const t of teachers) staff.set(t.school_id, (staff.get(t.school_id) ?? 0) + 1);
+  const caps = new Map(schoolCaps(schools).map((r) => [r.school_id, r]));
+  const cap = (s: School) => caps.get(s.id)!;
   const q = ctx.route.query;
-  const f = { q: q.get('q') ?? '', locale: q.get('locale') ?? '', weak: q.get('weak') ?? '' };
+  const f = { q: q.get('q') ?? '', locale: q.get('locale') ?? '', weak: q.get('weak') ?? '', caps: q.get('caps') ?? '' };
   const cols: Column<School>[] = [
     { label: L('代码', 'Code'), cell: (s) => h('span', { class: 'mono nowrap' }, s.id), sort: (s) => s.id, width: '6rem' },
     { label: L('学校名称', 'School'), cell: (s) => h('span', { 'data-testid': 'school-name' }, s.name), sort: (s) => s.name },
@@ -50,19 +56,22 @@ export async function schoolsTable(root: HTMLElement, datasetId: number, ctx: Pa
     { label: L('薄弱', 'Weak'), cell: (s) => (s.weak ? L('是', 'Yes') : ''), sort: (s) => (s.weak ? 1 : 0) },
     { label: L('教学点', 'Teaching pt.'), cell: (s) => (s.teaching_point ? L('是', 'Yes') : ''), sort: (s) => (s.teaching_point ? 1 : 0) },
     { label: L('学区/集团', 'Cluster'), cell: (s) => s.cluster ?? '—', sort: (s) => s.cluster ?? '' },
-    { label: L('在校生', 'Students'), cell: (s) => int(students(s)), sort: students, num: true },
+    { label: L('在校生 / 规模上限', 'Students / cap'), cell: (s) => schoolSizeCell(cap(s)), sort: students, num: true },
+    { label: L('平均班额 / 上限', 'Average class / cap'), cell: (s) => classSizeCell(cap(s)), sort: (s) => classSizeLoad(cap(s)), num: true },
     { label: L('教师', 'Teachers'), cell: (s) => int(staff.get(s.id) ?? 0), sort: (s) => staff.get(s.id) ?? 0, num: true },
     { label: L('编制', 'Quota'), cell: (s) => int(s.quota), sort: (s) => s.quota ?? null, num: true },
   ];
   const filtered = () => schools.filter((s) =>
-    (!f.q || s.id.includes(f.q) || s.name.includes(f.q)) && (!f.locale || s.locale === f.locale) && (!f.weak || (f.weak === '1') === s.weak));
-  const table = dataTable(cols, filtered(), { pageSize: 50, testid: 'schools-table' });
+    (!f.q || s.id.includes(f.q) || s.name.includes(f.q)) && (!f.locale || s.locale === f.locale) && (!f.weak || (f.weak === '1') === s.weak) && (!f.caps || failsACap(cap(s))));
+  const table = dataTable(cols, filtered(), { pageSize: 50, testid: 'schools-table', rowClass: (s) => (failsACap(cap(s)) ? 'row-fail' : null) });
   const update = () => { replaceQuery(f); table.setRows(filtered()); };
   mount(root,
     h('div', { class: 'filters' },
       searchBox(f.q, L('搜索代码或名称', 'Search code or name'), (v) => { f.q = v; update(); }, { 'data-testid': 'school-search' }),
       select([{ value: '', label: L('全部城乡类型', 'All locales') }, ...['urban', 'town', 'rural'].map((v) => ({ value: v, label: localeLabel(v) }))], f.locale, (v) => { f.locale = v; update(); }),
-      select([{ value: '', label: L('薄弱与否', 'Weak or not') }, { value: '1', label: L('薄弱学校', 'Weak schools') }, { value: '0', label: L('非薄弱学校', 'Not weak') }], f.weak, (v) => { f.weak = v; update(); })),
+      select([{ value: '', label: L('薄弱与否', 'Weak or not') }, { value: '1', label: L('薄弱学校', 'Weak schools') }, { value: '0', label: L('非薄弱学校', 'Not weak') }], f.weak, (v) => { f.weak = v; update(); }),
+      select([{ value: '', label: L('班额与规模：全部', 'Size caps: all') }, { value: '1', label: L('超出班额或规模上限', 'Over a size cap') }], f.caps, (v) => { f.caps = v; update(); }, { 'data-testid': 'filter-caps' })),
+    h('p', { class: 'muted small', 'data-testid': 'caps-summary' }, L(...CAPS_STANDARD), L('', ' '), L(...capsSummary([...caps.values()]))),
     table.el);
 }
 

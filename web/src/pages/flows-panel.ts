@@ -1,14 +1,14 @@
 // The flows page's side panel: with nothing selected, the schools gaining and losing the most
 // teachers; a school, its totals and every teacher coming in and going out; a merged map node,
 // its schools (each one click away) and a zoom-in; a flow (map arc, sankey band, chord ribbon
-// or arc), the moves it carries. Teacher names load after the chart, so the map never waits for
-// the 5,000-row roster.
+// or arc), the moves it carries — each teacher with the kind of move (走教 with its share of a
+// post). Teacher names load after the chart, so the map never waits for the 5,000-row roster.
 import type { School } from '../api.ts';
 import { LOCALE_COLOR } from '../charts/palette.ts';
 import { type Child, h, mount } from '../dom.ts';
 import { type FlowGraph, type Move, countyOf, totalsOf } from '../flows-model.ts';
-import { int, signed } from '../format.ts';
-import { L, backboneLabel, localeLabel, subjectLabel } from '../i18n.ts';
+import { decimal, int, signed } from '../format.ts';
+import { L, backboneLabel, localeLabel, modeLabel, subjectLabel } from '../i18n.ts';
 import { href } from '../router.ts';
 import { teachersOf } from '../store.ts';
 
@@ -68,11 +68,12 @@ function movesTable(t: MovesTable, names: ReadonlyMap<string, string>, runId: nu
   return h('div', { class: 'panel-block' },
     h('h3', null, t.title, h('span', { class: 'count' }, t.rows.length)),
     t.rows.length === 0 ? h('p', { class: 'muted small' }, L('无', 'None')) : h('table', { class: 'data compact', 'data-testid': t.testid },
-      h('thead', null, h('tr', null, h('th', null, L('教师', 'Teacher')), h('th', null, L('学科', 'Subject')), h('th', null, t.other ? L('对方学校', 'Other school') : L('从 → 到', 'From → to')))),
+      h('thead', null, h('tr', null, h('th', null, L('教师', 'Teacher')), h('th', null, L('学科', 'Subject')), h('th', null, L('方式', 'Kind')), h('th', null, t.other ? L('对方学校', 'Other school') : L('从 → 到', 'From → to')))),
       h('tbody', null, t.rows.map((m) => h('tr', { 'data-from': m.from.id, 'data-to': m.to.id, 'data-county': countyOf(m.from) },
         h('td', null, h('a', { href: href('teacher', { run: runId }, m.row.teacher_id) }, names.get(m.row.teacher_id) ?? m.row.teacher_id),
           m.backbone ? h('span', { class: 'badge', title: backboneLabel(m.row.backbone) }, L('骨干', 'BB')) : null),
-        h('td', null, subjectLabel(m.row.subject)),
+        h('td', null, subjectLabel(m.row.subject), m.row.fills_subject ? h('div', { class: 'muted small' }, L(`补${subjectLabel(m.row.fills_subject)}`, `fills ${subjectLabel(m.row.fills_subject)}`)) : null),
+        h('td', { class: 'nowrap', 'data-mode': m.row.mode }, modeLabel(m.row.mode), m.row.fte === undefined ? null : h('span', { class: 'muted' }, L(` ${decimal(m.row.fte)}岗`, ` ${decimal(m.row.fte)} post`))),
         // Both ends of a group flow stacked, so neither name is cut off in the narrow panel.
         t.other ? h('td', { class: 'ellipsis' }, place(t.other(m))) : h('td', { class: 'move-ends' }, place(m.from), h('br'), '→ ', place(m.to)))))));
 }

@@ -110,7 +110,9 @@ export async function renderFlows(root: HTMLElement, ctx: PageContext): Promise<
       kpi(L('交流教师', 'Teachers moved'), int(sum.teachers), L(`全部方案 ${int(allMoves.length)} 人`, `${int(allMoves.length)} in the plan`), undefined, 'kpi-moved'),
       kpi(L('其中骨干', 'Backbone'), int(sum.backbone), pct(sum.teachers ? sum.backbone / sum.teachers : null), undefined, 'kpi-backbone'),
       kpi(L('流向乡村/薄弱', 'Toward rural/weak'), int(sum.toward), pct(sum.teachers ? sum.toward / sum.teachers : null), undefined, 'kpi-toward'),
-      kpi(L('学校间流向', 'School-to-school flows'), int(sum.flows), L(`${sum.schoolsSending} 所流出 · ${sum.schoolsReceiving} 所流入`, `${sum.schoolsSending} out · ${sum.schoolsReceiving} in`), undefined, 'kpi-flows'));
+      kpi(L('学校间流向', 'School-to-school flows'), int(sum.flows), L(`${sum.schoolsSending} 所流出 · ${sum.schoolsReceiving} 所流入`, `${sum.schoolsSending} out · ${sum.schoolsReceiving} in`), undefined, 'kpi-flows'),
+      kpi(L('学区/集团内', 'Within a cluster'), int(sum.withinCluster), pct(sum.teachers ? sum.withinCluster / sum.teachers : null), undefined, 'kpi-within'),
+      kpi(L('跨学区/集团', 'Across clusters'), int(sum.crossCluster), pct(sum.teachers ? sum.crossCluster / sum.teachers : null), undefined, 'kpi-cross'));
     const width = Math.max(560, Math.floor(chart.clientWidth || 900));
     // The chart fills the window below it (a 1440×900 screen shows it whole), within reason.
     const height = Math.round(Math.min(900, Math.max(440, window.innerHeight - chart.getBoundingClientRect().top - 56)));
@@ -129,7 +131,7 @@ export async function renderFlows(root: HTMLElement, ctx: PageContext): Promise<
         onFlow: (f) => { state.school = null; state.pick = { kind: 'flow', key: arcKey(f), title: `${nodeName(f.from)} → ${nodeName(f.to)}`, moves: f.moves }; draw(); },
       });
       if (!chart.contains(map.svg)) mount(chart, map.svg, tip.el, h('div', { class: 'map-tools' }, resetZoom));
-      mount(legend, ...mapLegend(state.sizeBy));
+      mount(legend, ...mapLegend(state.sizeBy, moves.some((m) => m.row.mode === 'itinerant')));
     } else {
       mount(chart);
       drawGroupView({ view: state.view, chart, legend, note, tip, schools, moves, several, width, height, selected: pick?.kind === 'flow' ? pick.key : null,
@@ -173,7 +175,8 @@ export async function renderFlows(root: HTMLElement, ctx: PageContext): Promise<
   performance.measure('flows:render', 'flows:data', 'flows:rendered');
 }
 
-function mapLegend(sizeBy: SizeBy) {
+/** `itinerant`: some flow on the map has 走教 teachers (only then is the dashed line explained). */
+function mapLegend(sizeBy: SizeBy, itinerant: boolean) {
   const schools = sizeBy === 'net'
     ? [legendItem('dot', NET_COLOR.gain, L('净调入', 'net gain')), legendItem('dot', NET_COLOR.loss, L('净调出', 'net loss')), legendItem('dot', NET_COLOR.none, L('持平', 'even')),
       legendItem('ring', WEAK_RING, L('薄弱学校', 'Weak school')), h('span', { class: 'legend-note' }, L('圆点大小 ∝ 净增减人数', 'dot size ∝ net change'))]
@@ -183,6 +186,7 @@ function mapLegend(sizeBy: SizeBy) {
     h('span', { class: 'legend-group' }, h('span', { class: 'legend-title' }, L('学校', 'Schools')), ...schools),
     h('span', { class: 'legend-group' }, h('span', { class: 'legend-title' }, L('流向', 'Flows')),
       legendItem('line', DIRECTION_COLOR.toward, L('多数流向乡村或薄弱学校', 'Mostly toward rural or weak')), legendItem('line', DIRECTION_COLOR.other, L('其他流向', 'Other')),
+      itinerant ? legendItem('dashed', DIRECTION_COLOR.other, L('虚线：多数为走教（编制留在原校，按份额任教）', 'dashed: mostly itinerant (post at home, part-time there)')) : null,
       h('span', { class: 'legend-note' }, L('线宽 ∝ 人数，箭头指向调入学校；淡线低于阈值', 'width ∝ teachers, arrow at the receiving school; pale: below the threshold'))),
   ];
 }
