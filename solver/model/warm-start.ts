@@ -3,6 +3,8 @@
 // grew). Handed to the engine as the fallback incumbent, it makes the new objective never worse
 // than the old plan's. Any doubt (a move without a column, a row it breaks) and it is not used.
 import type { Mode } from '../contract/schemas.ts';
+import { pushTo } from '../contract/collections.ts';
+import { servedSchools } from '../policy/rules.ts';
 import type { LinearModel } from './linear-model.ts';
 import { type BuiltModel, type Flow, completeSolution } from './county-model.ts';
 
@@ -15,11 +17,16 @@ export function startFromPlan(
 ): Float64Array | null {
   const classOf = new Map<string, number>();
   for (const c of built.classes) for (const t of c.members) classOf.set(t.id, c.id);
-  const flowOf = new Map(built.flows.map((f) => [`${f.cls.id}|${f.to.id}|${f.mode}|${f.fills ?? ''}`, f]));
+  // A 走教 teacher serving several schools has a row per school and one column for the set.
+  const served = (ids: string[]) => [...ids].sort().join('+');
+  const flowOf = new Map(built.flows.map((f) => [`${f.cls.id}|${served(servedSchools(f).map((s) => s.id))}|${f.mode}|${f.fills ?? ''}`, f]));
+  const byTeacher = new Map<string, (typeof rows)[number][]>();
+  for (const r of rows) pushTo(byTeacher, r.teacher_id, r);
   const count = new Map<Flow, number>();
-  for (const r of rows) {
-    const cls = classOf.get(r.teacher_id);
-    const f = cls === undefined ? undefined : flowOf.get(`${cls}|${r.to_school_id}|${r.mode ?? 'transfer'}|${r.fills_subject ?? ''}`);
+  for (const [id, own] of byTeacher) {
+    const r = own[0]!;
+    const cls = classOf.get(id);
+    const f = cls === undefined ? undefined : flowOf.get(`${cls}|${served(own.map((x) => x.to_school_id))}|${r.mode ?? 'transfer'}|${r.fills_subject ?? ''}`);
     if (!f) return null;
     count.set(f, (count.get(f) ?? 0) + 1);
   }

@@ -8,7 +8,8 @@
 // move), then direction, commute and preferences (fractions of a move).
 import type { Mode, Policy, School, Stage, Subject, Teacher } from '../contract/schemas.ts';
 import { type CountyContext, homeDistanceKm, sameCluster } from './county.ts';
-import { INDICATOR_KEYS, type IndicatorKey, applyMoves, assignments, schoolIndicators } from './indicators.ts';
+import { INDICATOR_KEYS, type IndicatorKey, applyMoves, assignments, schoolIndicators, servedSchools } from './indicators.ts';
+import { perServed } from './rule-kit.ts';
 import { needKey, supplyAfterMoves } from './needs.ts';
 import { extraSubjectTerm } from './extra-subjects.ts';
 import { schoolLineTerm } from './school-lines.ts';
@@ -20,8 +21,10 @@ export interface MoveView {
   from: School;
   to: School;
   mode: Mode;
-  /** 走教 only: the share of a post served at `to`. */
+  /** 走教 only: the share of a post served at `to` (and at each of `also`). */
   fte?: number;
+  /** 走教 to several schools: the schools served besides `to`. */
+  also?: School[];
   /** The extra subject the move fills, when not the main one. */
   fills?: Subject | undefined;
 }
@@ -159,8 +162,16 @@ const changed = (o: ObjectiveContext, m: MoveView): number => {
   return before === m.to.id ? -1 : before === undefined && !o.baselineAdditionsFree ? 1 : 0;
 };
 
+/**
+ * One term's price of one move. A 走教 to several schools is one teacher, priced once: at the
+ * served school where the term is dearest, so a bonus (direction, preference) is earned only where
+ * every served school earns it and a cost (commute, leaving the cluster) paid where any school costs it.
+ */
+const priceOf = (term: Pick<ObjectiveTerm, 'perMove'>, o: ObjectiveContext, m: MoveView): number =>
+  m.also?.length ? Math.max(...perServed(m).map((p) => term.perMove!(o, p))) : term.perMove!(o, m);
+
 const sumMoves = (term: Pick<ObjectiveTerm, 'perMove'>) => (o: ObjectiveContext, moves: readonly MoveView[]) =>
-  moves.reduce((a, m) => a + term.perMove!(o, m), 0);
+  moves.reduce((a, m) => a + priceOf(term, o, m), 0);
 
 const perMoveTerm = (t: Omit<ObjectiveTerm, 'value'>): ObjectiveTerm => ({ ...t, value: sumMoves(t) });
 
@@ -269,14 +280,15 @@ export const baselineOffset = (o: ObjectiveContext): number =>
 /** Teachers of the county whose destination (or staying) differs from the baseline's; `additions` false: only the baseline's movers. */
 export function baselineChanges(o: ObjectiveContext, moves: readonly MoveView[], additions = true): number {
   if (!o.baseline) return 0;
-  const plan = new Map(moves.map((m) => [m.teacher.id, m.to.id]));
+  // A 走教 to several schools never equals a baseline destination (one school per teacher), as `changed` prices it.
+  const plan = new Map(moves.map((m) => [m.teacher.id, servedSchools(m).map((s) => s.id).join('+')]));
   const ids = new Set([...(additions ? plan.keys() : []), ...[...o.baseline.keys()].filter((id) => o.ctx.teacherById.has(id))]);
   return [...ids].filter((id) => plan.get(id) !== o.baseline!.get(id)).length;
 }
 
 /** Sum of the per-move terms for one candidate move (the model's column cost before the CV part). */
 export const moveCost = (o: ObjectiveContext, m: MoveView): number =>
-  objectiveTerms.reduce((a, t) => a + (t.perMove ? t.perMove(o, m) : 0), 0);
+  objectiveTerms.reduce((a, t) => a + (t.perMove ? priceOf(t, o, m) : 0), 0);
 
 /** Each term's value for a plan; their sum is the plan's objective. */
 export function objectiveBreakdown(o: ObjectiveContext, moves: readonly MoveView[]) {
