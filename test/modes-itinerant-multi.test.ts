@@ -9,6 +9,7 @@ import { planDataset } from '../solver/pipeline.ts';
 import { auditPlan } from '../solver/report/audit.ts';
 import { planCsvText } from '../solver/report/plan-rows.ts';
 import { highsEngine } from '../server/engine.ts';
+import { diffPlans } from '../server/compare.ts';
 
 const highs = highsEngine();
 
@@ -107,6 +108,14 @@ describe('走教 to several schools (modes.itinerant.maxSchools)', () => {
     expect(shares.integrity.details).toEqual(['plan.csv:3: 教师A-1走教份额0.2与第2行（0.25）不同']);
     // Two rows at the policy's share are one move: no integrity problem.
     expect(auditPlan(ds, [row('B'), row('D')]).integrity.ok).toBe(true);
+  });
+
+  it('comparing two plans, a 走教 teacher is one teacher with the set of schools served', () => {
+    const same = diffPlans([row('B'), row('D')], [row('D'), row('B')]);
+    expect(same).toEqual({ same: 1, rows: [] });
+    expect(diffPlans([row('B'), row('D')], [row('B')]).rows).toEqual([
+      { teacher_id: 'A-1', from_school_id: 'A', a_to_school_id: 'B+D', b_to_school_id: 'B', change: 'different_destination' },
+    ]);
   });
 
   it('the policy keeps the teacher at home: maxSchools × fte must stay below 1', () => {

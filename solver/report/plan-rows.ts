@@ -115,6 +115,16 @@ function shadowText(ctx: CountyContext, m: Move): string {
   return `顶岗培养${ctx.policy.modes.shadow.termYears}年${listed}：在${m.to.name}顶岗任教、培养，编制留在${m.from.name}，期满回原校；不计入交流预算`;
 }
 
+/**
+ * Where each teacher of plan rows goes: the destination, or for a 走教 teacher with a row per
+ * school served those schools joined by "+" (sorted, so two plans serving the same schools agree).
+ */
+export function destinationsOf(rows: readonly Pick<PlanRow, 'teacher_id' | 'to_school_id'>[]): Map<string, string> {
+  const served = new Map<string, string[]>();
+  for (const r of rows) served.set(r.teacher_id, [...(served.get(r.teacher_id) ?? []), r.to_school_id]);
+  return new Map([...served].map(([id, to]) => [id, [...to].sort().join('+')]));
+}
+
 /** plan.csv columns, in contract order. */
 export const PLAN_COLUMNS = ['teacher_id', 'from_school_id', 'to_school_id', 'mode', 'stage', 'subject', 'backbone', 'reason'] as const;
 
