@@ -106,7 +106,7 @@ export const planRowSchema = z.object({
   subject: z.enum(SUBJECTS).optional(),
   backbone: z.enum(BACKBONE_LEVELS).optional(),
   reason: z.string().default(''),
-  /** 走教 rows: the share of a post served at to_school_id (an addition to contract v1; empty for whole moves). */
+  /** 走教 rows: the share of a post served at to_school_id (an addition to contract v1; empty for whole moves). A 走教 teacher serving several schools has one row per school, each with its share. */
   fte: z.number().gt(0).max(1).optional(),
   /** Added column: the need the move fills when it is one of the teacher's extra_subjects (empty: the main subject). */
   fills_subject: z.enum(SUBJECTS).optional(),
