@@ -18,7 +18,7 @@ import { assumptionsOf, assumptionsSchema, requirementsOf, requirementsSchema } 
 import { countyFigures, countyFiguresSchema, keyFiguresSchema } from './compare-counties.ts';
 import { type ComparedReport, comparedReportSchema, schoolRowSchema, schoolStageRowSchema, schoolsSideBySide } from './compare-schools.ts';
 import type { RunInputs } from './jobs.ts';
-import { destinationsOf } from '../solver/report/plan-rows.ts';
+import { destinationsOf } from '../solver/policy/objective.ts';
 
 const INDICATORS = ['aboveDegree', 'backbone', 'peArt'] as const;
 

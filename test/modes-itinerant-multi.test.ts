@@ -5,7 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { type PlanRow, type Policy, type School, type Teacher, defaultPolicy, policySchema, schoolSchema, teacherSchema } from '../solver/contract/schemas.ts';
 import type { Dataset } from '../solver/contract/dataset.ts';
-import { planDataset } from '../solver/pipeline.ts';
+import { planCounty, planDataset } from '../solver/pipeline.ts';
+import { buildCountyContext, countiesOf } from '../solver/policy/county.ts';
+import { buildModel } from '../solver/model/county-model.ts';
+import { startFromPlan } from '../solver/model/warm-start.ts';
 import { auditPlan } from '../solver/report/audit.ts';
 import { planCsvText } from '../solver/report/plan-rows.ts';
 import { highsEngine } from '../server/engine.ts';
@@ -108,6 +111,19 @@ describe('走教 to several schools (modes.itinerant.maxSchools)', () => {
     expect(shares.integrity.details).toEqual(['plan.csv:3: 教师A-1走教份额0.2与第2行（0.25）不同']);
     // Two rows at the policy's share are one move: no integrity problem.
     expect(auditPlan(ds, [row('B'), row('D')]).integrity.ok).toBe(true);
+  });
+
+  it('a re-plan against the two-school plan keeps it: the baseline is the set of schools, and the start is its one column', async () => {
+    const ds = itinerantCounty();
+    const first = await plan(ds);
+    const ctx = buildCountyContext(countiesOf(ds)[0]!, ds);
+    const again = await planCounty(ctx, highs, { baseline: first.rows, start: first.rows });
+    expect(again.rows.map((r) => [r.teacher_id, r.to_school_id])).toEqual(first.rows.map((r) => [r.teacher_id, r.to_school_id]));
+    expect(again.baselineChanges).toBe(0);
+    expect(again.terms.find((t) => t.id === 'baseline_change')!.value).toBe(0);
+    expect(again.rows[0]!.reason).toContain('保持基准方案安排');
+    // The two rows are one column of the model: the previous plan is a start the engine can take.
+    expect(startFromPlan(buildModel(ctx, { baseline: first.rows }), first.rows)).not.toBeNull();
   });
 
   it('comparing two plans, a 走教 teacher is one teacher with the set of schools served', () => {

@@ -3,7 +3,7 @@
 // this choice changes the time to the optimum, never the optimum.
 import { pushTo } from '../contract/collections.ts';
 import type { CountyContext } from '../policy/county.ts';
-import { servedSchools } from '../policy/rules.ts';
+import { destinationKey } from '../policy/objective.ts';
 import { type BuiltModel, type Flow, flowEffects } from './county-model.ts';
 
 /** How much one teacher on this flow helps on its own: its cost, the first CV steps at both ends, a need filled or opened. */
@@ -45,12 +45,12 @@ export function initialColumns(ctx: CountyContext, built: BuiltModel): Uint8Arra
     const picked = new Set<string>();
     for (const f of fs) {
       if (picked.size >= ctx.policy.solver.destinationsPerClass) break;
-      const dest = `${servedSchools(f).map((x) => x.id).join('+')}|${f.fills ?? ''}`;
+      const dest = `${destinationKey(f)}|${f.fills ?? ''}`;
       if (picked.has(dest)) continue;
       picked.add(dest);
       active[f.v] = 1;
     }
-    for (const f of fs) if (built.objective.baseline?.get(f.cls.rep.id) === f.to.id && f.also.length === 0 && f.cls.members.length === 1) active[f.v] = 1;
+    for (const f of fs) if (built.objective.baseline?.get(f.cls.rep.id) === destinationKey(f) && f.cls.members.length === 1) active[f.v] = 1;
   }
   return active;
 }

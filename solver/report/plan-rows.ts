@@ -9,7 +9,7 @@ import { type CountyContext, quotaOf, sameCluster } from '../policy/county.ts';
 import { applyMoves, assignments, indicatorFlags, schoolIndicators, shareOf } from '../policy/indicators.ts';
 import { needKey, subjectSupply, supplyAfterMoves } from '../policy/needs.ts';
 import {
-  type ObjectiveContext, commuteChangeKm, cvPairs, objectiveContext, qCost, qStep, towardRuralOrWeak,
+  type ObjectiveContext, commuteChangeKm, cvPairs, destinationKey, objectiveContext, qCost, qStep, towardRuralOrWeak,
 } from '../policy/objective.ts';
 import { type Move, isNamedShadow, perServed, rotationBudget, servedSchools } from '../policy/rules.ts';
 import { gainsRuralYear, gainsSecondSchool } from '../policy/careers.ts';
@@ -78,7 +78,7 @@ export function planRows(ctx: CountyContext, moves: Move[], o: ObjectiveContext 
     if (cluster === 'only') lead.push(`学区/集团内交流（${m.to.cluster}）`);
     const lock = ctx.locks.find((l) => l.teacher_id === t.id && l.action === 'move');
     if (lock) lead.push(`人工锁定：${lock.reason}`);
-    if (o.baseline?.get(t.id) === m.to.id) lead.push('保持基准方案安排');
+    if (o.baseline?.get(t.id) === destinationKey(whole)) lead.push('保持基准方案安排');
     const best = parts.sort((a, b) => b.gain - a.gain).slice(0, 3).map((p) => p.text);
     // Career conditions are said whatever their rank: the teacher and the bureau both act on them.
     const career: string[] = [];
@@ -113,16 +113,6 @@ function supportText(ctx: CountyContext, m: Move): string {
 function shadowText(ctx: CountyContext, m: Move): string {
   const listed = isNamedShadow(ctx, m.teacher.id) ? '（列入顶岗培养名单）' : '';
   return `顶岗培养${ctx.policy.modes.shadow.termYears}年${listed}：在${m.to.name}顶岗任教、培养，编制留在${m.from.name}，期满回原校；不计入交流预算`;
-}
-
-/**
- * Where each teacher of plan rows goes: the destination, or for a 走教 teacher with a row per
- * school served those schools joined by "+" (sorted, so two plans serving the same schools agree).
- */
-export function destinationsOf(rows: readonly Pick<PlanRow, 'teacher_id' | 'to_school_id'>[]): Map<string, string> {
-  const served = new Map<string, string[]>();
-  for (const r of rows) served.set(r.teacher_id, [...(served.get(r.teacher_id) ?? []), r.to_school_id]);
-  return new Map([...served].map(([id, to]) => [id, [...to].sort().join('+')]));
 }
 
 /** plan.csv columns, in contract order. */
