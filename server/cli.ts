@@ -17,6 +17,7 @@ import { frontierBestCsvText, frontierCsvText, frontierShares, planFrontier, sha
 import { auditPlan } from '../solver/report/audit.ts';
 import { auditSections, buildReport } from '../solver/report/report.ts';
 import { planCsvText } from '../solver/report/plan-rows.ts';
+import { destinationsOf } from '../solver/policy/objective.ts';
 import { ELIGIBILITY_COLUMNS, eligibilityRows } from '../solver/policy/eligibility.ts';
 import { stayReasonsOf } from '../solver/report/stay-reasons.ts';
 import { type AchievableFields, type CvRowLike, bestAchievable, withBestAchievable } from '../solver/report/best-achievable.ts';
@@ -96,7 +97,7 @@ async function plan(input: string, v: Record<string, string | boolean | undefine
     await writeFile(v['export-lp'], plans.map((p) => lps.get(p.county) ?? '').filter(Boolean).join('\n'));
   }
   const rows = plans.flatMap((p) => p.rows);
-  const moved = new Map(rows.map((r) => [r.teacher_id, r.to_school_id]));
+  const moved = destinationsOf(rows);
   const noncompliant = plans.flatMap((p) => p.noncompliant?.rows ?? []);
   const why = new Map([...rows.map((r) => [r.teacher_id, r.reason] as const), ...Object.entries(stay)]);
   await writeAll(v.out, {

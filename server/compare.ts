@@ -18,6 +18,7 @@ import { assumptionsOf, assumptionsSchema, requirementsOf, requirementsSchema } 
 import { countyFigures, countyFiguresSchema, keyFiguresSchema } from './compare-counties.ts';
 import { type ComparedReport, comparedReportSchema, schoolRowSchema, schoolStageRowSchema, schoolsSideBySide } from './compare-schools.ts';
 import type { RunInputs } from './jobs.ts';
+import { destinationsOf } from '../solver/policy/objective.ts';
 
 const INDICATORS = ['aboveDegree', 'backbone', 'peArt'] as const;
 
@@ -255,21 +256,22 @@ export type TeacherDiff = z.infer<typeof teacherDiffSchema>;
 
 /** Teachers the two plans treat differently, by teacher id; teachers both plans move alike are only counted. */
 export function diffPlans(a: readonly PlanRow[], b: readonly PlanRow[]): { same: number; rows: TeacherDiff[] } {
-  const inA = new Map(a.map((r) => [r.teacher_id, r]));
-  const inB = new Map(b.map((r) => [r.teacher_id, r]));
-  const ids = [...new Set([...inA.keys(), ...inB.keys()])].sort();
+  // A 走教 teacher serving several schools has a row each: compared by the set of schools ("B+D").
+  const [toA, toB] = [destinationsOf(a), destinationsOf(b)];
+  const from = new Map([...a, ...b].map((r) => [r.teacher_id, r.from_school_id]));
+  const ids = [...new Set([...toA.keys(), ...toB.keys()])].sort();
   let same = 0;
   const rows: TeacherDiff[] = [];
   for (const id of ids) {
-    const ra = inA.get(id);
-    const rb = inB.get(id);
-    if (ra && rb && ra.to_school_id === rb.to_school_id) { same += 1; continue; }
+    const ra = toA.get(id);
+    const rb = toB.get(id);
+    if (ra !== undefined && ra === rb) { same += 1; continue; }
     rows.push({
       teacher_id: id,
-      from_school_id: (ra ?? rb)!.from_school_id,
-      a_to_school_id: ra?.to_school_id ?? null,
-      b_to_school_id: rb?.to_school_id ?? null,
-      change: ra && rb ? 'different_destination' : ra ? 'only_a' : 'only_b',
+      from_school_id: from.get(id)!,
+      a_to_school_id: ra ?? null,
+      b_to_school_id: rb ?? null,
+      change: ra !== undefined && rb !== undefined ? 'different_destination' : ra !== undefined ? 'only_a' : 'only_b',
     });
   }
   return { same, rows };

@@ -15,10 +15,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { generateCounty } from '../data/generate.ts';
-import { defaultPolicy } from '../solver/contract/schemas.ts';
+import { type School, defaultPolicy } from '../solver/contract/schemas.ts';
 import type { Dataset } from '../solver/contract/dataset.ts';
 import { type CountyContext, buildCountyContext, countiesOf, isRuralOrWeak } from '../solver/policy/county.ts';
-import { indicatorFlags, shareOf } from '../solver/policy/indicators.ts';
+import { indicatorFlags, servedSchools, shareOf } from '../solver/policy/indicators.ts';
 import { cvAfter, cvModelValue, qCost } from '../solver/policy/objective.ts';
 import { type BuiltModel, buildModel, completeSolution } from '../solver/model/county-model.ts';
 import { type LinearModel, objectiveOf, toLpText, varName } from '../solver/model/linear-model.ts';
@@ -34,6 +34,7 @@ const LONG = 600_000;
 const MODES_ON = '500 teachers, seed 6, 支教 and 学区 on, every other school at quota';
 const ITINERANT_ON = '500 teachers, seed 3, 支教 and 走教 only, every school at quota, outflow ≤ 4.5%';
 const SHADOW_ON = '500 teachers, seed 7, 顶岗培养 on with two named teachers';
+const ITINERANT_MULTI = '400 teachers, seed 3, 走教 at a quarter post to up to two schools beside 支教, every school at quota';
 
 interface Solved {
   name: string;
@@ -100,6 +101,7 @@ const SMALL: { name: string; make: () => Promise<Dataset> }[] = [
   { name: MODES_ON, make: async () => modesOn({ ...generateCounty({ teachers: 500, seed: 6 }), policy: defaultPolicy() }) },
   { name: ITINERANT_ON, make: async () => itinerantOn({ ...generateCounty({ teachers: 500, seed: 3 }), policy: defaultPolicy() }) },
   { name: SHADOW_ON, make: async () => shadowOn({ ...generateCounty({ teachers: 500, seed: 7 }), policy: defaultPolicy() }) },
+  { name: ITINERANT_MULTI, make: async () => itinerantMulti(itinerantOn({ ...generateCounty({ teachers: 400, seed: 3 }), policy: defaultPolicy() })) },
 ];
 const solvedSmall: Solved[] = [];
 
@@ -127,6 +129,19 @@ function itinerantOn(ds: Dataset): Dataset {
   policy.modes.itinerant.maxKm = 25;
   policy.limits.maxOutflowShareOfSchool = 0.045;
   return atQuota({ ...ds, policy }, () => true);
+}
+
+/**
+ * 走教 at a quarter post to up to two schools (one column per set of schools served, CV steps of a
+ * quarter teacher). Every 教学点 is in the CV scope: two schools served make a share across the
+ * scope's edge likely, which the model prices as a bound (README), and CBC compares models exactly.
+ */
+function itinerantMulti(ds: Dataset): Dataset {
+  const policy = structuredClone(ds.policy);
+  policy.modes.itinerant.fte = 0.25;
+  policy.modes.itinerant.maxSchools = 2;
+  policy.indicators.cvMinStudentsTeachingPoint = 0;
+  return { ...ds, policy };
 }
 
 /** 顶岗培养 beside transfers: two teachers (not leaders) of rural or weak schools of 10 or more on the list, and the optimiser's own placements. */
@@ -160,7 +175,7 @@ describe('(a) native CBC confirms the optimum of the full exported model', () =>
     expect(Math.abs(ours - cbc.objective)).toBeLessThanOrEqual(plan.gap! * Math.abs(ours) + 1e-6);
     // And our bound for the whole model is a bound: not above CBC's optimum.
     expect(plan.bound!).toBeLessThanOrEqual(cbc.objective + 1e-6);
-    const kinds = c.name === MODES_ON ? ['transfer', 'support'] : c.name === ITINERANT_ON ? ['support', 'itinerant'] : c.name === SHADOW_ON ? ['transfer', 'shadow'] : null;
+    const kinds = c.name === MODES_ON ? ['transfer', 'support'] : c.name === ITINERANT_ON || c.name === ITINERANT_MULTI ? ['support', 'itinerant'] : c.name === SHADOW_ON ? ['transfer', 'shadow'] : null;
     if (kinds) {
       // The kinds are columns of the model, and the optimum uses each.
       expect(new Set(built.flows.map((f) => f.mode))).toEqual(new Set(kinds));
@@ -169,6 +184,14 @@ describe('(a) native CBC confirms the optimum of the full exported model', () =>
       // Extra-subject fills are columns of 支教 (and transfers), never of 走教: CBC's optimum covers them too.
       if (c.name !== SHADOW_ON) expect(built.flows.some((f) => f.mode === 'support' && f.fills !== undefined)).toBe(true);
       expect(built.flows.every((f) => f.mode !== 'itinerant' || f.fills === undefined)).toBe(true);
+    }
+    if (c.name === ITINERANT_MULTI) {
+      // Sets of two schools are columns of the full model, and CBC's optimum is over all of them.
+      const pairs = built.flows.filter((f) => f.also.length === 1).length;
+      console.log(`${c.name}: ${pairs} two-school 走教 columns; plan serves ${plan.moves.filter((m) => m.also?.length).length} teachers at two schools`);
+      expect(pairs).toBeGreaterThan(0);
+      expect(built.flows.every((f) => f.also.length <= 1)).toBe(true);
+      expect(plan.moves.some((m) => m.also?.length === 1)).toBe(true);
     }
     if (c.name === ITINERANT_ON) {
       // The share-step rows (model/share-steps.ts) only tighten the LP: CBC without them finds the same optimum.
@@ -197,10 +220,11 @@ const checked: Checked[] = [];
 function modelVector(s: Solved): Float64Array {
   const classOf = new Map(s.built.classes.flatMap((c) => c.members.map((t) => [t.id, c.id] as const)));
   const k = new Map<string, number>();
-  // One column per class × destination × kind of move × subject filled (an extra subject, or the main one: '').
-  const key = (cls: number | undefined, to: string, mode: string, fills: string | undefined) => `${cls}|${to}|${mode}|${fills ?? ''}`;
-  for (const m of s.plan.moves) k.set(key(classOf.get(m.teacher.id), m.to.id, m.mode, m.fills), (k.get(key(classOf.get(m.teacher.id), m.to.id, m.mode, m.fills)) ?? 0) + 1);
-  const x = completeSolution(s.built, (f) => k.get(key(f.cls.id, f.to.id, f.mode, f.fills)) ?? 0);
+  // One column per class × destination (or set of 走教 schools) × kind of move × subject filled (an extra subject, or the main one: '').
+  const key = (cls: number | undefined, m: { to: School; also?: School[] }, mode: string, fills: string | undefined) =>
+    `${cls}|${servedSchools(m).map((x) => x.id).join('+')}|${mode}|${fills ?? ''}`;
+  for (const m of s.plan.moves) k.set(key(classOf.get(m.teacher.id), m, m.mode, m.fills), (k.get(key(classOf.get(m.teacher.id), m, m.mode, m.fills)) ?? 0) + 1);
+  const x = completeSolution(s.built, (f) => k.get(key(f.cls.id, f, f.mode, f.fills)) ?? 0);
   const flowsUsed = s.built.flows.reduce((a, f) => a + x[f.v]!, 0);
   expect(flowsUsed).toBe(s.plan.moves.length); // every move maps to a column of the model
   return x;
@@ -220,7 +244,8 @@ function check(s: Solved): void {
     let dR = 0;
     for (const m of plan.moves) {
       if (m.teacher.stage !== p.stage || !indicatorFlags(m.teacher)[p.indicator]) continue;
-      for (const [id, sign] of [[m.to.id, shareOf(m)], [m.from.id, -shareOf(m)]] as const) {
+      const served = servedSchools(m);
+      for (const [id, sign] of [...served.map((x) => [x.id, shareOf(m)] as const), [m.from.id, -shareOf(m) * served.length] as const]) {
         if (!after.has(id)) continue;
         after.set(id, after.get(id)! + sign);
         dR += sign;

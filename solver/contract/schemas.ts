@@ -106,7 +106,7 @@ export const planRowSchema = z.object({
   subject: z.enum(SUBJECTS).optional(),
   backbone: z.enum(BACKBONE_LEVELS).optional(),
   reason: z.string().default(''),
-  /** 走教 rows: the share of a post served at to_school_id (an addition to contract v1; empty for whole moves). */
+  /** 走教 rows: the share of a post served at to_school_id (an addition to contract v1; empty for whole moves). A 走教 teacher serving several schools has one row per school, each with its share. */
   fte: z.number().gt(0).max(1).optional(),
   /** Added column: the need the move fills when it is one of the teacher's extra_subjects (empty: the main subject). */
   fills_subject: z.enum(SUBJECTS).optional(),
@@ -178,7 +178,8 @@ export const policySchema = z.strictObject({
     }).prefault({}),
     /**
      * 走教 (seed 001 紧缺学科教师巡回教学, seed 003 乡镇学区内教师走教): a teacher of a shortage subject keeps the home
-     * school and serves one nearby school part-time, `fte` of a post (1/k: 0.5, 0.25, 0.2), the rest at home.
+     * school and serves one or more nearby schools part-time (at most `maxSchools`), `fte` of a post at each (1/k:
+     * 0.5, 0.25, 0.2), the rest at home: maxSchools × fte < 1, so the teacher keeps teaching at the home school.
      */
     itinerant: z.strictObject({
       allowed: z.boolean().default(false),
@@ -192,7 +193,9 @@ export const policySchema = z.strictObject({
       onlyWhereShort: z.boolean().default(false),
       /** 思政、科学、体育、艺术、心理健康 (seed 001). */
       subjects: z.array(z.enum(SUBJECTS)).default(['ethics_law', 'science', 'pe', 'music', 'art', 'mental_health']),
-    }).prefault({}),
+      /** Schools one 走教 teacher serves at most, each at `fte` (issue: "serves one or more nearby schools"). */
+      maxSchools: z.number().int().min(1).default(1),
+    }).refine((x) => x.maxSchools * x.fte < 1 - 1e-9, { message: 'maxSchools × fte must stay below 1: the teacher keeps teaching at home', path: ['maxSchools'] }).prefault({}),
     /**
      * 顶岗培养 (seed 003 裕政〔2024〕53号 §17 农村教师到城区学校顶岗培养): a reverse move for training — a
      * teacher of a rural or weak school fills a post at a town/urban school for `termYears`, the home

@@ -7,7 +7,8 @@
 //
 // This is the FULL model: one column per class × allowed destination × kind of move (transfer,
 // 支教, 走教 at its FTE share, 顶岗培养) × subject filled (the main one, or an extra subject by a
-// whole move). `initial` marks the few promising columns per class that the engine starts from; pricing
+// whole move), and for 走教 to several schools one per set of up to maxSchools destinations a
+// single 走教 column of the class reaches (model/itinerant-sets.ts). `initial` marks the few promising columns per class that the engine starts from; pricing
 // (model/priced-solve.ts) adds every other column that could improve the plan, so "optimal" holds
 // for this whole model.
 import { MODES, type Mode, type PlanRow, type School, type Stage, type Subject, type Teacher } from '../contract/schemas.ts';
@@ -20,11 +21,13 @@ import { extrasKey, fillableExtras } from '../policy/extra-subjects.ts';
 import {
   type CvFocus, type CvPair, type ObjectiveContext, cvPairs, moveCost, objectiveContext, qCost, qSpan, scopeEntryCost, baselineOffset,
 } from '../policy/objective.ts';
-import { countyRules, isNamedShadow, type Move, moveAllowed, movesMax, postMayStay, rotationBudget } from '../policy/rules.ts';
+import { countyRules, isNamedShadow, type Move, moveAllowed, movesMax, postMayStay, rotationBudget, servedSchools } from '../policy/rules.ts';
 import { ModelBuilder, type LinearModel, Terms } from './linear-model.ts';
 import { type LineVar, addThresholdLines, lineEffects, lineValues } from './threshold-lines.ts';
 import { needsStillShort } from './extra-columns.ts';
 import { addShareStepRows, shareStepKeys, tallyKey } from './share-steps.ts';
+import { severalServed } from './itinerant-sets.ts';
+import { initialColumns } from './initial-columns.ts';
 
 export interface TeacherClass {
   id: number;
@@ -44,8 +47,10 @@ export interface Flow {
   to: School;
   /** The kind of move (policy.modes): each allowed kind is its own column and the optimiser picks. */
   mode: Mode;
-  /** Share of a teacher the flow takes to the destination: 1, or the 走教 FTE share. */
+  /** Share of a teacher the flow takes to the destination: 1, or the 走教 FTE share (at each school served). */
   share: number;
+  /** 走教 to several schools (modes.itinerant.maxSchools): the schools served besides `to`, each at `share`; else empty. */
+  also: School[];
   /** The extra subject this column's teachers fill at `to` (undefined: their main subject). */
   fills?: Subject;
   /** moveScore, once computed. */
@@ -127,17 +132,24 @@ export function teacherClasses(ctx: CountyContext, o: ObjectiveContext): Teacher
   return classes;
 }
 
+/** Each school a flow changes and by how much of a teacher: +share at every school served, −(share × schools served) at home. */
+export const flowEnds = (f: Pick<Flow, 'to' | 'also' | 'share' | 'cls'>): [string, number][] => {
+  const served = servedSchools(f);
+  return [...served.map((s): [string, number] => [s.id, f.share]), [f.cls.origin.id, -f.share * served.length]];
+};
+
 /** The need rows and CV tallies one flow changes, with the sign of the change. */
 export function flowEffects(built: Pick<BuiltModel, 'needs' | 'tallies' | 'pairs'>, f: Flow): FlowEffects {
+  const ends = flowEnds(f);
   const needs: [string, number][] = [];
-  for (const [school, sign] of [[f.to.id, f.share], [f.cls.origin.id, -f.share]] as const) {
+  for (const [school, sign] of ends) {
     const key = needKey(school, f.cls.stage, sign > 0 ? (f.fills ?? f.cls.subject) : f.cls.subject);
     if (built.needs.has(key)) needs.push([key, sign]);
   }
   const tallies: [string, number][] = [];
   for (const p of built.pairs) {
     if (p.stage !== f.cls.stage || !f.cls.flags[p.indicator]) continue;
-    for (const [school, sign] of [[f.to.id, f.share], [f.cls.origin.id, -f.share]] as const) {
+    for (const [school, sign] of ends) {
       const key = tallyKey(p.stage, p.indicator, school);
       if (built.tallies.has(key)) tallies.push([key, sign]);
     }
@@ -145,9 +157,9 @@ export function flowEffects(built: Pick<BuiltModel, 'needs' | 'tallies' | 'pairs
   return { needs, tallies };
 }
 
-/** +share when the flow brings a counted teacher (or a 走教 share of one) into the pair's CV scope, −share when it takes one out. */
+/** +share for each counted teacher (or 走教 share of one) the flow brings into the pair's CV scope, −share for each it takes out. */
 export const scopeCrossing = (p: CvPair, f: Flow): number =>
-  p.stage !== f.cls.stage || !f.cls.flags[p.indicator] ? 0 : f.share * (Number(p.schools.has(f.to.id)) - Number(p.schools.has(f.cls.origin.id)));
+  p.stage !== f.cls.stage || !f.cls.flags[p.indicator] ? 0 : flowEnds(f).reduce((a, [school, d]) => a + (p.schools.has(school) ? d : 0), 0);
 
 export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltModel {
   const b = new ModelBuilder();
@@ -171,7 +183,13 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
   // The elastic model may break the outflow cap; a 走教 teacher stays home, bounded by the number of moves only.
   const needed = needsStillShort(ctx, classes, (school) => (opts.elastic ? Infinity : itinerant.allowed ? most : cap(school)));
   const flows: Flow[] = [];
+  const addFlow = (cls: TeacherClass, m: Move, fixed: boolean) => {
+    const f: Flow = { v: -1, cls, to: m.to, also: m.also ?? [], mode: m.mode, share: m.fte ?? 1, ...(m.fills ? { fills: m.fills } : {}) };
+    f.v = b.addVar('x', { lb: fixed ? 1 : 0, ub: cls.members.length, cost: moveCost(o, m) + crossingCost(f), int: true });
+    flows.push(f);
+  };
   for (const cls of classes) {
+    const itinerantTo: School[] = [];
     for (const to of ctx.schools) {
       if (cls.lockedTo !== undefined && cls.lockedTo !== to.id) continue;
       // 走教 fills the shortage subject it is allowed for (itinerant_subject) in FTE shares, never an
@@ -180,15 +198,11 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
         .filter((m) => moveAllowed(ctx, m));
       const extras = fillableExtras(cls.rep).filter((s) => needed.has(needKey(to.id, cls.stage, s)));
       const columns = kinds.flatMap((m) => [m, ...(m.mode === 'itinerant' ? [] : extras.map((fills) => ({ ...m, fills })))]);
-      for (const m of columns) {
-        const f: Flow = { v: -1, cls, to, mode: m.mode, share: m.fte ?? 1, ...(m.fills ? { fills: m.fills } : {}) };
-        const cost = moveCost(o, m) + crossingCost(f);
-        // A move lock fixes the school, not the kind or the subject: with more than one column to it, a row below.
-        const fixed = cls.lockedTo !== undefined && !opts.elastic && columns.length === 1;
-        f.v = b.addVar('x', { lb: fixed ? 1 : 0, ub: cls.members.length, cost, int: true });
-        flows.push(f);
-      }
+      if (kinds.some((m) => m.mode === 'itinerant')) itinerantTo.push(to);
+      // A move lock fixes the school, not the kind or the subject: with more than one column to it, a row below.
+      for (const m of columns) addFlow(cls, m, cls.lockedTo !== undefined && !opts.elastic && columns.length === 1);
     }
+    for (const m of severalServed(ctx, cls.rep, cls.origin, itinerantTo)) addFlow(cls, m, false);
   }
   b.model.offset += baselineOffset(o);
 
@@ -223,7 +237,7 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
       const out = movers.get(key) ?? 0;
       const others = (moversOfKind.get(`${p.stage}|${p.indicator}`) ?? 0) - out;
       // Bounds any plan keeps: outflow ≤ cap (走教 shares aside), inflow ≤ quota room + outflow, within the budget (顶岗培养 aside).
-      const down = Math.min(R, out, opts.elastic ? out : Math.min(cap(school) + (itinerant.allowed ? finest * most : 0), most));
+      const down = Math.min(R, out, opts.elastic ? out : Math.min(cap(school) + (itinerant.allowed ? finest * itinerant.maxSchools * most : 0), most));
       const byTransfers = Math.min(others, budget.max, room(ctx.schoolById.get(school)!) + cap(school));
       const up = opts.elastic ? others : postStays ? Math.min(others, most) : byTransfers;
       const step = shareSteps.has(key) ? finest : 1;
@@ -273,9 +287,9 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
   const bySchool = new Map<string, typeof ruleRows>();
   for (const r of ruleRows) if (r.c.school !== undefined) pushTo(bySchool, r.c.school, r);
   for (const f of flows) {
-    const move: Move = { teacher: f.cls.rep, from: f.cls.origin, to: f.to, mode: f.mode };
+    const move: Move = { teacher: f.cls.rep, from: f.cls.origin, to: f.to, also: f.also, mode: f.mode };
     for (const r of countyWide) r.terms.add(f.v, r.c.coef(move));
-    for (const r of [...(bySchool.get(f.cls.origin.id) ?? []), ...(bySchool.get(f.to.id) ?? [])]) r.terms.add(f.v, r.c.coef(move));
+    for (const s of [f.cls.origin, ...servedSchools(f)]) for (const r of bySchool.get(s.id) ?? []) r.terms.add(f.v, r.c.coef(move));
   }
   let rowNo = 0;
   for (const { rule, c, terms } of ruleRows) {
@@ -333,55 +347,6 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
   built.initial = initialColumns(ctx, built);
   for (const v of deferred) built.initial[v] = 0;
   return built;
-}
-
-/** How much one teacher on this flow helps on its own: its cost, the first CV steps at both ends, a need filled or opened. */
-export function moveScore(ctx: CountyContext, built: BuiltModel, f: Flow): number {
-  if (f.score !== undefined) return f.score;
-  const { vars } = built.model;
-  const w = ctx.policy.weights.unfilledNeed;
-  const e = flowEffects(built, f);
-  let s = vars[f.v]!.cost;
-  for (const [k, sign] of e.tallies) {
-    const t = built.tallies.get(k)!;
-    const v = sign > 0 ? t.up[0] : t.down[0];
-    s += v === undefined ? 1e3 : (vars[v]!.cost * Math.abs(sign)) / t.step;
-  }
-  for (const [k, sign] of e.needs) {
-    const gap = built.needs.get(k)!.gap;
-    s += sign > 0 ? (gap > 0 ? -w : 0) : gap >= 0 ? w : 0;
-  }
-  f.score = s;
-  return s;
-}
-
-/**
- * The first restricted model: every non-flow column, and per class its best-scoring destinations,
- * a need in an extra subject there counting as a destination of its own (one kind of move each:
- * the other kinds to the same school join when pricing finds a quota or other row that makes them
- * pay), its lock and its baseline move.
- */
-function initialColumns(ctx: CountyContext, built: BuiltModel): Uint8Array {
-  const active = new Uint8Array(built.model.vars.length).fill(1);
-  const score = new Map(built.flows.map((f) => [f.v, moveScore(ctx, built, f)]));
-  const byClass = new Map<number, Flow[]>();
-  for (const f of built.flows) {
-    active[f.v] = 0;
-    pushTo(byClass, f.cls.id, f);
-  }
-  for (const fs of byClass.values()) {
-    fs.sort((a, b) => score.get(a.v)! - score.get(b.v)! || a.v - b.v);
-    const picked = new Set<string>();
-    for (const f of fs) {
-      if (picked.size >= ctx.policy.solver.destinationsPerClass) break;
-      const dest = `${f.to.id}|${f.fills ?? ''}`;
-      if (picked.has(dest)) continue;
-      picked.add(dest);
-      active[f.v] = 1;
-    }
-    for (const f of fs) if (built.objective.baseline?.get(f.cls.rep.id) === f.to.id && f.cls.members.length === 1) active[f.v] = 1;
-  }
-  return active;
 }
 
 /** A full column vector from flow values: need shortfalls and CV steps follow from the flows. */

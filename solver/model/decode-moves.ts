@@ -29,7 +29,7 @@ export function movesFromSolution(ctx: CountyContext, built: BuiltModel, x: Arra
         });
       for (const t of candidates.slice(0, k)) {
         taken.add(t.id);
-        moves.push({ teacher: t, from: flow.cls.origin, to: flow.to, mode: flow.mode, ...(flow.mode === 'itinerant' ? { fte: flow.share } : {}), ...(flow.fills ? { fills: flow.fills } : {}) });
+        moves.push({ teacher: t, from: flow.cls.origin, to: flow.to, ...(flow.also.length ? { also: flow.also } : {}), mode: flow.mode, ...(flow.mode === 'itinerant' ? { fte: flow.share } : {}), ...(flow.fills ? { fills: flow.fills } : {}) });
       }
     }
   }

@@ -8,7 +8,8 @@ import { type CountyContext, ceilShare, floorShare, quotaOf } from '../policy/co
 import { qStep } from '../policy/objective.ts';
 import { isLeader } from '../policy/leaders.ts';
 import { inBudget, isNamedShadow, movesPost, rotationBudget } from '../policy/rules.ts';
-import { type BuiltModel, type Flow, completeSolution, flowEffects, moveScore } from './county-model.ts';
+import { type BuiltModel, type Flow, completeSolution, flowEffects } from './county-model.ts';
+import { moveScore } from './initial-columns.ts';
 import { keepsEveryRow } from './warm-start.ts';
 
 export function greedyStart(ctx: CountyContext, built: BuiltModel): Float64Array | null {

@@ -5,18 +5,18 @@
 // 0.66% below the optimum and the proof had to add 490,000 columns. The rows here close that:
 // a count can stop inside a whole teacher only when a 走教 column touching it is used.
 import type { CvPair } from '../policy/objective.ts';
-import type { Flow } from './county-model.ts';
+import { type Flow, flowEnds } from './county-model.ts';
 import { type ModelBuilder, Terms } from './linear-model.ts';
 
 export const tallyKey = (stage: string, indicator: string, school: string) => `${stage}|${indicator}|${school}`;
 
-/** Keys of the counts some 走教 column changes (at its home school or the school it serves). */
+/** Keys of the counts some 走教 column changes (at its home school or a school it serves). */
 export function shareStepKeys(flows: readonly Flow[], pairs: readonly CvPair[]): Set<string> {
   const keys = new Set<string>();
   for (const f of flows) {
     if (f.share === 1) continue;
     for (const p of pairs) {
-      if (p.stage === f.cls.stage && f.cls.flags[p.indicator]) for (const s of [f.to.id, f.cls.origin.id]) keys.add(tallyKey(p.stage, p.indicator, s));
+      if (p.stage === f.cls.stage && f.cls.flags[p.indicator]) for (const [s] of flowEnds(f)) keys.add(tallyKey(p.stage, p.indicator, s));
     }
   }
   return keys;

@@ -13,7 +13,7 @@ import { INDICATOR_KEYS, type IndicatorKey, schoolIndicators } from '../policy/i
 import { lineCount } from '../policy/school-lines.ts';
 import { movesMax } from '../policy/rules.ts';
 import { type ModelBuilder, Terms } from './linear-model.ts';
-import type { Flow, TeacherClass } from './county-model.ts';
+import { type Flow, type TeacherClass, flowEnds } from './county-model.ts';
 
 export interface LineVar {
   v: number;
@@ -25,12 +25,12 @@ export interface LineVar {
 
 const lineKey = (school: string, stage: Stage, k: IndicatorKey) => `${school}|${stage}|${k}`;
 
-/** The net change of each line key a flow makes (+share at the destination, −share at the origin, per flag; share 1 but for 走教). */
+/** The net change of each line key a flow makes (+share at each school served, the shares served off the origin, per flag; share 1 but for 走教). */
 export function lineEffects(f: Flow): [string, number][] {
   const out: [string, number][] = [];
   for (const k of INDICATOR_KEYS) {
     if (!f.cls.flags[k]) continue;
-    out.push([lineKey(f.to.id, f.cls.stage, k), f.share], [lineKey(f.cls.origin.id, f.cls.stage, k), -f.share]);
+    for (const [school, d] of flowEnds(f)) out.push([lineKey(school, f.cls.stage, k), d]);
   }
   return out;
 }

@@ -3,6 +3,7 @@
 // grew). Handed to the engine as the fallback incumbent, it makes the new objective never worse
 // than the old plan's. Any doubt (a move without a column, a row it breaks) and it is not used.
 import type { Mode } from '../contract/schemas.ts';
+import { destinationKey, destinationsOf } from '../policy/objective.ts';
 import type { LinearModel } from './linear-model.ts';
 import { type BuiltModel, type Flow, completeSolution } from './county-model.ts';
 
@@ -15,11 +16,15 @@ export function startFromPlan(
 ): Float64Array | null {
   const classOf = new Map<string, number>();
   for (const c of built.classes) for (const t of c.members) classOf.set(t.id, c.id);
-  const flowOf = new Map(built.flows.map((f) => [`${f.cls.id}|${f.to.id}|${f.mode}|${f.fills ?? ''}`, f]));
+  // A 走教 teacher serving several schools has a row per school and one column for the set.
+  const flowOf = new Map(built.flows.map((f) => [`${f.cls.id}|${destinationKey(f)}|${f.mode}|${f.fills ?? ''}`, f]));
+  const first = new Map<string, (typeof rows)[number]>();
+  for (const r of rows) if (!first.has(r.teacher_id)) first.set(r.teacher_id, r);
   const count = new Map<Flow, number>();
-  for (const r of rows) {
-    const cls = classOf.get(r.teacher_id);
-    const f = cls === undefined ? undefined : flowOf.get(`${cls}|${r.to_school_id}|${r.mode ?? 'transfer'}|${r.fills_subject ?? ''}`);
+  for (const [id, to] of destinationsOf(rows)) {
+    const r = first.get(id)!;
+    const cls = classOf.get(id);
+    const f = cls === undefined ? undefined : flowOf.get(`${cls}|${to}|${r.mode ?? 'transfer'}|${r.fills_subject ?? ''}`);
     if (!f) return null;
     count.set(f, (count.get(f) ?? 0) + 1);
   }

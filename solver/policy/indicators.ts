@@ -194,32 +194,39 @@ export const fteOf = (t: Posted): number => t.fte ?? 1;
 /** The share of the teacher a move takes from home to the destination (走教: its FTE share; else the whole teacher). */
 export const shareOf = (m: { mode: string; fte?: number | undefined }): number => (m.mode === 'itinerant' ? m.fte ?? 1 : 1);
 
-/** A plan's moves as applyMoves takes them, each with its share. */
-export const assignments = (moves: readonly { teacher: { id: string }; to: { id: string }; mode: string; fte?: number | undefined }[]) =>
-  moves.map((m) => ({ teacher_id: m.teacher.id, to_school_id: m.to.id, fte: shareOf(m) }));
+/** Every school a move serves: `to`, and for a 走教 to several schools (modes.itinerant.maxSchools) the others in `also`. */
+export const servedSchools = <S>(m: { to: S; also?: S[] | undefined }): S[] => (m.also?.length ? [m.to, ...m.also] : [m.to]);
+
+/** A plan's moves as applyMoves takes them: one entry per school served, each with its share. */
+export const assignments = (moves: readonly { teacher: { id: string }; to: { id: string }; also?: { id: string }[] | undefined; mode: string; fte?: number | undefined }[]) =>
+  moves.flatMap((m) => servedSchools(m).map((s) => ({ teacher_id: m.teacher.id, to_school_id: s.id, fte: shareOf(m) })));
 
 /**
- * The roster after a plan: copies of every teacher, with school_id changed for movers; a move
- * with a share below 1 (走教) leaves the teacher at home for the rest and adds an entry at the
- * destination for the share, so indicators and needs count FTE. Throws on an unknown or repeated
- * teacher id, since a silently dropped move would misstate the "after" indicators.
+ * The roster after a plan: copies of every teacher, with school_id changed for movers; moves
+ * with a share below 1 (走教, one entry per school served) leave the teacher at home for the rest
+ * and add an entry at each school served for its share, so indicators and needs count FTE. Throws
+ * on an unknown teacher, a whole move given twice or shares that leave nothing at home, since a
+ * silently dropped move would misstate the "after" indicators.
  */
 export function applyMoves(
   teachers: readonly Teacher[],
   moves: readonly { teacher_id: string; to_school_id: string; fte?: number }[],
 ): Posted[] {
-  const to = new Map<string, { school: string; fte: number }>();
+  const to = new Map<string, { school: string; fte: number }[]>();
   for (const m of moves) {
-    if (to.has(m.teacher_id)) throw new Error(`applyMoves: teacher ${m.teacher_id} moved more than once`);
-    to.set(m.teacher_id, { school: m.to_school_id, fte: m.fte ?? 1 });
+    const list = to.get(m.teacher_id) ?? [];
+    list.push({ school: m.to_school_id, fte: m.fte ?? 1 });
+    if (list.length > 1 && list.reduce((a, x) => a + x.fte, 0) >= 1 - 1e-9) throw new Error(`applyMoves: teacher ${m.teacher_id} moved more than once`);
+    to.set(m.teacher_id, list);
   }
   const known = new Set(teachers.map((t) => t.id));
   for (const id of to.keys()) if (!known.has(id)) throw new Error(`applyMoves: unknown teacher ${id}`);
   return teachers.flatMap((t): Posted[] => {
     const copy = { ...t, extra_subjects: [...t.extra_subjects] };
-    const m = to.get(t.id);
-    if (!m) return [copy];
-    if (m.fte >= 1) return [{ ...copy, school_id: m.school }];
-    return [{ ...copy, fte: 1 - m.fte }, { ...copy, extra_subjects: [...t.extra_subjects], school_id: m.school, fte: m.fte }];
+    const list = to.get(t.id);
+    if (!list) return [copy];
+    if (list[0]!.fte >= 1) return [{ ...copy, school_id: list[0]!.school }];
+    const served = list.map((m): Posted => ({ ...copy, extra_subjects: [...t.extra_subjects], school_id: m.school, fte: m.fte }));
+    return [{ ...copy, fte: 1 - list.reduce((a, m) => a + m.fte, 0) }, ...served];
   });
 }

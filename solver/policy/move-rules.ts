@@ -7,7 +7,7 @@ import type { CountyContext } from './county.ts';
 import { fillsOwnSubjectRule } from './extra-subjects.ts';
 import { needKey, shortBefore } from './needs.ts';
 import { shadowDirectionRule } from './shadow.ts';
-import { type Finding, type Move, type MoveRule, STAGE_EN, isNamedShadow, modeAllowed, moveRule } from './rule-kit.ts';
+import { type Finding, type Move, type MoveRule, STAGE_EN, isNamedShadow, modeAllowed, moveRule, servedSchools } from './rule-kit.ts';
 
 const lockOf = (ctx: CountyContext, id: string) => ctx.locks.find((l) => l.teacher_id === id);
 
@@ -161,6 +161,22 @@ export const moveRules: MoveRule[] = [
       zh: `教师${m.teacher.id}走教份额${shareOf(m)}，政策为${ctx.policy.modes.itinerant.fte}`,
       en: `teacher ${m.teacher.id} serves a share of ${shareOf(m)}; the policy's is ${ctx.policy.modes.itinerant.fte}`,
     })),
+  }),
+  moveRule({
+    id: 'itinerant_schools',
+    name: '每名走教教师至多服务政策规定数量的学校，各校不重复',
+    name_en: 'Each itinerant teacher serves at most the policy\'s number of schools, each once',
+    clause: '政策参数“走教学校数上限”（紧缺学科教师到一所或多所邻近学校兼课；方案中每所服务学校一行走教）',
+    clause_en: 'Policy modes.itinerant.maxSchools (a shortage-subject teacher serves one or more nearby schools; plan.csv has one itinerant row per school served)',
+    whole: true,
+    check: (ctx, m) => {
+      const ids = servedSchools(m).map((s) => s.id);
+      const max = ctx.policy.modes.itinerant.maxSchools;
+      const repeated = ids.filter((id, i) => ids.indexOf(id) !== i);
+      if (m.mode !== 'itinerant' && ids.length > 1) return { zh: `教师${m.teacher.id}以${MODE_ZH[m.mode]}方式到${ids.join('、')}多所学校，只有走教可服务多校`, en: `teacher ${m.teacher.id} moves as ${m.mode} to several schools (${ids.join(', ')}); only itinerant teaching serves several` };
+      if (ids.length > max) return { zh: `教师${m.teacher.id}走教${ids.length}所学校（${ids.join('、')}），上限${max}所`, en: `teacher ${m.teacher.id} serves ${ids.length} schools (${ids.join(', ')}); the limit is ${max}` };
+      return repeated.length === 0 ? null : { zh: `教师${m.teacher.id}走教学校${repeated.join('、')}重复`, en: `teacher ${m.teacher.id} serves ${repeated.join(', ')} more than once` };
+    },
   }),
   moveRule({
     id: 'locks',

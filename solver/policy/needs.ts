@@ -1,7 +1,7 @@
 // Subject demand when needs.csv is absent (domain.md Q7, the Jilin local method):
 //   required FTE = classes × weekly periods of the subject per class ÷ weekly periods per teacher.
 import type { Need, Policy, School, Stage, Subject, Teacher } from '../contract/schemas.ts';
-import { type Posted, fteOf, schoolStages, shareOf, stageStudents } from './indicators.ts';
+import { type Posted, fteOf, schoolStages, servedSchools, shareOf, stageStudents } from './indicators.ts';
 
 /**
  * Weekly periods per class, by grade. A representative timetable built on the 2022 curriculum
@@ -150,6 +150,7 @@ export function subjectSupply(teachers: readonly Posted[]): Map<string, number> 
 export interface SupplyMove {
   teacher: Teacher;
   to: { id: string };
+  also?: { id: string }[] | undefined;
   mode: string;
   fte?: number | undefined;
   fills?: Subject | undefined;
@@ -163,8 +164,9 @@ export function supplyAfterMoves(teachers: readonly Teacher[], moves: readonly S
   const out = subjectSupply(teachers);
   const add = (k: string, d: number) => out.set(k, (out.get(k) ?? 0) + d);
   for (const m of moves) {
-    add(needKey(m.teacher.school_id, m.teacher.stage, m.teacher.subject), -shareOf(m));
-    add(needKey(m.to.id, m.teacher.stage, m.fills ?? m.teacher.subject), shareOf(m));
+    const served = servedSchools(m);
+    add(needKey(m.teacher.school_id, m.teacher.stage, m.teacher.subject), -shareOf(m) * served.length);
+    for (const s of served) add(needKey(s.id, m.teacher.stage, m.fills ?? m.teacher.subject), shareOf(m));
   }
   return out;
 }

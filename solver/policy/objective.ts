@@ -8,7 +8,8 @@
 // move), then direction, commute and preferences (fractions of a move).
 import type { Mode, Policy, School, Stage, Subject, Teacher } from '../contract/schemas.ts';
 import { type CountyContext, homeDistanceKm, sameCluster } from './county.ts';
-import { INDICATOR_KEYS, type IndicatorKey, applyMoves, assignments, schoolIndicators } from './indicators.ts';
+import { INDICATOR_KEYS, type IndicatorKey, applyMoves, assignments, schoolIndicators, servedSchools } from './indicators.ts';
+import { perServed } from './rule-kit.ts';
 import { needKey, supplyAfterMoves } from './needs.ts';
 import { extraCost } from './extra-subjects.ts';
 import { schoolLineTerm } from './school-lines.ts';
@@ -20,8 +21,10 @@ export interface MoveView {
   from: School;
   to: School;
   mode: Mode;
-  /** 走教 only: the share of a post served at `to`. */
+  /** 走教 only: the share of a post served at `to` (and at each of `also`). */
   fte?: number;
+  /** 走教 to several schools: the schools served besides `to`. */
+  also?: School[];
   /** The extra subject the move fills, when not the main one. */
   fills?: Subject | undefined;
 }
@@ -29,7 +32,7 @@ export interface MoveView {
 /** What the objective needs to know beyond the county: the baseline plan of a re-plan. */
 export interface ObjectiveContext {
   ctx: CountyContext;
-  /** teacher id → destination in the baseline plan (only the teachers it moved). */
+  /** teacher id → destination in the baseline plan (only the teachers it moved; a 走教 to several schools: destinationKey). */
   baseline: ReadonlyMap<string, string> | null;
   /**
    * A move the baseline does not have is no change (only dropping or redirecting a baseline move
@@ -50,6 +53,8 @@ export interface ObjectiveTerm {
   weightPath: string;
   /** Cost of one move under this term (per-move terms only; already weighted). */
   perMove?: (o: ObjectiveContext, m: MoveView) => number;
+  /** perMove judges a 走教 to several schools as one move (its set of schools), not school by school. */
+  wholeMove?: boolean;
   /** The term's value for a whole plan (cost units), computed from the plan itself. */
   value: (o: ObjectiveContext, moves: readonly MoveView[]) => number;
 }
@@ -153,14 +158,35 @@ export function commuteChangeKm(t: Teacher, from: School, to: School): number {
   return a === null || b === null ? 0 : b - a;
 }
 
+/** Where a move sends the teacher, as baselines and plan comparisons key it: the school, or the schools a 走教 serves joined by "+" (sorted). */
+export const destinationKey = (m: Pick<MoveView, 'to' | 'also'>): string => servedSchools(m).map((s) => s.id).sort().join('+');
+
+/**
+ * Where each teacher of plan rows goes (destinationKey): a 走教 teacher serving several schools
+ * has a row per school, so two plans serving the same schools agree whatever their row order.
+ */
+export function destinationsOf(rows: readonly { teacher_id: string; to_school_id: string }[]): Map<string, string> {
+  const served = new Map<string, string[]>();
+  for (const r of rows) served.set(r.teacher_id, [...(served.get(r.teacher_id) ?? []), r.to_school_id]);
+  return new Map([...served].map(([id, to]) => [id, [...to].sort().join('+')]));
+}
+
 const changed = (o: ObjectiveContext, m: MoveView): number => {
   if (!o.baseline) return 0;
   const before = o.baseline.get(m.teacher.id);
-  return before === m.to.id ? -1 : before === undefined && !o.baselineAdditionsFree ? 1 : 0;
+  return before === destinationKey(m) ? -1 : before === undefined && !o.baselineAdditionsFree ? 1 : 0;
 };
 
-const sumMoves = (term: Pick<ObjectiveTerm, 'perMove'>) => (o: ObjectiveContext, moves: readonly MoveView[]) =>
-  moves.reduce((a, m) => a + term.perMove!(o, m), 0);
+/**
+ * One term's price of one move. A 走教 to several schools is one teacher, priced once: at the
+ * served school where the term is dearest, so a bonus (direction, preference) is earned only where
+ * every served school earns it and a cost (commute, leaving the cluster) paid where any school costs it.
+ */
+const priceOf = (term: Pick<ObjectiveTerm, 'perMove' | 'wholeMove'>, o: ObjectiveContext, m: MoveView): number =>
+  m.also?.length && !term.wholeMove ? Math.max(...perServed(m).map((p) => term.perMove!(o, p))) : term.perMove!(o, m);
+
+const sumMoves = (term: Pick<ObjectiveTerm, 'perMove' | 'wholeMove'>) => (o: ObjectiveContext, moves: readonly MoveView[]) =>
+  moves.reduce((a, m) => a + priceOf(term, o, m), 0);
 
 const perMoveTerm = (t: Omit<ObjectiveTerm, 'value'>): ObjectiveTerm => ({ ...t, value: sumMoves(t) });
 
@@ -265,7 +291,9 @@ export const objectiveTerms: ObjectiveTerm[] = [
     reason: '重新规划时保持已有安排，规划员可以逐步调整',
     weight: (p) => p.weights.changeFromBaseline,
     weightPath: 'weights.changeFromBaseline',
+    // A baseline keeps a 走教 teacher's set of schools: kept only when the set is the same.
     perMove: (o, m) => o.ctx.policy.weights.changeFromBaseline * changed(o, m),
+    wholeMove: true,
     value: (o, moves) => o.ctx.policy.weights.changeFromBaseline * baselineChanges(o, moves, !o.baselineAdditionsFree),
   },
 ];
@@ -277,14 +305,14 @@ export const baselineOffset = (o: ObjectiveContext): number =>
 /** Teachers of the county whose destination (or staying) differs from the baseline's; `additions` false: only the baseline's movers. */
 export function baselineChanges(o: ObjectiveContext, moves: readonly MoveView[], additions = true): number {
   if (!o.baseline) return 0;
-  const plan = new Map(moves.map((m) => [m.teacher.id, m.to.id]));
+  const plan = new Map(moves.map((m) => [m.teacher.id, destinationKey(m)]));
   const ids = new Set([...(additions ? plan.keys() : []), ...[...o.baseline.keys()].filter((id) => o.ctx.teacherById.has(id))]);
   return [...ids].filter((id) => plan.get(id) !== o.baseline!.get(id)).length;
 }
 
 /** Sum of the per-move terms for one candidate move (the model's column cost before the CV part). */
 export const moveCost = (o: ObjectiveContext, m: MoveView): number =>
-  objectiveTerms.reduce((a, t) => a + (t.perMove ? t.perMove(o, m) : 0), 0);
+  objectiveTerms.reduce((a, t) => a + (t.perMove ? priceOf(t, o, m) : 0), 0);
 
 /** Each term's value for a plan; their sum is the plan's objective. */
 export function objectiveBreakdown(o: ObjectiveContext, moves: readonly MoveView[]) {
@@ -295,7 +323,7 @@ export function objectiveContext(ctx: CountyContext, baselineRows?: readonly { t
   return {
     ctx,
     baselineAdditionsFree,
-    baseline: baselineRows ? new Map(baselineRows.filter((r) => ctx.teacherById.has(r.teacher_id)).map((r) => [r.teacher_id, r.to_school_id])) : null,
+    baseline: baselineRows ? destinationsOf(baselineRows.filter((r) => ctx.teacherById.has(r.teacher_id))) : null,
     prefRank: new Map(ctx.preferences.map((p) => [`${p.teacher_id}|${p.school_id}`, p.rank])),
   };
 }

@@ -4,14 +4,19 @@
 // arithmetic of the kinds of move (R10, R17) that the rules, the model and the report share.
 import { MODES, type Mode, type School, type Stage, type Subject, type Teacher } from '../contract/schemas.ts';
 import { type CountyContext, ceilShare, floorShare, isRuralOrWeak } from './county.ts';
+import { servedSchools } from './indicators.ts';
+
+export { servedSchools };
 
 export interface Move {
   teacher: Teacher;
   from: School;
   to: School;
   mode: Mode;
-  /** 走教 only: the share of a post served at `to` (the rest stays at home). */
+  /** 走教 only: the share of a post served at `to` and at each school of `also` (the rest stays at home). */
   fte?: number;
+  /** 走教 to several schools (policy.modes.itinerant.maxSchools): the schools served besides `to`. */
+  also?: School[];
   /** The need the move fills when it is one of the teacher's extra subjects (policy/extra-subjects.ts). */
   fills?: Subject;
 }
@@ -124,10 +129,23 @@ export const movesMax = (ctx: CountyContext): number => rotationBudget(ctx).max 
 
 type Finding = { zh: string; en: string } | null;
 export type { Finding };
-/** A move rule from one check, so its Chinese and English findings cannot disagree. */
-export const moveRule = (r: Omit<MoveRule, 'violation' | 'violationEn'> & { check(ctx: CountyContext, m: Move): Finding }): MoveRule => {
-  const { check, ...rest } = r;
-  return { ...rest, violation: (ctx, m) => check(ctx, m)?.zh ?? null, violationEn: (ctx, m) => check(ctx, m)?.en ?? null };
+/** A move as one single-school move per school it serves: how a rule about one destination judges a 走教 to several. */
+export const perServed = <M extends Pick<Move, 'to' | 'also'>>(m: M): M[] =>
+  m.also?.length ? servedSchools(m).map((to) => ({ ...m, to, also: [] })) : [m];
+
+/**
+ * A move rule from one check, so its Chinese and English findings cannot disagree. The check sees
+ * one destination at a time: a 走教 to several schools keeps the rule only where every served school
+ * does, and the findings name each school that does not. `whole` rules judge the move as one (itinerant_schools).
+ */
+export const moveRule = (r: Omit<MoveRule, 'violation' | 'violationEn'> & { check(ctx: CountyContext, m: Move): Finding; whole?: boolean }): MoveRule => {
+  const { check, whole, ...rest } = r;
+  const findings = (ctx: CountyContext, m: Move) => (whole ? [check(ctx, m)] : perServed(m).map((p) => check(ctx, p))).filter((f) => f !== null);
+  const joined = (ctx: CountyContext, m: Move, lang: 'zh' | 'en', sep: string) => {
+    const f = findings(ctx, m);
+    return f.length === 0 ? null : f.map((x) => x[lang]).join(sep);
+  };
+  return { ...rest, violation: (ctx, m) => joined(ctx, m, 'zh', '；'), violationEn: (ctx, m) => joined(ctx, m, 'en', '; ') };
 };
 export const STAGE_EN: Record<Stage, string> = { primary: 'primary', junior: 'junior' };
 

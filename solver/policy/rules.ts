@@ -20,7 +20,7 @@ export { countyRules } from './county-rules.ts';
 export { moveRules } from './move-rules.ts';
 export {
   type CountyRule, type Move, type MoveRule, type RuleResult, type SumConstraint, countsTowardRotation, inBudget, isNamedShadow, leavesHome, modeAllowed,
-  movesMax, movesPost, postMayStay, rotationBudget, shadowCap,
+  movesMax, movesPost, perServed, postMayStay, rotationBudget, servedSchools, shadowCap,
 } from './rule-kit.ts';
 
 /** Every county rule evaluated on a list of moves (the audit's and the report's view). */

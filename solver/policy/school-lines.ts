@@ -5,7 +5,7 @@
 // line is a whole number of teachers (the fewest with 100·R/P ≥ the threshold), so the model
 // states it exactly with one binary per line within reach (model/threshold-lines.ts).
 import type { Policy, School, Stage, Teacher } from '../contract/schemas.ts';
-import { INDICATOR_KEYS, type IndicatorKey, type SchoolIndicatorRow, applyMoves, schoolIndicators } from './indicators.ts';
+import { INDICATOR_KEYS, type IndicatorKey, type SchoolIndicatorRow, applyMoves, assignments, schoolIndicators } from './indicators.ts';
 import type { ObjectiveTerm } from './objective.ts';
 
 const OK_KEY = { aboveDegree: 'aboveDegreeOk', backbone: 'backboneOk', peArt: 'peArtOk' } as const;
@@ -31,9 +31,9 @@ export const rowsMeetingAll = (rows: readonly SchoolIndicatorRow[]): number =>
   rows.filter((r) => INDICATOR_KEYS.every((k) => r[OK_KEY[k]] === true)).length;
 
 /** Before/after counts for the report: lines met, and school × stage rows meeting all three. */
-export function schoolLineCounts(schools: readonly School[], teachers: readonly Teacher[], moves: readonly { teacher: Teacher; to: School }[], p: Policy) {
+export function schoolLineCounts(schools: readonly School[], teachers: readonly Teacher[], moves: readonly { teacher: Teacher; to: School; also?: School[] | undefined; mode: string; fte?: number | undefined }[], p: Policy) {
   const before = schoolIndicators(schools, teachers, p);
-  const after = schoolIndicators(schools, applyMoves(teachers, moves.map((m) => ({ teacher_id: m.teacher.id, to_school_id: m.to.id }))), p);
+  const after = schoolIndicators(schools, applyMoves(teachers, assignments(moves)), p);
   const measured = before.filter((r) => r.students > 0).length;
   const crossed = (up: boolean) =>
     before.flatMap((b, i) => INDICATOR_KEYS.filter((k) => b[OK_KEY[k]] === !up && after[i]![OK_KEY[k]] === up).map((k) => `${b.school_id}/${b.stage}/${k}`));

@@ -12,7 +12,7 @@ import { schoolLineCounts } from '../policy/school-lines.ts';
 import { leaderCounts } from '../policy/leaders.ts';
 import { towardRuralOrWeak } from '../policy/objective.ts';
 import { shadowCounts } from '../policy/shadow.ts';
-import { type Move, type RuleResult, checkCountyRules, checkMoveRules, countsTowardRotation, countyRules } from '../policy/rules.ts';
+import { type Move, type RuleResult, checkCountyRules, checkMoveRules, countsTowardRotation, countyRules, perServed, servedSchools } from '../policy/rules.ts';
 
 /** One school's row of the outflow-cap and quota rules, with the very limits the model used. */
 export interface SchoolFlow {
@@ -133,10 +133,11 @@ export function auditCounty(ctx: CountyContext, moves: Move[]): CountyAudit {
         mode, rotated: count((m) => m.mode === mode), backbone: count((m) => m.mode === mode && isBackbone(m)),
         counts_toward_rotation: ctx.policy.modes[mode].countsTowardRotation,
       })),
-      itinerant_fte: moves.reduce((a, m) => a + (m.mode === 'itinerant' ? shareOf(m) : 0), 0),
-      toward_rural_or_weak: count(towardRuralOrWeak),
-      within_cluster: count((m) => sameCluster(m.from, m.to)),
-      cross_cluster: count((m) => !sameCluster(m.from, m.to)),
+      itinerant_fte: moves.reduce((a, m) => a + (m.mode === 'itinerant' ? shareOf(m) * servedSchools(m).length : 0), 0),
+      // A teacher counts once: toward rural or weak, or within the cluster, only where every school served is.
+      toward_rural_or_weak: count((m) => perServed(m).every(towardRuralOrWeak)),
+      within_cluster: count((m) => servedSchools(m).every((s) => sameCluster(m.from, s))),
+      cross_cluster: count((m) => !servedSchools(m).every((s) => sameCluster(m.from, s))),
       careers: countyCareerCounts(ctx.teachers, moves, ctx.policy),
       school_lines: schoolLineCounts(ctx.schools, ctx.teachers, moves, ctx.policy),
       leaders: leaderCounts(moves, ctx.policy),
@@ -158,14 +159,15 @@ function schoolFlows(ctx: CountyContext, moves: Move[]): SchoolFlow[] {
     const out = constraints.get(`outflow_${s.id}`)!;
     const quota = constraints.get(`quota_${s.id}`)!;
     const outflow = moves.reduce((a, m) => a + out.coef(m), 0);
-    const inflow = count((m) => m.to.id === s.id);
+    const serves = (m: Move) => (servedSchools(m).some((x) => x.id === s.id) ? 1 : 0);
+    const inflow = count((m) => serves(m) === 1);
     const cap = out.max ?? Infinity;
     const quotaLimit = before + (quota.max ?? Infinity);
     const posts = before + moves.reduce((a, m) => a + quota.coef(m), 0);
     const q = quotaOf(s, ctx.policy);
     return {
       school_id: s.id, teachers_before: before, outflow, outflow_cap: cap, outflow_ok: outflow <= cap, inflow,
-      teachers_after: before + moves.reduce((a, m) => a + shareOf(m) * ((m.to.id === s.id ? 1 : 0) - (m.from.id === s.id ? 1 : 0)), 0), posts_after: posts,
+      teachers_after: before + moves.reduce((a, m) => a + shareOf(m) * (serves(m) - (m.from.id === s.id ? servedSchools(m).length : 0)), 0), posts_after: posts,
       quota: q.quota, quota_computed: q.computed, quota_limit: quotaLimit, quota_excess: Math.max(0, posts - quotaLimit), quota_ok: posts <= quotaLimit,
     };
   });
@@ -180,7 +182,7 @@ export interface RowProblem { zh: string; en: string }
 export function resolvePlan(ds: Dataset, rows: (PlanRow & { line?: number })[]): { moves: Map<string, Move[]>; problems: RowProblem[] } {
   const schools = new Map(ds.schools.map((s) => [s.id, s]));
   const teachers = new Map(ds.teachers.map((t) => [t.id, t]));
-  const seen = new Map<string, number>();
+  const seen = new Map<string, { line: number; move: Move | null }>();
   const moves = new Map(countiesOf(ds).map((c) => [c, [] as Move[]]));
   const problems: RowProblem[] = [];
   rows.forEach((r, i) => {
@@ -189,10 +191,12 @@ export function resolvePlan(ds: Dataset, rows: (PlanRow & { line?: number })[]):
     const t = teachers.get(r.teacher_id);
     const from = schools.get(r.from_school_id);
     const to = schools.get(r.to_school_id);
-    const firstLine = seen.get(r.teacher_id);
+    const first = seen.get(r.teacher_id);
     if (!t) return add(`教师${r.teacher_id}不在名册中`, `teacher ${r.teacher_id} is not on the roster`);
-    if (firstLine !== undefined) return add(`教师${r.teacher_id}在方案中出现多次（首次在第${firstLine}行）`, `teacher ${r.teacher_id} appears more than once (first on line ${firstLine})`);
-    seen.set(r.teacher_id, r.line ?? i + 2);
+    // A 走教 teacher has one row per school served: those rows are one move (rule itinerant_schools counts them).
+    const joins = first?.move?.mode === 'itinerant' && r.mode === 'itinerant' ? first.move : null;
+    if (first !== undefined && !joins) return add(`教师${r.teacher_id}在方案中出现多次（首次在第${first.line}行）`, `teacher ${r.teacher_id} appears more than once (first on line ${first.line})`);
+    if (!first) seen.set(r.teacher_id, { line: r.line ?? i + 2, move: null });
     if (!from || r.from_school_id !== t.school_id) return add(`教师${r.teacher_id}现任学校为${t.school_id}，不是${r.from_school_id}`, `teacher ${r.teacher_id} is at ${t.school_id}, not ${r.from_school_id}`);
     if (!to) return add(`调入学校${r.to_school_id}不存在`, `destination school ${r.to_school_id} does not exist`);
     if (r.stage !== undefined && r.stage !== t.stage) add(`学段“${STAGE_ZH[r.stage]}”与名册（${STAGE_ZH[t.stage]}）不符`, `stage ${r.stage} differs from the roster (${t.stage})`);
@@ -203,7 +207,18 @@ export function resolvePlan(ds: Dataset, rows: (PlanRow & { line?: number })[]):
     const fte = r.mode === 'itinerant' ? { fte: r.fte ?? ds.policy.modes.itinerant.fte } : {};
     // A fills_subject equal to the main subject is the main subject: only an extra subject is a fill.
     const fills = r.fills_subject !== undefined && r.fills_subject !== t.subject ? { fills: r.fills_subject } : {};
-    moves.get(countyOf(from))!.push({ teacher: t, from, to, mode: r.mode, ...fte, ...fills });
+    if (joins) {
+      const served = servedSchools(joins).length + 1;
+      const share = r.fte ?? ds.policy.modes.itinerant.fte;
+      // One move has one share: rows of one teacher at different shares, or shares leaving nothing at home, cannot be one 走教.
+      if (share !== joins.fte) return add(`教师${r.teacher_id}走教份额${share}与第${first!.line}行（${joins.fte}）不同`, `teacher ${r.teacher_id} serves a share of ${share}, unlike line ${first!.line} (${joins.fte})`);
+      if (served * share >= 1 - 1e-9) return add(`教师${r.teacher_id}走教${served}所学校各${share}，本校不再任教`, `teacher ${r.teacher_id} serves ${served} schools at ${share} each, leaving nothing at home`);
+      joins.also = [...(joins.also ?? []), to];
+      return;
+    }
+    const move: Move = { teacher: t, from, to, mode: r.mode, ...fte, ...fills };
+    seen.get(r.teacher_id)!.move = move;
+    moves.get(countyOf(from))!.push(move);
   });
   return { moves, problems };
 }
@@ -213,10 +228,10 @@ export function auditPlan(ds: Dataset, rows: (PlanRow & { line?: number })[]): P
   const counties = countiesOf(ds).map((c) => auditCounty(buildCountyContext(c, ds), moves.get(c) ?? []));
   const integrity: RuleResult = {
     id: 'plan_integrity',
-    name: '方案每行对应名册中的一名教师、其现任学校和一所存在的学校，每人至多一行',
-    name_en: 'Every plan row names a rostered teacher, their current school and an existing school; one row per teacher',
-    clause: '数据约定“交流方案”：每名教师在方案中至多出现一次',
-    clause_en: 'Data contract "plan": each teacher at most once per plan',
+    name: '方案每行对应名册中的一名教师、其现任学校和一所存在的学校，每人至多一行（走教每所服务学校一行）',
+    name_en: 'Every plan row names a rostered teacher, their current school and an existing school; one row per teacher (走教: one per school served)',
+    clause: '数据约定“交流方案”：每名教师在方案中至多出现一次；走教教师每所服务学校一行，各行份额相同',
+    clause_en: 'Data contract "plan": each teacher at most once per plan; an itinerant teacher once per school served, at one share',
     required: '0 项问题',
     required_en: 'no problems',
     actual: `${problems.length} 项问题`,

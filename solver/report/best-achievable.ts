@@ -15,7 +15,7 @@ import type { Dataset } from '../contract/dataset.ts';
 import { type CountyContext, buildCountyContext, countiesOf, floorShare, quotaOf } from '../policy/county.ts';
 import type { IndicatorKey } from '../policy/indicators.ts';
 import { type CvPair, cvAfter, cvPairs } from '../policy/objective.ts';
-import { movesMax, postMayStay } from '../policy/rules.ts';
+import { movesMax, postMayStay, servedSchools } from '../policy/rules.ts';
 import { type BuiltModel, buildModel, scopeCrossing } from '../model/county-model.ts';
 import { movesFromSolution } from '../model/decode-moves.ts';
 import type { Engine } from '../model/engine.ts';
@@ -99,7 +99,8 @@ export function crossingRange(ctx: CountyContext, built: BuiltModel, p: CvPair):
   const into = new Map<string, Set<number>>(); // destination outside the scope → classes that may leave it
   for (const f of built.flows) {
     const c = scopeCrossing(p, f);
-    const [m, school] = c > 0 ? [out, f.cls.origin.id] : [into, f.to.id];
+    // A 走教 out of the scope may serve several schools: one outside the scope stands for them (走教 bounds no inflow).
+    const [m, school] = c > 0 ? [out, f.cls.origin.id] : [into, (servedSchools(f).find((s) => !p.schools.has(s.id)) ?? f.to).id];
     if (c !== 0) m.set(school, (m.get(school) ?? new Set()).add(f.cls.id));
   }
   const members = (ids: Set<number>) => [...ids].reduce((a, id) => a + built.classes[id]!.members.length, 0);

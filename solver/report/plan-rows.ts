@@ -9,9 +9,9 @@ import { type CountyContext, quotaOf, sameCluster } from '../policy/county.ts';
 import { applyMoves, assignments, indicatorFlags, schoolIndicators, shareOf } from '../policy/indicators.ts';
 import { needKey, subjectSupply, supplyAfterMoves } from '../policy/needs.ts';
 import {
-  type ObjectiveContext, commuteChangeKm, cvPairs, objectiveContext, qCost, qStep, towardRuralOrWeak,
+  type ObjectiveContext, commuteChangeKm, cvPairs, destinationKey, objectiveContext, qCost, qStep, towardRuralOrWeak,
 } from '../policy/objective.ts';
-import { type Move, isNamedShadow, rotationBudget } from '../policy/rules.ts';
+import { type Move, isNamedShadow, perServed, rotationBudget, servedSchools } from '../policy/rules.ts';
 import { gainsRuralYear, gainsSecondSchool } from '../policy/careers.ts';
 
 const INDICATOR_ZH = { aboveDegree: '高于规定学历教师', backbone: '骨干教师', peArt: '体育艺术教师' } as const;
@@ -23,7 +23,7 @@ interface Part {
   text: string;
 }
 
-/** The plan.csv rows of a county's moves, each with its reason. */
+/** The plan.csv rows of a county's moves, each with its reason: a 走教 to several schools has a row per school served, each with its share. */
 export function planRows(ctx: CountyContext, moves: Move[], o: ObjectiveContext = objectiveContext(ctx)): PlanRow[] {
   const w = ctx.policy.weights;
   const after = applyMoves(ctx.teachers, assignments(moves));
@@ -35,7 +35,7 @@ export function planRows(ctx: CountyContext, moves: Move[], o: ObjectiveContext 
   const required = new Map(ctx.needs.map((n) => [needKey(n.school_id, n.stage, n.subject), Math.round(n.required)]));
   const budget = rotationBudget(ctx);
 
-  return moves.map((m) => {
+  return moves.flatMap((whole) => perServed(whole).map((m): PlanRow => {
     const t = m.teacher;
     const parts: Part[] = [];
     // 差异系数: what undoing this one move would cost, from the plan's counts at both schools.
@@ -74,11 +74,11 @@ export function planRows(ctx: CountyContext, moves: Move[], o: ObjectiveContext 
     const lead: string[] = fillText ? [fillText] : [];
     if (m.mode === 'support') lead.push(supportText(ctx, m));
     if (m.mode === 'shadow') lead.push(shadowText(ctx, m));
-    if (m.mode === 'itinerant') lead.push(`走教：${shareOf(m)}个岗位在${m.to.name}任教${SUBJECT_ZH[t.subject]}，编制和其余课时留在${m.from.name}`);
+    if (m.mode === 'itinerant') lead.push(`走教：${servedSchools(whole).map((s) => `${shareOf(m)}个岗位在${s.name}`).join('、')}任教${SUBJECT_ZH[t.subject]}，编制和其余课时留在${m.from.name}`);
     if (cluster === 'only') lead.push(`学区/集团内交流（${m.to.cluster}）`);
     const lock = ctx.locks.find((l) => l.teacher_id === t.id && l.action === 'move');
     if (lock) lead.push(`人工锁定：${lock.reason}`);
-    if (o.baseline?.get(t.id) === m.to.id) lead.push('保持基准方案安排');
+    if (o.baseline?.get(t.id) === destinationKey(whole)) lead.push('保持基准方案安排');
     const best = parts.sort((a, b) => b.gain - a.gain).slice(0, 3).map((p) => p.text);
     // Career conditions are said whatever their rank: the teacher and the bureau both act on them.
     const career: string[] = [];
@@ -98,7 +98,7 @@ export function planRows(ctx: CountyContext, moves: Move[], o: ObjectiveContext 
       ...(m.mode === 'itinerant' ? { fte: shareOf(m) } : {}),
       ...(m.fills ? { fills_subject: m.fills } : {}),
     };
-  });
+  }));
 }
 
 /** A 支教 move's term, where its post stays, and why not a transfer when the destination has no post free. */

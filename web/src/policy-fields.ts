@@ -84,6 +84,7 @@ export const POLICY_GROUPS: FieldGroup[] = [
       { path: ['modes', 'support', 'allowed'], zh: '允许支教（编制留在原校）', en: 'Support postings (支教) allowed', kind: 'bool', def: false, clause: 'R17；裕安区实施方案 城区教师到农村学校支教；两种都允许时由优化器逐人选择' },
       { path: ['modes', 'itinerant', 'allowed'], zh: '允许走教（编制和主要课时留在原校）', en: 'Itinerant teaching (走教) allowed', kind: 'bool', def: false, clause: '青海省优质均衡实施方案（2024）紧缺学科教师巡回教学；裕安区 乡镇学区内教师走教' },
       { path: ['modes', 'itinerant', 'fte'], zh: '走教份额（每人在受援校的岗位份额）', en: 'Itinerant share of a post', kind: 'number', def: 0.5, min: 0.05, max: 0.5, step: 0.05, clause: '政策参数 modes.itinerant.fte（须为 1/k：0.5、0.25、0.2…）；plan.csv fte 列' },
+      { path: ['modes', 'itinerant', 'maxSchools'], zh: '每名走教教师服务学校数上限', en: 'Schools one itinerant teacher serves at most', kind: 'int', def: 1, min: 1, max: 9, clause: '政策参数 modes.itinerant.maxSchools（走教学校数×份额须小于1，本校仍任教）；plan.csv 每所服务学校一行' },
       { path: ['modes', 'itinerant', 'maxKm'], zh: '走教学校间距离上限', en: 'Itinerant distance limit', kind: 'number', def: 15, min: 1, max: 200, unit: { zh: '公里', en: 'km' }, clause: '政策参数 modes.itinerant.maxKm（两校坐标直线距离）' },
       { path: ['modes', 'itinerant', 'withinCluster'], zh: '走教限本学区/集团内', en: 'Itinerant within the cluster only', kind: 'bool', def: true, clause: '裕安区实施方案 乡镇学区内教师走教' },
       { path: ['modes', 'shadow', 'allowed'], zh: '允许顶岗培养（乡村、薄弱学校教师到城镇学校）', en: 'Training placements (顶岗培养) allowed', kind: 'bool', def: false, clause: '裕政〔2024〕53号 第17条 开展农村教师到城区学校顶岗培养；编制留在原校，不占交流预算' },
