@@ -229,7 +229,7 @@ export function auditPlan(ds: Dataset, rows: (PlanRow & { line?: number })[]): P
   const integrity: RuleResult = {
     id: 'plan_integrity',
     name: '方案每行对应名册中的一名教师、其现任学校和一所存在的学校，每人至多一行（走教每所服务学校一行）',
-    name_en: 'Every plan row names a rostered teacher, their current school and an existing school; one row per teacher (走教: one per school served)',
+    name_en: 'Every plan row names a rostered teacher, their current school and an existing school; one row per teacher (an itinerant teacher: one per school served)',
     clause: '数据约定“交流方案”：每名教师在方案中至多出现一次；走教教师每所服务学校一行，各行份额相同',
     clause_en: 'Data contract "plan": each teacher at most once per plan; an itinerant teacher once per school served, at one share',
     required: '0 项问题',
