@@ -15,7 +15,6 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'csv-stringify/sync';
 import { defaultPolicy, type Lock, type Preference, type School, type Stage, type Teacher } from '../solver/contract/schemas.ts';
 import { buildLocks, buildPreferences } from './generate-choices.ts';
-import { offersStage } from '../solver/policy/county.ts';
 import { assessEligibility } from '../solver/policy/eligibility.ts';
 import { cvTable, schoolIndicators } from '../solver/policy/indicators.ts';
 import { countyName as makeCountyName } from './generate-names.ts';

@@ -15,7 +15,7 @@ import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import ExcelJS from 'exceljs';
 import { stringify } from 'csv-stringify/sync';
-import type { Lock, Policy, School, Teacher } from '../solver/contract/schemas.ts';
+import type { Lock, Policy } from '../solver/contract/schemas.ts';
 import { buildCountyContext, countiesOf } from '../solver/policy/county.ts';
 import { rotationBudget } from '../solver/policy/rules.ts';
 import { type Dataset, type DatasetFile, loadDataset } from '../solver/contract/dataset.ts';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { SUBJECT_ZH } from '../solver/contract/labels.ts';
 import type { Dataset } from '../solver/contract/dataset.ts';
 import type { School, Teacher } from '../solver/contract/schemas.ts';
-import { type CountyContext, buildCountyContext, countiesOf } from '../solver/policy/county.ts';
+import { buildCountyContext, countiesOf } from '../solver/policy/county.ts';
 import { needKey } from '../solver/policy/needs.ts';
 import { type Move, moveAllowed } from '../solver/policy/rules.ts';
 import { planDataset } from '../solver/pipeline.ts';

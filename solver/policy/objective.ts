@@ -6,28 +6,17 @@
 // Order of weight (defaults): the 差异系数 first (100 per stage × indicator, × 3 above its
 // threshold), then subject needs (0.5 a teacher: less than a move, so a need alone never buys a
 // move), then direction, commute and preferences (fractions of a move).
-import type { Mode, Policy, School, Stage, Subject, Teacher } from '../contract/schemas.ts';
+import type { Mode, Policy, School, Stage, Teacher } from '../contract/schemas.ts';
 import { type CountyContext, homeDistanceKm, sameCluster } from './county.ts';
 import { INDICATOR_KEYS, type IndicatorKey, applyMoves, assignments, schoolIndicators, servedSchools } from './indicators.ts';
-import { perServed } from './rule-kit.ts';
+import { type Move, perServed } from './rule-kit.ts';
 import { needKey, supplyAfterMoves } from './needs.ts';
 import { extraCost } from './extra-subjects.ts';
 import { schoolLineTerm } from './school-lines.ts';
 import { careerTerms } from './careers.ts';
 
-/** A candidate move as the objective sees it (the model's teacher classes share all of these). */
-export interface MoveView {
-  teacher: Teacher;
-  from: School;
-  to: School;
-  mode: Mode;
-  /** 走教 only: the share of a post served at `to` (and at each of `also`). */
-  fte?: number;
-  /** 走教 to several schools: the schools served besides `to`. */
-  also?: School[];
-  /** The extra subject the move fills, when not the main one. */
-  fills?: Subject | undefined;
-}
+/** A candidate move as the objective sees it: a move of the rules (the model's teacher classes share every field). */
+export type MoveView = Move;
 
 /** What the objective needs to know beyond the county: the baseline plan of a re-plan. */
 export interface ObjectiveContext {
