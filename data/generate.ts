@@ -4,6 +4,7 @@
 //   npm run gen -- --profile medium --seed 1 --out data/sample-county
 //   npm run gen -- --teachers 300 --seed 7 --out data/small-county
 //   npm run gen -- --counties 4 --teachers 3000 --seed 3 --out /tmp/city
+//   npm run gen -- --teachers 300 --seed 7 --rounds --out /tmp/rounds   (+ scores, applications.csv)
 //
 // Same options → byte-identical files. Randomness: data/random.ts (mulberry32, documented there).
 // Layers: data/generate-schools.ts (shape, map, enrolment, quota, staff per stage),
@@ -13,8 +14,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'csv-stringify/sync';
-import { defaultPolicy, type Lock, type Preference, type School, type Stage, type Teacher } from '../solver/contract/schemas.ts';
+import { type Application, defaultPolicy, type Lock, type Preference, type School, type Stage, type Teacher } from '../solver/contract/schemas.ts';
 import { buildLocks, buildPreferences } from './generate-choices.ts';
+import { buildApplications, withScores } from './generate-rounds.ts';
 import { assessEligibility } from '../solver/policy/eligibility.ts';
 import { cvTable, schoolIndicators } from '../solver/policy/indicators.ts';
 import { countyName as makeCountyName } from './generate-names.ts';
@@ -29,6 +31,8 @@ export interface CountyTables {
   teachers: Teacher[];
   preferences: Preference[];
   locks: Lock[];
+  /** With `rounds`: applications.csv of 跨校竞聘 (the teachers then carry assessment_score). */
+  applications?: Application[];
 }
 
 export interface CountyOptions {
@@ -44,6 +48,8 @@ export interface CountyOptions {
   year?: number;
   /** Centre of the county's 60×60 km box (default: somewhere in central China, from the seed). */
   center?: { lat: number; lon: number };
+  /** Also assessment scores and cross-school applications, for `lungang rounds` (issue 12). */
+  rounds?: boolean;
 }
 
 export const DEFAULT_YEAR = 2026;
@@ -61,7 +67,9 @@ export function generateCounty(opts: CountyOptions): CountyTables {
   const schools = drafts.map((d) => d.school);
   const preferences = buildPreferences(schools, teachers, new Rng(derive(opts.seed, 'preferences', county)), year);
   const locks = buildLocks(drafts, teachers, new Rng(derive(opts.seed, 'locks', county)), year);
-  return { schools, teachers, preferences, locks };
+  if (!opts.rounds) return { schools, teachers, preferences, locks };
+  const scored = withScores(teachers, new Rng(derive(opts.seed, 'scores', county)));
+  return { schools, teachers: scored, preferences, locks, applications: buildApplications(schools, scored, new Rng(derive(opts.seed, 'applications', county)), year) };
 }
 
 /**
@@ -121,13 +129,18 @@ function toCsv<R extends object>(rows: readonly R[], columns: readonly string[])
   return stringify([columns.slice(), ...records], { record_delimiter: '\n' });
 }
 
-/** Writes schools.csv, teachers.csv, preferences.csv, locks.csv and policy.json into `dir`. */
+/** Writes schools.csv, teachers.csv, preferences.csv, locks.csv, policy.json (and applications.csv) into `dir`. */
 export function writeCountyCsv(dir: string, tables: CountyTables, year: number = DEFAULT_YEAR): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'schools.csv'), toCsv(tables.schools, SCHOOL_COLUMNS));
   writeFileSync(join(dir, 'teachers.csv'), toCsv(tables.teachers, TEACHER_COLUMNS));
   writeFileSync(join(dir, 'preferences.csv'), toCsv(tables.preferences, PREFERENCE_COLUMNS));
   writeFileSync(join(dir, 'locks.csv'), toCsv(tables.locks, LOCK_COLUMNS));
+  if (tables.applications) {
+    // The score column only with --rounds: counties without it keep their files unchanged.
+    writeFileSync(join(dir, 'teachers.csv'), toCsv(tables.teachers, [...TEACHER_COLUMNS, 'assessment_score']));
+    writeFileSync(join(dir, 'applications.csv'), toCsv(tables.applications, PREFERENCE_COLUMNS));
+  }
   writeFileSync(join(dir, 'policy.json'), JSON.stringify({ year }, null, 2) + '\n');
 }
 
@@ -177,7 +190,9 @@ function parseArgs(argv: string[]): Map<string, string> {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] ?? '';
     if (!a.startsWith('--')) throw new Error(`unexpected argument: ${a}`);
-    const [k, v] = a.includes('=') ? [a.slice(2, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a.slice(2), argv[++i] ?? ''];
+    // A flag followed by another flag (or nothing) is a switch (`--rounds`).
+    const bare = argv[i + 1] === undefined || argv[i + 1]!.startsWith('--');
+    const [k, v] = a.includes('=') ? [a.slice(2, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a.slice(2), bare ? '' : argv[++i]!];
     args.set(k, v);
   }
   return args;
@@ -202,7 +217,7 @@ function main(argv: string[]): void {
   const t0 = Date.now();
   const tables = counties !== undefined && counties > 1
     ? generateCity({ counties, teachersPerCounty: teachers ?? 5000, seed, year })
-    : generateCounty({ profile, teachers, seed, year, countyName: args.get('county-name') });
+    : generateCounty({ profile, teachers, seed, year, countyName: args.get('county-name'), rounds: args.has('rounds') });
   writeCountyCsv(out, tables, year);
   console.log(JSON.stringify({ out, ms: Date.now() - t0, ...summarize(tables, year) }, null, 2));
 }

@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import {
   BACKBONE_LEVELS, DEGREES, EXEMPTIONS, GENDERS, LOCALES, MODES, ROLES, SCHOOL_STAGES, STAGES, SUBJECTS, TITLES,
-  lockSchema, needSchema, planRowSchema, preferenceSchema, schoolSchema, teacherSchema,
+  applicationSchema, lockSchema, needSchema, planRowSchema, preferenceSchema, schoolSchema, teacherSchema,
 } from './schemas.ts';
 import { MODE_LABELS } from './labels.ts';
 
@@ -32,7 +32,7 @@ export type ColumnSpec = {
   missingHint?: readonly [string, string];
 };
 
-export type TableName = 'schools' | 'teachers' | 'needs' | 'preferences' | 'locks' | 'plan';
+export type TableName = 'schools' | 'teachers' | 'needs' | 'preferences' | 'locks' | 'plan' | 'applications';
 
 export type TableSpec<S extends z.ZodType = z.ZodType> = {
   table: TableName;
@@ -140,6 +140,7 @@ export const TEACHERS: TableSpec<typeof teacherSchema> = {
     col('volunteer', ['自愿交流', '是否自愿交流'], bool),
     col('home_lat', ['居住地纬度'], num),
     col('home_lon', ['居住地经度'], num),
+    col('assessment_score', ['考核分数', '考核得分', '竞聘得分'], num),
   ],
 };
 
@@ -160,6 +161,12 @@ export const PREFERENCES: TableSpec<typeof preferenceSchema> = {
     col('school_id', ['学校代码', '意向学校代码'], str, true),
     col('rank', ['志愿顺序', '志愿', '排序'], int, true),
   ],
+};
+
+/** Added (issue 12): applications.csv (跨校竞聘志愿), read by solver/cycle/applications.ts, not by loadDataset. */
+export const APPLICATIONS: TableSpec<typeof applicationSchema> = {
+  table: 'applications', file: 'applications.csv', zhName: '竞聘志愿', schema: applicationSchema,
+  columns: PREFERENCES.columns,
 };
 
 export const LOCKS: TableSpec<typeof lockSchema> = {

@@ -73,6 +73,8 @@ export const teacherSchema = z.object({
   volunteer: z.boolean().default(false),
   home_lat: z.number().min(-90).max(90).optional(),
   home_lon: z.number().min(-180).max(180).optional(),
+  /** Added (issue 12): the annual assessment score (考核分数) competitive appointment ranks by (solver/cycle/). */
+  assessment_score: z.number().min(0).max(1000).optional(),
 });
 export type Teacher = z.infer<typeof teacherSchema>;
 
@@ -90,6 +92,10 @@ export const preferenceSchema = z.object({
   rank: z.number().int().min(1),
 });
 export type Preference = z.infer<typeof preferenceSchema>;
+
+/** Added (issue 12): applications.csv, the cross-school round's applications (rank 1 = most wanted). */
+export const applicationSchema = preferenceSchema;
+export type Application = z.infer<typeof applicationSchema>;
 
 export const lockSchema = z.discriminatedUnion('action', [
   z.object({ teacher_id: z.string().min(1), action: z.literal('stay'), to_school_id: z.string().optional(), reason: z.string().min(1) }),
