@@ -24,11 +24,13 @@ import { type AchievableFields, type CvRowLike, bestAchievable, withBestAchievab
 import { STAGE_ZH } from '../solver/contract/labels.ts';
 import { highsEngine } from './engine.ts';
 import { loadDatasetFrom, parsePlanCsv } from './contract-files.ts';
+import { rounds } from './rounds-command.ts';
 
 const USAGE = `用法 / usage:
   lungang plan <数据目录或.xlsx> --out <输出目录> [--policy policy.json] [--time-limit 秒] [--engine highs|jslp] [--export-lp model.lp] [--baseline 上次/plan.csv] [--bounds] [--lang zh|en]
   lungang audit <数据目录或.xlsx> --plan plan.csv [--out report.json] [--policy policy.json] [--lang zh|en]
   lungang frontier <数据目录或.xlsx> --out <输出目录> [--shares 0.10,0.12,0.15,0.20,0.25] [--bounds] [--policy policy.json] [--time-limit 秒] [--engine highs|jslp] [--lang zh|en]
+  lungang rounds <数据目录> --out <输出目录> [--stop-after 1|2] [--from 已编辑/rounds.csv] [--applications applications.csv] [--policy policy.json] [--time-limit 秒] [--engine highs|jslp]
   lungang unlock <用户名>   解除登录锁定（数据库 DATABASE_PATH，默认 var/lungang.db） / lift a login lockout`;
 
 function fail(errors: InputError[], lang: 'zh' | 'en'): number {
@@ -232,6 +234,7 @@ export async function main(argv: string[]): Promise<number> {
       options: {
         out: { type: 'string' }, plan: { type: 'string' }, policy: { type: 'string' }, 'time-limit': { type: 'string' },
         engine: { type: 'string' }, 'export-lp': { type: 'string' }, lang: { type: 'string' }, baseline: { type: 'string' }, shares: { type: 'string' }, bounds: { type: 'boolean' },
+        'stop-after': { type: 'string' }, from: { type: 'string' }, applications: { type: 'string' },
       },
     });
   } catch (err) {
@@ -242,7 +245,7 @@ export async function main(argv: string[]): Promise<number> {
   const [command, input] = positionals;
   if (command === 'serve') { await (await import('./main.ts')).serve(); return 0; }
   if (command === 'unlock') return input ? unlock(input, lang) : usage();
-  const commands = { plan, audit, frontier };
+  const commands = { plan, audit, frontier, rounds: (i: string, v: Record<string, string | boolean | undefined>, l: 'zh' | 'en') => rounds(i, v, l, { fail, usage, loadInput, writeAll }) };
   if (!input || !Object.hasOwn(commands, command ?? '')) return usage();
   return commands[command as keyof typeof commands](input, values, lang);
 }

@@ -32,7 +32,7 @@ export type ColumnSpec = {
   missingHint?: readonly [string, string];
 };
 
-export type TableName = 'schools' | 'teachers' | 'needs' | 'preferences' | 'locks' | 'plan' | 'applications';
+export type TableName = 'schools' | 'teachers' | 'needs' | 'preferences' | 'locks' | 'plan' | 'applications' | 'rounds';
 
 export type TableSpec<S extends z.ZodType = z.ZodType> = {
   table: TableName;
@@ -49,7 +49,7 @@ const int = { kind: 'int' } as const;
 const num = { kind: 'number' } as const;
 const bool = { kind: 'bool' } as const;
 
-function enumOf(values: readonly string[], aliases: Record<string, readonly string[]>): EnumKind {
+export function enumOf(values: readonly string[], aliases: Record<string, readonly string[]>): EnumKind {
   const map: Record<string, string> = {};
   for (const v of values) map[v.toLowerCase()] = v;
   for (const [v, names] of Object.entries(aliases)) for (const n of names) map[n.toLowerCase()] = v;
@@ -64,7 +64,7 @@ export const SUBJECT_KIND = enumOf(SUBJECTS, {
   art: ['美术'], labor: ['劳动'], practice: ['综合实践', '综合实践活动'],
   mental_health: ['心理健康', '心理健康教育', '心理'],
 });
-const STAGE_KIND = enumOf(STAGES, { primary: ['小学'], junior: ['初中', '初级中学'] });
+export const STAGE_KIND = enumOf(STAGES, { primary: ['小学'], junior: ['初中', '初级中学'] });
 const SCHOOL_STAGE_KIND = enumOf(SCHOOL_STAGES, {
   primary: ['小学'], junior: ['初中', '初级中学'], nine_year: ['九年一贯制', '九年一贯制学校', '九年制'],
 });
@@ -73,7 +73,7 @@ const GENDER_KIND = enumOf(GENDERS, { M: ['男', 'male'], F: ['女', 'female'] }
 const ROLE_KIND = enumOf(ROLES, {
   teacher: ['教师', '专任教师'], principal: ['校长'], vice_principal: ['副校长'], middle_manager: ['中层', '中层干部'],
 });
-const BACKBONE_KIND = enumOf(BACKBONE_LEVELS, {
+export const BACKBONE_KIND = enumOf(BACKBONE_LEVELS, {
   none: ['无', '非骨干'], county: ['县级', '县级骨干'], city: ['市级', '市级骨干'],
   province: ['省级', '省级骨干'], national: ['国家级', '国家级骨干'],
 });
@@ -92,7 +92,7 @@ const EXEMPTION_KIND = enumOf(EXEMPTIONS, {
 const MODE_KIND = enumOf(MODES, { ...Object.fromEntries(MODES.map((m) => [m, MODE_LABELS[m]])), shadow: [...MODE_LABELS.shadow, '跟岗'] });
 const ACTION_KIND = enumOf(['stay', 'move'], { stay: ['留任', '不交流'], move: ['调动', '交流'] });
 
-const col = (name: string, aliases: readonly string[], value: ValueKind, required = false, personal = false): ColumnSpec =>
+export const col = (name: string, aliases: readonly string[], value: ValueKind, required = false, personal = false): ColumnSpec =>
   ({ name, aliases, value, required, personal });
 
 export const SCHOOLS: TableSpec<typeof schoolSchema> = {
