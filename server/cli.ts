@@ -24,11 +24,13 @@ import { type AchievableFields, type CvRowLike, bestAchievable, withBestAchievab
 import { STAGE_ZH } from '../solver/contract/labels.ts';
 import { highsEngine } from './engine.ts';
 import { loadDatasetFrom, parsePlanCsv } from './contract-files.ts';
+import { cycle } from './cycle-command.ts';
 
 const USAGE = `用法 / usage:
   lungang plan <数据目录或.xlsx> --out <输出目录> [--policy policy.json] [--time-limit 秒] [--engine highs|jslp] [--export-lp model.lp] [--baseline 上次/plan.csv] [--bounds] [--lang zh|en]
   lungang audit <数据目录或.xlsx> --plan plan.csv [--out report.json] [--policy policy.json] [--lang zh|en]
   lungang frontier <数据目录或.xlsx> --out <输出目录> [--shares 0.10,0.12,0.15,0.20,0.25] [--bounds] [--policy policy.json] [--time-limit 秒] [--engine highs|jslp] [--lang zh|en]
+  lungang cycle <数据目录或.xlsx> --years 3 --out <输出目录> [--policy policy.json] [--time-limit 秒] [--engine highs|jslp]   多年交流周期 / a rotation cycle of several years
   lungang unlock <用户名>   解除登录锁定（数据库 DATABASE_PATH，默认 var/lungang.db） / lift a login lockout`;
 
 function fail(errors: InputError[], lang: 'zh' | 'en'): number {
@@ -231,7 +233,7 @@ export async function main(argv: string[]): Promise<number> {
       allowPositionals: true,
       options: {
         out: { type: 'string' }, plan: { type: 'string' }, policy: { type: 'string' }, 'time-limit': { type: 'string' },
-        engine: { type: 'string' }, 'export-lp': { type: 'string' }, lang: { type: 'string' }, baseline: { type: 'string' }, shares: { type: 'string' }, bounds: { type: 'boolean' },
+        engine: { type: 'string' }, 'export-lp': { type: 'string' }, lang: { type: 'string' }, baseline: { type: 'string' }, shares: { type: 'string' }, bounds: { type: 'boolean' }, years: { type: 'string' },
       },
     });
   } catch (err) {
@@ -242,7 +244,7 @@ export async function main(argv: string[]): Promise<number> {
   const [command, input] = positionals;
   if (command === 'serve') { await (await import('./main.ts')).serve(); return 0; }
   if (command === 'unlock') return input ? unlock(input, lang) : usage();
-  const commands = { plan, audit, frontier };
+  const commands = { plan, audit, frontier, cycle: (i: string, v: Record<string, string | boolean | undefined>, l: 'zh' | 'en') => cycle(i, v, l, { loadInput, writeAll, fail, usage }) };
   if (!input || !Object.hasOwn(commands, command ?? '')) return usage();
   return commands[command as keyof typeof commands](input, values, lang);
 }
