@@ -3,7 +3,7 @@
 // term, 支教 terms returning when they end, and the teachers left over named with the reason.
 // The CLI writes one folder per year that `lungang audit` re-checks on its own.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -82,5 +82,30 @@ describe('lungang cycle', () => {
     const run = await lungang('cycle', repoPath('data', 'small-county'), '--years', '0', '--out', out);
     expect(run.code).toBe(2);
     await expect(readdir(out)).rejects.toThrow();
+  });
+});
+
+describe('lungang plan and audit with a history.csv', () => {
+  it('keeps the minimum term, lists the return, and the audit names the planted paper rotation and deferral', async () => {
+    const dir = join(await mkdtemp(join(tmpdir(), 'lungang-history-')), 'in');
+    await cp(repoPath('data', 'small-county'), dir, { recursive: true });
+    await writeFile(join(dir, 'history.csv'), [
+      'teacher_id,from_school_id,to_school_id,mode,start_year,end_year,exemption',
+      'T00007,S001,S014,support,2025,,', // 1-year 支教 term: returns in 2026
+      'T00009,S001,S013,transfer,2024,,', // planted: there and straight back
+      'T00009,S013,S001,transfer,2025,,',
+      'T00011,S001,,deferral,2021,2024,program_lead', // planted: 4 years deferred
+    ].join('\n'));
+    const out = join(dir, '..', 'out');
+    expect((await lungang('plan', dir, '--out', out)).code).toBe(0);
+    expect(await readFile(join(out, 'returns.csv'), 'utf8')).toContain('T00007,S014,S001,support,2025,2026,支教期满返回原校');
+    const plan = await readFile(join(out, 'plan.csv'), 'utf8');
+    expect(plan).not.toMatch(/^T0000[79],/m); // both moved within the minimum term: stay-locked
+    const audit = await lungang('audit', dir, '--plan', join(out, 'plan.csv'), '--out', join(out, 'audit.json'));
+    expect(audit.code).toBe(0); // findings for the auditor, not rules the plan breaks
+    const found = JSON.parse(await readFile(join(out, 'audit.json'), 'utf8')).history_checks;
+    expect(found.map((c: { id: string; teachers: { teacher_id: string }[] }) => [c.id, c.teachers.map((t) => t.teacher_id)])).toEqual([
+      ['repeat_rotation', ['T00009']], ['short_stay', ['T00009']], ['immediate_return', ['T00009']], ['deferral_limit', ['T00011']],
+    ]);
   });
 });
