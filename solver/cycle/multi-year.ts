@@ -30,7 +30,9 @@ export interface CycleYear {
   remaining_before: number;
   /** Rotations the year was asked for: ⌈remaining ÷ years left⌉, at least the policy's minimum. */
   target: number;
-  /** True when the raised budget had no plan and the year was planned at the policy's minimum. */
+  /** Rotations the year's plan was finally held to: the target, or less when that had no plan. */
+  asked: number;
+  /** True when the target had no plan: fewer were asked (as many as the rules let go), or a plain year at the policy's minimum. */
   fell_back: boolean;
   /** Why the raised budget had no plan (the conflicts' messages), when it fell back. */
   why_fell_back: string[];
@@ -59,12 +61,7 @@ export function cycleBounds(ds: Dataset, cycle: ReadonlySet<string>, years: numb
   const own = ds.teachers.filter((t) => cycle.has(t.id));
   const backbone = own.filter((t) => t.backbone !== 'none').length;
   const share = ds.policy.ratios.minBackboneShareOfRotated;
-  const staff = new Map<string, number>();
-  const inCycle = new Map<string, number>();
-  for (const t of ds.teachers) staff.set(t.school_id, (staff.get(t.school_id) ?? 0) + 1);
-  for (const t of own) inCycle.set(t.school_id, (inCycle.get(t.school_id) ?? 0) + 1);
-  const byCaps = [...inCycle].reduce((a, [s, n]) => a + Math.min(n, years * floorShare(ds.policy.limits.maxOutflowShareOfSchool, staff.get(s) ?? 0)), 0);
-  return { backbone, by_backbone_share: share > 0 ? Math.floor(backbone / share + 1e-9) : own.length, by_outflow_caps: byCaps };
+  return { backbone, by_backbone_share: share > 0 ? Math.floor(backbone / share + 1e-9) : own.length, by_outflow_caps: withinCaps(ds.teachers, cycle, ds.policy, years) };
 }
 
 export interface CycleResult {
@@ -110,6 +107,30 @@ function policyFor(base: Policy, target: number, eligible: number): Policy {
   return { ...base, ratios: { ...base.ratios, minRotatedShareOfEligible: share, maxRotatedShareOfEligible: max === null ? null : Math.max(max, share) } };
 }
 
+/**
+ * Backbone teachers of the cycle kept for later years: the optimiser would rather move them early
+ * (they even out the backbone 差异系数 most), and the last year then lacks the backbone its 20% share
+ * needs (the sample county: 25 left where 70 were needed). The years after this one need
+ * ⌈20% × (remaining − target)⌉ backbone; those are held, the youngest, since the oldest are the
+ * next to pass the age cap.
+ */
+function backboneReserve(free: readonly Teacher[], policy: Policy, target: number, remaining: number): Lock[] {
+  const backbone = free.filter((t) => t.backbone !== 'none').sort((a, b) => b.birth_year - a.birth_year || a.id.localeCompare(b.id));
+  const keep = Math.min(ceilShare(policy.ratios.minBackboneShareOfRotated, remaining - target), backbone.length - ceilShare(policy.ratios.minBackboneShareOfRotated, target));
+  return backbone.slice(0, Math.max(0, keep)).map((t) => ({ teacher_id: t.id, action: 'stay', reason: `${CYCLE_HOLD}：骨干教师留待以后年度，保证各年骨干比例` }));
+}
+
+/** How many of `ids` the schools' outflow caps let go in `years` years: Σ per school min(those there, years × ⌊20% × its teachers⌋). */
+function withinCaps(teachers: readonly Teacher[], ids: ReadonlySet<string>, policy: Policy, years = 1): number {
+  const staff = new Map<string, number>();
+  const there = new Map<string, number>();
+  for (const t of teachers) {
+    staff.set(t.school_id, (staff.get(t.school_id) ?? 0) + 1);
+    if (ids.has(t.id)) there.set(t.school_id, (there.get(t.school_id) ?? 0) + 1);
+  }
+  return [...there].reduce((a, [s, n]) => a + Math.min(n, years * floorShare(policy.limits.maxOutflowShareOfSchool, staff.get(s) ?? 0)), 0);
+}
+
 const infeasible = (plans: readonly CountyPlan[]) => plans.some((p) => p.status === 'infeasible');
 
 /**
@@ -130,32 +151,47 @@ export async function planCycle(ds0: Dataset, engine: Engine, years: number, opt
     const remaining = [...cycle].filter((id) => !rotated.has(id) && elig.get(id)?.eligible);
     const eligible = [...elig.values()].filter((e) => e.eligible).length;
     const minimum = countiesOf({ ...ds0, teachers }).reduce((a, c) => a + ceilShare(at.ratios.minRotatedShareOfEligible, buildCountyContext(c, { ...ds0, teachers, policy: at }).eligibleCount), 0);
-    const target = Math.max(minimum, Math.ceil(remaining.length / (years - k)));
     // The planner's locks.csv is about the first year; later years have only the history's and the cycle's.
     const own = k === 0 ? ds0.locks : [];
     const fromHistory = historyLocks(history, at, new Set(own.map((l) => l.teacher_id)));
     const locked = new Set([...own, ...fromHistory].map((l) => l.teacher_id));
     const remainingSet = new Set(remaining);
+    // No school sends more than its outflow cap in one year: more than that many cannot be asked for.
+    const target = Math.max(minimum, Math.min(Math.ceil(remaining.length / (years - k)), withinCaps(teachers, new Set(remaining.filter((id) => !locked.has(id))), at)));
     // Hold back the others only while the cycle's own teachers can fill the year's minimum.
     const hold: Lock[] = remaining.length >= minimum
       ? teachers.filter((t) => elig.get(t.id)?.mayMove && !remainingSet.has(t.id) && !locked.has(t.id)).map((t): Lock => ({ teacher_id: t.id, action: 'stay', reason: CYCLE_HOLD }))
       : [];
     const base: Dataset = { ...ds0, teachers, history, locks: [...own, ...fromHistory] };
-    let yds: Dataset = { ...base, locks: [...base.locks, ...hold], policy: policyFor(at, target, eligible) };
+    const raised = policyFor(at, target, eligible);
+    const reserve = hold.length > 0 ? backboneReserve(teachers.filter((t) => remainingSet.has(t.id) && !locked.has(t.id)), at, target, remaining.length) : [];
+    // Tried in turn: the cycle's teachers with backbone kept for later years, without, then a plain year
+    // (the policy's minimum, every teacher who may move free to be chosen).
+    const held = { ...base, locks: [...base.locks, ...hold] };
+    const attempts: (Dataset | ((failed: CountyPlan[]) => Dataset))[] = [
+      ...(reserve.length > 0 ? [{ ...held, locks: [...held.locks, ...reserve], policy: raised }] : []),
+      { ...held, policy: raised },
+      // As many as the rules let go: the target less what the conflicts say is short.
+      (failed) => ({ ...held, policy: policyFor(at, target - Math.max(1, ...failed.flatMap((p) => p.conflicts.map((c) => c.shortBy))), eligible) }),
+      { ...base, policy: at },
+    ];
+    let yds = attempts[0] as Dataset;
     let plans = await planDataset(yds, engine, opts);
-    const fellBack = infeasible(plans) && (target > minimum || hold.length > 0);
-    const whyFellBack = fellBack ? plans.flatMap((p) => p.conflicts.map((c) => c.message)) : [];
-    if (fellBack) {
-      // The policy's own year: its minimum, every teacher who may move free to be chosen.
-      yds = { ...base, policy: at };
+    const whyFellBack: string[] = [];
+    for (const next of attempts.slice(1)) {
+      if (!infeasible(plans)) break;
+      whyFellBack.push(...plans.flatMap((p) => p.conflicts.map((c) => c.message)));
+      yds = typeof next === 'function' ? next(plans) : next;
       plans = await planDataset(yds, engine, opts);
     }
+    const asked = yds.policy === at ? minimum : ceilShare(yds.policy.ratios.minRotatedShareOfEligible, eligible);
+    const fellBack = asked < target;
     const rows = plans.flatMap((p) => p.rows);
     const cycleRotated = rows.filter((r) => remainingSet.has(r.teacher_id) && yds.policy.modes[r.mode].countsTowardRotation);
     for (const r of cycleRotated) rotated.add(r.teacher_id);
     out.push({
       year, ds: yds, plans, rows, returns: returnsDue(history, at), audit: auditPlan(yds, rows),
-      remaining_before: remaining.length, target: fellBack ? minimum : target, fell_back: fellBack, why_fell_back: whyFellBack, cycle_rotated: new Set(cycleRotated.map((r) => r.teacher_id)).size,
+      remaining_before: remaining.length, target, asked, fell_back: fellBack, why_fell_back: whyFellBack, cycle_rotated: new Set(cycleRotated.map((r) => r.teacher_id)).size,
     });
     if (infeasible(plans)) break;
     history = [...history, ...planAsHistory(rows, year)];
