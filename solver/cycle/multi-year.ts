@@ -131,6 +131,36 @@ function withinCaps(teachers: readonly Teacher[], ids: ReadonlySet<string>, poli
   return [...there].reduce((a, [s, n]) => a + Math.min(n, years * floorShare(policy.limits.maxOutflowShareOfSchool, staff.get(s) ?? 0)), 0);
 }
 
+/** How many rounds a year is asked for fewer before it is planned as a plain year. */
+const FEWER_ROUNDS = 4;
+
+/**
+ * One year, tried in turn: the cycle's teachers with backbone kept for later years; without; asked
+ * for fewer (less what the conflicts say is short, then halfway to the minimum); then a plain year (the policy's
+ * minimum, every teacher who may move free to be chosen). The messages of the attempts that failed
+ * say why the year fell back.
+ */
+async function planYear(y: { held: Dataset; reserve: Lock[]; plain: Dataset; target: number; minimum: number; eligible: number }, engine: Engine, opts: PlanOptions) {
+  const at = (n: number): Dataset => ({ ...y.held, policy: policyFor(y.plain.policy, n, y.eligible) });
+  const why: string[] = [];
+  let ds = y.reserve.length > 0 ? { ...at(y.target), locks: [...y.held.locks, ...y.reserve] } : at(y.target);
+  let plans = await planDataset(ds, engine, opts);
+  const retry = async (next: Dataset) => {
+    why.push(...plans.flatMap((p) => p.conflicts.map((c) => c.message)));
+    ds = next;
+    plans = await planDataset(ds, engine, opts);
+  };
+  if (infeasible(plans) && y.reserve.length > 0) await retry(at(y.target));
+  for (let n = y.target, round = 0; infeasible(plans) && n > y.minimum && round < FEWER_ROUNDS; round++) {
+    // First less by what is short (often all it takes); then halfway to the minimum, so a few rounds reach it.
+    const short = Math.max(1, ...plans.flatMap((p) => p.conflicts.map((c) => c.shortBy)));
+    n = Math.max(y.minimum, n - (round === 0 ? short : Math.max(short, Math.ceil((n - y.minimum) / 2))));
+    await retry(at(n));
+  }
+  if (infeasible(plans)) await retry(y.plain);
+  return { ds, plans, why: [...new Set(why)] };
+}
+
 const infeasible = (plans: readonly CountyPlan[]) => plans.some((p) => p.status === 'infeasible');
 
 /**
@@ -163,27 +193,11 @@ export async function planCycle(ds0: Dataset, engine: Engine, years: number, opt
       ? teachers.filter((t) => elig.get(t.id)?.mayMove && !remainingSet.has(t.id) && !locked.has(t.id)).map((t): Lock => ({ teacher_id: t.id, action: 'stay', reason: CYCLE_HOLD }))
       : [];
     const base: Dataset = { ...ds0, teachers, history, locks: [...own, ...fromHistory] };
-    const raised = policyFor(at, target, eligible);
     const reserve = hold.length > 0 ? backboneReserve(teachers.filter((t) => remainingSet.has(t.id) && !locked.has(t.id)), at, target, remaining.length) : [];
-    // Tried in turn: the cycle's teachers with backbone kept for later years, without, then a plain year
-    // (the policy's minimum, every teacher who may move free to be chosen).
     const held = { ...base, locks: [...base.locks, ...hold] };
-    const attempts: (Dataset | ((failed: CountyPlan[]) => Dataset))[] = [
-      ...(reserve.length > 0 ? [{ ...held, locks: [...held.locks, ...reserve], policy: raised }] : []),
-      { ...held, policy: raised },
-      // As many as the rules let go: the target less what the conflicts say is short.
-      (failed) => ({ ...held, policy: policyFor(at, target - Math.max(1, ...failed.flatMap((p) => p.conflicts.map((c) => c.shortBy))), eligible) }),
-      { ...base, policy: at },
-    ];
-    let yds = attempts[0] as Dataset;
-    let plans = await planDataset(yds, engine, opts);
-    const whyFellBack: string[] = [];
-    for (const next of attempts.slice(1)) {
-      if (!infeasible(plans)) break;
-      whyFellBack.push(...plans.flatMap((p) => p.conflicts.map((c) => c.message)));
-      yds = typeof next === 'function' ? next(plans) : next;
-      plans = await planDataset(yds, engine, opts);
-    }
+    const tried = await planYear({ held, reserve, plain: { ...base, policy: at }, target, minimum, eligible }, engine, opts);
+    const { ds: yds, plans } = tried;
+    const whyFellBack = tried.why;
     const asked = yds.policy === at ? minimum : ceilShare(yds.policy.ratios.minRotatedShareOfEligible, eligible);
     const fellBack = asked < target;
     const rows = plans.flatMap((p) => p.rows);
