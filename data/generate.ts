@@ -4,6 +4,7 @@
 //   npm run gen -- --profile medium --seed 1 --out data/sample-county
 //   npm run gen -- --teachers 300 --seed 7 --out data/small-county
 //   npm run gen -- --counties 4 --teachers 3000 --seed 3 --out /tmp/city
+//   npm run gen -- --teachers 300 --seed 7 --history 1 --out /tmp/with-history   (adds history.csv)
 //
 // Same options → byte-identical files. Randomness: data/random.ts (mulberry32, documented there).
 // Layers: data/generate-schools.ts (shape, map, enrolment, quota, staff per stage),
@@ -13,8 +14,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'csv-stringify/sync';
-import { defaultPolicy, type Lock, type Preference, type School, type Stage, type Teacher } from '../solver/contract/schemas.ts';
+import { defaultPolicy, type HistoryRow, type Lock, type Preference, type School, type Stage, type Teacher } from '../solver/contract/schemas.ts';
 import { buildLocks, buildPreferences } from './generate-choices.ts';
+import { buildHistory } from './generate-history.ts';
 import { assessEligibility } from '../solver/policy/eligibility.ts';
 import { cvTable, schoolIndicators } from '../solver/policy/indicators.ts';
 import { countyName as makeCountyName } from './generate-names.ts';
@@ -29,6 +31,8 @@ export interface CountyTables {
   teachers: Teacher[];
   preferences: Preference[];
   locks: Lock[];
+  /** Only when asked for (`history: true`): a clean past, data/generate-history.ts. */
+  history?: HistoryRow[];
 }
 
 export interface CountyOptions {
@@ -44,6 +48,8 @@ export interface CountyOptions {
   year?: number;
   /** Centre of the county's 60×60 km box (default: somewhere in central China, from the seed). */
   center?: { lat: number; lon: number };
+  /** Also a history.csv (past transfers, 支教 terms, deferrals); the other tables stay the same. */
+  history?: boolean;
 }
 
 export const DEFAULT_YEAR = 2026;
@@ -61,7 +67,8 @@ export function generateCounty(opts: CountyOptions): CountyTables {
   const schools = drafts.map((d) => d.school);
   const preferences = buildPreferences(schools, teachers, new Rng(derive(opts.seed, 'preferences', county)), year);
   const locks = buildLocks(drafts, teachers, new Rng(derive(opts.seed, 'locks', county)), year);
-  return { schools, teachers, preferences, locks };
+  const history = opts.history ? { history: buildHistory(schools, teachers, new Rng(derive(opts.seed, 'history', county)), year) } : {};
+  return { schools, teachers, preferences, locks, ...history };
 }
 
 /**
@@ -104,6 +111,7 @@ export const TEACHER_COLUMNS = [
 ] as const satisfies readonly (keyof Teacher)[];
 export const PREFERENCE_COLUMNS = ['teacher_id', 'school_id', 'rank'] as const satisfies readonly (keyof Preference)[];
 export const LOCK_COLUMNS = ['teacher_id', 'action', 'to_school_id', 'reason'] as const;
+export const HISTORY_COLUMNS = ['teacher_id', 'from_school_id', 'to_school_id', 'mode', 'start_year', 'end_year', 'exemption'] as const satisfies readonly (keyof HistoryRow)[];
 
 /** Cell text: booleans 1/0, lists `;`-joined, missing values empty. */
 function cell(v: unknown): string {
@@ -121,13 +129,14 @@ function toCsv<R extends object>(rows: readonly R[], columns: readonly string[])
   return stringify([columns.slice(), ...records], { record_delimiter: '\n' });
 }
 
-/** Writes schools.csv, teachers.csv, preferences.csv, locks.csv and policy.json into `dir`. */
+/** Writes schools.csv, teachers.csv, preferences.csv, locks.csv, policy.json (and history.csv when generated) into `dir`. */
 export function writeCountyCsv(dir: string, tables: CountyTables, year: number = DEFAULT_YEAR): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'schools.csv'), toCsv(tables.schools, SCHOOL_COLUMNS));
   writeFileSync(join(dir, 'teachers.csv'), toCsv(tables.teachers, TEACHER_COLUMNS));
   writeFileSync(join(dir, 'preferences.csv'), toCsv(tables.preferences, PREFERENCE_COLUMNS));
   writeFileSync(join(dir, 'locks.csv'), toCsv(tables.locks, LOCK_COLUMNS));
+  if (tables.history) writeFileSync(join(dir, 'history.csv'), toCsv(tables.history, HISTORY_COLUMNS));
   writeFileSync(join(dir, 'policy.json'), JSON.stringify({ year }, null, 2) + '\n');
 }
 
@@ -202,7 +211,7 @@ function main(argv: string[]): void {
   const t0 = Date.now();
   const tables = counties !== undefined && counties > 1
     ? generateCity({ counties, teachersPerCounty: teachers ?? 5000, seed, year })
-    : generateCounty({ profile, teachers, seed, year, countyName: args.get('county-name') });
+    : generateCounty({ profile, teachers, seed, year, countyName: args.get('county-name'), history: args.get('history') === '1' });
   writeCountyCsv(out, tables, year);
   console.log(JSON.stringify({ out, ms: Date.now() - t0, ...summarize(tables, year) }, null, 2));
 }

@@ -9,6 +9,7 @@ import { defaultPolicy, type HistoryRow, teacherSchema } from '../solver/contrac
 import { applyHistory, historyLocks, returnsDue, withHistoryCareers } from '../solver/cycle/history.ts';
 import { historyChecks } from '../solver/cycle/paper-rotation.ts';
 import { loadSample, repoPath } from './helpers/datasets.ts';
+import { generateCounty } from '../data/generate.ts';
 
 const policy = defaultPolicy(); // year 2026, minimum term 3, deferral limit 3, window 6
 const h = (teacher_id: string, mode: HistoryRow['mode'], from: string, to: string | undefined, start_year: number, end_year?: number, exemption?: HistoryRow['exemption']): HistoryRow =>
@@ -140,5 +141,23 @@ describe('the small sample county with a history', () => {
     expect(returns.map((r) => [r.teacher_id, r.to_school_id])).toEqual([[movedLastYear.id, movedLastYear.school_id]]);
     expect(locks).toHaveLength(1);
     expect(withIt.locks).toHaveLength(ds.locks.length + 1);
+  });
+});
+
+describe('the generator\'s history.csv', () => {
+  const plain = generateCounty({ teachers: 600, seed: 5 });
+  const withIt = generateCounty({ teachers: 600, seed: 5, history: true });
+
+  it('is additive: the other tables do not change', () => {
+    expect({ ...withIt, history: undefined }).toEqual({ ...plain, history: undefined });
+  });
+
+  it('is clean (no history check finds anything) and holds transfers, deferrals and 支教 terms ending now', () => {
+    const h = withIt.history!;
+    const kinds = new Set(h.map((r) => r.mode));
+    expect([...kinds].sort()).toEqual(['deferral', 'support', 'transfer']);
+    const checks = historyChecks(h, withIt.teachers, policy);
+    expect(checks.filter((c) => !c.ok).map((c) => [c.id, c.teachers.slice(0, 3)])).toEqual([]);
+    expect(returnsDue(h, policy).length).toBeGreaterThan(0);
   });
 });
