@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { planCycle } from '../solver/cycle/multi-year.ts';
 import { historyChecks } from '../solver/cycle/paper-rotation.ts';
 import { highsEngine } from '../server/engine.ts';
+import { cycleSummary } from '../server/cycle-command.ts';
 import { loadSample, repoPath } from './helpers/datasets.ts';
 
 const lungang = (...args: string[]) => new Promise<{ code: number; stdout: string }>((done) => {
@@ -27,6 +28,12 @@ describe('a three-year cycle on the small sample county, 支教 allowed (1-year 
     expect(result.years.map((y) => [y.year, y.plans.every((p) => p.status !== 'infeasible'), y.audit.ok])).toEqual([
       [2026, true, true], [2027, true, true], [2028, true, true],
     ]);
+  });
+
+  it('no 差异系数 rises in any year, and the first year lowers them', () => {
+    const years = cycleSummary(result).years;
+    for (const y of years) for (const c of y.cv) expect(c.after!).toBeLessThanOrEqual(c.before! + 1e-9);
+    expect(years[0]!.cv.filter((c) => c.after! < c.before! - 1e-3).length).toBeGreaterThan(0);
   });
 
   it('asks each year for ⌈not yet rotated ÷ years left⌉ of the cycle\'s teachers, and the first year gets them', () => {
