@@ -1,14 +1,14 @@
 // A rotation cycle of several years (issue 12 item 5): year by year with the one-year optimiser,
 // each year's moves applied to the roster before the next. The cycle's teachers are those eligible
 // in its first year; each year's budget is raised so the ones not yet rotated are covered by the
-// last year (⌈remaining ÷ years left⌉, never below the policy's 10%), and the other teachers who
-// may move are held back by stay locks until the cycle's teachers are through — otherwise the
-// optimiser would spend the budget on teachers who become eligible on the way. A teacher moved in
-// the cycle (or by the history) is not moved again within the minimum term (history.ts locks).
-// Where a year cannot meet the raised budget with the cycle's teachers alone (outflow caps, quotas,
-// the backbone share, a 差异系数 that may not get worse), it is planned as a plain year — the
-// policy's minimum, anyone who may move — and the cycle says so; teachers left over are listed
-// with the reason.
+// last year (⌈remaining ÷ years left⌉, never below the policy's 10%, never above what the outflow
+// caps let go), and the other teachers who may move are held back by stay locks until the cycle's
+// teachers are through — otherwise the optimiser would spend the budget on teachers who become
+// eligible on the way; some backbone teachers are kept for the later years' 20% share. A teacher
+// moved in the cycle (or by the history) is not moved again within the minimum term (history.ts).
+// Where a year cannot meet its target (outflow caps, quotas, the backbone share, a 差异系数 that may
+// not get worse), it is asked for fewer, then planned as a plain year — the policy's minimum,
+// anyone who may move — and the cycle says so; teachers left over are listed with the reason.
 import type { Dataset } from '../contract/dataset.ts';
 import type { HistoryRow, Lock, PlanRow, Policy, Teacher } from '../contract/schemas.ts';
 import { buildCountyContext, ceilShare, countiesOf, floorShare, isRuralOrWeak } from '../policy/county.ts';
@@ -223,7 +223,7 @@ function leftOver(ds0: Dataset, cycle: ReadonlySet<string>, rotated: ReadonlySet
     const e = last ? assessEligibility(t, last.ds.policy) : undefined;
     const why = !e?.eligible ? `已不符合交流条件：${e?.reason ?? ''}`
       : last && infeasible(last.plans) ? `${last.year}年无可行方案`
-      : last?.fell_back ? `${last.year}年只安排本周期教师时无可行方案（${last.why_fell_back[0] ?? ''}），按最低比例安排，未能轮到`
+      : last?.fell_back ? `${last.year}年要求交流${last.target}人无可行方案（${last.why_fell_back[0] ?? ''}），改为${last.asked}人，未能轮到`
       : `${last?.year ?? ds0.policy.year}年未被选中`;
     return { teacher_id: id, school_id: t.school_id, reason: why };
   });
