@@ -5,6 +5,7 @@
 //   npm run gen -- --teachers 300 --seed 7 --out data/small-county
 //   npm run gen -- --counties 4 --teachers 3000 --seed 3 --out /tmp/city
 //   npm run gen -- --teachers 300 --seed 7 --rounds --out /tmp/rounds   (+ scores, applications.csv)
+//   npm run gen -- --teachers 300 --seed 7 --history 1 --out /tmp/with-history   (adds history.csv)
 //
 // Same options → byte-identical files. Randomness: data/random.ts (mulberry32, documented there).
 // Layers: data/generate-schools.ts (shape, map, enrolment, quota, staff per stage),
@@ -14,8 +15,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'csv-stringify/sync';
-import { type Application, defaultPolicy, type Lock, type Preference, type School, type Stage, type Teacher } from '../solver/contract/schemas.ts';
+import { type Application, defaultPolicy, type HistoryRow, type Lock, type Preference, type School, type Stage, type Teacher } from '../solver/contract/schemas.ts';
 import { buildLocks, buildPreferences } from './generate-choices.ts';
+import { buildHistory } from './generate-history.ts';
 import { buildApplications, withScores } from './generate-rounds.ts';
 import { assessEligibility } from '../solver/policy/eligibility.ts';
 import { cvTable, schoolIndicators } from '../solver/policy/indicators.ts';
@@ -33,6 +35,8 @@ export interface CountyTables {
   locks: Lock[];
   /** With `rounds`: applications.csv of 跨校竞聘 (the teachers then carry assessment_score). */
   applications?: Application[];
+  /** Only when asked for (`history: true`): a clean past, data/generate-history.ts. */
+  history?: HistoryRow[];
 }
 
 export interface CountyOptions {
@@ -50,6 +54,8 @@ export interface CountyOptions {
   center?: { lat: number; lon: number };
   /** Also assessment scores and cross-school applications, for `lungang rounds` (issue 12). */
   rounds?: boolean;
+  /** Also a history.csv (past transfers, 支教 terms, deferrals); the other tables stay the same. */
+  history?: boolean;
 }
 
 export const DEFAULT_YEAR = 2026;
@@ -67,9 +73,10 @@ export function generateCounty(opts: CountyOptions): CountyTables {
   const schools = drafts.map((d) => d.school);
   const preferences = buildPreferences(schools, teachers, new Rng(derive(opts.seed, 'preferences', county)), year);
   const locks = buildLocks(drafts, teachers, new Rng(derive(opts.seed, 'locks', county)), year);
-  if (!opts.rounds) return { schools, teachers, preferences, locks };
+  const history = opts.history ? { history: buildHistory(schools, teachers, new Rng(derive(opts.seed, 'history', county)), year) } : {};
+  if (!opts.rounds) return { schools, teachers, preferences, locks, ...history };
   const scored = withScores(teachers, new Rng(derive(opts.seed, 'scores', county)));
-  return { schools, teachers: scored, preferences, locks, applications: buildApplications(schools, scored, new Rng(derive(opts.seed, 'applications', county)), year) };
+  return { schools, teachers: scored, preferences, locks, ...history, applications: buildApplications(schools, scored, new Rng(derive(opts.seed, 'applications', county)), year) };
 }
 
 /**
@@ -112,6 +119,7 @@ export const TEACHER_COLUMNS = [
 ] as const satisfies readonly (keyof Teacher)[];
 export const PREFERENCE_COLUMNS = ['teacher_id', 'school_id', 'rank'] as const satisfies readonly (keyof Preference)[];
 export const LOCK_COLUMNS = ['teacher_id', 'action', 'to_school_id', 'reason'] as const;
+export const HISTORY_COLUMNS = ['teacher_id', 'from_school_id', 'to_school_id', 'mode', 'start_year', 'end_year', 'exemption'] as const satisfies readonly (keyof HistoryRow)[];
 
 /** Cell text: booleans 1/0, lists `;`-joined, missing values empty. */
 function cell(v: unknown): string {
@@ -129,7 +137,7 @@ function toCsv<R extends object>(rows: readonly R[], columns: readonly string[])
   return stringify([columns.slice(), ...records], { record_delimiter: '\n' });
 }
 
-/** Writes schools.csv, teachers.csv, preferences.csv, locks.csv, policy.json (and applications.csv) into `dir`. */
+/** Writes schools.csv, teachers.csv, preferences.csv, locks.csv, policy.json (and applications.csv, history.csv when generated) into `dir`. */
 export function writeCountyCsv(dir: string, tables: CountyTables, year: number = DEFAULT_YEAR): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'schools.csv'), toCsv(tables.schools, SCHOOL_COLUMNS));
@@ -141,6 +149,7 @@ export function writeCountyCsv(dir: string, tables: CountyTables, year: number =
     writeFileSync(join(dir, 'teachers.csv'), toCsv(tables.teachers, [...TEACHER_COLUMNS, 'assessment_score']));
     writeFileSync(join(dir, 'applications.csv'), toCsv(tables.applications, PREFERENCE_COLUMNS));
   }
+  if (tables.history) writeFileSync(join(dir, 'history.csv'), toCsv(tables.history, HISTORY_COLUMNS));
   writeFileSync(join(dir, 'policy.json'), JSON.stringify({ year }, null, 2) + '\n');
 }
 
@@ -217,7 +226,7 @@ function main(argv: string[]): void {
   const t0 = Date.now();
   const tables = counties !== undefined && counties > 1
     ? generateCity({ counties, teachersPerCounty: teachers ?? 5000, seed, year })
-    : generateCounty({ profile, teachers, seed, year, countyName: args.get('county-name'), rounds: args.has('rounds') });
+    : generateCounty({ profile, teachers, seed, year, countyName: args.get('county-name'), rounds: args.has('rounds'), history: args.get('history') === '1' });
   writeCountyCsv(out, tables, year);
   console.log(JSON.stringify({ out, ms: Date.now() - t0, ...summarize(tables, year) }, null, 2));
 }

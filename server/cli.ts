@@ -25,12 +25,16 @@ import { STAGE_ZH } from '../solver/contract/labels.ts';
 import { highsEngine } from './engine.ts';
 import { loadDatasetFrom, parsePlanCsv } from './contract-files.ts';
 import { rounds } from './rounds-command.ts';
+import { cycle } from './cycle-command.ts';
+import { RETURN_COLUMNS, applyHistory } from '../solver/cycle/history.ts';
+import { historyChecks } from '../solver/cycle/paper-rotation.ts';
 
 const USAGE = `用法 / usage:
   lungang plan <数据目录或.xlsx> --out <输出目录> [--policy policy.json] [--time-limit 秒] [--engine highs|jslp] [--export-lp model.lp] [--baseline 上次/plan.csv] [--bounds] [--lang zh|en]
   lungang audit <数据目录或.xlsx> --plan plan.csv [--out report.json] [--policy policy.json] [--lang zh|en]
   lungang frontier <数据目录或.xlsx> --out <输出目录> [--shares 0.10,0.12,0.15,0.20,0.25] [--bounds] [--policy policy.json] [--time-limit 秒] [--engine highs|jslp] [--lang zh|en]
   lungang rounds <数据目录> --out <输出目录> [--stop-after 1|2] [--from 已编辑/rounds.csv] [--applications applications.csv] [--policy policy.json] [--time-limit 秒] [--engine highs|jslp]
+  lungang cycle <数据目录或.xlsx> --years 3 --out <输出目录> [--policy policy.json] [--time-limit 秒] [--engine highs|jslp]   多年交流周期 / a rotation cycle of several years
   lungang unlock <用户名>   解除登录锁定（数据库 DATABASE_PATH，默认 var/lungang.db） / lift a login lockout`;
 
 function fail(errors: InputError[], lang: 'zh' | 'en'): number {
@@ -68,8 +72,10 @@ async function loadInput(input: string, v: Record<string, string | boolean | und
 
 async function plan(input: string, v: Record<string, string | boolean | undefined>, lang: 'zh' | 'en'): Promise<number> {
   if (typeof v.out !== 'string') return usage('--out is required');
-  const ds = await loadInput(input, v, lang);
-  if (typeof ds === 'number') return ds;
+  const loaded = await loadInput(input, v, lang);
+  if (typeof loaded === 'number') return loaded;
+  // history.csv: its stay locks and career counters enter the plan; the returns are listed apart.
+  const { ds, returns } = applyHistory(loaded);
   let baseline: PlanRow[] | undefined;
   if (typeof v.baseline === 'string') {
     const text = await readFile(v.baseline).catch(() => null);
@@ -91,14 +97,16 @@ async function plan(input: string, v: Record<string, string | boolean | undefine
   // --bounds: per stage × indicator, the lowest CV any plan could reach (one more solve each, or a few).
   const planned = plans.filter((p) => p.status !== 'infeasible').map((p) => p.county);
   const bounds = v.bounds === true ? await bestAchievable(ds, engine, { counties: planned }) : null;
-  const plain = { ...buildReport(ds, plans), stay_reasons: stay };
+  const rowsOfPlan = plans.flatMap((p) => p.rows);
+  const history = ds.history ? { returns, history_checks: historyChecks(ds.history, ds.teachers, ds.policy, rowsOfPlan) } : {};
+  const plain = { ...buildReport(ds, plans), stay_reasons: stay, ...history };
   const achieved = bounds ? withBestAchievable(plain, bounds) : null;
   const report = achieved ?? plain;
   if (typeof v['export-lp'] === 'string') {
     await mkdir(dirname(resolve(v['export-lp'])), { recursive: true });
     await writeFile(v['export-lp'], plans.map((p) => lps.get(p.county) ?? '').filter(Boolean).join('\n'));
   }
-  const rows = plans.flatMap((p) => p.rows);
+  const rows = rowsOfPlan;
   const moved = destinationsOf(rows);
   const noncompliant = plans.flatMap((p) => p.noncompliant?.rows ?? []);
   const why = new Map([...rows.map((r) => [r.teacher_id, r.reason] as const), ...Object.entries(stay)]);
@@ -107,6 +115,7 @@ async function plan(input: string, v: Record<string, string | boolean | undefine
     // The best plan that breaks only the rules report.json names: for discussion, never for adoption.
     ...(noncompliant.length > 0 ? { 'plan-noncompliant.csv': planCsvText(noncompliant) } : {}),
     'report.json': `${JSON.stringify(report, null, 2)}\n`,
+    ...(ds.history ? { 'returns.csv': csvText(returns, RETURN_COLUMNS) } : {}),
     'eligibility.csv': csvText(eligibilityRows(ds.teachers, ds.policy, moved, why), ELIGIBILITY_COLUMNS),
   });
   const c = report.counts;
@@ -185,13 +194,19 @@ async function audit(input: string, v: Record<string, string | boolean | undefin
   const parsed = parsePlanCsv('plan.csv', planText);
   const errors = [...(loaded.ok ? [] : loaded.errors), ...(parsed.ok ? [] : parsed.errors)];
   if (!loaded.ok || !parsed.ok) return fail(errors, lang);
-  const result = auditSections(loaded.dataset, auditPlan(loaded.dataset, parsed.rows));
+  const d = loaded.dataset;
+  // The auditor's history checks (paper rotations, deferrals past the limit) are findings beside the rules, listed per teacher.
+  const result = { ...auditSections(d, auditPlan(d, parsed.rows)), ...(d.history ? { history_checks: historyChecks(d.history, d.teachers, d.policy, parsed.rows) } : {}) };
   if (typeof v.out === 'string') await writeFile(v.out, `${JSON.stringify(result, null, 2)}\n`);
   for (const r of result.rules) {
     const head = `${r.ok ? '✓' : '✗'} ${r.county ? `[${r.county}] ` : ''}${r.id}`;
     // Each rule carries its English texts, written from the same numbers (rules.ts *_en).
     process.stdout.write(lang === 'zh' ? `${head} ${r.name}：要求 ${r.required}，实际 ${r.actual}\n` : `${head} ${r.name_en}: required ${r.required_en}, actual ${r.actual_en}\n`);
     for (const d of r.ok ? [] : ((lang === 'zh' ? r.details : r.details_en) ?? []).slice(0, 20)) process.stdout.write(`    ${d}\n`);
+  }
+  for (const c of result.history_checks ?? []) {
+    process.stdout.write(`${c.ok ? '✓' : '!'} ${c.id} ${lang === 'zh' ? c.name : c.name_en}：${c.teachers.length}\n`);
+    for (const t of c.teachers.slice(0, 20)) process.stdout.write(`    ${t.teacher_id} ${lang === 'zh' ? t.detail : t.detail_en}\n`);
   }
   process.stdout.write(lang === 'zh' ? (result.audit_ok ? '审核通过\n' : '审核未通过\n') : (result.audit_ok ? 'Audit passed\n' : 'Audit failed\n'));
   return result.audit_ok ? 0 : 1;
@@ -234,7 +249,7 @@ export async function main(argv: string[]): Promise<number> {
       options: {
         out: { type: 'string' }, plan: { type: 'string' }, policy: { type: 'string' }, 'time-limit': { type: 'string' },
         engine: { type: 'string' }, 'export-lp': { type: 'string' }, lang: { type: 'string' }, baseline: { type: 'string' }, shares: { type: 'string' }, bounds: { type: 'boolean' },
-        'stop-after': { type: 'string' }, from: { type: 'string' }, applications: { type: 'string' },
+        'stop-after': { type: 'string' }, from: { type: 'string' }, applications: { type: 'string' }, years: { type: 'string' },
       },
     });
   } catch (err) {
@@ -245,7 +260,11 @@ export async function main(argv: string[]): Promise<number> {
   const [command, input] = positionals;
   if (command === 'serve') { await (await import('./main.ts')).serve(); return 0; }
   if (command === 'unlock') return input ? unlock(input, lang) : usage();
-  const commands = { plan, audit, frontier, rounds: (i: string, v: Record<string, string | boolean | undefined>, l: 'zh' | 'en') => rounds(i, v, l, { fail, usage, loadInput, writeAll }) };
+  const commands = {
+    plan, audit, frontier,
+    rounds: (i: string, v: Record<string, string | boolean | undefined>, l: 'zh' | 'en') => rounds(i, v, l, { fail, usage, loadInput, writeAll }),
+    cycle: (i: string, v: Record<string, string | boolean | undefined>, l: 'zh' | 'en') => cycle(i, v, l, { loadInput, writeAll, fail, usage }),
+  };
   if (!input || !Object.hasOwn(commands, command ?? '')) return usage();
   return commands[command as keyof typeof commands](input, values, lang);
 }

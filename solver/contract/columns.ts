@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import {
   BACKBONE_LEVELS, DEGREES, EXEMPTIONS, GENDERS, LOCALES, MODES, ROLES, SCHOOL_STAGES, STAGES, SUBJECTS, TITLES,
-  applicationSchema, lockSchema, needSchema, planRowSchema, preferenceSchema, schoolSchema, teacherSchema,
+  HISTORY_MODES, applicationSchema, historyRowSchema, lockSchema, needSchema, planRowSchema, preferenceSchema, schoolSchema, teacherSchema,
 } from './schemas.ts';
 import { MODE_LABELS } from './labels.ts';
 
@@ -32,7 +32,7 @@ export type ColumnSpec = {
   missingHint?: readonly [string, string];
 };
 
-export type TableName = 'schools' | 'teachers' | 'needs' | 'preferences' | 'locks' | 'plan' | 'applications' | 'rounds';
+export type TableName = 'schools' | 'teachers' | 'needs' | 'preferences' | 'locks' | 'history' | 'plan' | 'applications' | 'rounds';
 
 export type TableSpec<S extends z.ZodType = z.ZodType> = {
   table: TableName;
@@ -89,7 +89,8 @@ const EXEMPTION_KIND = enumOf(EXEMPTIONS, {
   service_obligation: ['服务期', '服务期未满'], other: ['其他'],
 });
 // Each kind by its labels in both languages; 顶岗培养 is also written 跟岗.
-const MODE_KIND = enumOf(MODES, { ...Object.fromEntries(MODES.map((m) => [m, MODE_LABELS[m]])), shadow: [...MODE_LABELS.shadow, '跟岗'] });
+const MODE_KIND_ALIASES = { ...Object.fromEntries(MODES.map((m) => [m, MODE_LABELS[m]])), shadow: [...MODE_LABELS.shadow, '跟岗'] };
+const MODE_KIND = enumOf(MODES, MODE_KIND_ALIASES);
 const ACTION_KIND = enumOf(['stay', 'move'], { stay: ['留任', '不交流'], move: ['调动', '交流'] });
 
 export const col = (name: string, aliases: readonly string[], value: ValueKind, required = false, personal = false): ColumnSpec =>
@@ -196,8 +197,24 @@ export const PLAN: TableSpec<typeof planRowSchema> = {
   ],
 };
 
+const HISTORY_MODE_KIND = enumOf(HISTORY_MODES, { ...MODE_KIND_ALIASES, deferral: ['暂缓', '暂缓交流'] });
+
+/** history.csv (an addition to contract v1): past rotations and deferrals, solver/cycle/history.ts. */
+export const HISTORY: TableSpec<typeof historyRowSchema> = {
+  table: 'history', file: 'history.csv', zhName: '交流记录', schema: historyRowSchema,
+  columns: [
+    col('teacher_id', ['教师编号'], str, true),
+    col('from_school_id', ['调出学校代码', '原学校代码'], str, true),
+    col('to_school_id', ['调入学校代码'], str),
+    col('mode', ['交流方式'], HISTORY_MODE_KIND, true),
+    col('start_year', ['开始年份', '起始年份'], int, true),
+    col('end_year', ['结束年份', '期满年份'], int),
+    col('exemption', ['暂缓原因'], EXEMPTION_KIND),
+  ],
+};
+
 /** The input tables, in the order errors are reported. */
-export const INPUT_TABLES = [SCHOOLS, TEACHERS, NEEDS, PREFERENCES, LOCKS] as const;
+export const INPUT_TABLES = [SCHOOLS, TEACHERS, NEEDS, PREFERENCES, LOCKS, HISTORY] as const;
 
 /** Header text → comparable key: trimmed, case-folded, full-width forms folded (`（`→`(`). */
 export function headerKey(header: string): string {

@@ -2,19 +2,20 @@
 // every error in every file is collected, and nothing is returned when any row is bad.
 //
 // Files are recognised by name, case-insensitively, directories ignored: `schools.csv`,
-// `teachers.csv` (required), `needs.csv`, `preferences.csv`, `locks.csv`, `policy.json`, the
+// `teachers.csv` (required), `needs.csv`, `preferences.csv`, `locks.csv`, `history.csv`, `policy.json`, the
 // Chinese table names (`教师.csv`…), or one `*.xlsx` workbook holding the tables as sheets.
 // A sheet in the workbook takes precedence over a CSV of the same table; a CSV supplies only
 // tables the workbook lacks. Other files are ignored.
 import type { z } from 'zod';
 import {
-  policySchema, type Lock, type Need, type Policy, type Preference, type School, type Teacher,
+  policySchema, type HistoryRow, type Lock, type Need, type Policy, type Preference, type School, type Teacher,
 } from './schemas.ts';
-import { INPUT_TABLES, LOCKS, NEEDS, PREFERENCES, SCHOOLS, TEACHERS, type TableName, type TableSpec } from './columns.ts';
+import { HISTORY, INPUT_TABLES, LOCKS, NEEDS, PREFERENCES, SCHOOLS, TEACHERS, type TableName, type TableSpec } from './columns.ts';
 import { inputError, sortInputErrors, type InputError } from './input-errors.ts';
-import { issueMessage, parseTable, type ParsedRow, type ParsedTable } from './parse-table.ts';
+import { cellCode, cellText, issueMessage, parseTable, type ParsedRow, type ParsedTable } from './parse-table.ts';
 import { decodeUtf8, readCsv, type RawTable } from './read-csv.ts';
 import { readWorkbook } from './workbook.ts';
+import { checkHistory, historyAfterPlanYear } from './history-checks.ts';
 import { INPUT_LIMITS, fmtCount } from './input-limits.ts';
 
 export type Dataset = {
@@ -24,6 +25,8 @@ export type Dataset = {
   needs?: Need[];
   preferences: Preference[];
   locks: Lock[];
+  /** history.csv (past rotations and deferrals, solver/cycle/history.ts); undefined when absent. */
+  history?: HistoryRow[];
   policy: Policy;
 };
 export type DatasetFile = { name: string; content: string | Uint8Array };
@@ -32,7 +35,7 @@ export type LoadResult = { ok: true; dataset: Dataset } | { ok: false; errors: I
 type Source = { file: string; table: RawTable | undefined };
 type Parsed = {
   schools: ParsedTable<School> | undefined; teachers: ParsedTable<Teacher> | undefined; needs: ParsedTable<Need> | undefined;
-  preferences: ParsedTable<Preference> | undefined; locks: ParsedTable<Lock> | undefined;
+  preferences: ParsedTable<Preference> | undefined; locks: ParsedTable<Lock> | undefined; history: ParsedTable<HistoryRow> | undefined;
 };
 
 const baseName = (name: string): string => name.split(/[\\/]/).pop() ?? name;
@@ -119,9 +122,10 @@ export async function loadDataset(files: DatasetFile[]): Promise<LoadResult> {
     return t;
   };
   const parsed: Parsed = {
-    schools: load(SCHOOLS), teachers: load(TEACHERS), needs: load(NEEDS), preferences: load(PREFERENCES), locks: load(LOCKS),
+    schools: load(SCHOOLS), teachers: load(TEACHERS), needs: load(NEEDS), preferences: load(PREFERENCES), locks: load(LOCKS), history: load(HISTORY),
   };
   crossCheck(parsed, errors);
+  if (parsed.history) append(errors, checkHistory(parsed.history, parsed.teachers, parsed.schools));
 
   let policy: Policy = policySchema.parse({});
   if (policyFile) {
@@ -135,6 +139,7 @@ export async function loadDataset(files: DatasetFile[]): Promise<LoadResult> {
     }
   }
 
+  append(errors, historyAfterPlanYear(parsed.history, policy));
   if (errors.length > 0) {
     // Whole-file problems of unlisted files (a corrupt workbook) come first: they explain the rest.
     return { ok: false, errors: capErrors(sortInputErrors(errors, (f) => order.indexOf(f))) };
@@ -148,6 +153,7 @@ export async function loadDataset(files: DatasetFile[]): Promise<LoadResult> {
     policy,
   };
   if (parsed.needs) dataset.needs = values(parsed.needs);
+  if (parsed.history) dataset.history = values(parsed.history);
   return { ok: true, dataset };
 }
 
@@ -156,11 +162,8 @@ export async function loadDataset(files: DatasetFile[]): Promise<LoadResult> {
 // row with one bad cell still gets its other problems reported, and an id that exists on a bad
 // row is not reported again as "unknown" elsewhere.
 
-const text = (r: ParsedRow<unknown>, c: string): string | undefined => r.cells[c];
-const field = (r: ParsedRow<unknown>, c: string): string | undefined => {
-  const v = r.fields[c];
-  return typeof v === 'string' ? v : undefined;
-};
+const text = cellText;
+const field = cellCode;
 const STAGE_ZH: Record<string, string> = { primary: '小学', junior: '初中', nine_year: '九年一贯制' };
 const offers = (schoolStage: string, stage: string): boolean => schoolStage === 'nine_year' || schoolStage === stage;
 

@@ -30,6 +30,14 @@ export type ParsedTable<T> = {
 
 type Issue = z.core.$ZodIssue;
 
+/** A row's trimmed cell text (cross-file checks work on cells, so a bad row's id still counts). */
+export const cellText = (r: ParsedRow<unknown>, c: string): string | undefined => r.cells[c];
+/** A row's parsed code value (enum) of one cell, even when the row as a whole is bad. */
+export const cellCode = (r: ParsedRow<unknown>, c: string): string | undefined => {
+  const v = r.fields[c];
+  return typeof v === 'string' ? v : undefined;
+};
+
 /**
  * One zod issue → [zh, en]. `shown` is the offending value as text (empty for personal data).
  * Exported for policy.json, whose values come from JSON rather than cells.

@@ -119,6 +119,28 @@ export const planRowSchema = z.object({
 });
 export type PlanRow = z.infer<typeof planRowSchema>;
 
+/** history.csv kinds: the plan's kinds of move, and `deferral` (暂缓: a year the teacher's rotation was put off). */
+export const HISTORY_MODES = [...MODES, 'deferral'] as const;
+
+/**
+ * history.csv (an addition to contract v1): one row per past rotation or deferral. Years are school
+ * years by their autumn (2023 = 2023–24); a term from start_year to end_year ends when the school
+ * year end_year begins, so a 支教 row with end_year ≤ the plan year returns home (solver/cycle/history.ts).
+ */
+export const historyRowSchema = z.object({
+  teacher_id: z.string().min(1),
+  from_school_id: z.string().min(1),
+  /** Empty only on `deferral` rows (checked in dataset.ts, which knows the line). */
+  to_school_id: z.string().min(1).optional(),
+  mode: z.enum(HISTORY_MODES),
+  start_year: z.number().int().min(1990).max(2100),
+  /** Empty: a transfer that still holds, or a term of `modes.*.termYears`; deferral: the one year. */
+  end_year: z.number().int().min(1990).max(2100).optional(),
+  /** On deferral rows: the exemption that deferred the rotation. */
+  exemption: z.enum(EXEMPTIONS).optional(),
+});
+export type HistoryRow = z.infer<typeof historyRowSchema>;
+
 const share = z.number().min(0).max(1);
 const perStage = (primary: number, junior: number) =>
   z.strictObject({ primary: z.number().positive().default(primary), junior: z.number().positive().default(junior) }).prefault({});
@@ -216,6 +238,15 @@ export const policySchema = z.strictObject({
       /** Besides the named: at most ⌊share × teachers at the county's rural or weak schools⌋ placements the optimiser chooses. */
       maxShareOfRuralTeachers: share.default(0.05),
     }).prefault({}),
+  }).prefault({}),
+  /** Several years (solver/cycle/): the minimum term, and the limits the auditor's history checks use. */
+  history: z.strictObject({
+    /** R9 (domain.md, 3 assumed: 具体年限由各地确定): no teacher is moved again, and no stay counts as a term, within this many years. */
+    minTermYears: z.number().int().min(1).max(10).default(3),
+    /** R5: a rotation may be deferred at most this many years in a row (特色项目负责人 ≤3 yrs, L-DL/L-BJ). */
+    maxDeferYears: z.number().int().min(1).max(10).default(3),
+    /** Years looked back for "the same teacher rotated again"; null = eligibility.teacherYearsAtSchool. */
+    windowYears: z.number().int().min(1).max(20).nullable().default(null),
   }).prefault({}),
   indicators: z.strictObject({
     cvMax: perStage(0.5, 0.45),
