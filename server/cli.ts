@@ -22,6 +22,7 @@ import { ELIGIBILITY_COLUMNS, eligibilityRows } from '../solver/policy/eligibili
 import { stayReasonsOf } from '../solver/report/stay-reasons.ts';
 import { type AchievableFields, type CvRowLike, bestAchievable, withBestAchievable } from '../solver/report/best-achievable.ts';
 import { STAGE_ZH } from '../solver/contract/labels.ts';
+import { allocatePosts, postsCsvText } from '../solver/cycle/posts.ts';
 import { highsEngine } from './engine.ts';
 import { loadDatasetFrom, parsePlanCsv } from './contract-files.ts';
 
@@ -29,6 +30,7 @@ const USAGE = `用法 / usage:
   lungang plan <数据目录或.xlsx> --out <输出目录> [--policy policy.json] [--time-limit 秒] [--engine highs|jslp] [--export-lp model.lp] [--baseline 上次/plan.csv] [--bounds] [--lang zh|en]
   lungang audit <数据目录或.xlsx> --plan plan.csv [--out report.json] [--policy policy.json] [--lang zh|en]
   lungang frontier <数据目录或.xlsx> --out <输出目录> [--shares 0.10,0.12,0.15,0.20,0.25] [--bounds] [--policy policy.json] [--time-limit 秒] [--engine highs|jslp] [--lang zh|en]
+  lungang posts <数据目录或.xlsx> --out posts.csv [--policy policy.json] [--lang zh|en]   编制与岗位分配（可作学科需求读入）
   lungang unlock <用户名>   解除登录锁定（数据库 DATABASE_PATH，默认 var/lungang.db） / lift a login lockout`;
 
 function fail(errors: InputError[], lang: 'zh' | 'en'): number {
@@ -195,6 +197,24 @@ async function audit(input: string, v: Record<string, string | boolean | undefin
   return result.audit_ok ? 0 : 1;
 }
 
+/** posts.csv: the county's 编制 and 岗位 shared out per school, stage and subject (solver/cycle/posts.ts). */
+async function posts(input: string, v: Record<string, string | boolean | undefined>, lang: 'zh' | 'en'): Promise<number> {
+  if (typeof v.out !== 'string') return usage('--out is required');
+  const ds = await loadInput(input, v, lang);
+  if (typeof ds === 'number') return ds;
+  const r = allocatePosts(ds.schools, ds.policy);
+  if (!r.ok) return fail(r.problems.map((p) => ({ file: 'schools.csv', line: 0, column: '-', message: `${p.county ? `[${p.county}] ` : ''}${p.zh}`, messageEn: p.en })), lang);
+  await mkdir(dirname(resolve(v.out)), { recursive: true });
+  await writeFile(v.out, postsCsvText(r.rows));
+  for (const c of r.counties) {
+    const g = (st: 'primary' | 'junior') => c.stages[st];
+    process.stdout.write(lang === 'zh'
+      ? `${c.county ? `[${c.county}] ` : ''}编制总量 ${c.quota}；小学 ${g('primary').posts}（高级 ${g('primary').senior}/一级 ${g('primary').first}/二级 ${g('primary').second}），初中 ${g('junior').posts}（高级 ${g('junior').senior}/一级 ${g('junior').first}/二级 ${g('junior').second}）；乡村小规模学校保底 ${c.floored.schools} 所 ${c.floored.posts} 人\n`
+      : `${c.county ? `[${c.county}] ` : ''}quota ${c.quota}; primary ${g('primary').posts} (senior ${g('primary').senior}/first ${g('primary').first}/second ${g('primary').second}), junior ${g('junior').posts} (senior ${g('junior').senior}/first ${g('junior').first}/second ${g('junior').second}); small rural floors ${c.floored.schools} schools, ${c.floored.posts} posts\n`);
+  }
+  return 0;
+}
+
 /** Lifts a login lockout on the server's database: the way back in when no admin can log in. */
 async function unlock(username: string, lang: 'zh' | 'en'): Promise<number> {
   const path = resolve(process.env.DATABASE_PATH ?? 'var/lungang.db');
@@ -242,7 +262,7 @@ export async function main(argv: string[]): Promise<number> {
   const [command, input] = positionals;
   if (command === 'serve') { await (await import('./main.ts')).serve(); return 0; }
   if (command === 'unlock') return input ? unlock(input, lang) : usage();
-  const commands = { plan, audit, frontier };
+  const commands = { plan, audit, frontier, posts };
   if (!input || !Object.hasOwn(commands, command ?? '')) return usage();
   return commands[command as keyof typeof commands](input, values, lang);
 }
