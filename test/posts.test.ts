@@ -11,6 +11,7 @@ import { apportion } from '../solver/cycle/apportion.ts';
 import { allocatePosts, isSmallRural, postsCsvText } from '../solver/cycle/posts.ts';
 import { quotaOf } from '../solver/policy/county.ts';
 import { loadDatasetFrom } from '../server/contract-files.ts';
+import { generateCity } from '../data/generate.ts';
 
 const school = (s: Partial<School> & Pick<School, 'id' | 'stage' | 'locale'>): School => ({ name: s.id, weak: false, teaching_point: false, ...s });
 // A hand-made county: two town schools and a village school of 40 pupils in 6 one-grade classes.
@@ -130,6 +131,37 @@ describe('posts on the sample county', () => {
     expect(back.dataset.needs?.length).toBe(r.rows.length);
     expect(back.dataset.needs?.reduce((a, n) => a + n.required, 0)).toBe(quota);
   });
+});
+
+describe('posts on generated cities (several counties, some schools without quota, boarding flags)', () => {
+  for (const seed of [1, 2, 3, 4, 5]) {
+    it(`seed ${seed}: every county's rows add up to its totals; grades within each row; floors kept`, () => {
+      const city = generateCity({ counties: 3, teachersPerCounty: 400, seed });
+      // Drop every third quota (computed from enrolment) and mark every fourth school boarding.
+      const schools = city.schools.map((s, i) => ({ ...s, ...(i % 3 === 0 ? { quota: undefined } : {}), boarding: i % 4 === 0 }));
+      const policy = defaultPolicy();
+      const r = allocatePosts(schools, policy);
+      if (!r.ok) throw new Error(r.problems.map((p) => p.en).join('\n'));
+      expect(r.counties).toHaveLength(3);
+      for (const c of r.counties) {
+        const mine = new Set(schools.filter((s) => s.county === c.county).map((s) => s.id));
+        const rows = r.rows.filter((x) => mine.has(x.school_id));
+        expect(sum(rows, 'posts')).toBe(schools.filter((s) => mine.has(s.id)).reduce((a, s) => a + quotaOf(s, policy).quota, 0));
+        expect(sum(rows, 'posts')).toBe(c.quota);
+        for (const st of ['primary', 'junior'] as const) {
+          const g = c.stages[st];
+          const ofStage = rows.filter((x) => x.stage === st);
+          expect([sum(ofStage, 'posts'), sum(ofStage, 'senior'), sum(ofStage, 'first'), sum(ofStage, 'second')]).toEqual([g.posts, g.senior, g.first, g.second]);
+        }
+      }
+      for (const row of r.rows) expect(row.senior + row.first + row.second).toBe(row.posts);
+      const posted = perSchool(r.rows);
+      for (const s of schools.filter((x) => isSmallRural(x, policy))) {
+        const classes = (s.classes_primary ?? 0) + (s.classes_junior ?? 0);
+        if (s.classes_primary !== undefined || s.classes_junior !== undefined) expect(posted[s.id], s.id).toBeGreaterThanOrEqual(classes);
+      }
+    });
+  }
 });
 
 describe('posts.csv as input', () => {
