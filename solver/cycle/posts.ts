@@ -117,7 +117,9 @@ function subjectShares(s: School, stage: Stage, posts: number, policy: Policy): 
   return weights.map((w, i) => ({
     subject: w.subject,
     posts: counts[i] ?? 0,
-    rule: `${SUBJECT_ZH[w.subject]}按课时需求 ${w.weight.toFixed(2)} 人当量分学科（教材〔2022〕2号课程方案）`,
+    rule: needs.length > 0
+      ? `${SUBJECT_ZH[w.subject]}按课时需求 ${w.weight.toFixed(2)} 人当量分学科（教材〔2022〕2号课程方案）`
+      : `${SUBJECT_ZH[w.subject]}按每班周课时 ${w.weight.toFixed(2)} 节的比例分学科（无班级；教材〔2022〕2号课程方案）`,
   }));
 }
 
