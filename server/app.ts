@@ -22,6 +22,7 @@ import { SolvePool, runQueue } from './jobs.ts';
 import { TaskPool } from './task-pool.ts';
 import { frontierQueue } from './frontier-queue.ts';
 import { activityRoutes } from './routes/activity.ts';
+import { noticeRoutes } from './routes/notices.ts';
 import { adoptionRoutes } from './routes/adoption.ts';
 import { auditRoutes } from './routes/audits.ts';
 import { comparisonRoutes } from './routes/comparisons.ts';
@@ -190,7 +191,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   // Routes after the handlers: an awaited plugin registration (static files) would otherwise leave
   // the routes registered before it with Fastify's default error handler.
   for (const routes of [sessionRoutes, userRoutes, datasetRoutes, scenarioRoutes, runRoutes, frontierRoutes, downloadRoutes, adoptionRoutes,
-    comparisonRoutes, auditRoutes, activityRoutes]) {
+    comparisonRoutes, auditRoutes, activityRoutes, noticeRoutes]) {
     routes(app, deps);
   }
   if (hasWeb) await app.register(fastifyStatic, { root: webDir, prefix: '/' });

@@ -22,6 +22,9 @@ import { ELIGIBILITY_COLUMNS, eligibilityRows } from '../solver/policy/eligibili
 import { stayReasonsOf } from '../solver/report/stay-reasons.ts';
 import { type AchievableFields, type CvRowLike, bestAchievable, withBestAchievable } from '../solver/report/best-achievable.ts';
 import { STAGE_ZH } from '../solver/contract/labels.ts';
+import { allocatePosts, postsCsvText } from '../solver/cycle/posts.ts';
+import { NOTICE_LISTS, type NoticeList, noticeTable } from '../solver/report/notice-lists.ts';
+import { noticeHtml, noticeWorkbook } from './notice-export.ts';
 import { highsEngine } from './engine.ts';
 import { loadDatasetFrom, parsePlanCsv } from './contract-files.ts';
 import { rounds } from './rounds-command.ts';
@@ -35,6 +38,8 @@ const USAGE = `用法 / usage:
   lungang frontier <数据目录或.xlsx> --out <输出目录> [--shares 0.10,0.12,0.15,0.20,0.25] [--bounds] [--policy policy.json] [--time-limit 秒] [--engine highs|jslp] [--lang zh|en]
   lungang rounds <数据目录> --out <输出目录> [--stop-after 1|2] [--from 已编辑/rounds.csv] [--applications applications.csv] [--policy policy.json] [--time-limit 秒] [--engine highs|jslp]
   lungang cycle <数据目录或.xlsx> --years 3 --out <输出目录> [--policy policy.json] [--time-limit 秒] [--engine highs|jslp]   多年交流周期 / a rotation cycle of several years
+  lungang posts <数据目录或.xlsx> --out posts.csv [--policy policy.json] [--lang zh|en]   编制与岗位分配（可作学科需求读入）
+  lungang notice <数据目录或.xlsx> --list eligible|plan [--plan plan.csv] [--adopted] --out 名单.xlsx|名单.html [--policy policy.json] [--lang zh|en]   公示名单
   lungang unlock <用户名>   解除登录锁定（数据库 DATABASE_PATH，默认 var/lungang.db） / lift a login lockout`;
 
 function fail(errors: InputError[], lang: 'zh' | 'en'): number {
@@ -61,6 +66,14 @@ async function writeAll(outDir: string, files: Record<string, string>): Promise<
   }
 }
 
+/** A plan.csv given on the command line, or the exit code of an unreadable or bad one. */
+async function readPlanFile(path: string, unreadable: [zh: string, en: string], lang: 'zh' | 'en'): Promise<PlanRow[] | number> {
+  const text = await readFile(path).catch(() => null);
+  if (text === null) return fail([{ file: path, line: 0, column: '-', message: unreadable[0], messageEn: unreadable[1] }], lang);
+  const parsed = parsePlanCsv('plan.csv', text);
+  return parsed.ok ? parsed.rows : fail(parsed.errors, lang);
+}
+
 /** The dataset with --policy and --time-limit applied, or the exit code of bad input. */
 async function loadInput(input: string, v: Record<string, string | boolean | undefined>, lang: 'zh' | 'en'): Promise<Dataset | number> {
   const loaded = await loadDatasetFrom(input, typeof v.policy === 'string' ? v.policy : undefined);
@@ -76,14 +89,8 @@ async function plan(input: string, v: Record<string, string | boolean | undefine
   if (typeof loaded === 'number') return loaded;
   // history.csv: its stay locks and career counters enter the plan; the returns are listed apart.
   const { ds, returns } = applyHistory(loaded);
-  let baseline: PlanRow[] | undefined;
-  if (typeof v.baseline === 'string') {
-    const text = await readFile(v.baseline).catch(() => null);
-    if (text === null) return fail([{ file: v.baseline, line: 0, column: '-', message: '无法读取基准方案文件', messageEn: 'cannot read the baseline plan' }], lang);
-    const parsed = parsePlanCsv('plan.csv', text);
-    if (!parsed.ok) return fail(parsed.errors, lang);
-    baseline = parsed.rows;
-  }
+  const baseline = typeof v.baseline === 'string' ? await readPlanFile(v.baseline, ['无法读取基准方案文件', 'cannot read the baseline plan'], lang) : undefined;
+  if (typeof baseline === 'number') return baseline;
   const lps = new Map<string, string>();
   const engine = v.engine === 'jslp' ? jsLpSolverEngine : highsEngine();
   const exportLp = typeof v['export-lp'] === 'string';
@@ -212,6 +219,45 @@ async function audit(input: string, v: Record<string, string | boolean | undefin
   return result.audit_ok ? 0 : 1;
 }
 
+/** posts.csv: the county's 编制 and 岗位 shared out per school, stage and subject (solver/cycle/posts.ts). */
+async function posts(input: string, v: Record<string, string | boolean | undefined>, lang: 'zh' | 'en'): Promise<number> {
+  if (typeof v.out !== 'string') return usage('--out is required');
+  const ds = await loadInput(input, v, lang);
+  if (typeof ds === 'number') return ds;
+  const r = allocatePosts(ds.schools, ds.policy);
+  if (!r.ok) return fail(r.problems.map((p) => ({ file: 'schools.csv', line: 0, column: '-', message: `${p.county ? `[${p.county}] ` : ''}${p.zh}`, messageEn: p.en })), lang);
+  await mkdir(dirname(resolve(v.out)), { recursive: true });
+  await writeFile(v.out, postsCsvText(r.rows));
+  for (const c of r.counties) {
+    const g = (st: 'primary' | 'junior') => c.stages[st];
+    process.stdout.write(lang === 'zh'
+      ? `${c.county ? `[${c.county}] ` : ''}编制总量 ${c.quota}；小学 ${g('primary').posts}（高级 ${g('primary').senior}/一级 ${g('primary').first}/二级 ${g('primary').second}），初中 ${g('junior').posts}（高级 ${g('junior').senior}/一级 ${g('junior').first}/二级 ${g('junior').second}）；乡村小规模学校保底 ${c.floored.schools} 所 ${c.floored.posts} 人\n`
+      : `${c.county ? `[${c.county}] ` : ''}quota ${c.quota}; primary ${g('primary').posts} (senior ${g('primary').senior}/first ${g('primary').first}/second ${g('primary').second}), junior ${g('junior').posts} (senior ${g('junior').senior}/first ${g('junior').first}/second ${g('junior').second}); small rural floors ${c.floored.schools} schools, ${c.floored.posts} posts\n`);
+  }
+  return 0;
+}
+
+/**
+ * A 公示 list as XLSX or a printable HTML page (by the --out extension), the same table the server
+ * serves. The CLI is the planner's tool: full names; the plan list is titled a draft unless --adopted.
+ */
+async function notice(input: string, v: Record<string, string | boolean | undefined>, lang: 'zh' | 'en'): Promise<number> {
+  if (typeof v.out !== 'string' || !/\.(xlsx|html)$/i.test(v.out)) return usage('--out must name a .xlsx or .html file');
+  if (!NOTICE_LISTS.includes(v.list as NoticeList)) return usage(`--list must be ${NOTICE_LISTS.join(' or ')}`);
+  if (v.list === 'plan' && typeof v.plan !== 'string') return usage('--list plan needs --plan plan.csv');
+  const ds = await loadInput(input, v, lang);
+  if (typeof ds === 'number') return ds;
+  const plan = typeof v.plan === 'string' ? await readPlanFile(v.plan, ['无法读取方案文件', 'cannot read the plan file'], lang) : [];
+  if (typeof plan === 'number') return plan;
+  const table = noticeTable({
+    list: v.list as NoticeList, lang, policy: ds.policy, schools: ds.schools, teachers: ds.teachers, plan, name: (t) => t.name, draft: v.adopted !== true,
+  });
+  await mkdir(dirname(resolve(v.out)), { recursive: true });
+  await writeFile(v.out, /\.xlsx$/i.test(v.out) ? await noticeWorkbook(table) : noticeHtml(table, lang));
+  process.stdout.write(`${table.title}：${table.rows.length} ${lang === 'zh' ? '行' : 'rows'}\n`);
+  return 0;
+}
+
 /** Lifts a login lockout on the server's database: the way back in when no admin can log in. */
 async function unlock(username: string, lang: 'zh' | 'en'): Promise<number> {
   const path = resolve(process.env.DATABASE_PATH ?? 'var/lungang.db');
@@ -249,7 +295,7 @@ export async function main(argv: string[]): Promise<number> {
       options: {
         out: { type: 'string' }, plan: { type: 'string' }, policy: { type: 'string' }, 'time-limit': { type: 'string' },
         engine: { type: 'string' }, 'export-lp': { type: 'string' }, lang: { type: 'string' }, baseline: { type: 'string' }, shares: { type: 'string' }, bounds: { type: 'boolean' },
-        'stop-after': { type: 'string' }, from: { type: 'string' }, applications: { type: 'string' }, years: { type: 'string' },
+        'stop-after': { type: 'string' }, from: { type: 'string' }, applications: { type: 'string' }, years: { type: 'string' }, list: { type: 'string' }, adopted: { type: 'boolean' },
       },
     });
   } catch (err) {
@@ -261,7 +307,7 @@ export async function main(argv: string[]): Promise<number> {
   if (command === 'serve') { await (await import('./main.ts')).serve(); return 0; }
   if (command === 'unlock') return input ? unlock(input, lang) : usage();
   const commands = {
-    plan, audit, frontier,
+    plan, audit, frontier, posts, notice,
     rounds: (i: string, v: Record<string, string | boolean | undefined>, l: 'zh' | 'en') => rounds(i, v, l, { fail, usage, loadInput, writeAll }),
     cycle: (i: string, v: Record<string, string | boolean | undefined>, l: 'zh' | 'en') => cycle(i, v, l, { loadInput, writeAll, fail, usage }),
   };

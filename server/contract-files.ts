@@ -9,7 +9,7 @@ import type { InputError } from '../solver/contract/input-errors.ts';
 import { parseTable } from '../solver/contract/parse-table.ts';
 import { readCsv } from '../solver/contract/read-csv.ts';
 
-const CONTRACT_FILES = new Set(['schools.csv', 'teachers.csv', 'needs.csv', 'preferences.csv', 'locks.csv', 'history.csv', 'policy.json']);
+const CONTRACT_FILES = new Set(['schools.csv', 'teachers.csv', 'needs.csv', 'posts.csv', 'preferences.csv', 'locks.csv', 'history.csv', 'policy.json']);
 
 export interface ContractFile {
   name: string;

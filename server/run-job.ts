@@ -35,6 +35,8 @@ import { type BoundsItem, boundsReportSchema } from './bounds.ts';
 import { buildWorkbook, type WorkbookInput } from './xlsx-export.ts';
 import type { AuditDocument } from './audit-document.ts';
 import { auditPdf } from './audit-pdf.ts';
+import { noticeWorkbook } from './notice-export.ts';
+import type { NoticeTable } from '../solver/report/notice-lists.ts';
 import type { PdfLang } from './audit-pdf-text.ts';
 import { type FrontierJob, type FrontierMessage, solveFrontier } from './frontier-job.ts';
 import { type RowLines, encodeRows } from './row-lines.ts';
@@ -67,6 +69,7 @@ export interface Tasks {
   /** `planCsv`: the audited plan's bytes (a run's stored plan.csv, or the uploaded file). */
   xlsx: { req: Omit<WorkbookInput, 'rows'> & { planCsv: string | Uint8Array }; res: { ok: true; content: Uint8Array } };
   auditPdf: { req: { doc: AuditDocument; lang: PdfLang }; res: { ok: true; content: Uint8Array } };
+  noticeXlsx: { req: { table: NoticeTable }; res: { ok: true; content: Uint8Array } };
   budget: { req: { files: StoredFile[]; policy: Policy; locks: Lock[] }; res: Validated<{ counties: CountyBudget[] }> };
   compare: { req: { runs: StoredComparedRun[] }; res: { ok: true; comparison: Comparison } };
   compareXlsx: { req: { runs: StoredComparedRun[]; names: Names }; res: { ok: true; content: Uint8Array } };
@@ -181,6 +184,8 @@ async function runTask(r: TaskRequest): Promise<Tasks[TaskKind]['res']> {
     }
     case 'auditPdf':
       return { ok: true, content: await auditPdf(r.req.doc, r.req.lang) };
+    case 'noticeXlsx':
+      return { ok: true, content: await noticeWorkbook(r.req.table) };
     case 'compare':
       return { ok: true, comparison: compareRuns(r.req.runs.map(parseComparedRun)) };
     case 'compareXlsx':

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultPolicy, type School, type Teacher } from '../solver/contract/schemas.ts';
 import type { Dataset } from '../solver/contract/dataset.ts';
 import { buildCountyContext } from '../solver/policy/county.ts';
-import { postsOf } from '../solver/cycle/posts.ts';
+import { postsOf } from '../solver/cycle/round-posts.ts';
 import { crossSchoolRound, inSchoolRound } from '../solver/cycle/rounds.ts';
 import { generateCounty, writeCountyCsv } from '../data/generate.ts';
 import { repoPath } from './helpers/datasets.ts';

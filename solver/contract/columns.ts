@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import {
   BACKBONE_LEVELS, DEGREES, EXEMPTIONS, GENDERS, LOCALES, MODES, ROLES, SCHOOL_STAGES, STAGES, SUBJECTS, TITLES,
-  HISTORY_MODES, applicationSchema, historyRowSchema, lockSchema, needSchema, planRowSchema, preferenceSchema, schoolSchema, teacherSchema,
+  HISTORY_MODES, applicationSchema, historyRowSchema, lockSchema, needSchema, planRowSchema, postRowSchema, preferenceSchema, schoolSchema, teacherSchema,
 } from './schemas.ts';
 import { MODE_LABELS } from './labels.ts';
 
@@ -32,7 +32,7 @@ export type ColumnSpec = {
   missingHint?: readonly [string, string];
 };
 
-export type TableName = 'schools' | 'teachers' | 'needs' | 'preferences' | 'locks' | 'history' | 'plan' | 'applications' | 'rounds';
+export type TableName = 'schools' | 'teachers' | 'needs' | 'posts' | 'preferences' | 'locks' | 'history' | 'plan' | 'applications' | 'rounds';
 
 export type TableSpec<S extends z.ZodType = z.ZodType> = {
   table: TableName;
@@ -115,6 +115,7 @@ export const SCHOOLS: TableSpec<typeof schoolSchema> = {
     col('classes_primary', ['小学班数'], int),
     col('classes_junior', ['初中班数'], int),
     col('quota', ['核定编制', '编制数'], int),
+    col('boarding', ['寄宿制学校', '寄宿制'], bool),
   ],
 };
 
@@ -152,6 +153,21 @@ export const NEEDS: TableSpec<typeof needSchema> = {
     col('stage', ['学段'], STAGE_KIND, true),
     col('subject', ['学科'], SUBJECT_KIND, true),
     col('required', ['需求人数', '需求'], num, true),
+  ],
+};
+
+/** posts.csv (`lungang posts`): read in place of needs.csv, `posts` being the need. */
+export const POSTS: TableSpec<typeof postRowSchema> = {
+  table: 'posts', file: 'posts.csv', zhName: '岗位设置', schema: postRowSchema,
+  columns: [
+    col('school_id', ['学校代码'], str, true),
+    col('stage', ['学段'], STAGE_KIND, true),
+    col('subject', ['学科'], SUBJECT_KIND, true),
+    col('posts', ['岗位数', '编制数'], int, true),
+    col('senior', ['高级岗位', '高级'], int),
+    col('first', ['一级岗位', '一级'], int),
+    col('second', ['二级岗位', '二级'], int),
+    col('rule', ['依据', '分配依据'], str),
   ],
 };
 
@@ -214,7 +230,7 @@ export const HISTORY: TableSpec<typeof historyRowSchema> = {
 };
 
 /** The input tables, in the order errors are reported. */
-export const INPUT_TABLES = [SCHOOLS, TEACHERS, NEEDS, PREFERENCES, LOCKS, HISTORY] as const;
+export const INPUT_TABLES = [SCHOOLS, TEACHERS, NEEDS, POSTS, PREFERENCES, LOCKS, HISTORY] as const;
 
 /** Header text → comparable key: trimmed, case-folded, full-width forms folded (`（`→`(`). */
 export function headerKey(header: string): string {

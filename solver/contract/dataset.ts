@@ -8,9 +8,9 @@
 // tables the workbook lacks. Other files are ignored.
 import type { z } from 'zod';
 import {
-  policySchema, type HistoryRow, type Lock, type Need, type Policy, type Preference, type School, type Teacher,
+  policySchema, type HistoryRow, type Lock, type Need, type Policy, type PostRow, type Preference, type School, type Teacher,
 } from './schemas.ts';
-import { HISTORY, INPUT_TABLES, LOCKS, NEEDS, PREFERENCES, SCHOOLS, TEACHERS, type TableName, type TableSpec } from './columns.ts';
+import { HISTORY, INPUT_TABLES, LOCKS, NEEDS, POSTS, PREFERENCES, SCHOOLS, TEACHERS, type TableName, type TableSpec } from './columns.ts';
 import { inputError, sortInputErrors, type InputError } from './input-errors.ts';
 import { cellCode, cellText, issueMessage, parseTable, type ParsedRow, type ParsedTable } from './parse-table.ts';
 import { decodeUtf8, readCsv, type RawTable } from './read-csv.ts';
@@ -21,7 +21,7 @@ import { INPUT_LIMITS, fmtCount } from './input-limits.ts';
 export type Dataset = {
   schools: School[];
   teachers: Teacher[];
-  /** Undefined when needs.csv is absent: needs are then derived from classes (see README). */
+  /** Undefined when needs.csv and posts.csv are absent: needs are then derived from classes (see README). */
   needs?: Need[];
   preferences: Preference[];
   locks: Lock[];
@@ -35,7 +35,7 @@ export type LoadResult = { ok: true; dataset: Dataset } | { ok: false; errors: I
 type Source = { file: string; table: RawTable | undefined };
 type Parsed = {
   schools: ParsedTable<School> | undefined; teachers: ParsedTable<Teacher> | undefined; needs: ParsedTable<Need> | undefined;
-  preferences: ParsedTable<Preference> | undefined; locks: ParsedTable<Lock> | undefined; history: ParsedTable<HistoryRow> | undefined;
+  posts: ParsedTable<PostRow> | undefined; preferences: ParsedTable<Preference> | undefined; locks: ParsedTable<Lock> | undefined; history: ParsedTable<HistoryRow> | undefined;
 };
 
 const baseName = (name: string): string => name.split(/[\\/]/).pop() ?? name;
@@ -122,7 +122,7 @@ export async function loadDataset(files: DatasetFile[]): Promise<LoadResult> {
     return t;
   };
   const parsed: Parsed = {
-    schools: load(SCHOOLS), teachers: load(TEACHERS), needs: load(NEEDS), preferences: load(PREFERENCES), locks: load(LOCKS), history: load(HISTORY),
+    schools: load(SCHOOLS), teachers: load(TEACHERS), needs: load(NEEDS), posts: load(POSTS), preferences: load(PREFERENCES), locks: load(LOCKS), history: load(HISTORY),
   };
   crossCheck(parsed, errors);
   if (parsed.history) append(errors, checkHistory(parsed.history, parsed.teachers, parsed.schools));
@@ -154,6 +154,8 @@ export async function loadDataset(files: DatasetFile[]): Promise<LoadResult> {
   };
   if (parsed.needs) dataset.needs = values(parsed.needs);
   if (parsed.history) dataset.history = values(parsed.history);
+  // posts.csv as written by `lungang posts` (and edited by the planner): each row's posts is its need.
+  if (parsed.posts) dataset.needs = values(parsed.posts).map((p) => ({ school_id: p.school_id, stage: p.stage, subject: p.subject, required: p.posts }));
   return { ok: true, dataset };
 }
 
@@ -228,9 +230,10 @@ function crossCheck(p: Parsed, errors: InputError[]): void {
     }
   }
 
-  // Needs: school exists and offers the stage; one row per school × stage × subject.
-  const N = p.needs;
-  if (N) {
+  // Needs and posts: school exists and offers the stage; one row per school × stage × subject; only one of the two files.
+  if (p.needs && p.posts) errors.push(inputError(p.posts.file, 0, '-', `与 ${p.needs.file} 都是学科需求，只能提供一个`, `both this and ${p.needs.file} give the needs; give only one`));
+  for (const N of [p.needs, p.posts] as (ParsedTable<unknown> | undefined)[]) {
+    if (!N) continue;
     duplicates(N, (r) => {
       const [s, st, sub] = [text(r, 'school_id'), field(r, 'stage'), field(r, 'subject')];
       return s && st && sub ? JSON.stringify([s, st, sub]) : undefined;

@@ -49,6 +49,8 @@ export const schoolSchema = z.object({
   classes_primary: z.number().int().min(0).optional(),
   classes_junior: z.number().int().min(0).optional(),
   quota: z.number().int().min(0).optional(),
+  /** Added column: 寄宿制学校 (boarding school), favoured when the county allocates posts (solver/cycle/posts.ts). */
+  boarding: z.boolean().optional(),
 });
 export type School = z.infer<typeof schoolSchema>;
 
@@ -85,6 +87,23 @@ export const needSchema = z.object({
   required: z.number().min(0),
 });
 export type Need = z.infer<typeof needSchema>;
+
+/**
+ * posts.csv (added file, `lungang posts`): the posts the county allocates to one school × stage × subject,
+ * their 岗位 grades (高级/一级/二级, summing to at most `posts`) and the rule behind the number. As an
+ * input it stands for needs.csv: `posts` is the need (solver/contract/dataset.ts).
+ */
+export const postRowSchema = z.object({
+  school_id: z.string().min(1),
+  stage: z.enum(STAGES),
+  subject: z.enum(SUBJECTS),
+  posts: z.number().int().min(0),
+  senior: z.number().int().min(0).default(0),
+  first: z.number().int().min(0).default(0),
+  second: z.number().int().min(0).default(0),
+  rule: z.string().default(''),
+}).refine((r) => r.senior + r.first + r.second <= r.posts, { message: '高级+一级+二级 多于岗位数 / senior + first + second exceed posts', path: ['posts'] });
+export type PostRow = z.infer<typeof postRowSchema>;
 
 export const preferenceSchema = z.object({
   teacher_id: z.string().min(1),
@@ -258,6 +277,22 @@ export const policySchema = z.strictObject({
     cvMinStudentsTeachingPoint: z.number().int().min(0).default(50),
     /** Switch: no stage × indicator 差异系数 may end higher than it started. */
     neverWorse: z.boolean().default(true),
+  }).prefault({}),
+  /** How `lungang posts` allocates the county's 编制 and 岗位 (solver/cycle/posts.ts, README "Posts"). */
+  posts: z.strictObject({
+    /** 乡村小规模学校: a rural school or 教学点 below this enrolment (国办发〔2018〕27号: 不足100人的村小学和教学点). */
+    smallSchoolStudents: z.number().int().min(1).default(100),
+    /** Its floor, teachers per class (班师比; the same text: 生师比与班师比相结合). Assumption, provinces set their own. */
+    teachersPerClass: z.number().min(0).max(5).default(1),
+    /** Extra weight of a boarding school's enrolment (国办发〔2018〕27号 寄宿制学校…适当增加编制). Assumption. */
+    boardingUplift: share.default(0.1),
+    /** 岗位结构比例 per stage: 高级 and 一级 shares of the posts, the rest 二级 and below. Assumptions (README). */
+    grades: z.strictObject({
+      primary: z.strictObject({ senior: share.default(0.1), first: share.default(0.5) }).prefault({}),
+      junior: z.strictObject({ senior: share.default(0.2), first: share.default(0.5) }).prefault({}),
+    }).refine((g) => g.primary.senior + g.primary.first <= 1 && g.junior.senior + g.junior.first <= 1, { message: 'senior + first must not exceed 1' }).prefault({}),
+    /** Extra weight of a rural or weak school's posts when the 高级 posts are shared out (seed 000, seed 002 职称评聘向乡村学校倾斜). */
+    ruralSeniorUplift: share.default(0.2),
   }).prefault({}),
   /** Staff:student ratios used when a school has no quota (Q1, domain.md §B2). */
   quotaRatio: perStage(19, 13.5),

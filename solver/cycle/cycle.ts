@@ -10,7 +10,7 @@ import type { Engine } from '../model/engine.ts';
 import { type PlanAudit, auditPlan } from '../report/audit.ts';
 import { blockingPairs } from './deferred-acceptance.ts';
 import { type OrganisedRound, cyclePolicy, organisedRound } from './organised.ts';
-import { postsOf } from './posts.ts';
+import { postsOf } from './round-posts.ts';
 import { ROUND_NAMES, type RoundNo, type RoundRow } from './round-rows.ts';
 import { crossSchoolMarket, crossSchoolRound, inSchoolRound, keepsPost } from './rounds.ts';
 

@@ -7,7 +7,7 @@ import { isLeader } from '../policy/leaders.ts';
 import { needKey } from '../policy/needs.ts';
 import { moveAllowed } from '../policy/rules.ts';
 import { type MatchingMarket, type Proposer, deferredAcceptance } from './deferred-acceptance.ts';
-import type { Posts } from './posts.ts';
+import type { Posts } from './round-posts.ts';
 import { type RoundRow, byScore, roundRow, scoreText } from './round-rows.ts';
 
 const postName = (t: Teacher) => `${STAGE_ZH[t.stage]}${SUBJECT_ZH[t.subject]}`;

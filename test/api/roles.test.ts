@@ -42,6 +42,8 @@ const TABLE: [Method, string, TestRole[] | '*' | 'session'][] = [
   ['GET', '/api/runs/{id}/result', ALL],
   ['GET', '/api/runs/{id}/plan.csv', ALL],
   ['GET', '/api/runs/{id}/report.json', ALL],
+  ['GET', '/api/runs/{id}/notice.xlsx', ALL],
+  ['GET', '/api/runs/{id}/notice.html', ALL],
   ['GET', '/api/runs/{id}/workbook.xlsx', ALL],
   ['GET', '/api/runs/{id}/audit.pdf', ALL],
   ['GET', '/api/runs/{id}/audit', ALL],

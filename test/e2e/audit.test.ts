@@ -185,6 +185,8 @@ describe('a failing hand-made plan, uploaded, printed and exported', () => {
     await page.getByTestId('back-to-run').click();
     await page.getByTestId('rules-table').waitFor();
     expect(await page.getByTestId('export-xlsx').getAttribute('href')).toBe(`/api/runs/${ctx.runId}/workbook.xlsx?lang=en`);
+    expect(await page.getByTestId('notice-plan').getAttribute('href')).toBe(`/api/runs/${ctx.runId}/notice.html?list=plan&lang=en`);
+    expect(await page.getByTestId('notice-eligible').getAttribute('href')).toBe(`/api/runs/${ctx.runId}/notice.html?list=eligible&lang=en`);
     await shot('run-en');
     await page.getByTestId('lang-toggle').click();
   });

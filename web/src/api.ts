@@ -171,6 +171,8 @@ function auditForm(datasetId: number, plan: File, scenarioId?: number): FormData
 export const downloads = {
   workbook: (runId: number, lang: 'zh' | 'en' = 'zh') => `/api/runs/${runId}/workbook.xlsx${lang === 'en' ? '?lang=en' : ''}`,
   auditPdf: (runId: number, lang: 'zh' | 'en' = 'zh') => `/api/runs/${runId}/audit.pdf?lang=${lang}`,
+  /** A 公示 list of the run: the plan or the eligible teachers, as a printable page or XLSX. */
+  notice: (runId: number, list: 'plan' | 'eligible', format: 'html' | 'xlsx', lang: 'zh' | 'en' = 'zh') => `/api/runs/${runId}/notice.${format}?list=${list}&lang=${lang}`,
   planCsv: (runId: number) => `/api/runs/${runId}/plan.csv`,
   reportJson: (runId: number) => `/api/runs/${runId}/report.json`,
   comparison: (runIds: readonly number[]) => `/api/comparisons.xlsx?runs=${runIds.join(',')}`,

@@ -148,6 +148,11 @@ export async function renderAudit(root: HTMLElement, ctx: PageContext): Promise<
       h('span', { class: 'no-print' }, runPicker(runs, run.id, (id) => { location.hash = href('audit', { run: id, county: county || null }); })),
       h('a', { class: 'btn no-print', href: downloads.workbook(run.id, lang()), download: '', 'data-testid': 'export-xlsx' }, L('导出 Excel', 'Export XLSX')),
       h('a', { class: 'btn no-print', href: downloads.auditPdf(run.id, lang()), download: '', 'data-testid': 'export-pdf' }, L('导出 PDF', 'Export PDF')),
+      // 公示 lists: the printable page opens in a new tab (print from there), the XLSX downloads.
+      h('a', { class: 'btn no-print', href: downloads.notice(run.id, 'plan', 'html', lang()), target: '_blank', rel: 'noopener', 'data-testid': 'notice-plan' }, L('公示：交流名单', 'Notice: rotation list')),
+      h('a', { class: 'btn no-print', href: downloads.notice(run.id, 'plan', 'xlsx', lang()), download: '' }, L('交流名单 Excel', 'Rotation list XLSX')),
+      h('a', { class: 'btn no-print', href: downloads.notice(run.id, 'eligible', 'html', lang()), target: '_blank', rel: 'noopener', 'data-testid': 'notice-eligible' }, L('公示：符合条件教师', 'Notice: eligible teachers')),
+      h('a', { class: 'btn no-print', href: downloads.notice(run.id, 'eligible', 'xlsx', lang()), download: '' }, L('符合条件名单 Excel', 'Eligible list XLSX')),
       h('a', { class: 'btn no-print', href: downloads.planCsv(run.id), download: '' }, 'plan.csv'),
       h('a', { class: 'btn no-print', href: downloads.reportJson(run.id), download: '' }, 'report.json'),
       print),
