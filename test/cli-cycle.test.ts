@@ -1,20 +1,13 @@
 // `lungang posts` and `lungang notice` as a planner runs them: files written, sums, exit codes, and
 // bad input reported as file:line: column with nothing written.
-import { execFile } from 'node:child_process';
 import { access, cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { repoPath } from './helpers/datasets.ts';
+import { lungang } from './helpers/lungang.ts';
 
-function lungang(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, [repoPath('bin', 'lungang.mjs'), ...args], { cwd: repoPath(), timeout: 300_000 }, (err, stdout, stderr) => {
-      done({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
 const exists = (p: string) => access(p).then(() => true, () => false);
 const tmp = () => mkdtemp(join(tmpdir(), 'lungang-cycle-'));
 

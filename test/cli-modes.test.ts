@@ -1,20 +1,13 @@
 // Issue 11 acceptance through the command line: a generated county planned with 支教 and 走教 by
 // `lungang plan`, then checked by `lungang audit` from the written files alone.
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { expect, it } from 'vitest';
 import { generateCounty, writeCountyCsv } from '../data/generate.ts';
-import { repoPath } from './helpers/datasets.ts';
+import { lungang } from './helpers/lungang.ts';
 
-const lungang = (...args: string[]) =>
-  new Promise<{ code: number; stdout: string }>((done) => {
-    execFile(process.execPath, [repoPath('bin', 'lungang.mjs'), ...args], { cwd: repoPath(), timeout: 600_000 }, (err, stdout) => {
-      done({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout });
-    });
-  });
 
 it('plan then audit a generated county with 支教 and 走教: the audit passes, 走教 rows carry their share, posts move only with transfers', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'lungang-modes-'));

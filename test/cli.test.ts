@@ -1,5 +1,4 @@
 // The `lungang` command as a planner runs it: exit codes, files written (or not), messages.
-import { execFile } from 'node:child_process';
 import { cp, mkdtemp, readFile, readdir, writeFile, access } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,20 +6,9 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { generateCity, writeCountyCsv } from '../data/generate.ts';
 import { repoPath } from './helpers/datasets.ts';
+import { lungang } from './helpers/lungang.ts';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
-function lungang(...args: string[]): Promise<Run> {
-  return new Promise((done) => {
-    execFile(process.execPath, [repoPath('bin', 'lungang.mjs'), ...args], { cwd: repoPath(), timeout: 300_000 }, (err, stdout, stderr) => {
-      done({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
 
 const exists = (p: string) => access(p).then(() => true, () => false);
 const tmp = () => mkdtemp(join(tmpdir(), 'lungang-'));

@@ -1,6 +1,5 @@
 // The rounds of 县管校聘 on a hand-made county (校内竞聘, 跨校竞聘) and end to end from the CLI on a
 // generated county with scores and applications (all three rounds, the final plan audited).
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +10,7 @@ import { buildCountyContext } from '../solver/policy/county.ts';
 import { postsOf } from '../solver/cycle/round-posts.ts';
 import { crossSchoolRound, inSchoolRound } from '../solver/cycle/rounds.ts';
 import { generateCounty, writeCountyCsv } from '../data/generate.ts';
-import { repoPath } from './helpers/datasets.ts';
+import { lungang } from './helpers/lungang.ts';
 
 const school = (id: string, quota: number): School => ({ id, name: `${id}小学`, stage: 'primary', locale: 'town', weak: false, teaching_point: false, students_primary: 300, quota });
 const teacher = (id: string, school_id: string, score: number, extra: Partial<Teacher> = {}): Teacher => ({
@@ -72,13 +71,6 @@ describe('跨校竞聘 (round 2)', () => {
   });
 });
 
-function lungang(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, [repoPath('bin', 'lungang.mjs'), ...args], { cwd: repoPath(), timeout: 600_000 }, (err, stdout, stderr) => {
-      done({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
 
 describe('lungang rounds on a generated county with scores and applications', () => {
   it('runs the three rounds, every round’s checks and the final audit pass; stopping after round 1 and going on gives the same rounds', async () => {

@@ -2,7 +2,6 @@
 // its own audit, budgets raised for the cycle's teachers, no teacher moved twice within the minimum
 // term, 支教 terms returning when they end, and the teachers left over named with the reason.
 // The CLI writes one folder per year that `lungang audit` re-checks on its own.
-import { execFile } from 'node:child_process';
 import { cp, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,11 +11,8 @@ import { historyChecks } from '../solver/cycle/paper-rotation.ts';
 import { highsEngine } from '../server/engine.ts';
 import { cycleSummary } from '../server/cycle-command.ts';
 import { loadSample, repoPath } from './helpers/datasets.ts';
+import { lungang } from './helpers/lungang.ts';
 
-const lungang = (...args: string[]) => new Promise<{ code: number; stdout: string }>((done) => {
-  execFile(process.execPath, [repoPath('bin', 'lungang.mjs'), ...args], { cwd: repoPath(), timeout: 600_000 }, (err, stdout) =>
-    done({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout }));
-});
 
 describe('a three-year cycle on the small sample county, 支教 allowed (1-year terms)', async () => {
   const ds = await loadSample('small-county');
