@@ -30,6 +30,7 @@ import { datasetRoutes } from './routes/datasets.ts';
 import { downloadRoutes } from './routes/downloads.ts';
 import { ApiError, type App, type Deps, apiErrors } from './routes/http.ts';
 import { runRoutes } from './routes/runs.ts';
+import { roundsRoutes } from './routes/rounds.ts';
 import { frontierRoutes } from './routes/frontiers.ts';
 import { scenarioRoutes } from './routes/scenarios.ts';
 import { sessionRoutes } from './routes/session.ts';
@@ -191,7 +192,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   // Routes after the handlers: an awaited plugin registration (static files) would otherwise leave
   // the routes registered before it with Fastify's default error handler.
   for (const routes of [sessionRoutes, userRoutes, datasetRoutes, scenarioRoutes, runRoutes, frontierRoutes, downloadRoutes, adoptionRoutes,
-    comparisonRoutes, auditRoutes, activityRoutes, noticeRoutes]) {
+    comparisonRoutes, auditRoutes, activityRoutes, noticeRoutes, roundsRoutes]) {
     routes(app, deps);
   }
   if (hasWeb) await app.register(fastifyStatic, { root: webDir, prefix: '/' });

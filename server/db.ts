@@ -272,6 +272,22 @@ const MIGRATIONS: string[] = [
   // Uploads and deletes write their rows in chunks between requests (issue 9, dataset-store.ts):
   // a dataset is hidden until all its rows are in, and from the moment its delete starts.
   `ALTER TABLE datasets ADD COLUMN ready INTEGER NOT NULL DEFAULT 1;`,
+  // The rounds of an appointment cycle per scenario (issue 12): every result kept, the newest shown;
+  // plan_csv only once round 3 ran. Removed with the scenario.
+  `
+  CREATE TABLE scenario_rounds (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    scenario_id INTEGER NOT NULL REFERENCES scenarios(id) ON DELETE CASCADE,
+    user_id INTEGER NOT NULL,
+    stop_after INTEGER NOT NULL,
+    from_round INTEGER NOT NULL,
+    rounds_csv TEXT NOT NULL,
+    rounds_json TEXT NOT NULL,
+    plan_csv TEXT,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX scenario_rounds_scenario ON scenario_rounds(scenario_id, id);
+  `,
 ];
 
 export function openDb(path: string): Db {

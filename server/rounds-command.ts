@@ -5,16 +5,14 @@
 // plan.csv --policy policy.json` re-checks the plan). Exit 0 every check passed, 1 some failed, 2 bad input.
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { csvText } from '../solver/contract/csv-text.ts';
 import type { InputError } from '../solver/contract/input-errors.ts';
 import type { Dataset } from '../solver/contract/dataset.ts';
 import type { Application } from '../solver/contract/schemas.ts';
 import { jsLpSolverEngine } from '../solver/model/engine.ts';
-import { buildReport } from '../solver/report/report.ts';
-import { planCsvText } from '../solver/report/plan-rows.ts';
 import { runCycle } from '../solver/cycle/cycle.ts';
 import { parseApplications, parseRoundsFile } from '../solver/cycle/cycle-files.ts';
-import { ROUND_COLUMNS, ROUND_NAMES, type RoundNo, type RoundRow } from '../solver/cycle/round-rows.ts';
+import { cycleOutputs } from '../solver/cycle/cycle-outputs.ts';
+import type { RoundNo, RoundRow } from '../solver/cycle/round-rows.ts';
 import { highsEngine } from './engine.ts';
 
 type Values = Record<string, string | boolean | undefined>;
@@ -52,17 +50,7 @@ export async function rounds(input: string, v: Values, lang: 'zh' | 'en', kit: C
   if (errors.length > 0) return kit.fail(errors, lang);
   const engine = v.engine === 'jslp' ? jsLpSolverEngine : highsEngine();
   const cycle = await runCycle(ds, applications, engine, { ...(from ? { from } : {}), stopAfter: stop as RoundNo });
-  const table = cycle.rows.map((r) => ({ ...r, round_name: ROUND_NAMES[r.round][0] }));
-  const files: Record<string, string> = {
-    'rounds.csv': csvText(table, ROUND_COLUMNS),
-    'rounds.json': `${JSON.stringify({ rounds: cycle.rounds, audit_ok: cycle.audit?.ok ?? null }, null, 2)}\n`,
-  };
-  if (cycle.audit) {
-    files['plan.csv'] = planCsvText(cycle.plan);
-    files['report.json'] = `${JSON.stringify({ ...buildReport(cycle.dataset, cycle.organised.map((o) => o.plan)), reopened: cycle.organised.filter((o) => o.reopened).map((o) => o.county) }, null, 2)}\n`;
-    files['policy.json'] = `${JSON.stringify(cycle.dataset.policy, null, 2)}\n`;
-  }
-  await kit.writeAll(v.out, files);
+  await kit.writeAll(v.out, cycleOutputs(cycle));
   for (const s of cycle.rounds) {
     const share = s.share_of_eligible === null ? '-' : `${(100 * s.share_of_eligible).toFixed(1)}%`;
     process.stdout.write(`${s.county ? `[${s.county}] ` : ''}第${s.round}轮 ${s.name}：参加 ${s.entered} 人，上岗 ${s.placed} 人，${s.round === 3 ? '进入蓄水池' : '转入下一轮'} ${s.left} 人；交流 ${s.counted} 人（骨干 ${s.backbone}），占符合条件教师 ${share}；${s.ok ? '本轮检查通过' : `未通过：${s.checks.filter((c) => !c.ok).map((c) => c.id).join('、')}`}\n`);

@@ -10,7 +10,8 @@
 //   差异系数 per county × stage × indicator (solver/report/best-achievable.ts) and the plan's share.
 // - mode 'tasks': a long-lived worker answering requests one at a time: validate an upload,
 //   validate a scenario's locks, audit a plan, build an XLSX workbook or an audit PDF, a scenario's rotation budget,
-//   compare runs (their large report.json files are parsed here) and the comparison's workbook.
+//   compare runs (their large report.json files are parsed here) and the comparison's workbook,
+//   and run an appointment cycle's rounds (rounds-job.ts).
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import ExcelJS from 'exceljs';
@@ -40,6 +41,7 @@ import type { NoticeTable } from '../solver/report/notice-lists.ts';
 import type { PdfLang } from './audit-pdf-text.ts';
 import { type FrontierJob, type FrontierMessage, solveFrontier } from './frontier-job.ts';
 import { type RowLines, encodeRows } from './row-lines.ts';
+import { type RoundsReply, type RoundsRequest, applicationsOf, roundsTask } from './rounds-job.ts';
 
 export interface StoredFile { name: string; content: Uint8Array }
 
@@ -73,6 +75,8 @@ export interface Tasks {
   budget: { req: { files: StoredFile[]; policy: Policy; locks: Lock[] }; res: Validated<{ counties: CountyBudget[] }> };
   compare: { req: { runs: StoredComparedRun[] }; res: { ok: true; comparison: Comparison } };
   compareXlsx: { req: { runs: StoredComparedRun[]; names: Names }; res: { ok: true; content: Uint8Array } };
+  /** One appointment cycle's rounds (rounds-job.ts); round 3 solves with HiGHS. */
+  rounds: { req: RoundsRequest; res: RoundsReply };
 }
 /** One county's rotation budget under a scenario's policy and locks (solver/policy/rules.ts rotationBudget). */
 export interface CountyBudget { county: string; eligible: number; min_rotated: number; max_rotated: number; locked_moves: number }
@@ -157,6 +161,9 @@ async function runTask(r: TaskRequest): Promise<Tasks[TaskKind]['res']> {
       const loaded = await loadDataset(r.req.files);
       if (!loaded.ok) return loaded;
       const ds = loaded.dataset;
+      // applications.csv is stored with the contract files, so it is checked with them, all-or-nothing.
+      const apps = applicationsOf(ds, r.req.files);
+      if (!apps.ok) return apps;
       return { ok: true, schools: encodeRows(ds.schools), teachers: encodeRows(ds.teachers), counties: countiesOf(ds), policy: ds.policy, locks: ds.locks };
     }
     case 'locks': {
@@ -190,6 +197,8 @@ async function runTask(r: TaskRequest): Promise<Tasks[TaskKind]['res']> {
       return { ok: true, comparison: compareRuns(r.req.runs.map(parseComparedRun)) };
     case 'compareXlsx':
       return { ok: true, content: await buildComparisonWorkbook(compareRuns(r.req.runs.map(parseComparedRun)), r.req.names) };
+    case 'rounds':
+      return roundsTask(r.req);
     case 'budget': {
       const loaded = await loadDataset(r.req.files);
       if (!loaded.ok) return loaded;

@@ -4,7 +4,7 @@
 // and teachers for paged, searchable listings.
 import { z } from 'zod';
 import { lockSchema, policySchema, schoolSchema, teacherSchema, type Lock, type Policy } from '../../solver/contract/schemas.ts';
-import { INPUT_TABLES } from '../../solver/contract/columns.ts';
+import { APPLICATIONS, INPUT_TABLES } from '../../solver/contract/columns.ts';
 import { nameFor } from '../auth.ts';
 import { type DatasetRow, getDataset, logActivity, now } from '../db.ts';
 import { contentHash } from '../hashes.ts';
@@ -14,8 +14,11 @@ import {
   page, pageQuery, readMultipart,
 } from './http.ts';
 
-/** File names the parser reads (contract names, Chinese table names, any workbook); others are ignored. */
-const CONTRACT_NAMES = new Set([...INPUT_TABLES.flatMap((t) => [t.file, `${t.zhName}.csv`]), 'policy.json', '政策参数.json']);
+/**
+ * File names the parser reads (contract names, Chinese table names, any workbook), and the rounds'
+ * applications.csv (issue 12, checked with them in the task worker); others are ignored.
+ */
+const CONTRACT_NAMES = new Set([...[...INPUT_TABLES, APPLICATIONS].flatMap((t) => [t.file, `${t.zhName}.csv`]), 'policy.json', '政策参数.json']);
 export const isContractFile = (name: string) => {
   const n = name.normalize('NFKC').toLowerCase();
   return CONTRACT_NAMES.has(n) || n.endsWith('.xlsx') || n.endsWith('.xls');

@@ -180,7 +180,7 @@ export const PREFERENCES: TableSpec<typeof preferenceSchema> = {
   ],
 };
 
-/** Added (issue 12): applications.csv (跨校竞聘志愿), read by solver/cycle/applications.ts, not by loadDataset. */
+/** Added (issue 12): applications.csv (跨校竞聘志愿), read by solver/cycle/cycle-files.ts, not by loadDataset. */
 export const APPLICATIONS: TableSpec<typeof applicationSchema> = {
   table: 'applications', file: 'applications.csv', zhName: '竞聘志愿', schema: applicationSchema,
   columns: PREFERENCES.columns,

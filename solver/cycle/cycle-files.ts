@@ -37,6 +37,12 @@ function read<S extends z.ZodType>(spec: TableSpec<S>, name: string, content: st
   return { errors: [...raw.errors, ...t.errors], rows: t.rows };
 }
 
+/** A rounds.csv the cycle wrote (rounds 1–3), read back without the go-on checks: for showing it. */
+export function readRoundRows(name: string, content: string | Uint8Array): Parsed<RoundRow> {
+  const { errors, rows } = read(ROUNDS, name, content);
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, rows: rows.map((r) => r.value!) };
+}
+
 /** applications.csv: teacher and school on the roster, one rank and one row per school for each teacher. */
 export function parseApplications(ds: Dataset, name: string, content: string | Uint8Array): Parsed<Application> {
   const { errors, rows } = read(APPLICATIONS, name, content);
