@@ -12,10 +12,11 @@ import type { inputErrorSchema } from '../../server/routes/http.ts';
 import type { runDetailSchema, runSchema } from '../../server/routes/runs.ts';
 import type { budgetSchema, scenarioSchema } from '../../server/routes/scenarios.ts';
 import type { FrontierView } from '../../server/routes/frontiers.ts';
+import type { RoundsView } from '../../server/routes/rounds.ts';
 import type { sessionUserSchema } from '../../server/routes/session.ts';
 import type { UserView } from '../../server/routes/users.ts';
 
-export type { AuditDocument, AuditTrace, PlanRow, Report, School, Teacher, Comparison, TeacherDiff, UserView };
+export type { AuditDocument, AuditTrace, PlanRow, Report, School, Teacher, Comparison, TeacherDiff, UserView, RoundsView };
 export type User = z.infer<typeof sessionUserSchema>;
 export type Role = User['role'];
 export type Dataset = z.infer<typeof datasetSchema>;
@@ -143,6 +144,16 @@ export const api = {
   cancelFrontier: (id: number) => request<Frontier>('POST', `/frontiers/${id}/cancel`),
   savePoint: (id: number, index: number) => request<Scenario>('POST', `/frontiers/${id}/points/${index}/scenario`, {}),
 
+  // The rounds of an appointment cycle (404: none run yet)
+  rounds: (scenarioId: number) => request<RoundsView>('GET', `/scenarios/${scenarioId}/rounds`),
+  runRounds: (scenarioId: number, stopAfter: 1 | 2 | 3, goOn = false) => request<RoundsView>('POST', `/scenarios/${scenarioId}/rounds`, { stop_after: stopAfter, go_on: goOn }),
+  roundsFromEdited: (scenarioId: number, file: File, stopAfter: 1 | 2 | 3) => {
+    const form = new FormData();
+    form.append('stop_after', String(stopAfter));
+    form.append('rounds', file, file.name);
+    return request<RoundsView>('POST', `/scenarios/${scenarioId}/rounds/edited`, form);
+  },
+
   // Comparisons and audits
   compare: (runIds: number[]) => request<Comparison>('GET', `/comparisons${qs({ runs: runIds.join(',') })}`),
   teacherDiff: (a: number, b: number) => request<TeacherDiffResult>('GET', `/comparisons/teachers${qs({ a, b })}`),
@@ -174,6 +185,8 @@ export const downloads = {
   /** A 公示 list of the run: the plan or the eligible teachers, as a printable page or XLSX. */
   notice: (runId: number, list: 'plan' | 'eligible', format: 'html' | 'xlsx', lang: 'zh' | 'en' = 'zh') => `/api/runs/${runId}/notice.${format}?list=${list}&lang=${lang}`,
   planCsv: (runId: number) => `/api/runs/${runId}/plan.csv`,
+  roundsCsv: (scenarioId: number) => `/api/scenarios/${scenarioId}/rounds.csv`,
+  roundsPlanCsv: (scenarioId: number) => `/api/scenarios/${scenarioId}/rounds/plan.csv`,
   reportJson: (runId: number) => `/api/runs/${runId}/report.json`,
   comparison: (runIds: readonly number[]) => `/api/comparisons.xlsx?runs=${runIds.join(',')}`,
 };

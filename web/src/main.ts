@@ -12,6 +12,7 @@ import { renderCompare } from './pages/compare.ts';
 import { renderData } from './pages/data.ts';
 import { renderFlows } from './pages/flows.ts';
 import { renderLogin } from './pages/login.ts';
+import { renderRounds } from './pages/rounds.ts';
 import { renderScenario } from './pages/scenario.ts';
 import { renderTeacher } from './pages/teacher.ts';
 import { renderTradeoff } from './pages/tradeoff.ts';
@@ -29,6 +30,7 @@ type Renderer = (root: HTMLElement, ctx: PageContext) => Promise<void>;
 const PAGES: Record<Exclude<PageName, 'login'>, { zh: string; en: string; render: Renderer }> = {
   data: { zh: '数据', en: 'Data', render: renderData },
   scenario: { zh: '方案', en: 'Scenario', render: renderScenario },
+  rounds: { zh: '竞聘', en: 'Rounds', render: renderRounds },
   tradeoff: { zh: '权衡', en: 'Trade-off', render: renderTradeoff },
   flows: { zh: '流向', en: 'Flows', render: renderFlows },
   compare: { zh: '比较', en: 'Compare', render: renderCompare },

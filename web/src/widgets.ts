@@ -1,8 +1,8 @@
 // Small pieces several pages share: the page header, the run picker, error and loading states.
-import { ApiError, type Run } from './api.ts';
+import { ApiError, type InputError, type Run } from './api.ts';
 import { type Child, h, notice, select } from './dom.ts';
 import { dateTime } from './format.ts';
-import { L, runStatusLabel } from './i18n.ts';
+import { L, lang, runStatusLabel } from './i18n.ts';
 import { store } from './store.ts';
 
 export function pageHeader(title: string, subtitle: string | null, ...actions: Child[]): HTMLElement {
@@ -31,6 +31,17 @@ export function errorView(err: unknown): HTMLElement {
       : null);
   }
   return notice('bad', h('strong', null, L('出错了：', 'Error: ')), err instanceof Error ? err.message : String(err));
+}
+
+/** Every bad row of an upload by file, line and column, in the page's language. */
+export function errorTable(errors: readonly InputError[]): HTMLElement {
+  const rows = errors.slice(0, 500);
+  return h('div', { class: 'table-wrap scroll-y', 'data-testid': 'upload-errors' },
+    h('table', { class: 'data' },
+      h('thead', null, h('tr', null, h('th', null, L('文件', 'File')), h('th', { class: 'num' }, L('行', 'Line')), h('th', null, L('列', 'Column')), h('th', null, L('问题', 'Problem')))),
+      h('tbody', null, rows.map((e) => h('tr', null, h('td', { class: 'mono' }, e.file), h('td', { class: 'num' }, e.line), h('td', { class: 'mono' }, e.column),
+        h('td', null, lang() === 'zh' ? e.message : e.messageEn))))),
+    errors.length > rows.length ? h('p', { class: 'muted' }, L(`另有 ${errors.length - rows.length} 处错误未列出`, `${errors.length - rows.length} more not shown`)) : null);
 }
 
 export function emptyState(title: string, body: Child, ...actions: Child[]): HTMLElement {

@@ -1,25 +1,15 @@
 // 数据 Data: upload the contract files (all-or-nothing; every bad row listed by file, line and
 // column), then browse the open dataset's schools and teachers — of one county or all of them
 // when the file holds several (the county picker; `?county=`).
-import { api, ApiError, type InputError } from '../api.ts';
+import { api, ApiError } from '../api.ts';
 import { card, field, filePicker, h, mount, notice } from '../dom.ts';
 import { dateTime, int } from '../format.ts';
-import { L, lang } from '../i18n.ts';
+import { L } from '../i18n.ts';
 import type { PageContext } from '../main.ts';
 import { replaceQuery } from '../router.ts';
 import { can, currentDataset, refreshDatasets, schoolsOf, selectDataset, store, teachersOf } from '../store.ts';
-import { countyPicker, emptyState, pageCounty, pageHeader } from '../widgets.ts';
+import { countyPicker, emptyState, errorTable, pageCounty, pageHeader } from '../widgets.ts';
 import { schoolsTable, teachersTable } from './data-tables.ts';
-
-function errorTable(errors: readonly InputError[]): HTMLElement {
-  const rows = errors.slice(0, 500);
-  return h('div', { class: 'table-wrap scroll-y', 'data-testid': 'upload-errors' },
-    h('table', { class: 'data' },
-      h('thead', null, h('tr', null, h('th', null, L('文件', 'File')), h('th', { class: 'num' }, L('行', 'Line')), h('th', null, L('列', 'Column')), h('th', null, L('问题', 'Problem')))),
-      h('tbody', null, rows.map((e) => h('tr', null, h('td', { class: 'mono' }, e.file), h('td', { class: 'num' }, e.line), h('td', { class: 'mono' }, e.column),
-        h('td', null, lang() === 'zh' ? e.message : e.messageEn))))),
-    errors.length > rows.length ? h('p', { class: 'muted' }, L(`另有 ${errors.length - rows.length} 处错误未列出`, `${errors.length - rows.length} more not shown`)) : null);
-}
 
 function uploadCard(ctx: PageContext): HTMLElement {
   const picker = filePicker(L('选择文件…', 'Choose files…'), L('未选择文件', 'No files chosen'), { multiple: true, accept: '.csv,.xlsx,.xls,.json', 'data-testid': 'upload-files' });
@@ -29,7 +19,7 @@ function uploadCard(ctx: PageContext): HTMLElement {
   const button = h('button', { class: 'btn btn-primary', type: 'submit', 'data-testid': 'upload-submit' }, L('上传并校验', 'Upload and validate'));
   const form = h('form', { class: 'upload-form' },
     h('div', { class: 'form-row' },
-      field(L('数据文件', 'Files'), picker.el, L('schools.csv、teachers.csv，可选 needs.csv、preferences.csv、locks.csv、policy.json；或一个 .xlsx 工作簿', 'schools.csv, teachers.csv, optional needs/preferences/locks.csv, policy.json — or one .xlsx workbook')),
+      field(L('数据文件', 'Files'), picker.el, L('schools.csv、teachers.csv，可选 needs.csv、preferences.csv、locks.csv、history.csv、applications.csv（竞聘志愿）、policy.json；或一个 .xlsx 工作簿', 'schools.csv, teachers.csv, optional needs/preferences/locks/history.csv, applications.csv (for the rounds), policy.json — or one .xlsx workbook')),
       field(L('数据集名称', 'Dataset name'), name), h('div', { class: 'field field-button' }, button)),
     out);
   form.addEventListener('submit', (ev) => {

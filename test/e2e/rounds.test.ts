@@ -1,0 +1,94 @@
+// Issue 12's acceptance in a real headless Chromium against the real server: a generated county
+// with history, assessment scores and applications runs the three rounds from the 竞聘 page —
+// stopping after round 1, then going on — and every count the page shows is the API's. With
+// SHOTS_DIR set it leaves screenshots of the page in Chinese and English there.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RoundsView } from '../../web/src/api.ts';
+import { pct } from '../../web/src/format.ts';
+import { writeRoundsCounty } from '../helpers/rounds-county.ts';
+import { type Browser, type Server, apiClient, launchBrowser, loginUi, startServer } from './harness.ts';
+
+let server: Server;
+let browser: Browser;
+let page: Page;
+let api: Awaited<ReturnType<typeof apiClient>>;
+let dataDir: string;
+const SHOTS = process.env.SHOTS_DIR;
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  page = browser.page;
+  api = await apiClient(server.url);
+  dataDir = await mkdtemp(join(tmpdir(), 'lungang-rounds-'));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+/** The summary table as the page shows it, row by row. */
+async function shown(): Promise<{ round: string; entered: string; placed: string; left: string; counted: string; share: string }[]> {
+  return page.getByTestId('rounds-summary').locator('tbody tr').evaluateAll((trs) => trs.map((tr) => {
+    const cell = (k: string) => (tr.querySelector(`[data-k="${k}"]`)?.textContent ?? '').trim();
+    return { round: (tr as HTMLElement).dataset.round ?? '', entered: cell('entered'), placed: cell('placed'), left: cell('left').split(' ')[0]!, counted: cell('counted'), share: cell('share') };
+  }));
+}
+const expected = (r: RoundsView) => r.rounds.map((s) => ({
+  round: String(s.round), entered: s.entered.toLocaleString('zh-CN'), placed: s.placed.toLocaleString('zh-CN'), left: s.left.toLocaleString('zh-CN'),
+  counted: s.counted.toLocaleString('zh-CN'), share: pct(s.share_of_eligible),
+}));
+
+describe('rounds page, end to end (generated county with history, scores and applications)', () => {
+  let scenarioId = 0;
+
+  it('stops after round 1, then goes on to round 3, showing the API\'s counts and the audit verdict', async () => {
+    const files = writeRoundsCounty(dataDir);
+    expect(Object.keys(files)).toEqual(expect.arrayContaining(['applications.csv', 'history.csv']));
+    const ds = await api.upload(Object.entries(files).map(([name, content]) => ({ name, content })), '生成县 2026');
+    scenarioId = (await api.call<{ id: number }>('POST', '/scenarios', { dataset_id: ds.id, name: '竞聘方案' })).id;
+    await loginUi(page, server.url);
+    await page.getByTestId('nav-rounds').click();
+    await page.getByTestId('rounds-run').waitFor();
+
+    await page.getByTestId('rounds-stop').selectOption('1');
+    await page.getByTestId('rounds-run').click();
+    await page.locator('[data-testid="rounds-result"][data-stop="1"]').waitFor({ timeout: 120_000 });
+    const one = await api.call<RoundsView>('GET', `/scenarios/${scenarioId}/rounds`);
+    expect(one.stop_after).toBe(1);
+    expect(await shown()).toEqual(expected(one));
+    expect(await page.getByTestId('rounds-verdict').getAttribute('data-audit')).toBe('null');
+    expect(await page.getByTestId('round-table-2').count()).toBe(0);
+
+    await page.getByTestId('rounds-stop').selectOption('3');
+    await page.getByTestId('rounds-go-on').click();
+    await page.locator('[data-testid="rounds-result"][data-stop="3"]').waitFor({ timeout: 300_000 });
+    const all = await api.call<RoundsView>('GET', `/scenarios/${scenarioId}/rounds`);
+    expect(all.from_round).toBe(1);
+    expect(all.rounds.map((s) => s.round)).toEqual([1, 2, 3]);
+    expect(await shown()).toEqual(expected(all));
+    expect(await page.getByTestId('rounds-verdict').getAttribute('data-audit')).toBe(String(all.audit_ok));
+    // Each round's table holds the API's rows of that round (the pager counts them).
+    for (const n of [1, 2, 3]) {
+      const rows = all.rows.filter((r) => r.round === n).length;
+      await expect(page.getByTestId(`round-table-${n}`).textContent()).resolves.toContain(`共 ${rows.toLocaleString('zh-CN')} 行`);
+    }
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, 'rounds-zh.png'), fullPage: true });
+  }, 400_000);
+
+  it('reads completely in English', async () => {
+    await page.getByTestId('lang-toggle').click();
+    await page.getByTestId('rounds-summary').waitFor();
+    await expect(page.locator('h1').textContent()).resolves.toBe('Rounds');
+    await expect(page.getByTestId('rounds-summary').textContent()).resolves.toContain('Round 3: Organised assignment');
+    await expect(page.getByTestId('rounds-summary').locator('thead').textContent()).resolves.not.toMatch(/[\u4e00-\u9fff]/);
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, 'rounds-en.png'), fullPage: true });
+    await page.getByTestId('lang-toggle').click();
+  });
+});
