@@ -71,6 +71,8 @@ describe('rounds page, end to end (generated county with history, scores and app
     await page.locator('[data-testid="rounds-result"][data-stop="3"]').waitFor({ timeout: 300_000 });
     const all = await api.call<RoundsView>('GET', `/scenarios/${scenarioId}/rounds`);
     expect(all.from_round).toBe(1);
+    // Nothing is left to go on to.
+    expect(await page.getByTestId('rounds-go-on').isVisible()).toBe(false);
     expect(all.rounds.map((s) => s.round)).toEqual([1, 2, 3]);
     expect(await shown()).toEqual(expected(all));
     expect(await page.getByTestId('rounds-verdict').getAttribute('data-audit')).toBe(String(all.audit_ok));

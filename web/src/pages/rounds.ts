@@ -108,8 +108,9 @@ export async function renderRounds(root: HTMLElement, ctx: PageContext): Promise
   const draw = () => {
     mount(view, result ? resultView(result, schools)
       : emptyState(L('该方案还没有竞聘结果', 'No rounds for this scenario yet'), can('edit') ? L('选择运行到第几轮，点击“运行”。', 'Choose how far to go and click “Run”.') : L('请规划员运行。', 'Ask a planner to run them.')));
-    goOn.hidden = !result || result.stop_after >= 3;
-    download.hidden = !result;
+    // style, not the hidden attribute: .btn's display would override it.
+    goOn.style.display = !result || result.stop_after >= 3 ? 'none' : '';
+    download.style.display = result ? '' : 'none';
   };
   async function go(call: () => Promise<RoundsView>) {
     for (const b of buttons) b.disabled = true;
