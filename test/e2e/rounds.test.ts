@@ -84,6 +84,20 @@ describe('rounds page, end to end (generated county with history, scores and app
     if (SHOTS) await page.screenshot({ path: join(SHOTS, 'rounds-zh.png'), fullPage: true });
   }, 400_000);
 
+  it('refuses an uploaded table with errors by file, line and column, and keeps the stored result', async () => {
+    const before = await api.call<RoundsView>('GET', `/scenarios/${scenarioId}/rounds`);
+    // The finished table has round-3 rows: one cannot go on from round 3.
+    const csv = await page.evaluate((id) => fetch(`/api/scenarios/${id}/rounds.csv`).then((r) => r.text()), scenarioId);
+    const firstRound3 = csv.split('\n').findIndex((l) => l.startsWith('3,')) + 1;
+    await page.getByTestId('rounds-file').setInputFiles({ name: 'rounds.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByTestId('rounds-upload').click();
+    const errors = page.getByTestId('upload-errors');
+    await errors.waitFor({ timeout: 120_000 });
+    const first = errors.locator('tbody tr').first().locator('td');
+    expect(await first.allTextContents()).toEqual(expect.arrayContaining(['rounds.csv', String(firstRound3), 'round']));
+    expect((await api.call<RoundsView>('GET', `/scenarios/${scenarioId}/rounds`)).id).toBe(before.id);
+  });
+
   it('reads completely in English', async () => {
     await page.getByTestId('lang-toggle').click();
     await page.getByTestId('rounds-summary').waitFor();
