@@ -100,8 +100,9 @@ describe('rounds page, end to end (generated county with history, scores and app
 
   it('reads completely in English', async () => {
     await page.getByTestId('lang-toggle').click();
+    // The page re-renders after the toggle: wait for the English one, not the Chinese still there.
+    await page.locator('h1', { hasText: 'Rounds' }).waitFor();
     await page.getByTestId('rounds-summary').waitFor();
-    await expect(page.locator('h1').textContent()).resolves.toBe('Rounds');
     await expect(page.getByTestId('rounds-summary').textContent()).resolves.toContain('Round 3: Organised assignment');
     await expect(page.getByTestId('rounds-summary').locator('thead').textContent()).resolves.not.toMatch(/[\u4e00-\u9fff]/);
     if (SHOTS) await page.screenshot({ path: join(SHOTS, 'rounds-en.png'), fullPage: true });
