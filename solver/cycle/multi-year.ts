@@ -191,9 +191,13 @@ async function planYear(y: { held: Dataset; reserve: Lock[]; plain: Dataset; tar
     // First less by what is short (often all it takes); then halfway to the minimum, so a few rounds reach it.
     const short = Math.max(1, ...plans.flatMap((p) => p.conflicts.map((c) => c.shortBy)));
     n = Math.max(y.minimum, n - (round === 0 ? short : Math.max(short, Math.ceil((n - y.minimum) / 2))));
-    // The list never asks for more than the year may rotate.
-    list = list.slice(0, n);
+    // The list never asks for more than the year may rotate, nor for the members in conflict.
+    list = cutList(list, plans, ds).slice(0, n);
     await retry(at(n));
+  }
+  if (infeasible(plans) && list.length > 0) {
+    list = [];
+    await retry(at(Math.max(y.minimum, ceilShare(ds.policy.ratios.minRotatedShareOfEligible, y.eligible))));
   }
   if (infeasible(plans)) await retry(y.plain);
   return { ds, plans, why: [...new Set(why)], listed: ds.policy.cycle.mustRotate };
@@ -234,14 +238,16 @@ export async function planCycle(ds0: Dataset, engine: Engine, years: number, opt
     // Who must go this year (their last chance in the cycle): the target is at least their number.
     const must = mustRotateList({ ...held, policy: at }, teachers.filter((t) => remainingSet.has(t.id)), k === years - 1);
     const listed = new Set(must.listed);
-    const target = Math.max(minimum, must.listed.length, Math.min(Math.ceil(remaining.length / (years - k)), withinCaps(teachers, new Set(remaining.filter((id) => !locked.has(id))), at)));
+    const lastYear = k === years - 1;
+    // Before the last year the list (teachers about to age out) raises the target; in the last year it is everyone left, held to the target.
+    const target = Math.max(minimum, lastYear ? 0 : must.listed.length, Math.min(Math.ceil(remaining.length / (years - k)), withinCaps(teachers, new Set(remaining.filter((id) => !locked.has(id))), at)));
     const reserve = hold.length > 0 ? backboneReserve(teachers.filter((t) => remainingSet.has(t.id) && !locked.has(t.id) && !listed.has(t.id)), at, target, remaining.length) : [];
-    const tried = await planYear({ held, reserve, plain: { ...base, policy: at }, target, minimum, eligible, list: must.listed }, engine, opts);
+    const tried = await planYear({ held, reserve, plain: { ...base, policy: at }, target, minimum, eligible, list: must.listed.slice(0, target) }, engine, opts);
     const { ds: yds, plans } = tried;
     const kept = new Set(tried.listed);
     // The conflict that names the teacher, else the first that made the year fall back.
     const cutWhy = (id: string) => tried.why.find((w) => w.includes(`教师${id}`)) ?? tried.why[0] ?? '';
-    const cut = must.listed.filter((id) => !kept.has(id)).map((id): Dropped => ({ teacher_id: id, reason: `名单与本年其他规则冲突，未列入（${cutWhy(id)}）` }));
+    const cut = must.listed.filter((id) => !kept.has(id)).map((id): Dropped => ({ teacher_id: id, reason: must.listed.indexOf(id) >= target ? `超出本年交流人数${target}人（名单按骨干优先、年长优先排列）` : `名单与本年其他规则冲突，未列入（${cutWhy(id)}）` }));
     const whyFellBack = tried.why;
     const asked = yds.policy === at ? minimum : ceilShare(yds.policy.ratios.minRotatedShareOfEligible, eligible);
     const fellBack = asked < target;
