@@ -1,8 +1,9 @@
 // Which of the cycle's teachers a year must rotate (policy.cycle.mustRotate, rule must_rotate).
 // Without a list the optimiser picks the year's rotations by the indicators alone, and a teacher
 // who passes the age cap before their turn leaves the cycle unrotated (the sample county: 54 of 61
-// left over). So a year lists the cycle's teachers who will no longer be eligible next year, and
-// the last year every one still waiting. Members no plan can move are left off with the reason, and
+// left over). So a year before the last lists the cycle's teachers who will no longer be eligible
+// next year. The last year lists no one: listing every teacher still waiting made the sample county's
+// last year infeasible and its fallback rotated 158 instead of 351 (950 in the cycle, not 1,127). Members no plan can move are left off with the reason, and
 // a school lists no more than its outflow cap (or leaders cap) lets go, so the list alone never
 // makes a year infeasible by counting; what is still in conflict is halved by the cycle (multi-year.ts).
 import type { Dataset } from '../contract/dataset.ts';
@@ -30,13 +31,13 @@ function eligibleNextYear(t: Teacher, policy: Policy): boolean {
 }
 
 /**
- * The year's list from the cycle teachers still waiting (`waiting`, eligible now): all of them in
- * the last year, else those who will not be eligible next year. `ds` is the year's input with its
+ * The year's list from the cycle teachers still waiting (`waiting`, eligible now): those who will
+ * not be eligible next year; none in the last year (see above). `ds` is the year's input with its
  * locks, so a teacher the history or the cycle keeps at school is left off.
  */
 export function mustRotateList(ds: Dataset, waiting: readonly Teacher[], lastYear: boolean): MustRotateList {
   const due = waiting
-    .filter((t) => lastYear || !eligibleNextYear(t, ds.policy))
+    .filter((t) => !lastYear && !eligibleNextYear(t, ds.policy))
     // Backbone first: they are the scarce ones the 20% share needs; then the oldest, the next to pass the age cap.
     .sort((a, b) => Number(b.backbone !== 'none') - Number(a.backbone !== 'none') || a.birth_year - b.birth_year || a.id.localeCompare(b.id));
   const dueIds = new Set(due.map((t) => t.id));
