@@ -59,7 +59,7 @@ export function cycleSummary(c: CycleResult) {
     years: c.years.map((y) => {
       const r = buildReport(y.ds, y.plans);
       return {
-        year: y.year, status: r.status, eligible: r.counts.eligible, remaining_before: y.remaining_before, target: y.target, asked: y.asked, fell_back: y.fell_back, why_fell_back: y.why_fell_back,
+        year: y.year, status: r.status, eligible: r.counts.eligible, remaining_before: y.remaining_before, target: y.target, asked: y.asked, fell_back: y.fell_back, why_fell_back: y.why_fell_back, must_rotate: y.must_rotate,
         rotated: r.counts.rotated, cycle_rotated: y.cycle_rotated, returns: y.returns.length, audit_ok: y.audit.ok,
         cv: r.indicators.cv.map((v) => ({ county: v.county, stage: v.stage, indicator: v.indicator, before: v.before.cv, after: v.after.cv })),
       };
@@ -80,7 +80,7 @@ export async function cycle(input: string, v: Values, lang: 'zh' | 'en', kit: Cl
   const summary = cycleSummary(result);
   await kit.writeAll(v.out, { ...Object.assign({}, ...result.years.map(yearFiles)), 'cycle.json': `${JSON.stringify(summary, null, 2)}\n` });
   for (const y of summary.years) {
-    process.stdout.write(`${y.year}年 ${y.status}：交流 ${y.rotated} 人（本周期教师 ${y.cycle_rotated} / 尚余 ${y.remaining_before}，要求 ${y.target}${y.fell_back ? `，无可行方案，改为 ${y.asked}` : ''}）；期满返回 ${y.returns} 人；审核${y.audit_ok ? '通过' : '未通过'}\n`);
+    process.stdout.write(`${y.year}年 ${y.status}：交流 ${y.rotated} 人（本周期教师 ${y.cycle_rotated} / 尚余 ${y.remaining_before}，要求 ${y.target}${y.fell_back ? `，无可行方案，改为 ${y.asked}` : ''}；须交流名单 ${y.must_rotate.listed} / 到期 ${y.must_rotate.due}）；期满返回 ${y.returns} 人；审核${y.audit_ok ? '通过' : '未通过'}\n`);
   }
   const b = summary.bounds;
   process.stdout.write(`可达上限：骨干比例允许至多 ${b.by_backbone_share} 人（本周期骨干 ${b.backbone} 人）；各校流出上限允许至多 ${b.by_outflow_caps} 人\n`);

@@ -172,3 +172,23 @@ describe('switches that remove movers are named, with counts', () => {
     expect(conflictsOf(await loadSample('small-county'))).toEqual([]);
   });
 });
+
+describe('the must-rotate list (rule must_rotate)', async () => {
+  const ds = await loadSample('small-county');
+  const ctx = buildCountyContext(countiesOf(ds)[0]!, ds);
+  const old = ds.teachers.find((t) => !ctx.eligibility.get(t.id)!.mayMove && oldFor(t, ds.policy))!;
+  const free = ds.teachers.find((t) => ctx.eligibility.get(t.id)!.eligible)!;
+  const listed = (ids: string[]): Dataset => ({ ...ds, policy: { ...ds.policy, cycle: { mustRotate: ids } } });
+
+  it('names a listed teacher who may not move, and only that one', () => {
+    const found = conflictsOf(listed([old.id, free.id])).filter((c) => c.rules[0] === 'must_rotate');
+    expect(found.map((c) => [c.rules, c.shortBy])).toEqual([[['must_rotate', 'may_move'], 1]]);
+    expect(found[0]!.message).toContain(`教师${old.id}`);
+    expect(found[0]!.message).toContain('超龄');
+  });
+
+  it('names a listed teacher with a stay lock', () => {
+    const locked = { ...listed([free.id]), locks: [{ teacher_id: free.id, action: 'stay' as const, reason: '试点' }] };
+    expect(conflictsOf(locked).find((c) => c.rules[0] === 'must_rotate')?.message).toContain(`教师${free.id}已锁定留任（试点）`);
+  });
+});

@@ -258,6 +258,14 @@ export const policySchema = z.strictObject({
       maxShareOfRuralTeachers: share.default(0.05),
     }).prefault({}),
   }).prefault({}),
+  /**
+   * The year's must-rotate list (rule must_rotate): teachers this year's plan must rotate, any allowed
+   * school and kind that counts toward rotation. `lungang cycle` fills it with the cycle's teachers
+   * who would otherwise leave the cycle unrotated (about to pass the age cap; in the last year, all left).
+   */
+  cycle: z.strictObject({
+    mustRotate: z.array(z.string().min(1)).default([]),
+  }).prefault({}),
   /** Several years (solver/cycle/): the minimum term, and the limits the auditor's history checks use. */
   history: z.strictObject({
     /** R9 (domain.md, 3 assumed: 具体年限由各地确定): no teacher is moved again, and no stay counts as a term, within this many years. */

@@ -11,12 +11,13 @@
 // anyone who may move — and the cycle says so; teachers left over are listed with the reason.
 import type { Dataset } from '../contract/dataset.ts';
 import type { HistoryRow, Lock, PlanRow, Policy, Teacher } from '../contract/schemas.ts';
-import { buildCountyContext, ceilShare, countiesOf, floorShare, isRuralOrWeak } from '../policy/county.ts';
+import { buildCountyContext, ceilShare, countiesOf, countyOf, floorShare, isRuralOrWeak } from '../policy/county.ts';
 import { assessEligibility } from '../policy/eligibility.ts';
 import type { Engine } from '../model/engine.ts';
 import { type CountyPlan, type PlanOptions, planDataset } from '../pipeline.ts';
 import { type PlanAudit, auditPlan } from '../report/audit.ts';
 import { type ReturnRow, historyLocks, planAsHistory, returnsDue, withHistoryCareers } from './history.ts';
+import { type Dropped, mustRotateList, withMustRotate } from './must-rotate-list.ts';
 
 export interface CycleYear {
   year: number;
@@ -37,6 +38,8 @@ export interface CycleYear {
   /** Why the raised budget had no plan (the conflicts' messages), when it fell back. */
   why_fell_back: string[];
   cycle_rotated: number;
+  /** The year's must-rotate list: cycle teachers due (last chance), how many the plan was held to, and who was left off with why. */
+  must_rotate: { due: number; listed: number; dropped: Dropped[] };
 }
 
 export interface LeftOver {
@@ -133,15 +136,39 @@ function withinCaps(teachers: readonly Teacher[], ids: ReadonlySet<string>, poli
 
 /** How many rounds a year is asked for fewer before it is planned as a plain year. */
 const FEWER_ROUNDS = 4;
+/** How many times the must-rotate list is cut (its members in conflict left off, else halved) before the year is planned without it. */
+const LIST_CUTS = 3;
 
 /**
- * One year, tried in turn: the cycle's teachers with backbone kept for later years; without; asked
- * for fewer (less what the conflicts say is short, then halfway to the minimum); then a plain year (the policy's
- * minimum, every teacher who may move free to be chosen). The messages of the attempts that failed
- * say why the year fell back.
+ * The list less the members a failed year names: those the best rule-breaking plan leaves unrotated
+ * where the must_rotate row gave way, else (no such plan) the second half. Unchanged when no conflict
+ * is about the list.
  */
-async function planYear(y: { held: Dataset; reserve: Lock[]; plain: Dataset; target: number; minimum: number; eligible: number }, engine: Engine, opts: PlanOptions) {
-  const at = (n: number): Dataset => ({ ...y.held, policy: policyFor(y.plain.policy, n, y.eligible) });
+function cutList(list: readonly string[], plans: readonly CountyPlan[], ds: Dataset): string[] {
+  const about = plans.filter((p) => p.conflicts.some((c) => c.rules.includes('must_rotate')));
+  if (about.length === 0) return [...list];
+  const schoolOf = new Map(ds.teachers.map((t) => [t.id, t.school_id]));
+  const countyOfSchool = new Map(ds.schools.map((s) => [s.id, countyOf(s)]));
+  const stuck = new Set<string>();
+  for (const p of about) {
+    if (!p.noncompliant) return list.slice(0, Math.floor(list.length / 2));
+    const rotated = new Set(p.noncompliant.rows.filter((r) => ds.policy.modes[r.mode].countsTowardRotation).map((r) => r.teacher_id));
+    for (const id of list) if (!rotated.has(id) && countyOfSchool.get(schoolOf.get(id)!) === p.county) stuck.add(id);
+  }
+  return stuck.size > 0 ? list.filter((id) => !stuck.has(id)) : list.slice(0, Math.floor(list.length / 2));
+}
+
+/**
+ * One year, tried in turn: the cycle's teachers with backbone kept for later years and the
+ * must-rotate list; without the reserve; the list cut where it is in conflict (the members the
+ * best rule-breaking plan cannot rotate left off, else halved; at last none); asked for fewer (less
+ * what the conflicts say is short, then halfway to the minimum); then a plain year (the policy's
+ * minimum, every teacher who may move free to be chosen). The messages of the attempts that failed
+ * say why the year fell back; `listed` is the list the plan was held to.
+ */
+async function planYear(y: { held: Dataset; reserve: Lock[]; plain: Dataset; target: number; minimum: number; eligible: number; list: readonly string[] }, engine: Engine, opts: PlanOptions) {
+  let list = [...y.list];
+  const at = (n: number): Dataset => ({ ...y.held, policy: withMustRotate(policyFor(y.plain.policy, n, y.eligible), list) });
   const why: string[] = [];
   let ds = y.reserve.length > 0 ? { ...at(y.target), locks: [...y.held.locks, ...y.reserve] } : at(y.target);
   let plans = await planDataset(ds, engine, opts);
@@ -150,15 +177,30 @@ async function planYear(y: { held: Dataset; reserve: Lock[]; plain: Dataset; tar
     ds = next;
     plans = await planDataset(ds, engine, opts);
   };
+  // A reserve that leaves the year short of backbone (the precheck counts how many) is shrunk by that many, the oldest first, before it goes.
+  const backboneShort = () => Math.max(0, ...plans.flatMap((p) => p.conflicts.filter((c) => c.rules[0] === 'backbone_share').map((c) => c.shortBy)));
+  if (infeasible(plans) && backboneShort() > 0 && backboneShort() < y.reserve.length) await retry({ ...at(y.target), locks: [...y.held.locks, ...y.reserve.slice(0, y.reserve.length - backboneShort())] });
   if (infeasible(plans) && y.reserve.length > 0) await retry(at(y.target));
+  for (let cut = 1; infeasible(plans) && list.length > 0 && cut <= LIST_CUTS; cut++) {
+    const next = cut === LIST_CUTS ? [] : cutList(list, plans, ds);
+    if (next.length === list.length) break; // the conflict is not about the list
+    list = next;
+    await retry(at(y.target));
+  }
   for (let n = y.target, round = 0; infeasible(plans) && n > y.minimum && round < FEWER_ROUNDS; round++) {
     // First less by what is short (often all it takes); then halfway to the minimum, so a few rounds reach it.
     const short = Math.max(1, ...plans.flatMap((p) => p.conflicts.map((c) => c.shortBy)));
     n = Math.max(y.minimum, n - (round === 0 ? short : Math.max(short, Math.ceil((n - y.minimum) / 2))));
+    // The list never asks for more than the year may rotate, nor for the members in conflict.
+    list = cutList(list, plans, ds).slice(0, n);
     await retry(at(n));
   }
+  if (infeasible(plans) && list.length > 0) {
+    list = [];
+    await retry(at(Math.max(y.minimum, ceilShare(ds.policy.ratios.minRotatedShareOfEligible, y.eligible))));
+  }
   if (infeasible(plans)) await retry(y.plain);
-  return { ds, plans, why: [...new Set(why)] };
+  return { ds, plans, why: [...new Set(why)], listed: ds.policy.cycle.mustRotate };
 }
 
 const infeasible = (plans: readonly CountyPlan[]) => plans.some((p) => p.status === 'infeasible');
@@ -187,16 +229,25 @@ export async function planCycle(ds0: Dataset, engine: Engine, years: number, opt
     const locked = new Set([...own, ...fromHistory].map((l) => l.teacher_id));
     const remainingSet = new Set(remaining);
     // No school sends more than its outflow cap in one year: more than that many cannot be asked for.
-    const target = Math.max(minimum, Math.min(Math.ceil(remaining.length / (years - k)), withinCaps(teachers, new Set(remaining.filter((id) => !locked.has(id))), at)));
     // Hold back the others only while the cycle's own teachers can fill the year's minimum.
     const hold: Lock[] = remaining.length >= minimum
       ? teachers.filter((t) => elig.get(t.id)?.mayMove && !remainingSet.has(t.id) && !locked.has(t.id)).map((t): Lock => ({ teacher_id: t.id, action: 'stay', reason: CYCLE_HOLD }))
       : [];
     const base: Dataset = { ...ds0, teachers, history, locks: [...own, ...fromHistory] };
-    const reserve = hold.length > 0 ? backboneReserve(teachers.filter((t) => remainingSet.has(t.id) && !locked.has(t.id)), at, target, remaining.length) : [];
     const held = { ...base, locks: [...base.locks, ...hold] };
-    const tried = await planYear({ held, reserve, plain: { ...base, policy: at }, target, minimum, eligible }, engine, opts);
+    // Who must go this year (their last chance in the cycle): the target is at least their number.
+    const must = mustRotateList({ ...held, policy: at }, teachers.filter((t) => remainingSet.has(t.id)), k === years - 1);
+    const listed = new Set(must.listed);
+    const lastYear = k === years - 1;
+    // Before the last year the list (teachers about to age out) raises the target; in the last year it is everyone left, held to the target.
+    const target = Math.max(minimum, lastYear ? 0 : must.listed.length, Math.min(Math.ceil(remaining.length / (years - k)), withinCaps(teachers, new Set(remaining.filter((id) => !locked.has(id))), at)));
+    const reserve = hold.length > 0 ? backboneReserve(teachers.filter((t) => remainingSet.has(t.id) && !locked.has(t.id) && !listed.has(t.id)), at, target, remaining.length) : [];
+    const tried = await planYear({ held, reserve, plain: { ...base, policy: at }, target, minimum, eligible, list: must.listed.slice(0, target) }, engine, opts);
     const { ds: yds, plans } = tried;
+    const kept = new Set(tried.listed);
+    // The conflict that names the teacher, else the first that made the year fall back.
+    const cutWhy = (id: string) => tried.why.find((w) => w.includes(`教师${id}`)) ?? tried.why[0] ?? '';
+    const cut = must.listed.filter((id) => !kept.has(id)).map((id): Dropped => ({ teacher_id: id, reason: must.listed.indexOf(id) >= target ? `超出本年交流人数${target}人（名单按骨干优先、年长优先排列）` : `名单与本年其他规则冲突，未列入（${cutWhy(id)}）` }));
     const whyFellBack = tried.why;
     const asked = yds.policy === at ? minimum : ceilShare(yds.policy.ratios.minRotatedShareOfEligible, eligible);
     const fellBack = asked < target;
@@ -206,6 +257,7 @@ export async function planCycle(ds0: Dataset, engine: Engine, years: number, opt
     out.push({
       year, ds: yds, plans, rows, returns: returnsDue(history, at), audit: auditPlan(yds, rows),
       remaining_before: remaining.length, target, asked, fell_back: fellBack, why_fell_back: whyFellBack, cycle_rotated: new Set(cycleRotated.map((r) => r.teacher_id)).size,
+      must_rotate: { due: must.listed.length + must.dropped.length, listed: tried.listed.length, dropped: [...must.dropped, ...cut] },
     });
     if (infeasible(plans)) break;
     history = [...history, ...planAsHistory(rows, year)];
@@ -218,11 +270,13 @@ export async function planCycle(ds0: Dataset, engine: Engine, years: number, opt
 function leftOver(ds0: Dataset, cycle: ReadonlySet<string>, rotated: ReadonlySet<string>, teachers: readonly Teacher[], years: readonly CycleYear[]): LeftOver[] {
   const last = years.at(-1);
   const byId = new Map(teachers.map((t) => [t.id, t]));
+  const offList = new Map(last?.must_rotate.dropped.map((d) => [d.teacher_id, d.reason]));
   return [...cycle].filter((id) => !rotated.has(id)).map((id) => {
     const t = byId.get(id)!;
     const e = last ? assessEligibility(t, last.ds.policy) : undefined;
     const why = !e?.eligible ? `已不符合交流条件：${e?.reason ?? ''}`
       : last && infeasible(last.plans) ? `${last.year}年无可行方案`
+      : last && offList.has(id) ? `${last.year}年未列入须交流名单：${offList.get(id)}`
       : last?.fell_back ? `${last.year}年要求交流${last.target}人无可行方案（${last.why_fell_back[0] ?? ''}），改为${last.asked}人，未能轮到`
       : `${last?.year ?? ds0.policy.year}年未被选中`;
     return { teacher_id: id, school_id: t.school_id, reason: why };

@@ -2,7 +2,7 @@
 // linear row, and every term of policy/objective.ts in the objective. Interchangeable teachers
 // (same school, stage, subject, backbone, degree class, role, extra subjects, career conditions of
 // policy/careers.ts) form one class with an integer flow per column; teachers with a preference, a
-// lock, a baseline move, a place on the 顶岗培养 list or a known home (their commute is priced) are
+// lock, a baseline move, a place on the 顶岗培养 or the must-rotate list or a known home (their commute is priced) are
 // classes of one.
 //
 // This is the FULL model: one column per class × allowed destination × kind of move (transfer,
@@ -21,7 +21,7 @@ import { extrasKey, fillableExtras } from '../policy/extra-subjects.ts';
 import {
   type CvFocus, type CvPair, type ObjectiveContext, cvPairs, moveCost, objectiveContext, qCost, qSpan, scopeEntryCost, baselineOffset,
 } from '../policy/objective.ts';
-import { countyRules, isNamedShadow, type Move, moveAllowed, movesMax, postMayStay, rotationBudget, servedSchools } from '../policy/rules.ts';
+import { countyRules, isMustRotate, isNamedShadow, type Move, moveAllowed, movesMax, postMayStay, rotationBudget, servedSchools } from '../policy/rules.ts';
 import { ModelBuilder, type LinearModel, Terms } from './linear-model.ts';
 import { type LineVar, addThresholdLines, lineEffects, lineValues } from './threshold-lines.ts';
 import { needsStillShort } from './extra-columns.ts';
@@ -103,13 +103,13 @@ export interface BuildOptions {
 
 const ELASTIC_PENALTY = 1e4;
 
-/** Groups the teachers who may move (or must: move locks, the 顶岗培养 list) into classes; stay-locked teachers are left out. */
+/** Groups the teachers who may move (or must: move locks, the 顶岗培养 list) into classes; stay-locked teachers are left out. A teacher on the must-rotate list is a class of their own, so the list's one row moves each of them. */
 export function teacherClasses(ctx: CountyContext, o: ObjectiveContext): TeacherClass[] {
   const prefs = new Set(ctx.preferences.map((p) => p.teacher_id));
   const locks = new Map(ctx.locks.map((l) => [l.teacher_id, l]));
   const homePriced = ctx.policy.limits.maxCommuteKm !== null || ctx.policy.weights.commutePerKm > 0;
   const personal = (t: Teacher) =>
-    locks.has(t.id) || prefs.has(t.id) || isNamedShadow(ctx, t.id) || o.baseline?.has(t.id) === true || (homePriced && t.home_lat !== undefined && t.home_lon !== undefined);
+    locks.has(t.id) || prefs.has(t.id) || isNamedShadow(ctx, t.id) || isMustRotate(ctx, t.id) || o.baseline?.has(t.id) === true || (homePriced && t.home_lat !== undefined && t.home_lon !== undefined);
   const byKey = new Map<string, TeacherClass>();
   const classes: TeacherClass[] = [];
   for (const t of [...ctx.teachers].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {

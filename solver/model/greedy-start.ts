@@ -7,7 +7,7 @@
 import { type CountyContext, ceilShare, floorShare, quotaOf } from '../policy/county.ts';
 import { qStep } from '../policy/objective.ts';
 import { isLeader } from '../policy/leaders.ts';
-import { inBudget, isNamedShadow, movesPost, rotationBudget } from '../policy/rules.ts';
+import { inBudget, isMustRotate, isNamedShadow, movesPost, rotationBudget } from '../policy/rules.ts';
 import { type BuiltModel, type Flow, completeSolution, flowEffects } from './county-model.ts';
 import { moveScore } from './initial-columns.ts';
 import { keepsEveryRow } from './warm-start.ts';
@@ -69,6 +69,10 @@ export function greedyStart(ctx: CountyContext, built: BuiltModel): Float64Array
   const listed = built.flows.filter((f) => f.mode === 'shadow' && isNamedShadow(ctx, f.cls.rep.id)).sort((a, b) => moveScore(ctx, built, a) - moveScore(ctx, built, b));
   for (const f of listed) if (fits(f)) take(f);
   if (built.classes.some((c) => isNamedShadow(ctx, c.rep.id) && left.get(c.id)! > 0)) return null;
+  // Each teacher on the must-rotate list by the best whole move that counts toward rotation and fits.
+  const must = built.flows.filter((f) => isMustRotate(ctx, f.cls.rep.id) && f.share === 1 && ctx.policy.modes[f.mode].countsTowardRotation).sort((a, b) => moveScore(ctx, built, a) - moveScore(ctx, built, b));
+  for (const f of must) if (fits(f)) take(f);
+  if (built.classes.some((c) => isMustRotate(ctx, c.rep.id) && left.get(c.id)! > 0)) return null;
   // Indices sorted by score (typed arrays: a county's flows run to 10⁵–10⁶). Whole moves only: the
   // MIP is free to turn any of them into 走教 shares.
   const flows = built.flows.filter((f) => f.cls.lockedTo === undefined && f.share === 1 && f.mode !== 'shadow' && f.cls.rep.role !== 'principal');

@@ -5,6 +5,7 @@ import type { Teacher } from '../contract/schemas.ts';
 import { applyMoves, assignments, cvTable, schoolIndicators } from './indicators.ts';
 import { ceilShare, floorShare, quotaOf } from './county.ts';
 import { leaderRules } from './leaders.ts';
+import { mustRotateRule } from './must-rotate.ts';
 import { shadowRules } from './shadow.ts';
 import {
   type CountyRule, type Move, STAGE_EN, countsTowardRotation, fmtPct, inBudget, leavesHome, movesPost, rotationBudget, schoolsVerdict, share,
@@ -196,4 +197,5 @@ export const countyRules: CountyRule[] = [
   },
   ...leaderRules,
   ...shadowRules,
+  mustRotateRule,
 ];

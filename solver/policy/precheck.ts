@@ -5,7 +5,7 @@ import { MODES, type Mode, type Policy, type School, type Teacher } from '../con
 import { type CountyContext, ceilShare, floorShare } from './county.ts';
 import type { EligibilityStatus } from './eligibility.ts';
 import { isLeader } from './leaders.ts';
-import { type Move, type MoveRule, isNamedShadow, moveAllowed, moveRules, rotationBudget } from './rules.ts';
+import { type Move, type MoveRule, isNamedShadow, moveAllowed, moveRules, mustRotateOf, rotationBudget } from './rules.ts';
 
 export interface Conflict {
   rules: string[];
@@ -229,6 +229,23 @@ function shadowConflicts(ctx: CountyContext): Conflict[] {
   return conflicts;
 }
 
+/** Teachers on the must-rotate list no plan can move (may not move, a stay lock, no destination), and a list longer than the budget. */
+function mustRotateConflicts(ctx: CountyContext): Conflict[] {
+  const listed = mustRotateOf(ctx);
+  const conflicts: Conflict[] = [];
+  for (const id of listed) {
+    const o = obstacleOf(ctx, ctx.teacherById.get(id)!);
+    if (o === null) continue;
+    const [why, rules] = o.kind === 'may_not_move' ? [`不可交流（${STATUS_ZH[o.status]}）`, ['may_move']]
+      : o.kind === 'stay_lock' ? [`已锁定留任（${o.reason}）`, ['locks']]
+      : [`无可去学校：${noDestinationText(ctx.policy, o)}`, [...o.alone, ...o.together]];
+    conflicts.push({ rules: ['must_rotate', ...rules], message: `本年须交流名单上的教师${id}${why}：须从名单中删去${o.kind === 'stay_lock' ? '或解除锁定' : ''}`, shortBy: 1 });
+  }
+  const budget = rotationBudget(ctx);
+  if (listed.length > budget.max) conflicts.push({ rules: ['must_rotate', 'rotation_budget'], message: `本年须交流名单${listed.length}人，超过交流预算${budget.max}人`, shortBy: listed.length - budget.max });
+  return conflicts;
+}
+
 function rotationConflict(ctx: CountyContext, need: number): Conflict | null {
   const share = ctx.policy.ratios.minRotatedShareOfEligible;
   const t = tally(ctx, ctx.teachers.filter((x) => ctx.eligibility.get(x.id)!.mayMove));
@@ -279,6 +296,7 @@ export function precheck(ctx: CountyContext): Conflict[] {
   return [
     ...lockConflicts(ctx),
     ...shadowConflicts(ctx),
+    ...mustRotateConflicts(ctx),
     ...[rotationConflict(ctx, budget.min), backboneConflict(ctx, rotated)].filter((c): c is Conflict => c !== null),
   ];
 }

@@ -110,6 +110,16 @@ export const inBudget = (m: Pick<Move, 'mode'>): number => (m.mode === 'shadow' 
 export const isNamedShadow = (ctx: CountyContext, teacherId: string): boolean =>
   ctx.policy.modes.shadow.allowed && ctx.policy.modes.shadow.teachers.includes(teacherId) && ctx.teacherById.has(teacherId);
 
+/** The county's teachers on the year's must-rotate list (policy.cycle.mustRotate), in list order; other counties' ids dropped. */
+export const mustRotateOf = (ctx: CountyContext): string[] => [...new Set(ctx.policy.cycle.mustRotate)].filter((id) => ctx.teacherById.has(id));
+
+// The model asks once per column (10⁵–10⁶ of them): the list as a set, made once per policy.
+const listSets = new WeakMap<readonly string[], Set<string>>();
+const setOf = (ids: readonly string[]): Set<string> => listSets.get(ids) ?? listSets.set(ids, new Set(ids)).get(ids)!;
+
+/** True when the teacher is on the year's must-rotate list and on this county's roster. */
+export const isMustRotate = (ctx: CountyContext, teacherId: string): boolean => setOf(ctx.policy.cycle.mustRotate).has(teacherId) && ctx.teacherById.has(teacherId);
+
 /**
  * The 顶岗培养 placements a plan may make, all outside the rotation budget: every named teacher of
  * the county, and besides them at most ⌊maxShareOfRuralTeachers × teachers at its rural or weak

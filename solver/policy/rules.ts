@@ -19,8 +19,8 @@ import type { Move, RuleResult } from './rule-kit.ts';
 export { countyRules } from './county-rules.ts';
 export { moveRules } from './move-rules.ts';
 export {
-  type CountyRule, type Move, type MoveRule, type RuleResult, type SumConstraint, countsTowardRotation, inBudget, isNamedShadow, leavesHome, modeAllowed,
-  movesMax, movesPost, perServed, postMayStay, rotationBudget, servedSchools, shadowCap,
+  type CountyRule, type Move, type MoveRule, type RuleResult, type SumConstraint, countsTowardRotation, inBudget, isMustRotate, isNamedShadow, leavesHome, modeAllowed,
+  movesMax, mustRotateOf, movesPost, perServed, postMayStay, rotationBudget, servedSchools, shadowCap,
 } from './rule-kit.ts';
 
 /** Every county rule evaluated on a list of moves (the audit's and the report's view). */

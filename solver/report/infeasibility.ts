@@ -7,10 +7,16 @@ import { STAGE_ZH } from '../contract/labels.ts';
 import type { CountyContext } from '../policy/county.ts';
 import { cvAfter } from '../policy/objective.ts';
 import type { Conflict } from '../policy/precheck.ts';
-import type { Move } from '../policy/rules.ts';
+import { type Move, countsTowardRotation, mustRotateOf } from '../policy/rules.ts';
 import type { BuiltModel } from '../model/county-model.ts';
 
 const INDICATOR_ZH = { aboveDegree: '高于规定学历教师', backbone: '骨干教师', peArt: '体育艺术教师' } as const;
+
+/** Teachers on the must-rotate list the elastic plan does not rotate: the ones in conflict, named (`教师T00212`). */
+function unrotated(ctx: CountyContext, moves: readonly Move[]): string[] {
+  const rotated = new Set(moves.filter((m) => countsTowardRotation(ctx, m) === 1).map((m) => m.teacher.id));
+  return mustRotateOf(ctx).filter((id) => !rotated.has(id)).map((id) => `教师${id}`);
+}
 
 /** Reads the slacks of a solved elastic model (with the moves it made): each positive slack is a rule that gave way. */
 export function explainElastic(ctx: CountyContext, built: BuiltModel, x: ArrayLike<number>, moves: readonly Move[]): Conflict[] {
@@ -48,6 +54,7 @@ export function explainElastic(ctx: CountyContext, built: BuiltModel, x: ArrayLi
       : kind === 'principal' ? ['principal_kept', `${label}调入与调出的校长人数需相差${n}人（学校会缺校长或多出校长）`]
       : kind === 'lock' ? ['locked_moves', `锁定交流（教师${rest.join('_')}）在其他规则下无法执行`]
       : key === 'shadow_named' ? ['shadow_named', `顶岗培养名单${s.min}人中有${n}人在其他规则下无法安排：可从名单中删去，或放宽与之冲突的规则（流出上限、学校领导的规则等）`]
+      : key === 'must_rotate' ? ['must_rotate', `本年须交流名单${s.min}人中有${n}人在其他规则下无法交流（${unrotated(ctx, moves).join('、')}）：可从名单中删去，或放宽与之冲突的规则（流出上限、编制、差异系数不得变差等）`]
       : [key, `${key}差${n}`];
     out.push({ rules: [rule], message, shortBy: n });
   }
