@@ -11,7 +11,7 @@ import { MODE_ZH } from '../contract/labels.ts';
 import type { CountyContext } from './county.ts';
 import { type CountyRule, countsTowardRotation, isMustRotate, mustRotateOf } from './rule-kit.ts';
 
-const CLAUSE = '青海省实施方案（SEED1）第13条：实现教师交流轮岗常态化制度化；domain.md R2、R4：在校任教满规定年限、未超龄的教师须交流；政策参数“本年须交流教师名单”（cycle.mustRotate）';
+const CLAUSE = '青海省《关于构建优质均衡的基本公共教育服务体系的实施方案》（2024）第13条：实现教师交流轮岗常态化制度化；在校任教满规定年限、未超龄的教师须交流；政策参数“本年须交流教师名单”';
 const CLAUSE_EN = 'Qinghai plan (SEED1) §13: rotation made regular and institutional; domain.md R2, R4: teachers with the years at the school and under the age cap are due to rotate; policy cycle.mustRotate';
 
 export const mustRotateRule: CountyRule = {
