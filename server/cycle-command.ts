@@ -56,10 +56,11 @@ export function cycleSummary(c: CycleResult) {
     rotated: c.rotated,
     all_rotated: c.left_over.length === 0,
     bounds: c.bounds,
+    pacing: c.pacing,
     years: c.years.map((y) => {
       const r = buildReport(y.ds, y.plans);
       return {
-        year: y.year, status: r.status, eligible: r.counts.eligible, remaining_before: y.remaining_before, target: y.target, asked: y.asked, fell_back: y.fell_back, why_fell_back: y.why_fell_back, must_rotate: y.must_rotate,
+        year: y.year, status: r.status, eligible: r.counts.eligible, remaining_before: y.remaining_before, target: y.target, asked: y.asked, fell_back: y.fell_back, why_fell_back: y.why_fell_back, must_rotate: y.must_rotate, staff_floors: y.staff_floors,
         rotated: r.counts.rotated, cycle_rotated: y.cycle_rotated, returns: y.returns.length, audit_ok: y.audit.ok,
         cv: r.indicators.cv.map((v) => ({ county: v.county, stage: v.stage, indicator: v.indicator, before: v.before.cv, after: v.after.cv })),
       };
@@ -79,11 +80,20 @@ export async function cycle(input: string, v: Values, lang: 'zh' | 'en', kit: Cl
   const result = await planCycle(ds, v.engine === 'jslp' ? jsLpSolverEngine : highsEngine(), years, { concurrency: availableParallelism() });
   const summary = cycleSummary(result);
   await kit.writeAll(v.out, { ...Object.assign({}, ...result.years.map(yearFiles)), 'cycle.json': `${JSON.stringify(summary, null, 2)}\n` });
+  const say = (zh: string, en: string) => process.stdout.write(`${lang === 'en' ? en : zh}\n`);
   for (const y of summary.years) {
-    process.stdout.write(`${y.year}年 ${y.status}：交流 ${y.rotated} 人（本周期教师 ${y.cycle_rotated} / 尚余 ${y.remaining_before}，要求 ${y.target}${y.fell_back ? `，无可行方案，改为 ${y.asked}` : ''}；须交流名单 ${y.must_rotate.listed} / 到期 ${y.must_rotate.due}）；期满返回 ${y.returns} 人；审核${y.audit_ok ? '通过' : '未通过'}\n`);
+    say(`${y.year}年 ${y.status}：交流 ${y.rotated} 人（本周期教师 ${y.cycle_rotated} / 尚余 ${y.remaining_before}，要求 ${y.target}${y.fell_back ? `，无可行方案，改为 ${y.asked}` : ''}；须交流名单 ${y.must_rotate.listed} / 到期 ${y.must_rotate.due}）；期满返回 ${y.returns} 人；审核${y.audit_ok ? '通过' : '未通过'}`,
+      `${y.year} ${y.status}: ${y.rotated} rotated (cycle teachers ${y.cycle_rotated} of ${y.remaining_before} waiting, asked ${y.target}${y.fell_back ? `, no plan, ${y.asked} instead` : ''}; must-rotate list ${y.must_rotate.listed} of ${y.must_rotate.due} due); ${y.returns} returns; audit ${y.audit_ok ? 'passed' : 'failed'}`);
   }
   const b = summary.bounds;
-  process.stdout.write(`可达上限：骨干比例允许至多 ${b.by_backbone_share} 人（本周期骨干 ${b.backbone} 人）；各校流出上限允许至多 ${b.by_outflow_caps} 人\n`);
-  process.stdout.write(`周期内交流 ${summary.rotated} / ${summary.cycle_teachers} 名周期初符合条件的教师${summary.left_over.length > 0 ? `；未轮到 ${summary.left_over.length} 人（见 cycle.json left_over）` : ''}\n`);
+  const p = summary.pacing;
+  say(`可达上限：骨干比例允许至多 ${b.by_backbone_share} 人（本周期骨干 ${b.backbone} 人）；各校流出上限允许至多 ${b.by_outflow_caps} 人`,
+    `Bounds: the backbone share allows at most ${b.by_backbone_share} (${b.backbone} backbone in the cycle); the schools' outflow caps at most ${b.by_outflow_caps}`);
+  if (p.other_rotated !== null) {
+    say(`按步调排布与逐年自由排布各试一次，采用${p.kept === 'paced' ? '按步调排布' : '逐年自由排布'}（另一种交流 ${p.other_rotated} 人）`,
+      `Planned paced and free, kept ${p.kept} (the other rotated ${p.other_rotated})`);
+  }
+  say(`周期内交流 ${summary.rotated} / ${summary.cycle_teachers} 名周期初符合条件的教师${summary.left_over.length > 0 ? `；未轮到 ${summary.left_over.length} 人（见 cycle.json left_over）` : ''}`,
+    `${summary.rotated} of ${summary.cycle_teachers} teachers eligible at the cycle's start rotated${summary.left_over.length > 0 ? `; ${summary.left_over.length} not (see cycle.json left_over)` : ''}`);
   return summary.years.length === years && summary.years.every((y) => y.status !== 'infeasible' && y.audit_ok) ? 0 : 1;
 }

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planCycle } from '../solver/cycle/multi-year.ts';
+import { floorShare, quotaOf } from '../solver/policy/county.ts';
 import { historyChecks } from '../solver/cycle/paper-rotation.ts';
 import { highsEngine } from '../server/engine.ts';
 import { cycleSummary } from '../server/cycle-command.ts';
@@ -80,6 +81,23 @@ describe('a three-year cycle on the small sample county, 支教 allowed (1-year 
     expect(result.rotated + result.left_over.length).toBe(result.cycle_teachers);
     expect(result.left_over.every((l) => l.reason.length > 0)).toBe(true);
     expect(result.rotated).toBeLessThanOrEqual(Math.min(result.bounds.by_backbone_share, result.bounds.by_outflow_caps));
+  });
+
+  it('names the teachers no cycle can rotate (a school whose outflow cap is 0 at any size its quota allows), and they are all of them', () => {
+    const last = result.years.at(-1)!.ds;
+    const staff = (s: string) => last.teachers.filter((t) => t.school_id === s).length;
+    const most = (s: string) => Math.max(staff(s), quotaOf(last.schools.find((x) => x.id === s)!, last.policy).quota);
+    const stuck = result.left_over.filter((l) => l.reason.includes('任何一年都不能调出'));
+    expect(stuck.length).toBeGreaterThan(0);
+    for (const l of stuck) expect(floorShare(last.policy.limits.maxOutflowShareOfSchool, most(l.school_id)), l.school_id).toBe(0);
+    for (const l of result.left_over.filter((x) => !stuck.includes(x))) expect(floorShare(last.policy.limits.maxOutflowShareOfSchool, most(l.school_id)), l.school_id).toBeGreaterThan(0);
+  });
+
+  it('plans the cycle paced and free when the paced one falls short of its bounds, and keeps the one that rotates more', () => {
+    const { kept, other_rotated: other } = result.pacing;
+    expect(['paced', 'free']).toContain(kept);
+    if (other !== null) expect(result.rotated).toBeGreaterThanOrEqual(other);
+    if (kept === 'free') expect(result.rotated).toBeGreaterThan(other!);
   });
 });
 

@@ -178,7 +178,7 @@ describe('the must-rotate list (rule must_rotate)', async () => {
   const ctx = buildCountyContext(countiesOf(ds)[0]!, ds);
   const old = ds.teachers.find((t) => !ctx.eligibility.get(t.id)!.mayMove && oldFor(t, ds.policy))!;
   const free = ds.teachers.find((t) => ctx.eligibility.get(t.id)!.eligible)!;
-  const listed = (ids: string[]): Dataset => ({ ...ds, policy: { ...ds.policy, cycle: { mustRotate: ids } } });
+  const listed = (ids: string[]): Dataset => ({ ...ds, policy: { ...ds.policy, cycle: { ...ds.policy.cycle, mustRotate: ids } } });
 
   it('names a listed teacher who may not move, and only that one', () => {
     const found = conflictsOf(listed([old.id, free.id])).filter((c) => c.rules[0] === 'must_rotate');

@@ -265,6 +265,12 @@ export const policySchema = z.strictObject({
    */
   cycle: z.strictObject({
     mustRotate: z.array(z.string().min(1)).default([]),
+    /**
+     * The year's staffing floors (rule staff_floor): school id → teachers it keeps after the plan, so
+     * that next year's outflow cap (⌊20% × its teachers⌋) can let its waiting cycle teachers go.
+     * `lungang cycle` sets them; a 教学点 of 4 has a cap of 0 until it has 5.
+     */
+    staffFloor: z.record(z.string().min(1), z.number().int().min(0)).default({}),
   }).prefault({}),
   /** Several years (solver/cycle/): the minimum term, and the limits the auditor's history checks use. */
   history: z.strictObject({

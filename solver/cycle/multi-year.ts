@@ -10,8 +10,8 @@
 // not get worse), it is asked for fewer, then planned as a plain year — the policy's minimum,
 // anyone who may move — and the cycle says so; teachers left over are listed with the reason.
 import type { Dataset } from '../contract/dataset.ts';
-import type { HistoryRow, Lock, PlanRow, Policy, Teacher } from '../contract/schemas.ts';
-import { buildCountyContext, ceilShare, countiesOf, countyOf, floorShare, isRuralOrWeak } from '../policy/county.ts';
+import type { HistoryRow, Lock, PlanRow, Policy, School, Teacher } from '../contract/schemas.ts';
+import { buildCountyContext, ceilShare, countiesOf, countyOf, floorShare, isRuralOrWeak, quotaOf } from '../policy/county.ts';
 import { assessEligibility } from '../policy/eligibility.ts';
 import type { Engine } from '../model/engine.ts';
 import { type CountyPlan, type PlanOptions, planDataset } from '../pipeline.ts';
@@ -38,8 +38,10 @@ export interface CycleYear {
   /** Why the raised budget had no plan (the conflicts' messages), when it fell back. */
   why_fell_back: string[];
   cycle_rotated: number;
-  /** The year's must-rotate list: cycle teachers due (last chance), how many the plan was held to, and who was left off with why. */
-  must_rotate: { due: number; listed: number; dropped: Dropped[] };
+  /** The year's must-rotate list: cycle teachers due (about to age out, or their school's pace), how many for the pace, how many the plan was held to, and who was left off with why. */
+  must_rotate: { due: number; paced: number; listed: number; dropped: Dropped[] };
+  /** The year's staffing floors the plan was held to (policy.cycle.staffFloor, rule staff_floor). */
+  staff_floors: Record<string, number>;
 }
 
 export interface LeftOver {
@@ -64,7 +66,7 @@ export function cycleBounds(ds: Dataset, cycle: ReadonlySet<string>, years: numb
   const own = ds.teachers.filter((t) => cycle.has(t.id));
   const backbone = own.filter((t) => t.backbone !== 'none').length;
   const share = ds.policy.ratios.minBackboneShareOfRotated;
-  return { backbone, by_backbone_share: share > 0 ? Math.floor(backbone / share + 1e-9) : own.length, by_outflow_caps: withinCaps(ds.teachers, cycle, ds.policy, years) };
+  return { backbone, by_backbone_share: share > 0 ? Math.floor(backbone / share + 1e-9) : own.length, by_outflow_caps: withinCaps(ds, cycle, ds.policy, years) };
 }
 
 export interface CycleResult {
@@ -75,6 +77,8 @@ export interface CycleResult {
   rotated: number;
   /** Cycle teachers who did not rotate, each with why. */
   left_over: LeftOver[];
+  /** Which way the cycle was planned (see planCycle), and how many the other way rotated when it was tried. */
+  pacing: { kept: 'paced' | 'free'; other_rotated: number | null };
 }
 
 const CYCLE_HOLD = '本轮交流周期先安排周期初符合条件、尚未交流的教师';
@@ -123,19 +127,32 @@ function backboneReserve(free: readonly Teacher[], policy: Policy, target: numbe
   return backbone.slice(0, Math.max(0, keep)).map((t) => ({ teacher_id: t.id, action: 'stay', reason: `${CYCLE_HOLD}：骨干教师留待以后年度，保证各年骨干比例` }));
 }
 
-/** How many of `ids` the schools' outflow caps let go in `years` years: Σ per school min(those there, years × ⌊20% × its teachers⌋). */
-function withinCaps(teachers: readonly Teacher[], ids: ReadonlySet<string>, policy: Policy, years = 1): number {
-  const staff = new Map<string, number>();
+/**
+ * How many of `ids` the schools' outflow caps let go in `years` years: Σ per school min(those there,
+ * this year's cap + (years − 1) × the largest cap it can reach — ⌊20% × its quota⌋ when it may grow
+ * to its quota, else ⌊20% × its teachers now⌋).
+ */
+function withinCaps(ds: Roster, ids: ReadonlySet<string>, policy: Policy, years = 1): number {
   const there = new Map<string, number>();
-  for (const t of teachers) {
-    staff.set(t.school_id, (staff.get(t.school_id) ?? 0) + 1);
-    if (ids.has(t.id)) there.set(t.school_id, (there.get(t.school_id) ?? 0) + 1);
-  }
-  return [...there].reduce((a, [s, n]) => a + Math.min(n, years * floorShare(policy.limits.maxOutflowShareOfSchool, staff.get(s) ?? 0)), 0);
+  for (const t of ds.teachers) if (ids.has(t.id)) there.set(t.school_id, (there.get(t.school_id) ?? 0) + 1);
+  const caps = schoolCaps(ds, policy);
+  return [...there].reduce((a, [s, n]) => a + Math.min(n, caps.now(s) + (years - 1) * caps.largest(s)), 0);
+}
+
+type Roster = { teachers: readonly Teacher[]; schools: readonly School[] };
+
+/** Each school's outflow cap this year and the largest it can reach in a later year (staff grown to its quota). */
+function schoolCaps(ds: Roster, policy: Policy) {
+  const staff = new Map<string, number>();
+  for (const t of ds.teachers) staff.set(t.school_id, (staff.get(t.school_id) ?? 0) + 1);
+  const byId = new Map(ds.schools.map((s) => [s.id, s]));
+  const share = policy.limits.maxOutflowShareOfSchool;
+  const most = (id: string) => Math.max(staff.get(id) ?? 0, byId.has(id) ? quotaOf(byId.get(id)!, policy).quota : 0);
+  return { now: (id: string) => floorShare(share, staff.get(id) ?? 0), largest: (id: string) => floorShare(share, most(id)), most };
 }
 
 /** How many rounds a year is asked for fewer before it is planned as a plain year. */
-const FEWER_ROUNDS = 4;
+const FEWER_ROUNDS = 6;
 /** How many times the must-rotate list is cut (its members in conflict left off, else halved) before the year is planned without it. */
 const LIST_CUTS = 3;
 
@@ -166,9 +183,10 @@ function cutList(list: readonly string[], plans: readonly CountyPlan[], ds: Data
  * minimum, every teacher who may move free to be chosen). The messages of the attempts that failed
  * say why the year fell back; `listed` is the list the plan was held to.
  */
-async function planYear(y: { held: Dataset; reserve: Lock[]; plain: Dataset; target: number; minimum: number; eligible: number; list: readonly string[] }, engine: Engine, opts: PlanOptions) {
+async function planYear(y: { held: Dataset; reserve: Lock[]; plain: Dataset; target: number; minimum: number; eligible: number; list: readonly string[]; floors: Record<string, number> }, engine: Engine, opts: PlanOptions) {
   let list = [...y.list];
-  const at = (n: number): Dataset => ({ ...y.held, policy: withMustRotate(policyFor(y.plain.policy, n, y.eligible), list) });
+  let floors = y.floors;
+  const at = (n: number): Dataset => ({ ...y.held, policy: withMustRotate(policyFor(y.plain.policy, n, y.eligible), list, floors) });
   const why: string[] = [];
   let ds = y.reserve.length > 0 ? { ...at(y.target), locks: [...y.held.locks, ...y.reserve] } : at(y.target);
   let plans = await planDataset(ds, engine, opts);
@@ -181,35 +199,65 @@ async function planYear(y: { held: Dataset; reserve: Lock[]; plain: Dataset; tar
   const backboneShort = () => Math.max(0, ...plans.flatMap((p) => p.conflicts.filter((c) => c.rules[0] === 'backbone_share').map((c) => c.shortBy)));
   if (infeasible(plans) && backboneShort() > 0 && backboneShort() < y.reserve.length) await retry({ ...at(y.target), locks: [...y.held.locks, ...y.reserve.slice(0, y.reserve.length - backboneShort())] });
   if (infeasible(plans) && y.reserve.length > 0) await retry(at(y.target));
+  // Staffing floors in conflict (a school that cannot gain or keep teachers under the other rules) go before the list is cut.
+  if (infeasible(plans) && plans.some((p) => p.conflicts.some((c) => c.rules.includes('staff_floor')))) {
+    floors = {};
+    await retry(at(y.target));
+  }
   for (let cut = 1; infeasible(plans) && list.length > 0 && cut <= LIST_CUTS; cut++) {
     const next = cut === LIST_CUTS ? [] : cutList(list, plans, ds);
     if (next.length === list.length) break; // the conflict is not about the list
     list = next;
     await retry(at(y.target));
   }
-  for (let n = y.target, round = 0; infeasible(plans) && n > y.minimum && round < FEWER_ROUNDS; round++) {
-    // First less by what is short (often all it takes); then halfway to the minimum, so a few rounds reach it.
-    const short = Math.max(1, ...plans.flatMap((p) => p.conflicts.map((c) => c.shortBy)));
-    n = Math.max(y.minimum, n - (round === 0 ? short : Math.max(short, Math.ceil((n - y.minimum) / 2))));
-    // The list never asks for more than the year may rotate, nor for the members in conflict.
-    list = cutList(list, plans, ds).slice(0, n);
-    await retry(at(n));
+  // Asked for fewer: down by what is short (twice: often all it takes), then halfway to the minimum
+  // while there is no plan; once there is, halfway back up between the most with a plan and the fewest
+  // without, as the rounds allow (each round is a solve; a 差异系数 can bar fewer moves and allow more).
+  if (infeasible(plans) && y.target > y.minimum) {
+    let [lo, hi] = [y.minimum, y.target];
+    let best: { ds: Dataset; plans: CountyPlan[] } | null = null;
+    for (let round = 0; round < FEWER_ROUNDS; round++) {
+      const short = Math.max(1, ...plans.flatMap((p) => p.conflicts.map((c) => c.shortBy)));
+      const n: number = best ? Math.floor((lo + hi) / 2) : Math.max(y.minimum, hi - (round < 2 ? short : Math.max(short, Math.ceil((hi - y.minimum) / 2))));
+      if (best && n <= lo) break;
+      // The list never asks for more than the year may rotate, nor for the members in conflict.
+      list = cutList(list, plans, ds).slice(0, n);
+      await retry(at(n));
+      if (!infeasible(plans)) [lo, best] = [n, { ds, plans }];
+      else if (n === y.minimum) break;
+      else hi = n;
+    }
+    if (best) ({ ds, plans } = best);
   }
   if (infeasible(plans) && list.length > 0) {
     list = [];
     await retry(at(Math.max(y.minimum, ceilShare(ds.policy.ratios.minRotatedShareOfEligible, y.eligible))));
   }
   if (infeasible(plans)) await retry(y.plain);
-  return { ds, plans, why: [...new Set(why)], listed: ds.policy.cycle.mustRotate };
+  return { ds, plans, why: [...new Set(why)], listed: ds.policy.cycle.mustRotate, floors: ds.policy.cycle.staffFloor };
 }
 
 const infeasible = (plans: readonly CountyPlan[]) => plans.some((p) => p.status === 'infeasible');
 
 /**
- * Plans `years` years from the dataset's plan year. One county at a time is the caller's choice
- * through `opts.concurrency`; the cycle's counts are county-wide sums.
+ * Plans `years` years from the dataset's plan year (one county at a time is the caller's choice
+ * through `opts.concurrency`; the cycle's counts are county-wide sums), paced: each year before the last also lists its
+ * schools' pace and the principals still waiting, and holds staffing floors (must-rotate-list.ts).
+ * Which teachers are left for the last year decides whether it has a plan (the backbone share and
+ * the never-worse rule bite there), and pacing can leave a harder last year: the small county
+ * rotated 50 of 75 paced and 59 free (each year by its indicators, only those about to age out
+ * listed), while the sample county rotated 1,183 of 1,188 paced and 1,178 free. So when the paced
+ * cycle falls short of its bounds, the free cycle is planned too and the one that rotates more of the
+ * cycle's teachers is kept (ties: paced); `pacing` says which and what the other reached.
  */
 export async function planCycle(ds0: Dataset, engine: Engine, years: number, opts: PlanOptions = {}): Promise<CycleResult> {
+  const paced = await planCycleWith(ds0, engine, years, opts, true);
+  if (paced.rotated >= Math.min(paced.cycle_teachers, paced.bounds.by_outflow_caps, paced.bounds.by_backbone_share)) return { ...paced, pacing: { kept: 'paced', other_rotated: null } };
+  const free = await planCycleWith(ds0, engine, years, opts, false);
+  return free.rotated > paced.rotated ? { ...free, pacing: { kept: 'free', other_rotated: paced.rotated } } : { ...paced, pacing: { kept: 'paced', other_rotated: free.rotated } };
+}
+
+async function planCycleWith(ds0: Dataset, engine: Engine, years: number, opts: PlanOptions, paced: boolean): Promise<Omit<CycleResult, 'pacing'>> {
   let history: HistoryRow[] = [...(ds0.history ?? [])];
   let teachers = withHistoryCareers(ds0.teachers, history, ds0.schools, ds0.policy);
   const first = ds0.policy.year;
@@ -236,13 +284,13 @@ export async function planCycle(ds0: Dataset, engine: Engine, years: number, opt
     const base: Dataset = { ...ds0, teachers, history, locks: [...own, ...fromHistory] };
     const held = { ...base, locks: [...base.locks, ...hold] };
     // Who must go this year (their last chance in the cycle): the target is at least their number.
-    const must = mustRotateList({ ...held, policy: at }, teachers.filter((t) => remainingSet.has(t.id)), k === years - 1);
+    const must = mustRotateList({ ...held, policy: at }, teachers.filter((t) => remainingSet.has(t.id)), years - k, paced);
     const listed = new Set(must.listed);
     const lastYear = k === years - 1;
     // Before the last year the list (teachers about to age out) raises the target; in the last year it is everyone left, held to the target.
-    const target = Math.max(minimum, lastYear ? 0 : must.listed.length, Math.min(Math.ceil(remaining.length / (years - k)), withinCaps(teachers, new Set(remaining.filter((id) => !locked.has(id))), at)));
+    const target = Math.max(minimum, lastYear ? 0 : must.listed.length, Math.min(Math.ceil(remaining.length / (years - k)), withinCaps({ teachers, schools: ds0.schools }, new Set(remaining.filter((id) => !locked.has(id))), at)));
     const reserve = hold.length > 0 ? backboneReserve(teachers.filter((t) => remainingSet.has(t.id) && !locked.has(t.id) && !listed.has(t.id)), at, target, remaining.length) : [];
-    const tried = await planYear({ held, reserve, plain: { ...base, policy: at }, target, minimum, eligible, list: must.listed.slice(0, target) }, engine, opts);
+    const tried = await planYear({ held, reserve, plain: { ...base, policy: at }, target, minimum, eligible, list: must.listed.slice(0, target), floors: must.floors }, engine, opts);
     const { ds: yds, plans } = tried;
     const kept = new Set(tried.listed);
     // The conflict that names the teacher, else the first that made the year fall back.
@@ -257,7 +305,8 @@ export async function planCycle(ds0: Dataset, engine: Engine, years: number, opt
     out.push({
       year, ds: yds, plans, rows, returns: returnsDue(history, at), audit: auditPlan(yds, rows),
       remaining_before: remaining.length, target, asked, fell_back: fellBack, why_fell_back: whyFellBack, cycle_rotated: new Set(cycleRotated.map((r) => r.teacher_id)).size,
-      must_rotate: { due: must.listed.length + must.dropped.length, listed: tried.listed.length, dropped: [...must.dropped, ...cut] },
+      must_rotate: { due: must.listed.length + must.dropped.length, paced: must.paced, listed: tried.listed.length, dropped: [...must.dropped, ...cut] },
+      staff_floors: tried.floors,
     });
     if (infeasible(plans)) break;
     history = [...history, ...planAsHistory(rows, year)];
@@ -271,10 +320,12 @@ function leftOver(ds0: Dataset, cycle: ReadonlySet<string>, rotated: ReadonlySet
   const last = years.at(-1);
   const byId = new Map(teachers.map((t) => [t.id, t]));
   const offList = new Map(last?.must_rotate.dropped.map((d) => [d.teacher_id, d.reason]));
+  const caps = schoolCaps({ teachers, schools: ds0.schools }, ds0.policy);
   return [...cycle].filter((id) => !rotated.has(id)).map((id) => {
     const t = byId.get(id)!;
     const e = last ? assessEligibility(t, last.ds.policy) : undefined;
-    const why = !e?.eligible ? `已不符合交流条件：${e?.reason ?? ''}`
+    const why = caps.largest(t.school_id) === 0 ? `本校教师至多${caps.most(t.school_id)}人（含编制），流出上限⌊${ds0.policy.limits.maxOutflowShareOfSchool} × ${caps.most(t.school_id)}⌋ = 0，任何一年都不能调出`
+      : !e?.eligible ? `已不符合交流条件：${e?.reason ?? ''}`
       : last && infeasible(last.plans) ? `${last.year}年无可行方案`
       : last && offList.has(id) ? `${last.year}年未列入须交流名单：${offList.get(id)}`
       : last?.fell_back ? `${last.year}年要求交流${last.target}人无可行方案（${last.why_fell_back[0] ?? ''}），改为${last.asked}人，未能轮到`

@@ -6,6 +6,7 @@ import { applyMoves, assignments, cvTable, schoolIndicators } from './indicators
 import { ceilShare, floorShare, quotaOf } from './county.ts';
 import { leaderRules } from './leaders.ts';
 import { mustRotateRule } from './must-rotate.ts';
+import { staffFloorRule } from './staff-floor.ts';
 import { shadowRules } from './shadow.ts';
 import {
   type CountyRule, type Move, STAGE_EN, countsTowardRotation, fmtPct, inBudget, leavesHome, movesPost, rotationBudget, schoolsVerdict, share,
@@ -198,4 +199,5 @@ export const countyRules: CountyRule[] = [
   ...leaderRules,
   ...shadowRules,
   mustRotateRule,
+  staffFloorRule,
 ];

@@ -50,6 +50,7 @@ export function explainElastic(ctx: CountyContext, built: BuiltModel, x: ArrayLi
       : kind === 'backbone' ? ['backbone_share', `骨干比例（≥${ctx.policy.ratios.minBackboneShareOfRotated}）在其他规则下还差约${n}名骨干教师`]
       : kind === 'outflow' ? ['outflow_cap', `${label}需突破流出上限${s.max}人${n}人`]
       : kind === 'quota' ? ['quota', `${label}需超出编制${n}人`]
+      : kind === 'stafffloor' ? ['staff_floor', `${label}交流后教师数需低于周期所设下限${n}人`]
       : kind === 'leadersout' ? ['leaders_per_school', `${label}需调出学校领导超出上限${s.max}人${n}人`]
       : kind === 'principal' ? ['principal_kept', `${label}调入与调出的校长人数需相差${n}人（学校会缺校长或多出校长）`]
       : kind === 'lock' ? ['locked_moves', `锁定交流（教师${rest.join('_')}）在其他规则下无法执行`]
