@@ -17,7 +17,7 @@ export const roundsCsvText = (rows: readonly RoundRow[]): string =>
  * checks in rounds.json and report.json — over the history alone until round 3 gives a plan. They go
  * into rounds.json too because the server keeps rounds.json, not report.json.
  */
-export function cycleOutputs(cycle: CycleResult, returns: readonly ReturnRow[] = []): Record<string, string> {
+export function cycleOutputs(cycle: CycleResult, returns: readonly ReturnRow[]): Record<string, string> {
   const history = historyFields(cycle.dataset, cycle.plan, returns);
   const files: Record<string, string> = {
     'rounds.csv': roundsCsvText(cycle.rows),

@@ -4,13 +4,11 @@
 // the history checks, which find the planted teacher — and an XLSX workbook's 竞聘志愿 sheet is read
 // as applications.csv, its bad rows reported as `book.xlsx!竞聘志愿:line: column`.
 import { join } from 'node:path';
-import ExcelJS from 'exceljs';
-import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset } from '../../solver/contract/dataset.ts';
 import { applyHistory } from '../../solver/cycle/history.ts';
 import { type TestServer, createScenario, removeDir, startRun, startServer, waitForRun } from './helpers.ts';
-import { type Planted, plantHistory, writeRoundsCounty } from '../helpers/rounds-county.ts';
+import { type Planted, plantHistory, roundsWorkbook, writeRoundsCounty } from '../helpers/rounds-county.ts';
 
 interface Check { id: string; ok: boolean; teachers: { teacher_id: string; detail: string; detail_en: string }[] }
 interface Return { teacher_id: string; from_school_id: string; to_school_id: string; mode: string; start_year: number; end_year: number; reason: string }
@@ -105,16 +103,8 @@ describe('a run on a county with history', () => {
 });
 
 describe('applications in a workbook', () => {
-  /** The county as one workbook: a sheet per table, the applications on a sheet named 竞聘志愿. */
-  async function workbook(applications: string): Promise<Uint8Array<ArrayBuffer>> {
-    const wb = new ExcelJS.Workbook();
-    for (const table of ['schools', 'teachers', 'preferences', 'locks', 'history']) wb.addWorksheet(table).addRows(parse(files[`${table}.csv`]!, { bom: true }) as string[][]);
-    wb.addWorksheet('竞聘志愿').addRows(parse(applications, { bom: true }) as string[][]);
-    return new Uint8Array(await wb.xlsx.writeBuffer());
-  }
-
   it('runs the rounds with the sheet\'s applications, as with applications.csv', async () => {
-    const up = await post('/api/datasets', form({ 'county.xlsx': await workbook(files['applications.csv']!), 'policy.json': files['policy.json']! }, { name: 'workbook county' }));
+    const up = await post('/api/datasets', form({ 'county.xlsx': await roundsWorkbook(files), 'policy.json': files['policy.json']! }, { name: 'workbook county' }));
     expect(up.statusCode, up.body).toBe(201);
     const res = await post(`/api/scenarios/${(await createScenario(s, up.json().id)).id}/rounds`, { stop_after: 2 });
     expect(res.statusCode, res.body).toBe(201);
@@ -131,7 +121,7 @@ describe('applications in a workbook', () => {
     const bad = `${files['applications.csv']!.trimEnd()}\nNOBODY,${planted.home},1\n`;
     const line = bad.trimEnd().split('\n').length;
     const before = (await get('/api/datasets')).json().items.length;
-    const res = await post('/api/datasets', form({ 'county.xlsx': await workbook(bad), 'policy.json': files['policy.json']! }));
+    const res = await post('/api/datasets', form({ 'county.xlsx': await roundsWorkbook(files, bad), 'policy.json': files['policy.json']! }));
     expect(res.statusCode).toBe(422);
     expect(res.json().errors.map((e: { text: string }) => e.text)).toContainEqual(expect.stringMatching(new RegExp(`^county\\.xlsx!竞聘志愿:${line}: teacher_id:`)));
     expect((await get('/api/datasets')).json().items.length).toBe(before);

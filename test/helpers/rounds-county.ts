@@ -2,6 +2,8 @@
 // applications, written as the contract CSVs a planner would upload.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { parse } from 'csv-parse/sync';
 import { generateCounty, writeCountyCsv } from '../../data/generate.ts';
 import { loadDataset } from '../../solver/contract/dataset.ts';
 import { assessEligibility } from '../../solver/policy/eligibility.ts';
@@ -31,4 +33,12 @@ export async function plantHistory(files: Record<string, string>): Promise<Plant
     `${t!.id},${t!.school_id},${other},transfer,2024,,`, `${t!.id},${other},${t!.school_id},transfer,2025,,`, `${u!.id},${u!.school_id},${away},support,2024,2026,`,
   ].join('\n')}\n`;
   return { id: t!.id, home: t!.school_id, other, returning: u!.id };
+}
+
+/** The county as one workbook: a sheet per contract table, and `applications` (a CSV's text) on a sheet named 竞聘志愿. */
+export async function roundsWorkbook(files: Record<string, string>, applications = files['applications.csv']!): Promise<Uint8Array<ArrayBuffer>> {
+  const wb = new ExcelJS.Workbook();
+  for (const table of ['schools', 'teachers', 'preferences', 'locks', 'history']) wb.addWorksheet(table).addRows(parse(files[`${table}.csv`]!, { bom: true }) as string[][]);
+  wb.addWorksheet('竞聘志愿').addRows(parse(applications, { bom: true }) as string[][]);
+  return new Uint8Array(await wb.xlsx.writeBuffer());
 }
