@@ -4,6 +4,7 @@
 // the history checks, which find the planted teacher — and an XLSX workbook's 竞聘志愿 sheet is read
 // as applications.csv, its bad rows reported as `book.xlsx!竞聘志愿:line: column`.
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset } from '../../solver/contract/dataset.ts';
 import { applyHistory } from '../../solver/cycle/history.ts';
@@ -87,6 +88,18 @@ describe('a run on a county with history', () => {
     expect(hand.statusCode, hand.body).toBe(200);
     expect(hand.json().history_checks).toEqual(report.history_checks);
     expect(hand.json().returns).toBeUndefined(); // an audit lists the checks, as `lungang audit`
+  });
+
+  it('the run\'s workbook lists the returns and every finding', async () => {
+    const res = await get(`/api/runs/${runId}/workbook.xlsx`);
+    expect(res.statusCode).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+    const rows = (sheet: string) => wb.getWorksheet(sheet)!.getSheetValues().slice(2).map((r) => (r as unknown[]).slice(1));
+    expect(rows('期满返回').map((r) => r[0])).toEqual(report.returns.map((r) => r.teacher_id));
+    const findings = rows('交流记录核查');
+    expect(findings.filter((r) => r[0] === 'immediate_return').map((r) => r[3])).toEqual([planted.id]);
+    expect(findings.filter((r) => r[2] === '未发现').map((r) => r[0])).toEqual(report.history_checks.filter((c) => c.ok).map((c) => c.id));
   });
 
   it('the rounds apply the history: the planted teacher keeps the post at home, the result lists the returns and checks', async () => {
