@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { Policy } from '../solver/contract/schemas.ts';
 import type { auditSections } from '../solver/report/report.ts';
+import type { HistoryFields } from '../solver/cycle/paper-rotation.ts';
 import type { SessionUser } from './auth.ts';
 import type { DatasetRow, ScenarioRow } from './db.ts';
 import { sha256 } from './hashes.ts';
@@ -36,7 +37,19 @@ export const auditTraceSchema = z.object({
 });
 export type AuditTrace = z.infer<typeof auditTraceSchema>;
 
-export interface AuditDocument extends AuditSections {
+/** The returns and the history checks (solver/cycle/paper-rotation.ts historyFields), as the API sends them. */
+export const historyFieldsSchema = z.object({
+  returns: z.array(z.object({
+    teacher_id: z.string(), from_school_id: z.string(), to_school_id: z.string(), mode: z.string(), start_year: z.number(), end_year: z.number(), reason: z.string(),
+  })).optional(),
+  history_checks: z.array(z.object({
+    id: z.string(), name: z.string(), name_en: z.string(), clause: z.string(), clause_en: z.string(), ok: z.boolean(),
+    teachers: z.array(z.object({ teacher_id: z.string(), detail: z.string(), detail_en: z.string() })),
+  })).optional(),
+});
+
+/** Present only when the dataset has a history.csv: a run's returns and checks, a hand-made plan's checks. */
+export interface AuditDocument extends AuditSections, HistoryFields {
   trace: AuditTrace;
   policy: Policy;
   /** The run's plan status (optimal / feasible / infeasible); null for a hand-made plan. */
@@ -50,12 +63,13 @@ const planRowsOf = (sections: AuditSections) => sections.rules.find((r) => r.id 
 
 /** The audit of an uploaded plan: its trace names the file and the hash of its exact bytes. */
 export function handAuditDocument(input: {
-  sections: AuditSections; policy: Policy; dataset: DatasetRow; scenario: ScenarioRow | undefined;
+  sections: AuditSections; history: HistoryFields; policy: Policy; dataset: DatasetRow; scenario: ScenarioRow | undefined;
   plan: { name: string; content: Uint8Array }; user: SessionUser; at: Date;
 }): AuditDocument {
   const { sections, policy, dataset, scenario, plan } = input;
   return {
     ...sections,
+    ...input.history,
     policy,
     status: null,
     trace: {

@@ -30,13 +30,13 @@ import { loadDatasetFrom, parsePlanCsv } from './contract-files.ts';
 import { rounds } from './rounds-command.ts';
 import { cycle } from './cycle-command.ts';
 import { RETURN_COLUMNS, applyHistory } from '../solver/cycle/history.ts';
-import { historyChecks } from '../solver/cycle/paper-rotation.ts';
+import { historyFields } from '../solver/cycle/paper-rotation.ts';
 
 const USAGE = `用法 / usage:
   lungang plan <数据目录或.xlsx> --out <输出目录> [--policy policy.json] [--time-limit 秒] [--engine highs|jslp] [--export-lp model.lp] [--baseline 上次/plan.csv] [--bounds] [--lang zh|en]
   lungang audit <数据目录或.xlsx> --plan plan.csv [--out report.json] [--policy policy.json] [--lang zh|en]
   lungang frontier <数据目录或.xlsx> --out <输出目录> [--shares 0.10,0.12,0.15,0.20,0.25] [--bounds] [--policy policy.json] [--time-limit 秒] [--engine highs|jslp] [--lang zh|en]
-  lungang rounds <数据目录> --out <输出目录> [--stop-after 1|2] [--from 已编辑/rounds.csv] [--applications applications.csv] [--policy policy.json] [--time-limit 秒] [--engine highs|jslp]
+  lungang rounds <数据目录或.xlsx> --out <输出目录> [--stop-after 1|2] [--from 已编辑/rounds.csv] [--applications applications.csv] [--policy policy.json] [--time-limit 秒] [--engine highs|jslp]
   lungang cycle <数据目录或.xlsx> --years 3 --out <输出目录> [--policy policy.json] [--time-limit 秒] [--engine highs|jslp]   多年交流周期 / a rotation cycle of several years
   lungang posts <数据目录或.xlsx> --out posts.csv [--policy policy.json] [--lang zh|en]   编制与岗位分配（可作学科需求读入）
   lungang notice <数据目录或.xlsx> --list eligible|plan [--plan plan.csv] [--adopted] --out 名单.xlsx|名单.html [--policy policy.json] [--lang zh|en]   公示名单
@@ -105,8 +105,7 @@ async function plan(input: string, v: Record<string, string | boolean | undefine
   const planned = plans.filter((p) => p.status !== 'infeasible').map((p) => p.county);
   const bounds = v.bounds === true ? await bestAchievable(ds, engine, { counties: planned }) : null;
   const rowsOfPlan = plans.flatMap((p) => p.rows);
-  const history = ds.history ? { returns, history_checks: historyChecks(ds.history, ds.teachers, ds.policy, rowsOfPlan) } : {};
-  const plain = { ...buildReport(ds, plans), stay_reasons: stay, ...history };
+  const plain = { ...buildReport(ds, plans), stay_reasons: stay, ...historyFields(ds, rowsOfPlan, returns) };
   const achieved = bounds ? withBestAchievable(plain, bounds) : null;
   const report = achieved ?? plain;
   if (typeof v['export-lp'] === 'string') {
@@ -203,7 +202,7 @@ async function audit(input: string, v: Record<string, string | boolean | undefin
   if (!loaded.ok || !parsed.ok) return fail(errors, lang);
   const d = loaded.dataset;
   // The auditor's history checks (paper rotations, deferrals past the limit) are findings beside the rules, listed per teacher.
-  const result = { ...auditSections(d, auditPlan(d, parsed.rows)), ...(d.history ? { history_checks: historyChecks(d.history, d.teachers, d.policy, parsed.rows) } : {}) };
+  const result = { ...auditSections(d, auditPlan(d, parsed.rows)), ...historyFields(d, parsed.rows) };
   if (typeof v.out === 'string') await writeFile(v.out, `${JSON.stringify(result, null, 2)}\n`);
   for (const r of result.rules) {
     const head = `${r.ok ? '✓' : '✗'} ${r.county ? `[${r.county}] ` : ''}${r.id}`;

@@ -18,9 +18,11 @@ export function runAuditDocument(db: Db, run: Stored, auditedBy: string, now = n
   const dataset = getDataset(db, run.dataset_id);
   if (!dataset) throw new ApiError(404, `运行 #${run.id} 的数据集不存在`);
   const scenario = getScenario(db, run.scenario_id);
-  const { audit_ok, counts, rules, indicators, school_caps, policy, status } = report;
+  const { audit_ok, counts, rules, indicators, school_caps, policy, status, returns, history_checks } = report;
   return {
     audit_ok, counts, rules, indicators, school_caps, policy, status,
+    // Only in reports of datasets with a history.csv.
+    ...(history_checks ? { returns, history_checks } : {}),
     trace: {
       subject: 'run',
       run_id: run.id,

@@ -41,7 +41,10 @@ import type { NoticeTable } from '../solver/report/notice-lists.ts';
 import type { PdfLang } from './audit-pdf-text.ts';
 import { type FrontierJob, type FrontierMessage, solveFrontier } from './frontier-job.ts';
 import { type RowLines, encodeRows } from './row-lines.ts';
-import { type RoundsReply, type RoundsRequest, applicationsOf, roundsTask } from './rounds-job.ts';
+import { type RoundsReply, type RoundsRequest, roundsTask } from './rounds-job.ts';
+import { applicationsOf } from '../solver/cycle/cycle-files.ts';
+import { applyHistory } from '../solver/cycle/history.ts';
+import { type HistoryFields, historyFields } from '../solver/cycle/paper-rotation.ts';
 
 export interface StoredFile { name: string; content: Uint8Array }
 
@@ -67,7 +70,7 @@ export type Validated<T> = ({ ok: true } & T) | { ok: false; errors: InputError[
 export interface Tasks {
   dataset: { req: { files: StoredFile[] }; res: Validated<{ schools: RowLines; teachers: RowLines; counties: string[]; policy: Policy; locks: Lock[] }> };
   locks: { req: { files: StoredFile[]; locks: LockInput[] }; res: Validated<{ locks: Lock[] }> };
-  audit: { req: { files: StoredFile[]; policy: Policy; locks: Lock[]; plan: StoredFile }; res: Validated<{ result: ReturnType<typeof auditSections> }> };
+  audit: { req: { files: StoredFile[]; policy: Policy; locks: Lock[]; plan: StoredFile }; res: Validated<{ result: ReturnType<typeof auditSections> } & Pick<HistoryFields, 'history_checks'>> };
   /** `planCsv`: the audited plan's bytes (a run's stored plan.csv, or the uploaded file). */
   xlsx: { req: Omit<WorkbookInput, 'rows'> & { planCsv: string | Uint8Array }; res: { ok: true; content: Uint8Array } };
   auditPdf: { req: { doc: AuditDocument; lang: PdfLang }; res: { ok: true; content: Uint8Array } };
@@ -98,7 +101,8 @@ async function solve(job: SolveJob, post: (m: SolveMessage) => void): Promise<vo
   const loaded = await loadDataset(job.files);
   // The files were validated when stored; failing now means the stored bytes changed.
   if (!loaded.ok) return post({ type: 'error', message: `数据集文件无法解析（${loaded.errors.length}处错误），可能已损坏` });
-  const ds: Dataset = { ...loaded.dataset, policy: job.policy, locks: job.locks };
+  // history.csv as `lungang plan` applies it: its stay locks and careers enter the plan, the returns the report.
+  const { ds, returns } = applyHistory({ ...loaded.dataset, policy: job.policy, locks: job.locks });
   const baseline = job.baselinePlanCsv === null ? null : parsePlanCsv('plan.csv', job.baselinePlanCsv);
   if (baseline && !baseline.ok) return post({ type: 'error', message: '基准运行的方案无法解析，可能已损坏' });
   send({ phase: 'building' });
@@ -108,12 +112,13 @@ async function solve(job: SolveJob, post: (m: SolveMessage) => void): Promise<vo
     ...(baseline ? { baseline: baseline.rows } : {}),
   });
   send({ phase: 'reporting' });
-  const report = { ...buildReport(ds, plans), stay_reasons: stayReasonsOf(ds, plans) };
+  const rows = plans.flatMap((p) => p.rows);
+  const report = { ...buildReport(ds, plans), stay_reasons: stayReasonsOf(ds, plans), ...historyFields(ds, rows, returns) };
   post({
     type: 'result',
     status: report.status,
     message: report.infeasibility.map((k) => k.message).join('；') || null,
-    planCsv: planCsvText(plans.flatMap((p) => p.rows)),
+    planCsv: planCsvText(rows),
     reportJson: `${JSON.stringify(report, null, 2)}\n`,
     summaryJson: JSON.stringify(summarizeRun(ds, plans, report)),
   });
@@ -122,7 +127,8 @@ async function solve(job: SolveJob, post: (m: SolveMessage) => void): Promise<vo
 async function bounds(job: BoundsJob, post: (m: BoundsMessage) => void): Promise<void> {
   const loaded = await loadDataset(job.files);
   if (!loaded.ok) return post({ type: 'error', message: `数据集文件无法解析（${loaded.errors.length}处错误），可能已损坏` });
-  const ds: Dataset = { ...loaded.dataset, policy: job.policy, locks: job.locks };
+  // The run's own dataset: the history's stay locks bound what any plan could reach, as in the solve.
+  const { ds } = applyHistory({ ...loaded.dataset, policy: job.policy, locks: job.locks });
   const report = boundsReportSchema.parse(JSON.parse(job.reportJson));
   const counties = report.solver.filter((s) => s.status !== 'infeasible').map((s) => s.county);
   const found = await bestAchievable(ds, highsEngine(), { counties, onProgress: (p) => post({ type: 'progress', ...p }) });
@@ -162,7 +168,7 @@ async function runTask(r: TaskRequest): Promise<Tasks[TaskKind]['res']> {
       if (!loaded.ok) return loaded;
       const ds = loaded.dataset;
       // applications.csv is stored with the contract files, so it is checked with them, all-or-nothing.
-      const apps = applicationsOf(ds, r.req.files);
+      const apps = await applicationsOf(ds, r.req.files);
       if (!apps.ok) return apps;
       return { ok: true, schools: encodeRows(ds.schools), teachers: encodeRows(ds.teachers), counties: countiesOf(ds), policy: ds.policy, locks: ds.locks };
     }
@@ -180,7 +186,8 @@ async function runTask(r: TaskRequest): Promise<Tasks[TaskKind]['res']> {
       const errors = [...(loaded.ok ? [] : loaded.errors), ...(plan.ok ? [] : plan.errors)];
       if (!loaded.ok || !plan.ok) return { ok: false, errors };
       const ds: Dataset = { ...loaded.dataset, policy: r.req.policy, locks: r.req.locks };
-      return { ok: true, result: auditSections(ds, auditPlan(ds, plan.rows)) };
+      // The history checks as `lungang audit` adds them: findings beside the rules, not part of audit_ok.
+      return { ok: true, result: auditSections(ds, auditPlan(ds, plan.rows)), ...historyFields(ds, plan.rows) };
     }
     case 'xlsx': {
       const { planCsv, ...rest } = r.req;

@@ -1,9 +1,10 @@
 // One XLSX workbook per audit — a run's or a hand-made plan's — for leaders, planners and
 // auditors who live in Excel: the plan (always with 走教份额 and 补缺学科, plan.csv's fte and
 // fills_subject, empty on rows without them so the columns never shift), the auditor's sheets
-// (xlsx-audit.ts), the school indicators before/after and the 差异系数; Chinese sheet and column
-// names, or English on request. Built in the task worker (jobs.ts): exceljs is CPU-bound and must
-// not stall requests. Teacher names arrive already masked for the auditor role.
+// (xlsx-audit.ts), with a history.csv the returns and history checks, the school indicators
+// before/after and the 差异系数; Chinese sheet and column names, or English on request. Built in
+// the task worker (jobs.ts): exceljs is CPU-bound and must not stall requests. Teacher names
+// arrive already masked for the auditor role.
 import ExcelJS from 'exceljs';
 import { z } from 'zod';
 import type { PlanRow, Subject } from '../solver/contract/schemas.ts';
@@ -67,6 +68,27 @@ export async function buildWorkbook(input: WorkbookInput): Promise<Uint8Array> {
   ]));
 
   auditSheets(doc, lang, add);
+
+  // With a history.csv only: the returns (a run's) and the history checks, one row per finding. By
+  // teacher id: the names looked up (workbookNames) are the plan's teachers'.
+  if (doc.returns) {
+    add(t('期满返回', 'Returns'), [
+      [t('教师编号', 'Teacher id'), 12], [t('任教学校代码', 'Host id'), 12], [t('任教学校', 'Host'), 24], [t('原学校代码', 'Home id'), 12], [t('原学校', 'Home'), 24],
+      [t('交流方式', 'Kind'), 10], [t('开始学年', 'Start year'), 10], [t('期满学年', 'End year'), 10], [t('原因', 'Reason'), 40],
+    ], doc.returns.map((r) => [
+      r.teacher_id, r.from_school_id, school(r.from_school_id), r.to_school_id, school(r.to_school_id),
+      t(...MODE_LABELS[r.mode]), r.start_year, r.end_year, t(r.reason, `${MODE_LABELS[r.mode][1]} term ${r.start_year}–${r.end_year} ended: back to the home school`),
+    ]));
+  }
+  if (doc.history_checks) {
+    add(t('交流记录核查', 'History checks'), [
+      [t('核查', 'Check'), 18], [t('名称', 'Name'), 28], [t('结果', 'Result'), 10], [t('教师编号', 'Teacher id'), 12], [t('年份与经过', 'Years and what happened'), 50], [t('依据', 'Clause'), 60],
+    ], doc.history_checks.flatMap((c) => {
+      const head = [c.id, t(c.name, c.name_en), c.ok ? t('未发现', 'none found') : t(`${c.teachers.length} 项`, `${c.teachers.length} found`)];
+      const clause = t(c.clause, c.clause_en);
+      return c.ok ? [[...head, '', '', clause]] : c.teachers.map((f) => [...head, f.teacher_id, t(f.detail, f.detail_en), clause]);
+    }));
+  }
 
   add(t('学校指标', 'School indicators'), [
     [t('县区', 'County'), 12], [t('学校代码', 'School id'), 12], [t('学校名称', 'School'), 24], [t('学段', 'Stage'), 8], [t('在校生数', 'Students'), 10], [t('纳入差异系数', 'In the CV'), 12],

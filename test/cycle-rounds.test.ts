@@ -1,5 +1,6 @@
 // The rounds of 县管校聘 on a hand-made county (校内竞聘, 跨校竞聘) and end to end from the CLI on a
-// generated county with scores and applications (all three rounds, the final plan audited).
+// generated county with scores and applications (all three rounds, the final plan audited), and
+// with a history.csv, applied as `lungang plan` applies it.
 import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { postsOf } from '../solver/cycle/round-posts.ts';
 import { crossSchoolRound, inSchoolRound } from '../solver/cycle/rounds.ts';
 import { generateCounty, writeCountyCsv } from '../data/generate.ts';
 import { lungang } from './helpers/lungang.ts';
+import { plantHistory, roundsWorkbook, writeRoundsCounty } from './helpers/rounds-county.ts';
 
 const school = (id: string, quota: number): School => ({ id, name: `${id}小学`, stage: 'primary', locale: 'town', weak: false, teaching_point: false, students_primary: 300, quota });
 const teacher = (id: string, school_id: string, score: number, extra: Partial<Teacher> = {}): Teacher => ({
@@ -101,5 +103,35 @@ describe('lungang rounds on a generated county with scores and applications', ()
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('bad.csv:2: teacher_id:');
     expect(await readdir(dir)).not.toContain('bad');
+  });
+});
+
+describe('lungang rounds on a county with history', () => {
+  it('applies history.csv as `lungang plan` does: a history-locked teacher keeps the post at home, returns.csv, and the checks find the planted paper rotation; a workbook\'s 竞聘志愿 sheet is read as applications.csv', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lungang-rounds-history-'));
+    const files = writeRoundsCounty(join(dir, 'in'));
+    const planted = await plantHistory(files);
+    await writeFile(join(dir, 'in', 'history.csv'), files['history.csv']!);
+    const run = await lungang('rounds', join(dir, 'in'), '--out', join(dir, 'out'), '--stop-after', '1');
+    expect(run.code, run.stderr).toBe(0);
+    expect((await readdir(join(dir, 'out'))).sort()).toEqual(['returns.csv', 'rounds.csv', 'rounds.json']);
+    expect(await readFile(join(dir, 'out', 'returns.csv'), 'utf8')).toMatch(new RegExp(`^${planted.returning},[^,]+,[^,]+,support,2024,2026,支教期满返回原校`, 'm'));
+    const summary = JSON.parse(await readFile(join(dir, 'out', 'rounds.json'), 'utf8'));
+    const found = Object.fromEntries(summary.history_checks.map((c: { id: string; teachers: { teacher_id: string }[] }) => [c.id, c.teachers.map((t) => t.teacher_id)]));
+    expect(found.immediate_return).toEqual([planted.id]);
+    // Round 1: the stay lock (moved back in 2025) keeps the post without competing.
+    const row = (await readFile(join(dir, 'out', 'rounds.csv'), 'utf8')).split('\n').find((l) => l.startsWith(`1,`) && l.includes(`,${planted.id},`))!;
+    expect(row).toContain(`,${planted.home},${planted.home},placed,`);
+    expect(row).toContain('锁定留任：最短任期3年');
+
+    // The same county as one workbook, its applications on a sheet 竞聘志愿: the same rounds.
+    await writeFile(join(dir, 'county.xlsx'), await roundsWorkbook(files));
+    const book = await lungang('rounds', join(dir, 'county.xlsx'), '--out', join(dir, 'book'), '--stop-after', '2');
+    expect(book.code, book.stderr).toBe(0);
+    const two = await lungang('rounds', join(dir, 'in'), '--out', join(dir, 'two'), '--stop-after', '2');
+    expect(two.code, two.stderr).toBe(0);
+    const csv = (d: string) => readFile(join(dir, d, 'rounds.csv'), 'utf8');
+    expect(await csv('book')).toMatch(/^2,跨校竞聘,.*,placed,/m);
+    expect(await csv('book')).toBe(await csv('two'));
   });
 });

@@ -9,7 +9,7 @@ import { parsePolicy } from '../../solver/contract/dataset.ts';
 import { datasetFiles, getDataset, getScenario, logActivity } from '../db.ts';
 import { datasetLocks, datasetPolicy } from './datasets.ts';
 import { ApiError, type App, type Deps, authErrors, errorSchema, idParams, invalidInput, notFound, readMultipart } from './http.ts';
-import { auditTraceSchema, handAuditDocument } from '../audit-document.ts';
+import { auditTraceSchema, handAuditDocument, historyFieldsSchema } from '../audit-document.ts';
 import { runAuditDocument } from '../run-audit-document.ts';
 import { parsePlanCsv } from '../contract-files.ts';
 import { sendAttachment, sendWorkbook, workbookNames } from './downloads.ts';
@@ -39,7 +39,7 @@ export const auditDocumentSchema = z.object({
   policy: z.record(z.string(), z.unknown()),
   status: z.string().nullable(),
   trace: auditTraceSchema,
-});
+}).extend(historyFieldsSchema.shape);
 
 const handAuditSchema = auditDocumentSchema.extend({ dataset_id: z.number().int(), scenario_id: z.number().int().nullable(), plan_rows: z.number().int() });
 
@@ -84,7 +84,7 @@ export function auditRoutes(app: App, deps: Deps): void {
       policy, locks: scenario ? scenarioLocks(scenario) : datasetLocks(d), plan: { name: plan.name, content: plan.content },
     });
     if (!result.ok) throw invalidInput(result.errors, '方案文件');
-    const doc = handAuditDocument({ sections: result.result, policy, dataset: d, scenario, plan, user: req.user!, at: new Date() });
+    const doc = handAuditDocument({ sections: result.result, history: result.history_checks ? { history_checks: result.history_checks } : {}, policy, dataset: d, scenario, plan, user: req.user!, at: new Date() });
     logActivity(db, {
       userId: req.user!.id, action: 'audit.create', entity: 'dataset', entityId: d.id,
       details: { scenario_id: scenario?.id ?? null, plan_rows: doc.trace.plan_rows, plan_hash: doc.trace.plan_hash, audit_ok: doc.audit_ok, format: format.data },

@@ -38,7 +38,7 @@ export function downloadRoutes(app: App, deps: Deps): void {
   app.get('/api/runs/:id/workbook.xlsx', {
     config: { access: 'read' },
     schema: {
-      tags: ['runs'], summary: '下载 Excel 工作簿（交流方案、规则检查、每校流出上限、每校编制、交流方式、审核信息、学校指标、差异系数）', params: idParams,
+      tags: ['runs'], summary: '下载 Excel 工作簿（交流方案、规则检查、每校流出上限、每校编制、交流方式、审核信息、学校指标、差异系数；有交流记录时另有期满返回、交流记录核查）', params: idParams,
       querystring: langQuery,
       produces: [XLSX_TYPE],
       response: { 200: z.custom<Buffer>((v) => Buffer.isBuffer(v)), ...errors },

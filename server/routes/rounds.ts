@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { nameFor } from '../auth.ts';
 import { type Db, type ScenarioRow, datasetFiles, getScenario, logActivity, now } from '../db.ts';
 import type { RoundSummary } from '../../solver/cycle/cycle.ts';
+import type { HistoryFields } from '../../solver/cycle/paper-rotation.ts';
 import { readRoundRows } from '../../solver/cycle/cycle-files.ts';
 import type { RoundNo, RoundRow } from '../../solver/cycle/round-rows.ts';
 import { ApiError, type App, type Deps, authErrors, errorSchema, idParams, notFound, readMultipart } from './http.ts';
@@ -25,7 +26,7 @@ export type RoundsView = {
   /** The final plan's audit verdict; null until round 3 ran. */
   audit_ok: boolean | null;
   rows: (RoundRow & { name: string })[];
-};
+} & HistoryFields;
 
 const stopAfter = z.union([z.literal(1), z.literal(2), z.literal(3)]);
 const viewSchema = z.record(z.string(), z.unknown());
@@ -45,10 +46,12 @@ export function roundsRoutes(app: App, deps: Deps): void {
     if (!parsed.ok) throw new Error(`stored rounds.csv of scenario ${s.id} does not parse`);
     const names = new Map(db.prepare<[number], { id: string; name: string }>('SELECT id, name FROM dataset_teachers WHERE dataset_id = ?')
       .all(s.dataset_id).map((t) => [t.id, t.name]));
-    const summary = JSON.parse(r.rounds_json) as { rounds: RoundSummary[]; audit_ok: boolean | null };
+    const summary = JSON.parse(r.rounds_json) as { rounds: RoundSummary[]; audit_ok: boolean | null } & HistoryFields;
     return {
       id: r.id, scenario_id: r.scenario_id, created_by: r.user_id, created_at: r.created_at, stop_after: r.stop_after, from_round: r.from_round,
       rounds: summary.rounds, audit_ok: summary.audit_ok, rows: parsed.rows.map((row) => ({ ...row, name: name(names.get(row.teacher_id) ?? '') })),
+      // With a history.csv only (cycle-outputs.ts): the returns and the history checks over the history and the final plan.
+      ...(summary.history_checks ? { returns: summary.returns, history_checks: summary.history_checks } : {}),
     };
   }
 

@@ -2,9 +2,10 @@
 // shared. Sheets are matched by table: `teachers` (the CSV file name without `.csv`) or its
 // Chinese name `教师`, case-insensitively and trimmed. Errors name `book.xlsx!sheet` as the
 // file and the sheet's row number as the line, e.g. `county.xlsx!teachers:5: stage: …`.
-// Sheets matching no table are ignored, like unknown files.
+// Sheets matching no table are ignored, like unknown files. The rounds read the same workbook
+// again for its `applications` (竞聘志愿) sheet, which is not a contract table.
 import ExcelJS from 'exceljs';
-import { INPUT_TABLES, headerKey, type TableName } from './columns.ts';
+import { INPUT_TABLES, headerKey, type TableName, type TableSpec } from './columns.ts';
 import { inputError, type InputError } from './input-errors.ts';
 import { INPUT_LIMITS, fmtCount } from './input-limits.ts';
 import { UNREADABLE, zipProblem } from './zip-guard.ts';
@@ -27,10 +28,13 @@ export function cellText(v: ExcelJS.CellValue): string | undefined {
   return undefined;
 }
 
+/** The tables a workbook is read for: the contract's, or another list (the rounds' applications). */
+type Specs = readonly Pick<TableSpec, 'table' | 'file' | 'zhName'>[];
+
 /** The table a sheet name stands for, if any. */
-export function tableForSheet(sheetName: string): TableName | undefined {
+export function tableForSheet(sheetName: string, specs: Specs = INPUT_TABLES): TableName | undefined {
   const key = headerKey(sheetName);
-  const spec = INPUT_TABLES.find((t) => headerKey(t.file.replace(/\.csv$/i, '')) === key || headerKey(t.zhName) === key);
+  const spec = specs.find((t) => headerKey(t.file.replace(/\.csv$/i, '')) === key || headerKey(t.zhName) === key);
   return spec?.table;
 }
 
@@ -62,7 +66,7 @@ function readSheet(ws: ExcelJS.Worksheet): RawTable | undefined {
   return header ? { header, headerLine, rows } : undefined;
 }
 
-export async function readWorkbook(file: string, content: Uint8Array): Promise<WorkbookResult> {
+export async function readWorkbook(file: string, content: Uint8Array, specs: Specs = INPUT_TABLES): Promise<WorkbookResult> {
   // Sizes first: the workbook reader inflates everything, media included.
   const bomb = zipProblem(content);
   if (bomb) return { tables: {}, errors: [inputError(file, 0, '-', bomb[0], bomb[1])] };
@@ -78,7 +82,7 @@ export async function readWorkbook(file: string, content: Uint8Array): Promise<W
   const tables: Partial<Record<TableName, SheetTable>> = {};
   const errors: InputError[] = [];
   for (const ws of wb.worksheets) {
-    const table = tableForSheet(ws.name);
+    const table = tableForSheet(ws.name, specs);
     if (!table) continue;
     const label = `${file}!${ws.name}`;
     const seen = tables[table];

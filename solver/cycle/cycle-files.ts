@@ -8,6 +8,7 @@ import { APPLICATIONS, BACKBONE_KIND, SUBJECT_KIND, STAGE_KIND, type TableSpec, 
 import { type InputError, inputError } from '../contract/input-errors.ts';
 import { type ParsedRow, parseTable } from '../contract/parse-table.ts';
 import { readCsv } from '../contract/read-csv.ts';
+import { readWorkbook } from '../contract/workbook.ts';
 import { buildCountyContext, countyOf } from '../policy/county.ts';
 import { moveAllowed } from '../policy/rules.ts';
 import { OUTCOMES, type RoundRow, roundRowSchema } from './round-rows.ts';
@@ -46,6 +47,10 @@ export function readRoundRows(name: string, content: string | Uint8Array): Parse
 /** applications.csv: teacher and school on the roster, one rank and one row per school for each teacher. */
 export function parseApplications(ds: Dataset, name: string, content: string | Uint8Array): Parsed<Application> {
   const { errors, rows } = read(APPLICATIONS, name, content);
+  return checkApplications(ds, name, errors, rows);
+}
+
+function checkApplications(ds: Dataset, name: string, errors: InputError[], rows: ParsedRow<Application>[]): Parsed<Application> {
   const teachers = new Set(ds.teachers.map((t) => t.id));
   const schools = new Set(ds.schools.map((s) => s.id));
   const seen = new Map<string, number>();
@@ -61,6 +66,33 @@ export function parseApplications(ds: Dataset, name: string, content: string | U
     }
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, rows: rows.map((r) => r.value!) };
+}
+
+/** applications.csv or 竞聘志愿.csv by file name, as the upload stores it (server/routes/datasets.ts). */
+export const isApplicationsFile = (name: string): boolean => {
+  const n = (name.split(/[\\/]/).pop() ?? name).normalize('NFKC').trim().toLowerCase();
+  return n === APPLICATIONS.file || n === `${APPLICATIONS.zhName}.csv`;
+};
+
+/**
+ * The applications among a dataset's files, checked against the dataset: a sheet `applications` or
+ * `竞聘志愿` in the workbook (errors `county.xlsx!竞聘志愿:5: teacher_id: …`), else applications.csv —
+ * the sheet wins, as the contract tables' do (dataset.ts). None: round 2 places nobody.
+ */
+export async function applicationsOf(ds: Dataset, files: readonly { name: string; content: string | Uint8Array }[]): Promise<Parsed<Application>> {
+  const book = files.find((f) => /\.xlsx$/i.test(f.name));
+  if (book) {
+    const name = book.name.split(/[\\/]/).pop() ?? book.name;
+    const wb = await readWorkbook(name, typeof book.content === 'string' ? Buffer.from(book.content, 'binary') : book.content, [APPLICATIONS]);
+    if (wb.errors.length > 0) return { ok: false, errors: wb.errors };
+    const sheet = wb.tables.applications;
+    if (sheet) {
+      const t = parseTable(APPLICATIONS, sheet.table, sheet.file);
+      return checkApplications(ds, sheet.file, t.errors, t.rows);
+    }
+  }
+  const file = files.find((f) => isApplicationsFile(f.name));
+  return file ? parseApplications(ds, file.name, file.content) : { ok: true, rows: [] };
 }
 
 /**

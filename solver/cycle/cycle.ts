@@ -46,7 +46,11 @@ export interface CycleResult {
 
 const check = (r: RuleResult) => ({ id: r.id, name: r.name, ok: r.ok, actual: r.actual, details: r.details ?? [] });
 
-/** Runs rounds after those of `from` (edited rows of rounds 1…k, or none) up to `stopAfter`. */
+/**
+ * Runs rounds after those of `from` (edited rows of rounds 1…k, or none) up to `stopAfter`. `ds`
+ * comes with its history applied by the caller (history.ts applyHistory, as `lungang rounds` and the
+ * server's rounds job do), so the edited file's checks and the rounds see the same stay locks.
+ */
 export async function runCycle(ds: Dataset, applications: readonly Application[], engine: Engine,
   opts: { from?: readonly RoundRow[]; stopAfter?: RoundNo } = {}): Promise<CycleResult> {
   const stop = opts.stopAfter ?? 3;

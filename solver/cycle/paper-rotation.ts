@@ -6,9 +6,10 @@
 // The seeds ask for rotation that is 规范化、制度化、常态化 (SEED0 攀办发〔2015〕2号 §1(二); SEED1 青海 2024
 // §13 "实现教师交流轮岗常态化制度化"); the words 形式化 / 挂名交流 appear in none of them, so the checks cite
 // domain.md, whose auditor section asks for them, and the term (R9) and deferral (R5) rules.
+import type { Dataset } from '../contract/dataset.ts';
 import type { HistoryRow, PlanRow, Policy, Teacher } from '../contract/schemas.ts';
 import { MODE_ZH } from '../contract/labels.ts';
-import { type Stint, planAsHistory, stints } from './history.ts';
+import { type ReturnRow, type Stint, planAsHistory, stints } from './history.ts';
 
 export interface TeacherFinding {
   teacher_id: string;
@@ -147,4 +148,20 @@ export function historyChecks(history: readonly HistoryRow[], teachers: readonly
   const rows = stints([...history, ...planAsHistory(plan, policy.year)], policy);
   const moves = byTeacher(rows);
   return [repeatRotation(moves, policy), shortStay(moves, policy), immediateReturn(moves, policy), deferralLimit(rows, teachers, policy)];
+}
+
+/**
+ * report.json's history fields (README "Several years"); absent when the dataset has no history. A
+ * type, not an interface: the rounds view joins it, and its loose response schema wants an index signature.
+ */
+export type HistoryFields = { returns?: ReturnRow[]; history_checks?: HistoryCheck[] };
+
+/**
+ * The returns and the history checks over history.csv plus the plan, for every caller that reports
+ * a plan (`lungang plan`, `rounds` and `audit`, the server's solve, rounds and audit task), so the
+ * CLI's files and the API's answers say the same. Without `returns` (an audit): the checks only.
+ */
+export function historyFields(ds: Dataset, plan: readonly PlanRow[], returns?: readonly ReturnRow[]): HistoryFields {
+  if (!ds.history) return {};
+  return { ...(returns ? { returns: [...returns] } : {}), history_checks: historyChecks(ds.history, ds.teachers, ds.policy, plan) };
 }

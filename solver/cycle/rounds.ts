@@ -20,7 +20,8 @@ const lockOf = (ctx: CountyContext, id: string) => ctx.locks.find((l) => l.teach
  */
 export function keepsPost(ctx: CountyContext, t: Teacher): string | null {
   const lock = lockOf(ctx, t.id);
-  if (lock?.action === 'stay') return `人工锁定留任：${lock.reason}`;
+  // Not 人工锁定: the lock may be the history's minimum term (history.ts); the reason says which (as stay-reasons.ts words it).
+  if (lock?.action === 'stay') return `锁定留任：${lock.reason}`;
   const e = ctx.eligibility.get(t.id)!;
   if (!e.mayMove) return `不参加竞聘：不可交流（${e.reason}），保留本校岗位`;
   if (isLeader(t, ctx.policy) && t.role !== 'middle_manager') return '校级领导由教育局聘任，不参加校内竞聘，保留本校岗位';

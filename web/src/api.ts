@@ -13,10 +13,11 @@ import type { runDetailSchema, runSchema } from '../../server/routes/runs.ts';
 import type { budgetSchema, scenarioSchema } from '../../server/routes/scenarios.ts';
 import type { FrontierView } from '../../server/routes/frontiers.ts';
 import type { RoundsView } from '../../server/routes/rounds.ts';
+import type { HistoryFields } from '../../solver/cycle/paper-rotation.ts';
 import type { sessionUserSchema } from '../../server/routes/session.ts';
 import type { UserView } from '../../server/routes/users.ts';
 
-export type { AuditDocument, AuditTrace, PlanRow, Report, School, Teacher, Comparison, TeacherDiff, UserView, RoundsView };
+export type { AuditDocument, AuditTrace, HistoryFields, PlanRow, Report, School, Teacher, Comparison, TeacherDiff, UserView, RoundsView };
 export type User = z.infer<typeof sessionUserSchema>;
 export type Role = User['role'];
 export type Dataset = z.infer<typeof datasetSchema>;
@@ -34,7 +35,8 @@ export type FrontierPoint = Frontier['points'][number];
 /** One county × stage × indicator at a point: the plan's CV against the best achievable there. */
 export type FrontierBest = NonNullable<FrontierPoint['best']>[number];
 export type FrontierCountyRow = FrontierPoint['counties'][number];
-export interface RunResult { run_id: number; plan: PlanRow[]; report: Report }
+/** `report`: report.json as the run wrote it; the history fields only when the dataset has a history.csv. */
+export interface RunResult { run_id: number; plan: PlanRow[]; report: Report & HistoryFields }
 /** The audit of an uploaded plan: the audit document, traced to the uploaded bytes. */
 export type AuditResult = AuditDocument & { dataset_id: number; scenario_id: number | null; plan_rows: number };
 export interface TeacherDiffResult { a: number; b: number; same: number; rows: (TeacherDiff & { name: string })[] }

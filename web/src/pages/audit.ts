@@ -5,12 +5,12 @@
 // and a printable report whose every page states what was audited.
 // After a hand-plan audit the whole view switches to that plan, so print and export can only act
 // on what the banner names; the run's own buttons come back with “back to the run”.
-import { ApiError, api, downloads, type AuditDocument, type AuditResult, type Report, type Run } from '../api.ts';
+import { ApiError, api, downloads, type AuditDocument, type AuditResult, type Run, type School } from '../api.ts';
 import { type Child, card, filePicker, h, mount, notice, pill } from '../dom.ts';
 import { L, lang, planStatusLabel } from '../i18n.ts';
 import type { PageContext } from '../main.ts';
 import { href, replaceQuery } from '../router.ts';
-import { can, currentDataset, pickRun, resultOf, store } from '../store.ts';
+import { can, currentDataset, pickRun, resultOf, schoolIndex, schoolsOf, store } from '../store.ts';
 import { countyPicker, emptyState, errorView, pageCounty, pageHeader, runPicker } from '../widgets.ts';
 import { countyView, reportForCounty } from './audit-county.ts';
 import { objectiveCard } from './audit-objective.ts';
@@ -18,12 +18,16 @@ import { achievableCard } from './audit-achievable.ts';
 import { cvSummary, cvTrace, rulesTable } from './audit-tables.ts';
 import { countsStrip, modesCard, printHead, schoolCards } from './audit-record.ts';
 import { capsCard, carriersCard } from './audit-carriers.ts';
+import { historyCards } from './history-cards.ts';
 
 /** The hand-made plan on view (kept across a language switch, dropped for another dataset or run). */
 let hand: { datasetId: number; runId: number; file: File; doc: AuditResult } | null = null;
 
-/** The page body both views share; `extras` are the run-only cards (conflicts and objective on top, best achievable after the CVs). */
-function auditBody(doc: AuditDocument, q: URLSearchParams, extras: { top?: Child[]; afterCv?: Child[] } = {}): Child[] {
+/**
+ * The page body both views share; `extras` are the run-only cards (conflicts and objective on top, best achievable after the CVs).
+ * `schools` names the schools of the history cards (returns, history checks), shown when the dataset has a history.
+ */
+function auditBody(doc: AuditDocument, q: URLSearchParams, schools: ReadonlyMap<string, School>, extras: { top?: Child[]; afterCv?: Child[] } = {}): Child[] {
   const failed = doc.rules.filter((r) => !r.ok).length;
   return [
     countsStrip(doc),
@@ -31,6 +35,7 @@ function auditBody(doc: AuditDocument, q: URLSearchParams, extras: { top?: Child
     card(L('规则检查', 'Rule checks'), h('p', { class: 'muted small' }, L(`每条规则列出分子、分母、要求值与实际值，以及所依据的文件条款。${doc.rules.length} 条规则，${failed} 条未通过。`,
       `Each rule with its numerator, denominator, requirement, actual value and the clause it rests on. ${doc.rules.length} rules, ${failed} failing.`)),
     rulesTable(doc.rules, doc.trace.subject === 'run' ? 'rules-table' : 'hand-rules-table')),
+    historyCards(doc, schools),
     // Absent from reports stored before these rows existed (see the run view's notice).
     Array.isArray(doc.counts.per_school) ? [modesCard(doc), ...schoolCards(doc)] : null,
     // Absent from reports stored before issue 11's counts and caps.
@@ -92,8 +97,8 @@ export async function renderAudit(root: HTMLElement, ctx: PageContext): Promise<
   const q = ctx.route.query;
   const { runs, run } = await pickRun(ds.id, q.get('run'));
   if (!run) { mount(root, pageHeader(L('审计', 'Audit'), null), emptyState(L('还没有求解结果', 'No finished run yet'), L('请先在“方案”页求解。', 'Solve a scenario first.'))); return; }
-  const [result, stored] = await Promise.all([resultOf(run.id),
-    api.runAudit(run.id).catch((e: unknown) => (e instanceof ApiError && e.status === 409 ? null : Promise.reject(e)))]);
+  const [result, stored, schools] = await Promise.all([resultOf(run.id),
+    api.runAudit(run.id).catch((e: unknown) => (e instanceof ApiError && e.status === 409 ? null : Promise.reject(e))), schoolsOf(ds.id).then(schoolIndex)]);
   if (ctx.signal.aborted) return;
   replaceQuery({ run: run.id });
   if (hand && (hand.datasetId !== ds.id || hand.runId !== run.id)) hand = null;
@@ -125,16 +130,17 @@ export async function renderAudit(root: HTMLElement, ctx: PageContext): Promise<
       exportNote,
       h('div', { class: 'no-print' }, notice(doc.audit_ok ? 'ok' : 'warn', h('div', { class: 'hand-banner', 'data-testid': 'hand-banner' },
         h('span', null, L(`正在查看：手工方案 ${file.name}（校验码 ${doc.trace.plan_hash.slice(0, 16)}…）`, `Now viewing: hand-made plan ${file.name} (hash ${doc.trace.plan_hash.slice(0, 16)}…)`)), back))),
-      auditBody(countyView(doc, county), q),
+      auditBody(countyView(doc, county), q, schools),
       upload));
     return;
   }
 
-  const report: Report = result.report;
+  const report = result.report;
   // A report stored before the per-school and by-kind rows (the server answers 409): its rules and
   // CVs still show, traced by the run's result hash; the re-solve hint says what is missing.
   const runDoc: AuditDocument = stored ?? {
     audit_ok: report.audit_ok, counts: report.counts, rules: report.rules, indicators: report.indicators, school_caps: report.school_caps, policy: report.policy, status: report.status,
+    ...(report.history_checks ? { returns: report.returns, history_checks: report.history_checks } : {}),
     trace: {
       subject: 'run', run_id: run.id, scenario_id: run.scenario_id, scenario_name: run.scenario_name, result_hash: run.result_hash, plan_file: null,
       plan_hash: '—', plan_rows: report.rules.find((r) => r.id === 'plan_integrity')?.denominator ?? 0, dataset_id: ds.id, dataset_name: ds.name, dataset_hash: ds.content_hash, policy_hash: '—',
@@ -157,7 +163,7 @@ export async function renderAudit(root: HTMLElement, ctx: PageContext): Promise<
       h('a', { class: 'btn no-print', href: downloads.reportJson(run.id), download: '' }, 'report.json'),
       print),
     stored ? exportNote : null,
-    auditBody(shown, q, {
+    auditBody(shown, q, schools, {
       top: [stored ? null : notice('warn', L('本运行的报告早于审计记录格式：缺少每校流出、编制与交流方式表。请复制方案后重新求解以得到完整审计。',
         'This run\'s report predates the audit record: the per-school outflow, quota and by-kind tables are missing. Copy the scenario and solve again for the full audit.')),
       report.infeasibility.length > 0 ? notice('bad', h('strong', null, L('无可行方案：以下规则相互冲突', 'No feasible plan: these rules conflict')),

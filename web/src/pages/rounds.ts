@@ -12,6 +12,7 @@ import { href, navigate, replaceQuery } from '../router.ts';
 import { can, currentDataset, schoolIndex, schoolsOf } from '../store.ts';
 import { dataTable } from '../table.ts';
 import { emptyState, errorTable, errorView, loading, pageHeader } from '../widgets.ts';
+import { historyCards } from './history-cards.ts';
 
 type Stop = 1 | 2 | 3;
 type Row = RoundsView['rows'][number];
@@ -75,6 +76,8 @@ function resultView(r: RoundsView, schools: Map<string, School>): HTMLElement {
     verdict(r),
     card(L(`各轮人数（#${r.id}，${dateTime(r.created_at)}${r.from_round > 0 ? `，自第${r.from_round}轮后继续` : ''}）`, `Each round (#${r.id}, ${dateTime(r.created_at)}${r.from_round > 0 ? `, gone on after round ${r.from_round}` : ''})`),
       summaryTable(r.rounds)),
+    // With a history.csv: who returns home this year, and the checks over the history and the final plan.
+    historyCards(r, schools),
     rounds.map((n) => card(roundLabel(n), roundTable(n, r.rows.filter((x) => x.round === n), schools))));
 }
 
