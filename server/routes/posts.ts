@@ -15,10 +15,14 @@ const gradesSchema = z.object({ posts: z.number().int(), senior: z.number().int(
 export const postsSchema = z.object({
   scenario_id: z.number().int(),
   dataset_id: z.number().int(),
-  /** One row per school × stage offered × subject of the stage, as in posts.csv; `rule_en` is the rule in English. */
+  /**
+   * One row per school × stage offered × subject of the stage, as in posts.csv; `rule_en` is the rule
+   * in English, `floored` whether the school's posts are its small-rural-school floor.
+   */
   rows: z.array(z.object({
     school_id: z.string(), stage: z.enum(STAGES), subject: z.enum(SUBJECTS),
     posts: z.number().int(), senior: z.number().int(), first: z.number().int(), second: z.number().int(), rule: z.string(), rule_en: z.string(),
+    floored: z.boolean(),
   })),
   /** Per county the totals the rows add up to: 编制总量, 岗位 per stage by grade, and the small-rural-school floors. */
   counties: z.array(z.object({

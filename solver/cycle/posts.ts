@@ -21,8 +21,11 @@ import { apportion } from './apportion.ts';
 
 export const POSTS_COLUMNS = ['school_id', 'stage', 'subject', 'posts', 'senior', 'first', 'second', 'rule'] as const;
 
-/** A row of posts.csv with its rule in English too (`rule_en` is not written to the file). */
-export type AllocatedPost = PostRow & { rule_en: string };
+/**
+ * A row of posts.csv with its rule in English too and whether the school's posts are its
+ * small-rural-school floor (neither is written to the file).
+ */
+export type AllocatedPost = PostRow & { rule_en: string; floored: boolean };
 
 export interface GradeTotals { posts: number; senior: number; first: number; second: number }
 
@@ -112,7 +115,7 @@ function allocateCounty(county: string, schools: readonly School[], policy: Poli
       for (const sub of subjectShares(s, stage, stagePosts, policy)) {
         rows.push({
           school_id: s.id, stage, subject: sub.subject, posts: sub.posts, senior: 0, first: 0, second: sub.posts,
-          rule: `${schoolRule.zh}；${sub.rule}`, rule_en: `${schoolRule.en}; ${sub.rule_en}`,
+          rule: `${schoolRule.zh}；${sub.rule}`, rule_en: `${schoolRule.en}; ${sub.rule_en}`, floored,
         });
         meta.push({ school: s, stage });
       }

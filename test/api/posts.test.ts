@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lungang } from '../helpers/lungang.ts';
 import { FAST_POLICY, type TestServer, createScenario, removeDir, sampleDir, sampleForm, startRun, startServer, uploadSample, waitForRun } from './helpers.ts';
 
-interface Row { school_id: string; stage: 'primary' | 'junior'; subject: string; posts: number; senior: number; first: number; second: number; rule: string; rule_en: string }
+interface Row { school_id: string; stage: 'primary' | 'junior'; subject: string; posts: number; senior: number; first: number; second: number; rule: string; rule_en: string; floored: boolean }
 type Grades = { posts: number; senior: number; first: number; second: number };
 interface County { county: string; quota: number; stages: { primary: Grades; junior: Grades }; floored: { schools: number; posts: number } }
 interface Posts { scenario_id: number; dataset_id: number; rows: Row[]; counties: County[] }
@@ -57,8 +57,12 @@ describe('the posts of a scenario', () => {
     for (const r of sample.rows) expect(r.senior + r.first + r.second).toBe(r.posts);
   });
 
-  it('gives every number its rule, in Chinese and in English', () => {
+  it('gives every number its rule, in Chinese and in English; the floored rows hold the county\'s floors', () => {
+    for (const c of sample.counties) expect(c.floored.posts).toBeGreaterThan(0);
+    expect(sum(sample.rows.filter((r) => r.floored), 'posts')).toBe(sample.counties.reduce((a, c) => a + c.floored.posts, 0));
+    expect(new Set(sample.rows.filter((r) => r.floored).map((r) => r.school_id)).size).toBe(sample.counties.reduce((a, c) => a + c.floored.schools, 0));
     for (const r of sample.rows) {
+      expect(r.rule.startsWith('乡村小规模学校保底')).toBe(r.floored);
       expect(r.rule).toMatch(/(县编制总量|乡村小规模学校保底).*岗位结构/);
       expect(r.rule_en).toMatch(/(county quota|small rural school floor).*post structure/);
       expect(r.rule_en).not.toMatch(/[\u4e00-\u9fff]/);
