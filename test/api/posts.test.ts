@@ -3,10 +3,11 @@
 // needs" makes a new dataset whose needs are the posts (a run on it plans against them), and an
 // edited posts.csv with errors is refused by file, line and column with nothing stored.
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateCity, writeCountyCsv } from '../../data/generate.ts';
 import { lungang } from '../helpers/lungang.ts';
 import { FAST_POLICY, type TestServer, createScenario, removeDir, sampleDir, sampleForm, startRun, startServer, uploadSample, waitForRun } from './helpers.ts';
 
@@ -104,6 +105,35 @@ describe('the posts of a scenario', () => {
     const res = await get(`/api/scenarios/${sc}/posts`);
     expect(res.statusCode).toBe(422);
     expect(res.json().errors[0].text).toBe('schools.csv:0: -: [示范县] 乡村小规模学校保底共需 12 个编制，超过县编制总量 6：请降低每班保底人数（posts.teachersPerClass）或核增编制');
+  });
+
+  it('a file of three counties: each county\'s rows add up to its own totals, and posts.csv is still the CLI\'s', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lungang-posts-city-'));
+    try {
+      writeCountyCsv(dir, generateCity({ counties: 3, teachersPerCounty: 300, seed: 7 }));
+      const form = new FormData();
+      for (const f of await readdir(dir)) form.append('files', new Blob([await readFile(join(dir, f))]), f);
+      const up = await s.app.inject({ method: 'POST', url: '/api/datasets', headers: { cookie: s.cookie.planner }, payload: form as unknown as object });
+      expect(up.statusCode, up.body).toBe(201);
+      const schools = new Map(((await get(`/api/datasets/${up.json().id}/schools?page_size=200`)).json().items as { id: string; county: string }[]).map((x) => [x.id, x.county]));
+      const sc = (await createScenario(s, up.json().id)).id;
+      const city = (await get(`/api/scenarios/${sc}/posts`)).json() as Posts;
+      expect(city.counties.map((c) => c.county)).toHaveLength(3);
+      for (const c of city.counties) {
+        const rows = city.rows.filter((r) => schools.get(r.school_id) === c.county);
+        expect(sum(rows, 'posts')).toBe(c.quota);
+        for (const st of ['primary', 'junior'] as const) {
+          const g = c.stages[st];
+          const ofStage = rows.filter((r) => r.stage === st);
+          expect([sum(ofStage, 'posts'), sum(ofStage, 'senior'), sum(ofStage, 'first'), sum(ofStage, 'second')]).toEqual([g.posts, g.senior, g.first, g.second]);
+        }
+      }
+      const cli = await lungang('posts', dir, '--out', join(dir, 'out', 'posts.csv'));
+      expect(cli.code, cli.stderr).toBe(0);
+      expect((await get(`/api/scenarios/${sc}/posts.csv`)).body).toBe(await readFile(join(dir, 'out', 'posts.csv'), 'utf8'));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('answers 404 for a scenario that does not exist', async () => {

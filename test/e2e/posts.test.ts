@@ -14,6 +14,7 @@ let browser: Browser;
 let page: Page;
 let api: Awaited<ReturnType<typeof apiClient>>;
 let scenarioId = 0;
+let originalDataset = 0;
 let posts: Posts;
 const SHOTS = process.env.SHOTS_DIR;
 const zh = (n: number) => n.toLocaleString('zh-CN');
@@ -24,6 +25,7 @@ beforeAll(async () => {
   page = browser.page;
   api = await apiClient(server.url);
   const ds = await api.upload(await sampleFiles('sample-county'), '鹤川县 2026');
+  originalDataset = ds.id;
   scenarioId = (await api.call<{ id: number }>('POST', '/scenarios', { dataset_id: ds.id, name: '编制方案' })).id;
   posts = await api.call<Posts>('GET', `/scenarios/${scenarioId}/posts`);
 });
@@ -107,6 +109,16 @@ describe('编制岗位 page, end to end (sample county)', () => {
     expect((await api.call<{ dataset_id: number }>('GET', `/scenarios/${newScenario}`)).dataset_id).toBe(datasetId);
     // Its posts.csv is the one the page showed.
     expect(await api.call<Posts>('GET', `/scenarios/${newScenario}/posts`).then((p) => p.rows)).toEqual(posts.rows);
+
+    // 打开新方案 opens the copy on the new dataset, ready to run; then back to the original.
+    await page.getByTestId('posts-open-scenario').click();
+    await page.getByTestId('policy-form').waitFor();
+    expect(await page.getByTestId('dataset-picker').inputValue()).toBe(String(datasetId));
+    expect(await page.getByTestId('scenario-picker').inputValue()).toBe(String(newScenario));
+    await page.getByTestId('dataset-picker').selectOption(String(originalDataset));
+    await page.getByTestId('nav-posts').click();
+    await page.locator('[data-testid="posts-scenario"]').waitFor();
+    expect(await page.getByTestId('posts-scenario').inputValue()).toBe(String(scenarioId));
   }, 120_000);
 
   it('refuses an edited posts.csv with errors by file, line and column, and stores nothing', async () => {
