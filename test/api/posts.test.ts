@@ -198,6 +198,15 @@ describe('use the posts as the needs', () => {
     expect([await datasetCount(), await scenarioCount()]).toEqual([datasets, scenarios]);
   });
 
+  it('takes an edited posts.csv only as CSV, one file at a time (400, nothing stored)', async () => {
+    const [datasets, scenarios] = [await datasetCount(), await scenarioCount()];
+    expect((await asNeeds(scenarioId, { name: 'posts.xlsx', content: csv })).statusCode).toBe(400);
+    const two = new FormData();
+    for (const n of ['a.csv', 'b.csv']) two.append('posts', new Blob([csv]), n);
+    expect((await s.app.inject({ method: 'POST', url: `/api/scenarios/${scenarioId}/posts/as-needs`, headers: { cookie: s.cookie.planner }, payload: two as unknown as object })).statusCode).toBe(400);
+    expect([await datasetCount(), await scenarioCount()]).toEqual([datasets, scenarios]);
+  });
+
   it('planners only: a leader may read the posts but not make a dataset of them', async () => {
     const res = await s.app.inject({ method: 'POST', url: `/api/scenarios/${scenarioId}/posts/as-needs`, headers: { cookie: s.cookie.leader } });
     expect(res.statusCode).toBe(403);

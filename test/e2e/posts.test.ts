@@ -131,6 +131,7 @@ describe('编制岗位 page, end to end (sample county)', () => {
     const errors = page.getByTestId('upload-errors');
     await errors.waitFor({ timeout: 120_000 });
     expect(await errors.locator('tbody tr').first().locator('td').allTextContents()).toEqual(expect.arrayContaining(['posts.csv', '2', 'posts']));
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, 'posts-errors-zh.png'), fullPage: false });
     expect((await api.call<{ items: unknown[] }>('GET', '/datasets')).items.length).toBe(before);
   }, 120_000);
 
