@@ -31,6 +31,7 @@ import { downloadRoutes } from './routes/downloads.ts';
 import { ApiError, type App, type Deps, apiErrors } from './routes/http.ts';
 import { runRoutes } from './routes/runs.ts';
 import { roundsRoutes } from './routes/rounds.ts';
+import { postsRoutes } from './routes/posts.ts';
 import { frontierRoutes } from './routes/frontiers.ts';
 import { scenarioRoutes } from './routes/scenarios.ts';
 import { sessionRoutes } from './routes/session.ts';
@@ -147,7 +148,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(fastifySwagger, {
     openapi: {
       info: { title: 'Lungang 轮岗 API', version: '1', description: '数据集、方案、求解运行、比较、审核与采纳。登录后以 cookie sid 认证。' },
-      tags: ['session', 'users', 'datasets', 'scenarios', 'runs', 'frontiers', 'comparisons', 'audits', 'adoption', 'activity'].map((name) => ({ name })),
+      tags: ['session', 'users', 'datasets', 'scenarios', 'runs', 'frontiers', 'comparisons', 'audits', 'adoption', 'activity', 'posts'].map((name) => ({ name })),
     },
     transform: jsonSchemaTransform,
   });
@@ -192,7 +193,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   // Routes after the handlers: an awaited plugin registration (static files) would otherwise leave
   // the routes registered before it with Fastify's default error handler.
   for (const routes of [sessionRoutes, userRoutes, datasetRoutes, scenarioRoutes, runRoutes, frontierRoutes, downloadRoutes, adoptionRoutes,
-    comparisonRoutes, auditRoutes, activityRoutes, noticeRoutes, roundsRoutes]) {
+    comparisonRoutes, auditRoutes, activityRoutes, noticeRoutes, roundsRoutes, postsRoutes]) {
     routes(app, deps);
   }
   if (hasWeb) await app.register(fastifyStatic, { root: webDir, prefix: '/' });

@@ -22,7 +22,7 @@ import { ELIGIBILITY_COLUMNS, eligibilityRows } from '../solver/policy/eligibili
 import { stayReasonsOf } from '../solver/report/stay-reasons.ts';
 import { type AchievableFields, type CvRowLike, bestAchievable, withBestAchievable } from '../solver/report/best-achievable.ts';
 import { STAGE_ZH } from '../solver/contract/labels.ts';
-import { allocatePosts, postsCsvText } from '../solver/cycle/posts.ts';
+import { allocatePosts, postsCsvText, postsProblemErrors } from '../solver/cycle/posts.ts';
 import { NOTICE_LISTS, type NoticeList, noticeTable } from '../solver/report/notice-lists.ts';
 import { noticeHtml, noticeWorkbook } from './notice-export.ts';
 import { highsEngine } from './engine.ts';
@@ -224,7 +224,7 @@ async function posts(input: string, v: Record<string, string | boolean | undefin
   const ds = await loadInput(input, v, lang);
   if (typeof ds === 'number') return ds;
   const r = allocatePosts(ds.schools, ds.policy);
-  if (!r.ok) return fail(r.problems.map((p) => ({ file: 'schools.csv', line: 0, column: '-', message: `${p.county ? `[${p.county}] ` : ''}${p.zh}`, messageEn: p.en })), lang);
+  if (!r.ok) return fail(postsProblemErrors(r.problems), lang);
   await mkdir(dirname(resolve(v.out)), { recursive: true });
   await writeFile(v.out, postsCsvText(r.rows));
   for (const c of r.counties) {

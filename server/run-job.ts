@@ -11,10 +11,9 @@
 // - mode 'tasks': a long-lived worker answering requests one at a time: validate an upload,
 //   validate a scenario's locks, audit a plan, build an XLSX workbook or an audit PDF, a scenario's rotation budget,
 //   compare runs (their large report.json files are parsed here) and the comparison's workbook,
-//   and run an appointment cycle's rounds (rounds-job.ts).
+//   run an appointment cycle's rounds (rounds-job.ts), and share out a dataset's posts (posts-job.ts).
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import ExcelJS from 'exceljs';
 import { stringify } from 'csv-stringify/sync';
 import type { Lock, Policy } from '../solver/contract/schemas.ts';
 import { buildCountyContext, countiesOf } from '../solver/policy/county.ts';
@@ -27,7 +26,6 @@ import { auditPlan } from '../solver/report/audit.ts';
 import { stayReasonsOf } from '../solver/report/stay-reasons.ts';
 import { auditSections, buildReport } from '../solver/report/report.ts';
 import { bestAchievable, withBestAchievable } from '../solver/report/best-achievable.ts';
-import { tableForSheet } from '../solver/contract/workbook.ts';
 import { type Comparison, type StoredComparedRun, compareRuns, parseComparedRun, summarizeRun } from './compare.ts';
 import { type Names, buildComparisonWorkbook } from './compare-xlsx.ts';
 import { highsEngine } from './engine.ts';
@@ -45,8 +43,11 @@ import { type RoundsReply, type RoundsRequest, roundsTask } from './rounds-job.t
 import { applicationsOf } from '../solver/cycle/cycle-files.ts';
 import { applyHistory } from '../solver/cycle/history.ts';
 import { type HistoryFields, historyFields } from '../solver/cycle/paper-rotation.ts';
+import { type StoredFile, withoutTables } from './dataset-tables.ts';
+import { type PostsAdoptReply, type PostsAdoptRequest, type PostsReply, type PostsRequest, postsAdoptTask, postsTask } from './posts-job.ts';
 
-export interface StoredFile { name: string; content: Uint8Array }
+export type { StoredFile };
+
 
 /** `baselinePlanCsv`: the plan.csv of the run this one re-plans against, or null. */
 export interface SolveJob { mode: 'solve'; files: StoredFile[]; policy: Policy; locks: Lock[]; baselinePlanCsv: string | null }
@@ -80,6 +81,9 @@ export interface Tasks {
   compareXlsx: { req: { runs: StoredComparedRun[]; names: Names }; res: { ok: true; content: Uint8Array } };
   /** One appointment cycle's rounds (rounds-job.ts); round 3 solves with HiGHS. */
   rounds: { req: RoundsRequest; res: RoundsReply };
+  /** The posts of a dataset under a scenario's policy, and the files of a dataset with them as the needs (posts-job.ts). */
+  posts: { req: PostsRequest; res: PostsReply };
+  postsAdopt: { req: PostsAdoptRequest; res: PostsAdoptReply };
 }
 /** One county's rotation budget under a scenario's policy and locks (solver/policy/rules.ts rotationBudget). */
 export interface CountyBudget { county: string; eligible: number; min_rotated: number; max_rotated: number; locked_moves: number }
@@ -139,26 +143,6 @@ async function bounds(job: BoundsJob, post: (m: BoundsMessage) => void): Promise
 
 // ---------------------------------------------------------------------------------------------
 
-const isLocksCsv = (name: string) => /^(locks|人工锁定)\.csv$/i.test(name.normalize('NFKC').trim());
-
-/** The dataset's files without its own locks (file or workbook sheet), so given locks take their place. */
-async function withoutLocks(files: StoredFile[]): Promise<StoredFile[]> {
-  const out: StoredFile[] = [];
-  for (const f of files) {
-    if (isLocksCsv(f.name)) continue;
-    if (!/\.xlsx$/i.test(f.name)) { out.push(f); continue; }
-    const wb = new ExcelJS.Workbook();
-    const ab = new ArrayBuffer(f.content.byteLength);
-    new Uint8Array(ab).set(f.content);
-    await wb.xlsx.load(ab);
-    const sheets = wb.worksheets.filter((ws) => tableForSheet(ws.name) === 'locks');
-    if (sheets.length === 0) { out.push(f); continue; }
-    for (const ws of sheets) wb.removeWorksheet(ws.id);
-    out.push({ name: f.name, content: new Uint8Array(await wb.xlsx.writeBuffer()) });
-  }
-  return out;
-}
-
 const LOCK_COLUMNS = ['teacher_id', 'action', 'to_school_id', 'reason'] as const;
 
 async function runTask(r: TaskRequest): Promise<Tasks[TaskKind]['res']> {
@@ -176,7 +160,7 @@ async function runTask(r: TaskRequest): Promise<Tasks[TaskKind]['res']> {
       // The contract's own locks.csv checks (teacher exists, reason given, legal move…) word the errors.
       // Internal round trip (not an export): written as is, so a reason reads back unchanged.
       const csv = stringify(r.req.locks.map((l) => ({ ...l })), { header: true, columns: [...LOCK_COLUMNS] });
-      const files: DatasetFile[] = [...(await withoutLocks(r.req.files)), { name: 'locks.csv', content: csv }];
+      const files: DatasetFile[] = [...(await withoutTables(r.req.files, ['locks'])), { name: 'locks.csv', content: csv }];
       const loaded = await loadDataset(files);
       return loaded.ok ? { ok: true, locks: loaded.dataset.locks } : loaded;
     }
@@ -206,6 +190,10 @@ async function runTask(r: TaskRequest): Promise<Tasks[TaskKind]['res']> {
       return { ok: true, content: await buildComparisonWorkbook(compareRuns(r.req.runs.map(parseComparedRun)), r.req.names) };
     case 'rounds':
       return roundsTask(r.req);
+    case 'posts':
+      return postsTask(r.req);
+    case 'postsAdopt':
+      return postsAdoptTask(r.req);
     case 'budget': {
       const loaded = await loadDataset(r.req.files);
       if (!loaded.ok) return loaded;

@@ -69,6 +69,13 @@ async function main(): Promise<void> {
     await page.getByTestId('upload-errors').waitFor({ timeout: 15_000 }).catch(() => process.stdout.write('  ! the upload did not list row errors (see 04-data-upload-errors.png)\n'));
     await shot(page, '04-data-upload-errors');
 
+    await page.goto(`${server.url}/#/posts?scenario=${base.id}`);
+    await page.getByTestId('posts-totals').waitFor();
+    await shot(page, '04b-posts');
+    await page.goto(`${server.url}/#/posts?scenario=${base.id}&view=schools`);
+    await page.getByTestId('posts-schools').waitFor();
+    await shot(page, '04c-posts-schools', { fullPage: true });
+
     await page.goto(`${server.url}/#/scenario?id=${base.id}`);
     await page.getByTestId('policy-form').waitFor();
     await page.getByTestId('budget-line').waitFor();

@@ -40,7 +40,8 @@ type Parsed = {
 
 const baseName = (name: string): string => name.split(/[\\/]/).pop() ?? name;
 
-function tableForFile(name: string): TableSpec | undefined {
+/** The contract table a file stands for, by its English or Chinese name (locks.csv, 人工锁定.csv). */
+export function tableForFile(name: string): TableSpec | undefined {
   const n = baseName(name).normalize('NFKC').trim().toLowerCase();
   return INPUT_TABLES.find((t) => n === t.file || n === `${t.zhName}.csv`);
 }

@@ -6,6 +6,11 @@ export const SUBJECT_ZH: Record<Subject, string> = {
   chemistry: '化学', biology: '生物', history: '历史', geography: '地理', info_tech: '信息科技', pe: '体育与健康',
   music: '音乐', art: '美术', labor: '劳动', practice: '综合实践', mental_health: '心理健康',
 };
+export const SUBJECT_EN: Record<Subject, string> = {
+  chinese: 'Chinese', math: 'Maths', english: 'English', ethics_law: 'Ethics & law', science: 'Science', physics: 'Physics',
+  chemistry: 'Chemistry', biology: 'Biology', history: 'History', geography: 'Geography', info_tech: 'IT', pe: 'PE & health',
+  music: 'Music', art: 'Art', labor: 'Labour', practice: 'Practice', mental_health: 'Mental health',
+};
 export const STAGE_ZH: Record<Stage, string> = { primary: '小学', junior: '初中' };
 export const LOCALE_ZH: Record<Locale, string> = { urban: '城区', town: '镇区', rural: '乡村' };
 

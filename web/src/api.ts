@@ -14,6 +14,7 @@ import type { budgetSchema, scenarioSchema } from '../../server/routes/scenarios
 import type { FrontierView } from '../../server/routes/frontiers.ts';
 import type { RoundsView } from '../../server/routes/rounds.ts';
 import type { HistoryFields } from '../../solver/cycle/paper-rotation.ts';
+import type { postsSchema } from '../../server/routes/posts.ts';
 import type { sessionUserSchema } from '../../server/routes/session.ts';
 import type { UserView } from '../../server/routes/users.ts';
 
@@ -26,6 +27,8 @@ export type ScenarioItem = Omit<Scenario, 'policy' | 'locks'> & { locks: number 
 export type Policy = Scenario['policy'];
 export type Lock = Scenario['locks'][number];
 export type Budget = z.infer<typeof budgetSchema>;
+/** A scenario's 编制 and 岗位 per school × stage × subject, with the county totals. */
+export type Posts = z.infer<typeof postsSchema>;
 export type DatasetDetail = Dataset & { policy: Policy; locks: Lock[] };
 export type Run = z.infer<typeof runSchema>;
 export type RunDetail = z.infer<typeof runDetailSchema>;
@@ -156,6 +159,15 @@ export const api = {
     return request<RoundsView>('POST', `/scenarios/${scenarioId}/rounds/edited`, form);
   },
 
+  // 编制 and 岗位 (422: the small-school floors exceed a county's total)
+  posts: (scenarioId: number) => request<Posts>('GET', `/scenarios/${scenarioId}/posts`),
+  /** A new dataset with the posts as its needs (the computed ones, or an edited posts.csv) and the scenario copied onto it. */
+  postsAsNeeds: (scenarioId: number, edited?: File) => {
+    const form = new FormData();
+    if (edited) form.append('posts', edited, edited.name);
+    return request<{ dataset: Dataset; scenario: Scenario }>('POST', `/scenarios/${scenarioId}/posts/as-needs`, form);
+  },
+
   // Comparisons and audits
   compare: (runIds: number[]) => request<Comparison>('GET', `/comparisons${qs({ runs: runIds.join(',') })}`),
   teacherDiff: (a: number, b: number) => request<TeacherDiffResult>('GET', `/comparisons/teachers${qs({ a, b })}`),
@@ -188,6 +200,7 @@ export const downloads = {
   notice: (runId: number, list: 'plan' | 'eligible', format: 'html' | 'xlsx', lang: 'zh' | 'en' = 'zh') => `/api/runs/${runId}/notice.${format}?list=${list}&lang=${lang}`,
   planCsv: (runId: number) => `/api/runs/${runId}/plan.csv`,
   roundsCsv: (scenarioId: number) => `/api/scenarios/${scenarioId}/rounds.csv`,
+  postsCsv: (scenarioId: number) => `/api/scenarios/${scenarioId}/posts.csv`,
   roundsPlanCsv: (scenarioId: number) => `/api/scenarios/${scenarioId}/rounds/plan.csv`,
   reportJson: (runId: number) => `/api/runs/${runId}/report.json`,
   comparison: (runIds: readonly number[]) => `/api/comparisons.xlsx?runs=${runIds.join(',')}`,

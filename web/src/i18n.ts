@@ -1,7 +1,7 @@
 // Chinese first, English on request. Text lives next to the code that shows it as L('中文', 'English')
 // pairs, so a page reads in both languages at a glance; the contract's codes (subjects, locales,
 // modes…) get their labels here, the Chinese ones shared with the solver (solver/contract/labels.ts).
-import { LOCALE_ZH, MODE_LABELS, STAGE_ZH, SUBJECT_ZH } from '../../solver/contract/labels.ts';
+import { LOCALE_ZH, MODE_LABELS, STAGE_ZH, SUBJECT_EN, SUBJECT_ZH } from '../../solver/contract/labels.ts';
 
 export type Lang = 'zh' | 'en';
 const KEY = 'lungang.lang';
@@ -36,11 +36,6 @@ export const L = (zh: string, en: string): string => (current === 'zh' ? zh : en
 const pick = (zh: Record<string, string>, en: Record<string, string>) => (code: string | null | undefined): string =>
   code === null || code === undefined || code === '' ? '—' : (current === 'zh' ? zh[code] : en[code]) ?? code;
 
-const SUBJECT_EN: Record<string, string> = {
-  chinese: 'Chinese', math: 'Maths', english: 'English', ethics_law: 'Ethics & law', science: 'Science', physics: 'Physics',
-  chemistry: 'Chemistry', biology: 'Biology', history: 'History', geography: 'Geography', info_tech: 'IT', pe: 'PE & health',
-  music: 'Music', art: 'Art', labor: 'Labour', practice: 'Practice', mental_health: 'Mental health',
-};
 export const subjectLabel = pick(SUBJECT_ZH, SUBJECT_EN);
 export const SUBJECT_CODES = Object.keys(SUBJECT_EN);
 

@@ -12,6 +12,7 @@ import { renderCompare } from './pages/compare.ts';
 import { renderData } from './pages/data.ts';
 import { renderFlows } from './pages/flows.ts';
 import { renderLogin } from './pages/login.ts';
+import { renderPosts } from './pages/posts.ts';
 import { renderRounds } from './pages/rounds.ts';
 import { renderScenario } from './pages/scenario.ts';
 import { renderTeacher } from './pages/teacher.ts';
@@ -29,6 +30,7 @@ type Renderer = (root: HTMLElement, ctx: PageContext) => Promise<void>;
 
 const PAGES: Record<Exclude<PageName, 'login'>, { zh: string; en: string; render: Renderer }> = {
   data: { zh: '数据', en: 'Data', render: renderData },
+  posts: { zh: '编制岗位', en: 'Posts', render: renderPosts },
   scenario: { zh: '方案', en: 'Scenario', render: renderScenario },
   rounds: { zh: '竞聘', en: 'Rounds', render: renderRounds },
   tradeoff: { zh: '权衡', en: 'Trade-off', render: renderTradeoff },

@@ -1,8 +1,8 @@
 // Hash routes (#/flows?run=3): the server serves one index.html, and a URL names the exact view
 // (page, run, filters), so a planner can send a leader the link to what they are looking at.
 
-export type PageName = 'login' | 'data' | 'scenario' | 'rounds' | 'tradeoff' | 'flows' | 'compare' | 'audit' | 'teacher' | 'users';
-export const PAGES: readonly PageName[] = ['data', 'scenario', 'rounds', 'tradeoff', 'flows', 'compare', 'audit', 'teacher', 'users'];
+export type PageName = 'login' | 'data' | 'posts' | 'scenario' | 'rounds' | 'tradeoff' | 'flows' | 'compare' | 'audit' | 'teacher' | 'users';
+export const PAGES: readonly PageName[] = ['data', 'posts', 'scenario', 'rounds', 'tradeoff', 'flows', 'compare', 'audit', 'teacher', 'users'];
 
 export interface Route {
   page: PageName;

@@ -1,9 +1,10 @@
 // Small pieces several pages share: the page header, the run picker, error and loading states.
-import { ApiError, type InputError, type Run } from './api.ts';
-import { type Child, h, notice, select } from './dom.ts';
+import { ApiError, api, type Dataset, type InputError, type Run, type ScenarioItem } from './api.ts';
+import { type Child, h, mount, notice, select } from './dom.ts';
 import { dateTime } from './format.ts';
 import { L, lang, runStatusLabel } from './i18n.ts';
-import { store } from './store.ts';
+import { href } from './router.ts';
+import { currentDataset, store } from './store.ts';
 
 export function pageHeader(title: string, subtitle: string | null, ...actions: Child[]): HTMLElement {
   return h('header', { class: 'page-header' },
@@ -69,4 +70,18 @@ export function countyPicker(counties: readonly string[], current: string, onPic
   const options = [...(withAll ? [{ value: '', label: L('全部县区', 'All counties') }] : []), ...counties.map((c) => ({ value: c, label: c }))];
   return h('label', { class: 'inline-field no-print' }, h('span', null, L('县区', 'County')),
     select(options, current, (v) => { store.county = v; onPick(v); }, { 'data-testid': 'county-picker' }));
+}
+
+/**
+ * The open dataset and the scenario a scenario's page shows: the URL's `scenario`, else the newest.
+ * Without either it shows how to get one (`hint`: what to import, why a scenario) and gives null.
+ */
+export async function pageScenario(root: HTMLElement, query: URLSearchParams, hint: { data: [zh: string, en: string]; scenario: [zh: string, en: string] }):
+  Promise<{ ds: Dataset; list: ScenarioItem[]; scenarioId: number } | null> {
+  const ds = currentDataset();
+  if (!ds) { mount(root, emptyState(L('还没有数据集', 'No dataset yet'), L(...hint.data), h('a', { class: 'btn btn-primary', href: href('data') }, L('去导入', 'Import')))); return null; }
+  const list = await api.scenarios(ds.id);
+  const scenarioId = Number(query.get('scenario')) || list[0]?.id;
+  if (!scenarioId) { mount(root, emptyState(L('还没有方案', 'No scenario yet'), L(...hint.scenario), h('a', { class: 'btn btn-primary', href: href('scenario') }, L('去建立', 'Create')))); return null; }
+  return { ds, list, scenarioId };
 }

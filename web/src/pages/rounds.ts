@@ -8,10 +8,10 @@ import { type Tone, card, filePicker, h, mount, notice, pill, select } from '../
 import { dateTime, int, pct } from '../format.ts';
 import { L } from '../i18n.ts';
 import type { PageContext } from '../main.ts';
-import { href, navigate, replaceQuery } from '../router.ts';
-import { can, currentDataset, schoolIndex, schoolsOf } from '../store.ts';
+import { navigate, replaceQuery } from '../router.ts';
+import { can, schoolIndex, schoolsOf } from '../store.ts';
 import { dataTable } from '../table.ts';
-import { emptyState, errorTable, errorView, loading, pageHeader } from '../widgets.ts';
+import { emptyState, errorTable, errorView, loading, pageHeader, pageScenario } from '../widgets.ts';
 import { historyCards } from './history-cards.ts';
 
 type Stop = 1 | 2 | 3;
@@ -82,11 +82,12 @@ function resultView(r: RoundsView, schools: Map<string, School>): HTMLElement {
 }
 
 export async function renderRounds(root: HTMLElement, ctx: PageContext): Promise<void> {
-  const ds = currentDataset();
-  if (!ds) { mount(root, emptyState(L('还没有数据集', 'No dataset yet'), L('请先在“数据”页导入学校、教师和竞聘志愿（applications.csv）。', 'Import schools, teachers and applications.csv on the Data page first.'), h('a', { class: 'btn btn-primary', href: href('data') }, L('去导入', 'Import')))); return; }
-  const list = await api.scenarios(ds.id);
-  const scenarioId = Number(ctx.route.query.get('scenario')) || list[0]?.id;
-  if (!scenarioId) { mount(root, emptyState(L('还没有方案', 'No scenario yet'), L('竞聘按方案的政策参数进行，请先在“方案”页建立方案。', 'The rounds use a scenario\'s policy: create one on the Scenario page first.'), h('a', { class: 'btn btn-primary', href: href('scenario') }, L('去建立', 'Create')))); return; }
+  const picked = await pageScenario(root, ctx.route.query, {
+    data: ['请先在“数据”页导入学校、教师和竞聘志愿（applications.csv）。', 'Import schools, teachers and applications.csv on the Data page first.'],
+    scenario: ['竞聘按方案的政策参数进行，请先在“方案”页建立方案。', 'The rounds use a scenario\'s policy: create one on the Scenario page first.'],
+  });
+  if (!picked) return;
+  const { ds, list, scenarioId } = picked;
   replaceQuery({ scenario: scenarioId });
   const [stored, schools] = await Promise.all([
     api.rounds(scenarioId).catch((err: unknown) => { if (err instanceof ApiError && err.status === 404) return null; throw err; }),

@@ -9,9 +9,9 @@ import { card, h, mount, notice, select } from '../dom.ts';
 import { dateTime, num, pct, seconds } from '../format.ts';
 import { L, indicatorShort, runStatusLabel } from '../i18n.ts';
 import type { PageContext } from '../main.ts';
-import { href, navigate, replaceQuery } from '../router.ts';
-import { can, currentDataset } from '../store.ts';
-import { countyPicker, emptyState, errorView, legendItem, pageCounty, pageHeader } from '../widgets.ts';
+import { navigate, replaceQuery } from '../router.ts';
+import { can } from '../store.ts';
+import { countyPicker, emptyState, errorView, legendItem, pageCounty, pageHeader, pageScenario } from '../widgets.ts';
 import { PAIRS, type PointRow, cvOf, pointDetail, pointsTable } from './tradeoff-point.ts';
 
 const ACTIVE = new Set(['queued', 'running']);
@@ -95,11 +95,12 @@ function frontierView(f: Frontier, county: string, selected: number | null, pick
 }
 
 export async function renderTradeoff(root: HTMLElement, ctx: PageContext): Promise<void> {
-  const ds = currentDataset();
-  if (!ds) { mount(root, emptyState(L('还没有数据集', 'No dataset yet'), L('请先在“数据”页导入学校和教师。', 'Import schools and teachers on the Data page first.'), h('a', { class: 'btn btn-primary', href: href('data') }, L('去导入', 'Import')))); return; }
-  const list = await api.scenarios(ds.id);
-  const scenarioId = Number(ctx.route.query.get('scenario')) || list[0]?.id;
-  if (!scenarioId) { mount(root, emptyState(L('还没有方案', 'No scenario yet'), L('请先在“方案”页建立方案。', 'Create a scenario on the Scenario page first.'), h('a', { class: 'btn btn-primary', href: href('scenario') }, L('去建立', 'Create')))); return; }
+  const picked = await pageScenario(root, ctx.route.query, {
+    data: ['请先在“数据”页导入学校和教师。', 'Import schools and teachers on the Data page first.'],
+    scenario: ['请先在“方案”页建立方案。', 'Create a scenario on the Scenario page first.'],
+  });
+  if (!picked) return;
+  const { ds, list, scenarioId } = picked;
   const [frontiers, scenario] = await Promise.all([api.frontiers(scenarioId), api.scenario(scenarioId)]);
   if (ctx.signal.aborted) return;
   // The server's default points as the placeholder (solver/frontier.ts DEFAULT_SHARES): the policy minimum, then 12, 15, 20, 25 % above it.
