@@ -240,13 +240,33 @@ async function planYear(y: { held: Dataset; reserve: Lock[]; plain: Dataset; tar
 const infeasible = (plans: readonly CountyPlan[]) => plans.some((p) => p.status === 'infeasible');
 
 /**
+ * The last year's principals left alone of their stage: a principal moves only in a swap or chain
+ * (leaders.ts principal_kept), so one cycle principal left waiting can go only with a principal from
+ * outside the cycle. Such a principal is listed, and the same stage's principals who may move are
+ * freed from the cycle's hold to be the partner (the sample county's last year kept one otherwise).
+ */
+function lonePrincipals(teachers: readonly Teacher[], waiting: ReadonlySet<string>, locked: ReadonlySet<string>, mayMove: (t: Teacher) => boolean) {
+  const principals = teachers.filter((t) => t.role === 'principal' && !locked.has(t.id) && mayMove(t));
+  const listed: string[] = [];
+  const partners = new Set<string>();
+  for (const stage of ['primary', 'junior'] as const) {
+    const mine = principals.filter((t) => t.stage === stage && waiting.has(t.id));
+    const others = principals.filter((t) => t.stage === stage && !waiting.has(t.id));
+    if (mine.length !== 1 || others.length === 0) continue;
+    listed.push(mine[0]!.id);
+    for (const t of others) partners.add(t.id);
+  }
+  return { listed, partners };
+}
+
+/**
  * Plans `years` years from the dataset's plan year (one county at a time is the caller's choice
  * through `opts.concurrency`; the cycle's counts are county-wide sums), paced: each year before the last also lists its
  * schools' pace and the principals still waiting, and holds staffing floors (must-rotate-list.ts).
  * Which teachers are left for the last year decides whether it has a plan (the backbone share and
  * the never-worse rule bite there), and pacing can leave a harder last year: the small county
  * rotated 50 of 75 paced and 59 free (each year by its indicators, only those about to age out
- * listed), while the sample county rotated 1,183 of 1,188 paced and 1,178 free. So when the paced
+ * listed), while the sample county rotated 1,184 of 1,188 paced (its bound) and 1,177 free. So when the paced
  * cycle falls short of its bounds, the free cycle is planned too and the one that rotates more of the
  * cycle's teachers is kept (ties: paced); `pacing` says which and what the other reached.
  */
@@ -278,17 +298,20 @@ async function planCycleWith(ds0: Dataset, engine: Engine, years: number, opts: 
     const remainingSet = new Set(remaining);
     // No school sends more than its outflow cap in one year: more than that many cannot be asked for.
     // Hold back the others only while the cycle's own teachers can fill the year's minimum.
+    const lastYear = k === years - 1;
+    const lone = paced && lastYear ? lonePrincipals(teachers, remainingSet, locked, (t) => elig.get(t.id)?.mayMove === true) : { listed: [], partners: new Set<string>() };
     const hold: Lock[] = remaining.length >= minimum
-      ? teachers.filter((t) => elig.get(t.id)?.mayMove && !remainingSet.has(t.id) && !locked.has(t.id)).map((t): Lock => ({ teacher_id: t.id, action: 'stay', reason: CYCLE_HOLD }))
+      ? teachers.filter((t) => elig.get(t.id)?.mayMove && !remainingSet.has(t.id) && !locked.has(t.id) && !lone.partners.has(t.id)).map((t): Lock => ({ teacher_id: t.id, action: 'stay', reason: CYCLE_HOLD }))
       : [];
     const base: Dataset = { ...ds0, teachers, history, locks: [...own, ...fromHistory] };
     const held = { ...base, locks: [...base.locks, ...hold] };
     // Who must go this year (their last chance in the cycle): the target is at least their number.
-    const must = mustRotateList({ ...held, policy: at }, teachers.filter((t) => remainingSet.has(t.id)), years - k, paced);
+    const listedBefore = mustRotateList({ ...held, policy: at }, teachers.filter((t) => remainingSet.has(t.id)), years - k, paced);
+    const must = { ...listedBefore, listed: [...new Set([...listedBefore.listed, ...lone.listed])] };
     const listed = new Set(must.listed);
-    const lastYear = k === years - 1;
     // Before the last year the list (teachers about to age out) raises the target; in the last year it is everyone left, held to the target.
-    const target = Math.max(minimum, lastYear ? 0 : must.listed.length, Math.min(Math.ceil(remaining.length / (years - k)), withinCaps({ teachers, schools: ds0.schools }, new Set(remaining.filter((id) => !locked.has(id))), at)));
+    // A lone principal's partner (from outside the cycle) rotates too: one more each.
+    const target = lone.listed.length + Math.max(minimum, lastYear ? 0 : must.listed.length, Math.min(Math.ceil(remaining.length / (years - k)), withinCaps({ teachers, schools: ds0.schools }, new Set(remaining.filter((id) => !locked.has(id))), at)));
     const reserve = hold.length > 0 ? backboneReserve(teachers.filter((t) => remainingSet.has(t.id) && !locked.has(t.id) && !listed.has(t.id)), at, target, remaining.length) : [];
     const tried = await planYear({ held, reserve, plain: { ...base, policy: at }, target, minimum, eligible, list: must.listed.slice(0, target), floors: must.floors }, engine, opts);
     const { ds: yds, plans } = tried;

@@ -5,11 +5,13 @@
 // the years left (⌊20% × its teachers⌋ a year: the sample county's last year found 6 such teachers
 // it could no longer move). So a year before the last lists (1) the cycle's teachers who will no
 // longer be eligible next year and (2) per school, as many more as its later years' caps cannot
-// take — the school's pace; the year before the last also lists the principals still waiting. The last year lists no one: listing every teacher still waiting made the
-// sample county's last year infeasible and its fallback rotated 158 instead of 351 (950 in the cycle,
-// not 1,127). Members no plan can move are left off with the reason, and a school lists no more than
-// its outflow cap (or leaders cap) lets go, so the list alone never makes a year infeasible by
-// counting; what is still in conflict is halved by the cycle (multi-year.ts).
+// take — the school's pace; the year before the last also lists the principals still waiting. The
+// paced cycle's last year lists everyone still waiting (the pace has left it only teachers its caps
+// can take). Unpaced, the last year lists no one: listing everyone there made the sample county's
+// last year infeasible and its fallback rotated 158 instead of 351. Members no plan can move are
+// left off with the reason, and a school lists no more than its outflow cap (or leaders cap) lets
+// go, so the list alone never makes a year infeasible by counting; what is still in conflict is cut
+// by the cycle (multi-year.ts).
 import type { Dataset } from '../contract/dataset.ts';
 import type { Policy, Teacher } from '../contract/schemas.ts';
 import { buildCountyContext, countiesOf, floorShare, quotaOf } from '../policy/county.ts';
@@ -53,12 +55,13 @@ const byPriority = (a: Teacher, b: Teacher) =>
  * The year's list from the cycle teachers still waiting (`waiting`, eligible now), `yearsLeft`
  * counting this one: those who will not be eligible next year, then each school's pace — its
  * waiting teachers some plan can move, less what `yearsLeft − 1` more years of its outflow cap can
- * take; none in the last year (see above). `ds` is the year's input with its locks, so a teacher
- * the history or the cycle keeps at school is left off. Without `pacing`: those about to age out only.
+ * take; in the last year everyone waiting (see above). `ds` is the year's input with its locks, so a
+ * teacher the history or the cycle keeps at school is left off. Without `pacing`: those about to age
+ * out only, none in the last year.
  */
 export function mustRotateList(ds: Dataset, waiting: readonly Teacher[], yearsLeft: number, pacing = true): MustRotateList {
   const lastYear = yearsLeft <= 1;
-  const due = waiting.filter((t) => !lastYear && !eligibleNextYear(t, ds.policy)).sort(byPriority);
+  const due = waiting.filter((t) => (lastYear ? pacing : !eligibleNextYear(t, ds.policy))).sort(byPriority);
   const dueIds = new Set(due.map((t) => t.id));
   const listed: string[] = [];
   const paced: string[] = [];
