@@ -28,8 +28,8 @@ export interface HistoryCheck {
   teachers: TeacherFinding[];
 }
 
-const TERM_CLAUSE = 'domain.md R9：交流任期由各地确定（默认3年，policy.history.minTermYears）';
-const AUDIT_CLAUSE = 'domain.md §e 督导4：识别“纸面交流”（同一人反复交流、任期过短）；攀办发〔2015〕2号、青海2024年实施方案第13条：交流轮岗规范化、制度化、常态化';
+const TERM_CLAUSE = '教育部等《关于推进县（区）域内义务教育学校校长教师交流轮岗的意见》（2014）：交流任期由各地确定（政策参数“最短任期”，默认3年）';
+const AUDIT_CLAUSE = '督学核查“纸面交流”（同一人反复交流、任期过短）；攀办发〔2015〕2号、青海省2024年实施方案第13条：交流轮岗规范化、制度化、常态化';
 const AUDIT_CLAUSE_EN = 'domain.md §e Auditor 4: detect paper rotations (the same person repeatedly, very short stays); SEED0, SEED1 §13: rotation made regular and institutional';
 
 /** The term a stay must last: a transfer the minimum term (R9), a 支教/顶岗培养 its policy term, a 走教 share its year. */
@@ -72,7 +72,7 @@ function repeatRotation(moves: Map<string, Stint[]>, policy: Policy): HistoryChe
   }));
   return check('repeat_rotation', {
     name: `同一教师${window}年内反复交流`, name_en: `The same teacher rotated again within ${window} years`,
-    clause: `${AUDIT_CLAUSE}；窗口为交流资格年限（本校任教${policy.eligibility.teacherYearsAtSchool}年，R2）`, clause_en: `${AUDIT_CLAUSE_EN}; window = the tenure that makes a teacher eligible (R2)`,
+    clause: `${AUDIT_CLAUSE}；窗口为交流资格年限（本校连续任教${policy.eligibility.teacherYearsAtSchool}年）`, clause_en: `${AUDIT_CLAUSE_EN}; window = the tenure that makes a teacher eligible (R2)`,
   }, found);
 }
 
@@ -138,7 +138,7 @@ function deferralLimit(rows: readonly Stint[], teachers: readonly Teacher[], pol
   });
   return check('deferral_limit', {
     name: `暂缓交流超过${max}年`, name_en: `Rotation deferred more than ${max} years`,
-    clause: 'domain.md R5：暂缓交流（如学校特色项目负责人）不超过3年（L-DL、L-BJ；policy.history.maxDeferYears）；§e 督导3：识别超期暂缓',
+    clause: '大连市、北京市交流轮岗实施意见：暂缓交流（如学校特色项目负责人）不超过3年（政策参数“最长暂缓年数”）；督学核查超期暂缓',
     clause_en: 'domain.md R5: a deferral (e.g. a programme lead) lasts at most 3 years (L-DL, L-BJ); §e Auditor 3: detect deferrals past the limit',
   }, found);
 }
