@@ -5,6 +5,7 @@
 // (font subsetting, text layout): the server builds it in the task worker (run-job.ts).
 import type { AuditDocument } from './audit-document.ts';
 import { carriersSections } from './audit-pdf-carriers.ts';
+import { historySections } from './audit-pdf-history.ts';
 import { cvSummarySection, cvTraceSections, perSchoolSections } from './audit-pdf-schools.ts';
 import { countsSection, rulesSection, subjectLine, traceSection } from './audit-pdf-sections.ts';
 import { type PdfLang, pdfText } from './audit-pdf-text.ts';
@@ -29,6 +30,7 @@ export async function auditPdf(d: AuditDocument, lang: PdfLang): Promise<Uint8Ar
   carriersSections(doc, d, t);
   cvSummarySection(doc, d, t);
   cvTraceSections(doc, d, t);
+  historySections(doc, d, t);
 
   stampPages(doc, {
     headerLeft: `${w.title} · ${subjectLine(d, t)}`,

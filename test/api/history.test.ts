@@ -10,6 +10,7 @@ import { loadDataset } from '../../solver/contract/dataset.ts';
 import { applyHistory } from '../../solver/cycle/history.ts';
 import { type TestServer, createScenario, removeDir, startRun, startServer, waitForRun } from './helpers.ts';
 import { type Planted, plantHistory, roundsWorkbook, writeRoundsCounty } from '../helpers/rounds-county.ts';
+import { readPdf } from '../helpers/pdf.ts';
 
 interface Check { id: string; ok: boolean; teachers: { teacher_id: string; detail: string; detail_en: string }[] }
 interface Return { teacher_id: string; from_school_id: string; to_school_id: string; mode: string; start_year: number; end_year: number; reason: string }
@@ -100,6 +101,20 @@ describe('a run on a county with history', () => {
     const findings = rows('交流记录核查');
     expect(findings.filter((r) => r[0] === 'immediate_return').map((r) => r[3])).toEqual([planted.id]);
     expect(findings.filter((r) => r[2] === '未发现').map((r) => r[0])).toEqual(report.history_checks.filter((c) => c.ok).map((c) => c.id));
+  });
+
+  it('the run\'s audit PDF has the returns and the history checks, the planted teacher named, in Chinese and in English', async () => {
+    for (const [lang, returns, checks, none] of [['zh', '期满返回', '交流记录核查', '未发现'], ['en', 'Returns at the end of a term', 'History checks', 'None found']] as const) {
+      const res = await get(`/api/runs/${runId}/audit.pdf?lang=${lang}`);
+      expect(res.statusCode).toBe(200);
+      const text = (await readPdf(res.rawPayload)).pages.join('\n');
+      expect(text).toContain(returns);
+      expect(text).toContain(checks);
+      for (const c of report.history_checks) expect(text).toContain(c.id);
+      expect(text).toContain(planted.id);
+      expect(text).toContain(planted.returning);
+      expect(text.includes(none)).toBe(report.history_checks.some((c) => c.ok));
+    }
   });
 
   it('the rounds apply the history: the planted teacher keeps the post at home, the result lists the returns and checks', async () => {
