@@ -1,10 +1,11 @@
 // Where a teacher could be sent at all, judged once per kind of teacher rather than once per
 // teacher: the pre-check, the stay reasons and the must-rotate list ask it of every teacher, and
-// judging every school for each of them cost teachers × schools (1.3 s at 20,000 teachers with a
-// commute limit). The move rules read of a teacher only the stage and subject taught, the home
-// school, whether they may move (eligibility, the 顶岗培养 list), their lock, and, for the commute
-// rule alone, the home: teachers alike in all but the home share every verdict but the commute's,
-// and the commute rule is then asked per teacher of the few schools the others leave open.
+// judging every school for each of them cost teachers × schools (1.1 s at 20,000 teachers with a
+// commute limit). The move rules read of a teacher only the stage taught, the subject (走教 rules
+// only), the home school, whether they may move (eligibility, the 顶岗培养 list), their lock, and,
+// for the commute rule alone, the home: teachers alike in all but the home share every verdict but
+// the commute's, and the commute's test is then asked per teacher of the schools the others leave
+// open. test/destinations.test.ts holds the answers to every school judged per teacher.
 import type { Lock, Mode, School, Teacher } from '../contract/schemas.ts';
 import type { CountyContext } from './county.ts';
 import { reachesFromHome } from './move-rules.ts';
@@ -106,7 +107,9 @@ function kindOf(ctx: CountyContext, t: Teacher, modes: readonly Mode[]): Kind {
   const county = countyOf(ctx);
   const lock = county.locks.get(t.id);
   const target = lock?.action === 'move' ? ctx.schoolById.get(lock.to_school_id) : undefined;
-  const key = [modes.join(','), t.school_id, t.stage, t.subject, ctx.eligibility.get(t.id)?.mayMove, isNamedShadow(ctx, t.id), lock?.action, target?.id].join('|');
+  // The subject taught is read only by the 走教 rules (itinerant_*): without 走教, teachers of every subject are one kind.
+  const subject = modes.includes('itinerant') ? t.subject : '';
+  const key = [modes.join(','), t.school_id, t.stage, subject, ctx.eligibility.get(t.id)?.mayMove, isNamedShadow(ctx, t.id), lock?.action, target?.id].join('|');
   let kind = county.kinds.get(key);
   // The candidates: the lock target of a move lock, else every other school of the county.
   if (!kind) county.kinds.set(key, (kind = new Kind(ctx, t, target ? [target] : ctx.schools.filter((s) => s.id !== t.school_id), modes)));
