@@ -3,7 +3,7 @@
 // the best incumbent it streamed is returned, so a solve never hangs the process.
 import { Worker } from 'node:worker_threads';
 import type { Engine, EngineResult, ProofStats } from '../solver/model/engine.ts';
-import { toSparse } from '../solver/model/linear-model.ts';
+import { objectiveOf, toSparse } from '../solver/model/linear-model.ts';
 import type { PricedMessage, PricedResult } from '../solver/model/priced-solve.ts';
 
 export interface SolveProgress {
@@ -14,8 +14,10 @@ export interface SolveProgress {
 
 type WorkerMessage = PricedMessage | ({ type: 'done' } & PricedResult) | { type: 'error'; message: string };
 
-/** Seconds the worker may run past HiGHS's own time limit before it is killed. */
+/** Seconds the worker may run past HiGHS's own time limit before it is killed (never past `options.deadline`). */
 const graceSeconds = (limit: number) => Math.max(5, 0.25 * limit);
+/** Below this, a worker could not even start: the start plan (if any) is the answer. */
+const TOO_LITTLE_SECONDS = 0.05;
 
 export function highsEngine(onProgress?: (p: SolveProgress) => void, signal?: AbortSignal): Engine {
   const once = solveOnce(onProgress, signal);
@@ -38,11 +40,18 @@ function solveOnce(onProgress?: (p: SolveProgress) => void, signal?: AbortSignal
   return (model: Parameters<Engine>[0], options: Parameters<Engine>[1], hints: NonNullable<Parameters<Engine>[2]>) =>
     new Promise<Result>((resolve) => {
       const started = performance.now();
+      const stopAt = Date.now() + options.timeLimitSeconds * 1000;
       const elapsed = () => (performance.now() - started) / 1000;
+      if (options.timeLimitSeconds < TOO_LITTLE_SECONDS) {
+        const x = hints.start ?? null;
+        const objective = x ? objectiveOf(model, x) : null;
+        const message = x ? '求解时间已用完，返回初始方案' : '求解时间已用完，未找到方案';
+        return resolve({ engine: 'highs', status: x ? 'feasible' : 'no_solution', objective, gap: null, bound: null, proof: null, x, seconds: elapsed(), message });
+      }
       const sparse = toSparse(model);
       const active = hints.active ?? new Uint8Array(sparse.numCols).fill(1);
       const worker = new Worker(new URL('./engine-worker.mjs', import.meta.url), {
-        workerData: { model: sparse, active, start: hints.start ?? null, options },
+        workerData: { model: sparse, active, start: hints.start ?? null, options, stopAt },
       });
       // Until the worker says otherwise, the start plan is the best known.
       let best: { objective: number; x: Float64Array } | null = hints.start ? { objective: startObjective(sparse, hints.start), x: hints.start } : null;
@@ -61,10 +70,8 @@ function solveOnce(onProgress?: (p: SolveProgress) => void, signal?: AbortSignal
         best
           ? finish({ status: 'feasible', objective: best.objective, gap: lastGap, x: best.x, message })
           : finish({ status: 'no_solution', objective: null, gap: null, x: null, message });
-      const timer = setTimeout(
-        () => fromIncumbent(`求解超过${Math.round(options.timeLimitSeconds + graceSeconds(options.timeLimitSeconds))}秒被终止`),
-        (options.timeLimitSeconds + graceSeconds(options.timeLimitSeconds)) * 1000,
-      );
+      const hard = Math.max(0, Math.min(options.timeLimitSeconds + graceSeconds(options.timeLimitSeconds), ((options.deadline ?? Infinity) - Date.now()) / 1000));
+      const timer = setTimeout(() => fromIncumbent(`求解超过${Math.round(hard)}秒被终止`), hard * 1000);
       const onAbort = () => fromIncumbent('求解已取消');
       signal?.addEventListener('abort', onAbort);
       worker.on('message', (m: WorkerMessage) => {

@@ -9,7 +9,7 @@ import { type Conflict, precheck } from './policy/precheck.ts';
 import { type Move, rotationBudget } from './policy/rules.ts';
 import { type BuiltModel, buildModel } from './model/county-model.ts';
 import { movesFromSolution } from './model/decode-moves.ts';
-import type { Engine, EngineResult, ProofStats } from './model/engine.ts';
+import { type Engine, type EngineResult, type ProofStats, engineUntil } from './model/engine.ts';
 import { greedyStart } from './model/greedy-start.ts';
 import { startFromPlan } from './model/warm-start.ts';
 import type { LinearModel } from './model/linear-model.ts';
@@ -62,6 +62,11 @@ export interface PlanOptions {
   start?: readonly PlanRow[];
   /** With `baseline`: a move the baseline does not have is no change (the frontier's points). */
   baselineAdditionsFree?: boolean;
+  /**
+   * Date.now() by which every solve of the run is over (`lungang plan --time-limit`: the whole
+   * command's limit less the report's time). Counties share what remains, `concurrency` at a time.
+   */
+  deadline?: number;
 }
 
 const modelStats = (b: BuiltModel) => ({
@@ -73,6 +78,10 @@ const modelStats = (b: BuiltModel) => ({
 
 export async function planCounty(ctx: CountyContext, engine: Engine, opts: PlanOptions = {}): Promise<CountyPlan> {
   const started = performance.now();
+  const { timeLimitSeconds, mipRelGap, presolve } = ctx.policy.solver;
+  // One time limit for the county, from the start of its check to its last solve (the elastic one
+  // after an infeasible solve too), within the run's deadline: every solve gets what remains.
+  const solve = engineUntil(engine, Math.min(Date.now() + timeLimitSeconds * 1000, opts.deadline ?? Infinity));
   const since = () => (performance.now() - started) / 1000;
   const budget = rotationBudget(ctx);
   const base = {
@@ -82,20 +91,18 @@ export async function planCounty(ctx: CountyContext, engine: Engine, opts: PlanO
   if (conflicts.length > 0) {
     return { ...base, status: 'infeasible', noPlanCause: 'conflict', engine: null, seconds: { build: 0, solve: 0 }, model: null, proof: null, conflicts };
   }
-  const { timeLimitSeconds, mipRelGap, presolve } = ctx.policy.solver;
   const against = opts.baseline ? { baseline: opts.baseline, baselineAdditionsFree: opts.baselineAdditionsFree === true } : {};
   const built = buildModel(ctx, against);
   const start = (opts.start && startFromPlan(built, opts.start.filter((r) => ctx.teacherById.has(r.teacher_id)))) || greedyStart(ctx, built);
   const build = since();
   opts.onModel?.(ctx.county, built.model);
-  // One time limit for the whole county: what building took is no longer the engine's.
-  const engineOpts = { timeLimitSeconds: Math.max(1, timeLimitSeconds - build), mipRelGap, presolve };
-  const result = await engine(built.model, engineOpts, { active: built.initial, start });
+  const engineOpts = { timeLimitSeconds, mipRelGap, presolve };
+  const result = await solve(built.model, engineOpts, { active: built.initial, start });
   const seconds = { build, solve: result.seconds };
   const solved = { engine: result.engine, seconds, model: modelStats(built), proof: result.proof };
   if (result.status === 'infeasible') {
     const elastic = buildModel(ctx, { elastic: true, ...against });
-    const relaxed = await engine(elastic.model, engineOpts, { active: elastic.initial });
+    const relaxed = await solve(elastic.model, engineOpts, { active: elastic.initial });
     const bestBroken = relaxed.x ? movesFromSolution(ctx, elastic, relaxed.x) : [];
     const found = relaxed.x ? explainElastic(ctx, elastic, relaxed.x, bestBroken) : [];
     return {
@@ -137,13 +144,16 @@ export async function planCounty(ctx: CountyContext, engine: Engine, opts: PlanO
 export async function planDataset(ds: Dataset, engine: Engine, opts: PlanOptions = {}): Promise<CountyPlan[]> {
   const counties = countiesOf(ds);
   const plans: CountyPlan[] = new Array(counties.length);
+  const lanes = Math.max(1, opts.concurrency ?? 1);
   let next = 0;
   const lane = async () => {
     while (next < counties.length) {
       const i = next++;
-      plans[i] = await planCounty(buildCountyContext(counties[i]!, ds), engine, opts);
+      // Under a deadline each county takes its share of what remains: this lane's part of the counties not yet started.
+      const deadline = opts.deadline === undefined ? undefined : Date.now() + (opts.deadline - Date.now()) * Math.min(1, lanes / (counties.length - i));
+      plans[i] = await planCounty(buildCountyContext(counties[i]!, ds), engine, { ...opts, ...(deadline === undefined ? {} : { deadline }) });
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 1) }, lane));
+  await Promise.all(Array.from({ length: lanes }, lane));
   return plans;
 }

@@ -45,6 +45,11 @@ export interface EngineOptions {
    * returned. A quick bound where a MIP would be too costly; an engine may solve the MIP instead.
    */
   relaxationOnly?: boolean;
+  /**
+   * Date.now() by which the engine hands back the best plan it has, whatever HiGHS is doing then
+   * (engineUntil sets it with `timeLimitSeconds` a little before, so a solve normally ends itself).
+   */
+  deadline?: number;
 }
 
 /** What the model builder knows that makes the solve faster; never changes the answer. */
@@ -57,6 +62,20 @@ export interface EngineHints {
 
 /** Any engine: the planner takes one of these, so tests and the server can choose. */
 export type Engine = (model: LinearModel, options: EngineOptions, hints?: EngineHints) => Promise<EngineResult>;
+
+/**
+ * The engine with every solve over by `deadline` (Date.now()): each gets what remains of the time,
+ * never more than its own limit, so one limit holds however many solves a plan takes (an
+ * infeasible county's explanation, the bounds). The engine is asked to stop a little before the
+ * deadline (a tenth of what remains, at most 2 s) to hand its plan back by it.
+ */
+export function engineUntil(engine: Engine, deadline: number): Engine {
+  return (model, options, hints) => {
+    const left = Math.max(0, (deadline - Date.now()) / 1000);
+    const timeLimitSeconds = Math.min(options.timeLimitSeconds, left - Math.min(2, 0.1 * left));
+    return engine(model, { ...options, timeLimitSeconds, deadline: Math.min(options.deadline ?? Infinity, deadline) }, hints);
+  };
+}
 
 export const jsLpSolverEngine: Engine = async (model) => {
   const started = performance.now();

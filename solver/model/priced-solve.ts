@@ -23,6 +23,8 @@ export interface PricedInput {
   /** A full feasible column vector to start the MIP from, when one was built. */
   start: Float64Array | null;
   options: EngineOptions;
+  /** Date.now() when the time limit runs out, counted from the solve's request (a worker takes a while to start). */
+  stopAt?: number;
 }
 
 export type PricedMessage =
@@ -48,7 +50,7 @@ const STATUS_INFEASIBLE = new Set([8, 9]);
 export function pricedSolve(highs: Highs, input: PricedInput, post: (m: PricedMessage) => void): PricedResult {
   const { model: M, options } = input;
   const started = performance.now();
-  const remaining = () => Math.max(0.01, options.timeLimitSeconds - (performance.now() - started) / 1000);
+  const remaining = () => Math.max(0.01, Math.min(options.timeLimitSeconds - (performance.now() - started) / 1000, ((input.stopAt ?? Infinity) - Date.now()) / 1000));
   const inModel = new Int32Array(M.numCols).fill(-1);
   const order: number[] = [];
   const initial = input.active.reduce((a, v) => a + v, 0);

@@ -1,6 +1,7 @@
 // Move rules: each judges one move on its own (who may move, where to, in which kind of move);
 // the model only creates moves that pass every one, and the audit checks each planned move again.
 import { MODE_ZH, STAGE_ZH, SUBJECT_ZH } from '../contract/labels.ts';
+import type { School, Teacher } from '../contract/schemas.ts';
 import { shareOf } from './indicators.ts';
 import { countyOf, distanceKm, homeDistanceKm, isRuralOrWeak, offersStage, sameCluster } from './county.ts';
 import type { CountyContext } from './county.ts';
@@ -10,6 +11,13 @@ import { shadowDirectionRule } from './shadow.ts';
 import { type Finding, type Move, type MoveRule, STAGE_EN, isNamedShadow, modeAllowed, moveRule, servedSchools } from './rule-kit.ts';
 
 const lockOf = (ctx: CountyContext, id: string) => ctx.locks.find((l) => l.teacher_id === id);
+
+/** The commute rule's test without its words (destinations.ts asks it of every school per teacher): within the limit, or not judged (no limit, a coordinate missing). */
+export const reachesFromHome = (ctx: CountyContext, t: Teacher, s: School): boolean => {
+  const max = ctx.policy.limits.maxCommuteKm;
+  const km = max === null ? null : homeDistanceKm(t, s);
+  return km === null || max === null || km <= max;
+};
 
 const itinerant = (m: Move, why: () => Finding): Finding => (m.mode === 'itinerant' ? why() : null);
 
@@ -60,9 +68,9 @@ export const moveRules: MoveRule[] = [
     clause: '政策参数“通勤距离上限”',
     clause_en: 'Policy "commute limit"',
     check: (ctx, m) => {
-      const max = ctx.policy.limits.maxCommuteKm;
-      const km = max === null ? null : homeDistanceKm(m.teacher, m.to);
-      return km === null || max === null || km <= max ? null : {
+      if (reachesFromHome(ctx, m.teacher, m.to)) return null;
+      const [km, max] = [homeDistanceKm(m.teacher, m.to)!, ctx.policy.limits.maxCommuteKm];
+      return {
         zh: `教师${m.teacher.id}到${m.to.id}通勤${km.toFixed(1)}公里>${max}`,
         en: `teacher ${m.teacher.id} to ${m.to.id}: ${km.toFixed(1)} km > ${max} km`,
       };

@@ -1,11 +1,12 @@
 // Conflicts that counting alone proves, before any model is built: said in policy language with
 // numbers, naming every rule (and switch) involved and what would have to change. The same
 // per-teacher analysis (why this teacher cannot move) also words the plan's stay reasons.
-import { MODES, type Mode, type Policy, type School, type Teacher } from '../contract/schemas.ts';
+import { MODES, type Mode, type Policy, type Teacher } from '../contract/schemas.ts';
 import { type CountyContext, ceilShare, floorShare } from './county.ts';
 import type { EligibilityStatus } from './eligibility.ts';
 import { isLeader } from './leaders.ts';
-import { type Move, type MoveRule, isNamedShadow, moveAllowed, moveRules, mustRotateOf, rotationBudget } from './rules.ts';
+import { blockingRules, hasDestination, lockOf, moveTo } from './destinations.ts';
+import { isNamedShadow, moveRules, mustRotateOf, rotationBudget } from './rules.ts';
 
 export interface Conflict {
   rules: string[];
@@ -21,47 +22,20 @@ export type Obstacle =
   /** `alone`: rules that on their own (with the stage rule) leave no destination; empty = only together (`together`). */
   | { kind: 'no_destination'; alone: string[]; together: string[] };
 
-// Rules that shape the candidate list itself (own county, other school, lock target, who may move):
-// they are applied before destinations are judged, so they never show up as the blocking rule.
-const STRUCTURAL = new Set(['may_move', 'other_school', 'same_county', 'locks']);
-const STAGE_RULE = 'stage_match';
-
-const passes = (ctx: CountyContext, rule: MoveRule, m: Move) => rule.violation(ctx, m) === null;
 /** The kinds of move the policy allows (transfer when none is: rule mode_allowed then names the gap). */
 const allowedModes = (ctx: CountyContext): Mode[] => {
   const on = MODES.filter((m) => ctx.policy.modes[m].allowed);
   return on.length > 0 ? on : ['transfer'];
 };
-const moveTo = (ctx: CountyContext, t: Teacher, to: School, mode = allowedModes(ctx)[0]!): Move =>
-  ({ teacher: t, from: ctx.schoolById.get(t.school_id)!, to, mode, ...(mode === 'itinerant' ? { fte: ctx.policy.modes.itinerant.fte } : {}) });
-
-/** Schools a teacher could be sent to at all: the lock target of a move lock, else every other school of the county. */
-function candidates(ctx: CountyContext, t: Teacher): School[] {
-  const lock = ctx.locks.find((l) => l.teacher_id === t.id);
-  const target = lock?.action === 'move' ? ctx.schoolById.get(lock.to_school_id) : undefined;
-  return target ? [target] : ctx.schools.filter((s) => s.id !== t.school_id);
-}
-
-/** Which destination rules leave the teacher nowhere to go (by `mode`): each alone (with the stage rule), or only together. */
-function blockingRules(ctx: CountyContext, t: Teacher, schools: School[], mode?: Mode): { alone: string[]; together: string[] } {
-  const stage = moveRules.find((r) => r.id === STAGE_RULE)!;
-  const sameStage = schools.map((s) => moveTo(ctx, t, s, mode)).filter((m) => passes(ctx, stage, m));
-  if (sameStage.length === 0) return { alone: [STAGE_RULE], together: [] };
-  const others = moveRules.filter((r) => !STRUCTURAL.has(r.id) && r.id !== STAGE_RULE);
-  const alone = others.filter((r) => !sameStage.some((m) => passes(ctx, r, m))).map((r) => r.id);
-  const together = others.filter((r) => sameStage.some((m) => !passes(ctx, r, m))).map((r) => r.id);
-  return { alone, together: alone.length > 0 ? [] : together };
-}
 
 /** Why no plan can move this teacher (outflow caps aside), or null when some plan can. */
 export function obstacleOf(ctx: CountyContext, t: Teacher): Obstacle | null {
   const e = ctx.eligibility.get(t.id)!;
   if (!e.mayMove) return { kind: 'may_not_move', status: e.status };
-  const stay = ctx.locks.find((l) => l.teacher_id === t.id && l.action === 'stay');
-  if (stay) return { kind: 'stay_lock', reason: stay.reason };
-  const schools = candidates(ctx, t);
-  if (schools.some((s) => allowedModes(ctx).some((mode) => moveAllowed(ctx, moveTo(ctx, t, s, mode))))) return null;
-  return { kind: 'no_destination', ...blockingRules(ctx, t, schools) };
+  const lock = lockOf(ctx, t);
+  if (lock?.action === 'stay') return { kind: 'stay_lock', reason: lock.reason };
+  const modes = allowedModes(ctx);
+  return hasDestination(ctx, t, modes) ? null : { kind: 'no_destination', ...blockingRules(ctx, t, modes) };
 }
 
 export const pct = (share: number): string => `${Number((share * 100).toFixed(6))}%`;
@@ -123,7 +97,7 @@ function tally(ctx: CountyContext, group: readonly Teacher[]): Tally {
   for (const teacher of group) {
     const o = obstacleOf(ctx, teacher);
     if (o === null) bump(free, teacher.school_id);
-    else if (o.kind === 'may_not_move') t.mayNotMove.set(o.status, [...(t.mayNotMove.get(o.status) ?? []), teacher]);
+    else if (o.kind === 'may_not_move') t.mayNotMove.set(o.status, t.mayNotMove.get(o.status) ?? []).get(o.status)!.push(teacher);
     else if (o.kind === 'stay_lock') t.stayLocked++;
     else {
       t.noDestination++;
@@ -190,7 +164,7 @@ function lockConflicts(ctx: CountyContext): Conflict[] {
     const to = ctx.schoolById.get(lock.to_school_id);
     if (!to) continue;
     // A teacher on the 顶岗培养 list goes as 顶岗培养 (rule shadow_named), so the lock is judged so.
-    const m = moveTo(ctx, ctx.teacherById.get(lock.teacher_id)!, to, isNamedShadow(ctx, lock.teacher_id) ? 'shadow' : undefined);
+    const m = moveTo(ctx, ctx.teacherById.get(lock.teacher_id)!, to, isNamedShadow(ctx, lock.teacher_id) ? 'shadow' : allowedModes(ctx)[0]!);
     for (const rule of moveRules.filter((r) => r.id !== 'locks')) {
       const why = rule.violation(ctx, m);
       if (why) conflicts.push({ rules: ['locked_moves', rule.id], message: `人工锁定与“${rule.name}”冲突：${why}`, shortBy: 1 });
@@ -210,11 +184,11 @@ function shadowConflicts(ctx: CountyContext): Conflict[] {
   const named = ctx.teachers.filter((t) => isNamedShadow(ctx, t.id));
   const conflicts: Conflict[] = [];
   for (const t of named) {
-    const stay = ctx.locks.find((l) => l.teacher_id === t.id && l.action === 'stay');
-    const schools = candidates(ctx, t);
+    const lock = lockOf(ctx, t);
+    const stay = lock?.action === 'stay' ? lock : undefined;
     if (stay) conflicts.push({ rules: ['shadow_named', 'locks'], message: `顶岗培养名单上的教师${t.id}已锁定留任（${stay.reason}）：须从名单中删去或解除锁定`, shortBy: 1 });
-    else if (!schools.some((s) => moveAllowed(ctx, moveTo(ctx, t, s, 'shadow')))) {
-      const o = blockingRules(ctx, t, schools, 'shadow');
+    else if (!hasDestination(ctx, t, ['shadow'])) {
+      const o = blockingRules(ctx, t, ['shadow']);
       conflicts.push({ rules: ['shadow_named', ...o.alone, ...o.together], message: `顶岗培养名单上的教师${t.id}无可去学校：${noDestinationText(ctx.policy, o)}`, shortBy: 1 });
     }
   }
