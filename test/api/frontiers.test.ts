@@ -19,21 +19,24 @@ interface Best {
 }
 interface Frontier { id: number; status: string; message: string | null; shares: number[]; progress: { point: number; points: number } | null; points: { index: number; share: number; counties: Row[]; best?: Best[] }[] }
 
-const waitFor = (id: number, until?: (f: Frontier) => boolean) => waitForJob<Frontier>(s, `/api/frontiers/${id}`, until, 540_000);
+// Five plans and thirty bounds on one solve lane: many minutes on a loaded 2-core machine, and each
+// bound must be proven, so its solves get a limit a loaded machine cannot reach on the small county.
+const waitFor = (id: number, until?: (f: Frontier) => boolean) => waitForJob<Frontier>(s, `/api/frontiers/${id}`, until, 1_500_000);
+const PROVING_POLICY = { ...FAST_POLICY, solver: { timeLimitSeconds: 300 } };
 
 describe('a frontier of the small county', () => {
   let scenarioId: number;
   let frontier: Frontier;
 
   beforeAll(async () => {
-    const d = await uploadSample(s, 'small-county', FAST_POLICY);
+    const d = await uploadSample(s, 'small-county', PROVING_POLICY);
     scenarioId = (await createScenario(s, d.id)).id;
     const started = await req('POST', `/api/scenarios/${scenarioId}/frontier`);
     expect(started.statusCode, started.body).toBe(202);
     expect(started.headers.location).toBe(`/api/frontiers/${started.json().id}`);
     expect(started.json()).toMatchObject({ status: expect.stringMatching(/queued|running/), shares: [0.1, 0.12, 0.15, 0.2, 0.25], min_share: 0.1, thresholds: { primary: 0.5, junior: 0.45 } });
     frontier = await waitFor(started.json().id);
-  });
+  }, 1_600_000);
 
   it('runs to done with one point per share: rotated ≤ ⌈share × eligible⌉, objective never worse, every plan audited', () => {
     expect(frontier.status, frontier.message ?? '').toBe('done');

@@ -31,7 +31,7 @@ afterAll(async () => {
 });
 
 // Generous limits: the frontier (5 plans) and two solves share one worker on a loaded 2-core machine.
-const SOLVE_MS = 300_000;
+const SOLVE_MS = 900_000;
 
 const cellText = async (selector: string) => ((await page.locator(selector).first().textContent()) ?? '').trim();
 
@@ -48,7 +48,7 @@ describe('trade-off page, end to end (small county)', () => {
     await page.goto(`${server.url}/#/tradeoff?scenario=${scenarioId}`);
     await page.getByTestId('frontier-start').click();
     await page.getByTestId('frontier-progress').or(page.getByTestId('frontier-ended')).first().waitFor();
-    await page.getByTestId('frontier-ended').waitFor({ timeout: 300_000 });
+    await page.getByTestId('frontier-ended').waitFor({ timeout: SOLVE_MS });
     const [latest] = (await api.call<{ items: Frontier[] }>('GET', `/frontiers?scenario_id=${scenarioId}`)).items;
     frontier = latest!;
     expect(frontier.status).toBe('done');

@@ -41,7 +41,7 @@ describe('scenarios: rename and frozen adoption', () => {
     expect(await pickerText(ctx.scenario)).toBe(`#${ctx.scenario} 默认方案`);
     await page.getByTestId('scenario-name').fill('城乡均衡方案');
     await page.getByTestId('scenario-save').click();
-    await expect.poll(() => pickerText(ctx.scenario)).toBe(`#${ctx.scenario} 城乡均衡方案`);
+    await expect.poll(() => pickerText(ctx.scenario), { timeout: 60_000 }).toBe(`#${ctx.scenario} 城乡均衡方案`);
     await page.goto(`${server.url}/#/data`);
     await page.goto(`${server.url}/#/scenario?id=${ctx.scenario}`);
     await page.getByTestId('policy-form').waitFor();
@@ -61,7 +61,7 @@ describe('scenarios: rename and frozen adoption', () => {
     expect(await pickerText(ctx.scenario)).toBe(`#${ctx.scenario} 城乡均衡方案 ★已采纳`);
     await shot('scenario-adopted');
     await page.getByTestId('scenario-copy-new').click();
-    await expect.poll(() => new URLSearchParams(page.url().split('?')[1]).get('id')).not.toBe(String(ctx.scenario));
+    await expect.poll(() => new URLSearchParams(page.url().split('?')[1]).get('id'), { timeout: 60_000 }).not.toBe(String(ctx.scenario));
     await page.getByTestId('run-start').waitFor();
     expect(await page.getByTestId('scenario-name').inputValue()).toBe('城乡均衡方案（副本）');
     expect(await page.getByTestId('scenario-frozen').count()).toBe(0);
@@ -106,7 +106,7 @@ describe('teacher page: commute and stay reason', () => {
     await shot('teacher-stays');
     await page.getByTestId('lang-toggle').click();
     // The page re-renders in English: wait for the new text rather than read the old one.
-    await expect.poll(() => page.getByTestId('teacher-stay-reason').textContent()).not.toBe(zh);
+    await expect.poll(() => page.getByTestId('teacher-stay-reason').textContent(), { timeout: 60_000 }).not.toBe(zh);
     const english = (await page.getByTestId('teacher-stay-reason').textContent())!;
     expect(english).not.toMatch(/[\u4e00-\u9fff]/);
     expect(english.match(/\d+/g)).toEqual(zh.match(/\d+/g));
