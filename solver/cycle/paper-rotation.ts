@@ -39,6 +39,9 @@ function termOf(mode: HistoryRow['mode'], policy: Policy): number {
   return 1;
 }
 
+/** `1 year`, `3 years`: the English details' counts. */
+const years = (n: number): string => `${n} ${n === 1 ? 'year' : 'years'}`;
+
 /** How long a stint lasted: to its end, or for a transfer to the teacher's next move (null: it still holds). */
 const stayOf = (s: Stint, next: Stint | undefined): number | null => {
   const until = [s.end, next?.start_year].filter((y): y is number => y !== null && y !== undefined);
@@ -67,7 +70,7 @@ function repeatRotation(moves: Map<string, Stint[]>, policy: Policy): HistoryChe
     return gap < window ? [{
       teacher_id: id,
       detail: `${prev.start_year}年${modeZh(prev.mode)}、${s.start_year}年又${modeZh(s.mode)}，相隔${gap}年<${window}年`,
-      detail_en: `${prev.mode} in ${prev.start_year}, ${s.mode} again in ${s.start_year}: ${gap} years apart < ${window}`,
+      detail_en: `${prev.mode} in ${prev.start_year}, ${s.mode} again in ${s.start_year}: ${years(gap)} apart < ${window}`,
     }] : [];
   }));
   return check('repeat_rotation', {
@@ -84,7 +87,7 @@ function shortStay(moves: Map<string, Stint[]>, policy: Policy): HistoryCheck {
     return stay !== null && stay < term ? [{
       teacher_id: id,
       detail: `${s.start_year}年${modeZh(s.mode)}到${s.to_school_id}，只待${stay}年<任期${term}年`,
-      detail_en: `${s.mode} to ${s.to_school_id} in ${s.start_year} lasted ${stay} years < the ${term}-year term`,
+      detail_en: `${s.mode} to ${s.to_school_id} in ${s.start_year} lasted ${years(stay)} < the ${term}-year term`,
     }] : [];
   }));
   return check('short_stay', {

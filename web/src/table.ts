@@ -79,7 +79,7 @@ export function dataTable<T>(columns: readonly Column<T>[], rows: readonly T[], 
         h('span', { class: 'muted' }, L(`共 ${int(sorted.length)} 行，第 ${page + 1} / ${pages} 页`, `${int(sorted.length)} rows, page ${page + 1} of ${pages}`)),
         h('button', { class: 'btn btn-small', disabled: page === 0, onclick: () => { page -= 1; render(); } }, L('上一页', 'Previous')),
         h('button', { class: 'btn btn-small', disabled: page >= pages - 1, onclick: () => { page += 1; render(); } }, L('下一页', 'Next')))
-      : pageSize > 0 ? h('div', { class: 'pager' }, h('span', { class: 'muted' }, L(`共 ${int(sorted.length)} 行`, `${int(sorted.length)} rows`))) : null;
+      : pageSize > 0 ? h('div', { class: 'pager' }, h('span', { class: 'muted' }, L(`共 ${int(sorted.length)} 行`, `${int(sorted.length)} ${sorted.length === 1 ? 'row' : 'rows'}`))) : null;
     mount(el, table, pager);
   };
 
