@@ -9,6 +9,7 @@
 //   waiting and leaving one slot for them.
 // Request-time CPU work (upload validation, lock validation, audits, XLSX export: 0.1–0.5 s on a
 // county of 5,000 teachers, far too long for the event loop) is task-pool.ts.
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import { lockSchema, policySchema } from '../solver/contract/schemas.ts';
@@ -16,6 +17,8 @@ import { type Db, type RunStatus, datasetFiles, getDataset, getRun, logActivity,
 import { resultHash } from './hashes.ts';
 import type { BoundsMessage, SolveMessage } from './run-job.ts';
 import { queueBounds } from './bounds.ts';
+import { LanePool } from './lanes.ts';
+import { isLaneRequest, relayLane } from './lane-relay.ts';
 
 const WORKER_URL = new URL('./run-worker.mjs', import.meta.url);
 
@@ -73,7 +76,7 @@ export interface JobQueue {
   readonly kind: string;
   readonly table: string;
   /** Claims queued job `id` (→ running): its worker's data and hard limit; null when it does not start (marked failed, or taken). */
-  claim(id: number): { workerData: object; limitSeconds: number } | null;
+  claim(id: number): { workerData: object; limitSeconds: number; owner?: string } | null;
   /** A message from the job's worker. */
   receive(id: number, message: unknown, job: JobControl): void;
   /** Writes how the job ended, only while it is still running in the table; whether it was. */
@@ -89,12 +92,14 @@ export interface PoolOptions {
   hardLimitSeconds?: (policySeconds: number, counties: number) => number;
   /** Compute the best achievable 差异系数 after each run with a plan (off in most API tests: minutes of CPU). */
   bounds?: boolean;
+  /** Solve lanes shared by every run (lanes.ts); default one per core. */
+  lanes?: number;
 }
 
 /** Solves one best-achievable job may need per county: 6 stage × indicator pairs, up to 4 solves each. */
 export const BOUNDS_SOLVES_PER_COUNTY = 24;
 
-interface Active { queue: JobQueue; id: number; worker: Worker; timer: NodeJS.Timeout; phase: string | null; lastWrite: number }
+interface Active { queue: JobQueue; id: number; worker: Worker; timer: NodeJS.Timeout; phase: string | null; lastWrite: number; abort: AbortController }
 interface BoundsJob { worker: Worker; timer: NodeJS.Timeout }
 
 export class SolvePool {
@@ -106,8 +111,12 @@ export class SolvePool {
    */
   private readonly bounds = new Map<number, BoundsJob>();
   private closed = false;
+  /** Where runs' counties are built and solved, fair between users (lane-relay.ts brings them here). */
+  private readonly lanes: LanePool;
 
-  constructor(private readonly db: Db, private readonly opts: PoolOptions) {}
+  constructor(private readonly db: Db, private readonly opts: PoolOptions) {
+    this.lanes = new LanePool(opts.lanes ?? availableParallelism(), true);
+  }
 
   /** On start: a job that was queued or running when the process died has no worker any more. */
   recoverAfterRestart(): string[] {
@@ -171,7 +180,7 @@ export class SolvePool {
     const workers = [...this.active.values(), ...this.bounds.values()].map((a) => a.worker);
     for (const key of [...this.active.keys()]) this.finish(key, 'failed', { message: RESTART_MESSAGE });
     for (const id of [...this.bounds.keys()]) this.finishBounds(id, 'failed', { message: RESTART_MESSAGE });
-    await Promise.all(workers.map((w) => w.terminate()));
+    await Promise.all([...workers.map((w) => w.terminate()), this.lanes.close()]);
   }
 
   private start(queue: JobQueue, id: number): void {
@@ -180,13 +189,21 @@ export class SolvePool {
     const key = `${queue.kind}:${id}`;
     const worker = new Worker(WORKER_URL, { workerData: job.workerData });
     const timer = setTimeout(() => this.finish(key, 'failed', { message: `超过硬性时间上限（${Math.round(job.limitSeconds)}秒），运行被终止` }), job.limitSeconds * 1000);
-    this.active.set(key, { queue, id, worker, timer, phase: null, lastWrite: 0 });
+    const abort = new AbortController();
+    this.active.set(key, { queue, id, worker, timer, phase: null, lastWrite: 0, abort });
     this.opts.log.info({ [queue.kind]: id, limitSeconds: Math.round(job.limitSeconds) }, `${queue.kind} started`);
 
     // Events of a worker that was already finished (terminated) are ignored.
     const mine = () => this.active.get(key)?.worker === worker;
     const control: JobControl = { progress: (phase, json) => this.progress(key, phase, json), end: (status, out) => this.finish(key, status, out) };
-    worker.on('message', (m: unknown) => { if (mine()) queue.receive(id, m, control); });
+    // A run's counties go to the shared lanes; their solve progress is the run's (a SolveMessage).
+    const solving = (county: string, p: { objective: number | null; gap: number | null }) =>
+      queue.receive(id, { type: 'progress', phase: 'solving', county, ...p } satisfies SolveMessage, control);
+    worker.on('message', (m: unknown) => {
+      if (!mine()) return;
+      if (isLaneRequest(m)) relayLane(worker, m, this.lanes, job.owner ?? key, abort.signal, solving);
+      else queue.receive(id, m, control);
+    });
     worker.on('error', (err) => { if (mine()) this.finish(key, 'failed', { message: `求解进程出错：${err.message}` }); });
     worker.on('exit', (code) => { if (mine()) this.finish(key, 'failed', { message: `求解进程意外退出（退出码 ${code}）` }); });
   }
@@ -207,6 +224,7 @@ export class SolvePool {
     if (!a) return false;
     this.active.delete(key);
     clearTimeout(a.timer);
+    a.abort.abort(); // its counties leave the lanes
     void a.worker.terminate();
     const stored = a.queue.store(a.id, status, out);
     if (stored) logActivity(this.db, { userId: null, action: `${a.queue.kind}.${status}`, entity: a.queue.kind, entityId: a.id });
@@ -291,6 +309,8 @@ export function runQueue(db: Db, hardLimitSeconds = defaultHardLimitSeconds): Jo
       return {
         workerData: { mode: 'solve', files, policy: inputs.policy, locks: inputs.locks, baselinePlanCsv },
         limitSeconds: hardLimitSeconds(inputs.policy.solver.timeLimitSeconds, counties),
+        // The lanes take turns by user, so one user's many counties never starve another's.
+        owner: `user:${run.user_id}`,
       };
     },
     receive(_id, message, job) {
