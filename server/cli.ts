@@ -28,6 +28,7 @@ import { noticeHtml, noticeWorkbook } from './notice-export.ts';
 import { highsEngine } from './engine.ts';
 import { LanePool } from './lanes.ts';
 import { planOnLanes } from './lane-plans.ts';
+import { countiesOf } from '../solver/policy/county.ts';
 import { loadDatasetFrom, parsePlanCsv } from './contract-files.ts';
 import { rounds } from './rounds-command.ts';
 import { cycle } from './cycle-command.ts';
@@ -134,12 +135,13 @@ async function plan(input: string, v: Record<string, string | boolean | undefine
 
 /**
  * Counties are independent: with HiGHS each is built and solved on a solve lane, one per core
- * (lanes.ts). The LP text of --export-lp and javascript-lp-solver need the models on this thread:
- * planned here then, one county per core.
+ * (lanes.ts). One county has nothing to run beside it, and a lane would only add its start: it is
+ * planned here. So are the counties of --export-lp and javascript-lp-solver, which need the models
+ * on this thread (one county per core).
  */
 async function planCounties(ds: Dataset, engine: Engine, onModel: PlanOptions['onModel'] | null, baseline?: PlanRow[]): Promise<CountyPlan[]> {
   const opts = baseline ? { baseline } : {};
-  if (engine !== jsLpSolverEngine && !onModel) {
+  if (engine !== jsLpSolverEngine && !onModel && countiesOf(ds).length > 1) {
     const lanes = new LanePool();
     try {
       return await planOnLanes(ds, (_county, job) => lanes.plan('cli', job), opts);

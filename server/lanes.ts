@@ -94,12 +94,11 @@ export class LanePool {
   }
 
   private pump(): void {
-    if (this.closed) return;
-    while (this.lanes.length < this.size) this.lanes.push(this.spawn());
-    for (const lane of this.lanes) {
-      if (lane.task) continue;
-      const task = this.next();
-      if (!task) return;
+    while (!this.closed && this.turns.length > 0) {
+      // Lanes start only as counties need them: each loads the solver and its own HiGHS (~1 s of CPU).
+      const lane = this.lanes.find((l) => !l.task) ?? (this.lanes.length < this.size ? this.spawn() : undefined);
+      if (!lane) return;
+      const task = this.next()!;
       lane.task = task;
       lane.worker.ref();
       lane.worker.postMessage(task.job);
@@ -122,6 +121,7 @@ export class LanePool {
     lane.worker.on('error', (err) => this.replace(lane, err));
     lane.worker.on('exit', () => this.replace(lane, new Error('求解通道意外退出')));
     lane.worker.unref();
+    this.lanes.push(lane);
     return lane;
   }
 
