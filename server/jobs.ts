@@ -1,7 +1,8 @@
 // Background work, all in worker threads (run-worker.mjs → run-job.ts):
 //
 // - SolvePool: the solve queues (runs; frontiers). The database is the queue (status 'queued',
-//   oldest first over every queue); at most `poolSize` jobs solve at once, each in a fresh worker,
+//   users with fewer jobs running first, then oldest first over every queue); at most `poolSize`
+//   jobs solve at once, each in a fresh worker (a run's counties then go to the shared solve lanes),
 //   so cancelling or hitting the hard time limit is simply terminating that worker. Outcomes are
 //   written only while the job is still 'running' in the database, so a job that was marked failed
 //   meanwhile (restart, cancel) is never overwritten. After a run with a plan the pool also computes
@@ -76,7 +77,7 @@ export interface JobQueue {
   readonly kind: string;
   readonly table: string;
   /** Claims queued job `id` (→ running): its worker's data and hard limit; null when it does not start (marked failed, or taken). */
-  claim(id: number): { workerData: object; limitSeconds: number; owner?: string } | null;
+  claim(id: number): { workerData: object; limitSeconds: number } | null;
   /** A message from the job's worker. */
   receive(id: number, message: unknown, job: JobControl): void;
   /** Writes how the job ended, only while it is still running in the table; whether it was. */
@@ -99,7 +100,7 @@ export interface PoolOptions {
 /** Solves one best-achievable job may need per county: 6 stage × indicator pairs, up to 4 solves each. */
 export const BOUNDS_SOLVES_PER_COUNTY = 24;
 
-interface Active { queue: JobQueue; id: number; worker: Worker; timer: NodeJS.Timeout; phase: string | null; lastWrite: number; abort: AbortController }
+interface Active { queue: JobQueue; id: number; user: number; worker: Worker; timer: NodeJS.Timeout; phase: string | null; lastWrite: number; abort: AbortController }
 interface BoundsJob { worker: Worker; timer: NodeJS.Timeout }
 
 export class SolvePool {
@@ -111,6 +112,9 @@ export class SolvePool {
    */
   private readonly bounds = new Map<number, BoundsJob>();
   private closed = false;
+  /** When each user's last job started (a counter): users take turns for the slots. */
+  private readonly lastServed = new Map<number, number>();
+  private served = 0;
   /** Where runs' counties are built and solved, fair between users (lane-relay.ts brings them here). */
   private readonly lanes: LanePool;
 
@@ -138,15 +142,25 @@ export class SolvePool {
     return this.active.size;
   }
 
-  /** Starts queued jobs, oldest first over every queue, while a worker slot is free; then best-achievable jobs. */
+  /**
+   * Starts queued jobs while a worker slot is free, users in turn: first those of users with the
+   * fewest jobs running, then of the user served longest ago (so one user's queue of runs never
+   * holds another user's run back for more than one of theirs), then oldest first over every
+   * queue; then best-achievable jobs.
+   */
   pump(): void {
     while (!this.closed && this.active.size + this.bounds.size < this.opts.poolSize) {
+      const running = new Map<number, number>();
+      for (const a of this.active.values()) running.set(a.user, (running.get(a.user) ?? 0) + 1);
+      const load = (c: { row: { user_id: number } }) => running.get(c.row.user_id) ?? 0;
+      const served = (c: { row: { user_id: number } }) => this.lastServed.get(c.row.user_id) ?? -1;
+      // A user has at most a few queued jobs (maxActiveRunsPerUser): reading all of them is cheap.
       const next = this.opts.queues
-        .map((queue) => ({ queue, row: this.db.prepare<[], { id: number; created_at: string }>(`SELECT id, created_at FROM ${queue.table} WHERE status = 'queued' ORDER BY id LIMIT 1`).get() }))
-        .filter((c) => c.row !== undefined)
-        .sort((a, b) => (a.row!.created_at < b.row!.created_at ? -1 : a.row!.created_at > b.row!.created_at ? 1 : 0))[0];
+        .flatMap((queue) => this.db.prepare<[], { id: number; created_at: string; user_id: number }>(`SELECT id, created_at, user_id FROM ${queue.table} WHERE status = 'queued' ORDER BY id`).all().map((row) => ({ queue, row })))
+        .sort((a, b) => load(a) - load(b) || served(a) - served(b) || (a.row.created_at < b.row.created_at ? -1 : a.row.created_at > b.row.created_at ? 1 : 0))[0];
       if (next) {
-        this.start(next.queue, next.row!.id);
+        this.lastServed.set(next.row.user_id, this.served++);
+        this.start(next.queue, next.row.id, next.row.user_id);
         continue;
       }
       // Bounds never take the last slot of a pool of several: a new run or frontier starts at once.
@@ -183,14 +197,14 @@ export class SolvePool {
     await Promise.all([...workers.map((w) => w.terminate()), this.lanes.close()]);
   }
 
-  private start(queue: JobQueue, id: number): void {
+  private start(queue: JobQueue, id: number, user: number): void {
     const job = queue.claim(id);
     if (!job) return;
     const key = `${queue.kind}:${id}`;
     const worker = new Worker(WORKER_URL, { workerData: job.workerData });
     const timer = setTimeout(() => this.finish(key, 'failed', { message: `超过硬性时间上限（${Math.round(job.limitSeconds)}秒），运行被终止` }), job.limitSeconds * 1000);
     const abort = new AbortController();
-    this.active.set(key, { queue, id, worker, timer, phase: null, lastWrite: 0, abort });
+    this.active.set(key, { queue, id, user, worker, timer, phase: null, lastWrite: 0, abort });
     this.opts.log.info({ [queue.kind]: id, limitSeconds: Math.round(job.limitSeconds) }, `${queue.kind} started`);
 
     // Events of a worker that was already finished (terminated) are ignored.
@@ -201,7 +215,7 @@ export class SolvePool {
       queue.receive(id, { type: 'progress', phase: 'solving', county, ...p } satisfies SolveMessage, control);
     worker.on('message', (m: unknown) => {
       if (!mine()) return;
-      if (isLaneRequest(m)) relayLane(worker, m, this.lanes, job.owner ?? key, abort.signal, solving);
+      if (isLaneRequest(m)) relayLane(worker, m, this.lanes, `user:${user}`, abort.signal, solving);
       else queue.receive(id, m, control);
     });
     worker.on('error', (err) => { if (mine()) this.finish(key, 'failed', { message: `求解进程出错：${err.message}` }); });
@@ -309,8 +323,6 @@ export function runQueue(db: Db, hardLimitSeconds = defaultHardLimitSeconds): Jo
       return {
         workerData: { mode: 'solve', files, policy: inputs.policy, locks: inputs.locks, baselinePlanCsv },
         limitSeconds: hardLimitSeconds(inputs.policy.solver.timeLimitSeconds, counties),
-        // The lanes take turns by user, so one user's many counties never starve another's.
-        owner: `user:${run.user_id}`,
       };
     },
     receive(_id, message, job) {

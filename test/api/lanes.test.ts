@@ -47,3 +47,27 @@ describe('two users on one solve lane', () => {
     expect(oneDone.summary?.audit_ok).toBe(true);
   }, 600_000);
 });
+
+describe('job slots between users', () => {
+  it('start a user\'s first run before another user\'s second, older one', async () => {
+    const t = await startServer({ poolSize: 1, lanes: 1 });
+    try {
+      const other = await addUser(t.app, await login(t.app, 'admin', ADMIN_PASSWORD), 'planner3', 'planner');
+      const small = (await createScenario(t, (await uploadSample(t, 'small-county', FAST_POLICY)).id)).id;
+      const first = await startRun(t, small);
+      const second = await startRun(t, small);
+      const theirs = await startRun(t, small, other);
+      type Times = { status: string; started_at: string; finished_at: string };
+      const [a, b, c] = [
+        await waitForRun(t, first.id, undefined, 300_000), await waitForRun(t, second.id, undefined, 300_000), await waitForRun(t, theirs.id, undefined, 300_000),
+      ] as unknown as Times[];
+      for (const r of [a, b, c]) expect(r!.status).toBe('done');
+      // One slot: the first run, then the other user's, and only then this user's second (older) run.
+      expect(c!.started_at >= a!.finished_at).toBe(true);
+      expect(b!.started_at >= c!.finished_at).toBe(true);
+    } finally {
+      await t.close();
+      await removeDir(t.dir);
+    }
+  }, 600_000);
+});
