@@ -1,6 +1,7 @@
 // What a solve lane (lanes.ts) is sent and returns: one county's planning context with the plan's
 // options, and its CountyPlan, each as v8-serialized bytes; and a dataset planned county by county
 // through lanes, in county order (what planDataset returns).
+import { availableParallelism } from 'node:os';
 import { deserialize, serialize } from 'node:v8';
 import type { Dataset } from '../solver/contract/dataset.ts';
 import { type CountyContext, buildCountyContext, countiesOf } from '../solver/policy/county.ts';
@@ -28,7 +29,18 @@ export const readCountyJob = (bytes: Uint8Array): CountyJob => deserialize(bytes
 export const planBytes = (plan: CountyPlan): Uint8Array => serialize(plan);
 export const readPlan = (bytes: Uint8Array): CountyPlan => deserialize(bytes) as CountyPlan;
 
-/** Every county of `ds` through `lane`, all queued at once (the pool decides how many run). */
-export function planOnLanes(ds: Dataset, lane: Lane, opts: LaneOptions = {}): Promise<CountyPlan[]> {
-  return Promise.all(countiesOf(ds).map(async (county) => readPlan(await lane(county, countyJob(buildCountyContext(county, ds), opts)))));
+/**
+ * Every county of `ds` through `lane`, in county order. At most `inFlight` counties are handed over
+ * at once (one per lane keeps every lane busy and still gets this plan its turns): a 6,000-teacher
+ * county is ≈ 3 MiB of bytes, and a province's 150 queued at once would sit in the pool's thread.
+ */
+export async function planOnLanes(ds: Dataset, lane: Lane, opts: LaneOptions = {}, inFlight = availableParallelism()): Promise<CountyPlan[]> {
+  const counties = countiesOf(ds);
+  const plans: CountyPlan[] = new Array(counties.length);
+  let next = 0;
+  const feed = async () => {
+    for (let i = next++; i < counties.length; i = next++) plans[i] = readPlan(await lane(counties[i]!, countyJob(buildCountyContext(counties[i]!, ds), opts)));
+  };
+  await Promise.all(Array.from({ length: Math.max(1, inFlight) }, feed));
+  return plans;
 }
