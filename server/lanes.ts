@@ -51,8 +51,11 @@ export class LanePool {
     if (this.closed) return Promise.reject(new Error('求解通道已关闭'));
     if (hooks.signal?.aborted) return Promise.reject(new Error('求解已取消'));
     return new Promise((resolve, reject) => {
-      const task: Task = { owner, job, hooks, tries: 0, resolve, reject };
-      hooks.signal?.addEventListener('abort', () => this.cancel(task), { once: true });
+      // The listener goes when the county ends: a run's signal outlives its 150 counties.
+      const onAbort = () => this.cancel(task);
+      const done = () => hooks.signal?.removeEventListener('abort', onAbort);
+      const task: Task = { owner, job, hooks, tries: 0, resolve: (plan) => { done(); resolve(plan); }, reject: (err) => { done(); reject(err); } };
+      hooks.signal?.addEventListener('abort', onAbort, { once: true });
       this.enqueue(task, false);
       this.pump();
     });
