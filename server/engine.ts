@@ -25,7 +25,8 @@ export function highsEngine(onProgress?: (p: SolveProgress) => void, signal?: Ab
     const first = await once(model, options, hints);
     const left = options.timeLimitSeconds - first.seconds;
     // HiGHS 1.15 (WASM) can abort inside branch and bound on some models with presolve off (and,
-    // rarely, on): once, in a fresh worker (the aborted one is never reused) with presolve flipped, from the best plan found so far.
+    // rarely, on): once, in a fresh worker (an aborted one is never reused) with presolve flipped,
+    // from the best plan found so far.
     if (!first.aborted || signal?.aborted || left < 5) return first;
     const presolve = options.presolve === 'on' ? 'off' : 'on';
     const start = first.x ? Float64Array.from(first.x) : hints.start ?? null;
