@@ -49,6 +49,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Solves at once (default: the machine's cores). */
   poolSize?: number;
+  /** Solve lanes where runs' counties are built and solved, shared by all runs (default: the cores). */
+  lanes?: number;
   /** Hard wall-clock limit of a solve from its policy time limit and county count (default jobs.ts; a frontier counts every point). */
   hardLimitSeconds?: (policySeconds: number, counties: number) => number;
   maxActiveRunsPerUser?: number;
@@ -116,6 +118,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const db = openDb(opts.dbPath);
   const pool = new SolvePool(db, {
     poolSize: opts.poolSize ?? availableParallelism(),
+    ...(opts.lanes ? { lanes: opts.lanes } : {}),
     log: app.log,
     queues: [runQueue(db, opts.hardLimitSeconds), frontierQueue(db, opts.hardLimitSeconds)],
     ...(opts.hardLimitSeconds ? { hardLimitSeconds: opts.hardLimitSeconds } : {}),

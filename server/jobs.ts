@@ -1,7 +1,8 @@
 // Background work, all in worker threads (run-worker.mjs → run-job.ts):
 //
 // - SolvePool: the solve queues (runs; frontiers). The database is the queue (status 'queued',
-//   oldest first over every queue); at most `poolSize` jobs solve at once, each in a fresh worker,
+//   users with fewer jobs running first, then oldest first over every queue); at most `poolSize`
+//   jobs solve at once, each in a fresh worker (a run's counties then go to the shared solve lanes),
 //   so cancelling or hitting the hard time limit is simply terminating that worker. Outcomes are
 //   written only while the job is still 'running' in the database, so a job that was marked failed
 //   meanwhile (restart, cancel) is never overwritten. After a run with a plan the pool also computes
@@ -9,6 +10,7 @@
 //   waiting and leaving one slot for them.
 // Request-time CPU work (upload validation, lock validation, audits, XLSX export: 0.1–0.5 s on a
 // county of 5,000 teachers, far too long for the event loop) is task-pool.ts.
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import { lockSchema, policySchema } from '../solver/contract/schemas.ts';
@@ -16,6 +18,8 @@ import { type Db, type RunStatus, datasetFiles, getDataset, getRun, logActivity,
 import { resultHash } from './hashes.ts';
 import type { BoundsMessage, SolveMessage } from './run-job.ts';
 import { queueBounds } from './bounds.ts';
+import { LanePool } from './lanes.ts';
+import { isLaneRequest, relayLane } from './lane-relay.ts';
 
 const WORKER_URL = new URL('./run-worker.mjs', import.meta.url);
 
@@ -89,12 +93,14 @@ export interface PoolOptions {
   hardLimitSeconds?: (policySeconds: number, counties: number) => number;
   /** Compute the best achievable 差异系数 after each run with a plan (off in most API tests: minutes of CPU). */
   bounds?: boolean;
+  /** Solve lanes shared by every run (lanes.ts); default one per core. */
+  lanes?: number;
 }
 
 /** Solves one best-achievable job may need per county: 6 stage × indicator pairs, up to 4 solves each. */
 export const BOUNDS_SOLVES_PER_COUNTY = 24;
 
-interface Active { queue: JobQueue; id: number; worker: Worker; timer: NodeJS.Timeout; phase: string | null; lastWrite: number }
+interface Active { queue: JobQueue; id: number; user: number; worker: Worker; timer: NodeJS.Timeout; phase: string | null; lastWrite: number; abort: AbortController }
 interface BoundsJob { worker: Worker; timer: NodeJS.Timeout }
 
 export class SolvePool {
@@ -106,8 +112,15 @@ export class SolvePool {
    */
   private readonly bounds = new Map<number, BoundsJob>();
   private closed = false;
+  /** When each user's last job started (a counter): users take turns for the slots. */
+  private readonly lastServed = new Map<number, number>();
+  private served = 0;
+  /** Where runs' counties are built and solved, fair between users (lane-relay.ts brings them here). */
+  private readonly lanes: LanePool;
 
-  constructor(private readonly db: Db, private readonly opts: PoolOptions) {}
+  constructor(private readonly db: Db, private readonly opts: PoolOptions) {
+    this.lanes = new LanePool(opts.lanes ?? availableParallelism(), true);
+  }
 
   /** On start: a job that was queued or running when the process died has no worker any more. */
   recoverAfterRestart(): string[] {
@@ -129,15 +142,25 @@ export class SolvePool {
     return this.active.size;
   }
 
-  /** Starts queued jobs, oldest first over every queue, while a worker slot is free; then best-achievable jobs. */
+  /**
+   * Starts queued jobs while a worker slot is free, users in turn: first those of users with the
+   * fewest jobs running, then of the user served longest ago (so one user's queue of runs never
+   * holds another user's run back for more than one of theirs), then oldest first over every
+   * queue; then best-achievable jobs.
+   */
   pump(): void {
     while (!this.closed && this.active.size + this.bounds.size < this.opts.poolSize) {
+      const running = new Map<number, number>();
+      for (const a of this.active.values()) running.set(a.user, (running.get(a.user) ?? 0) + 1);
+      const load = (c: { row: { user_id: number } }) => running.get(c.row.user_id) ?? 0;
+      const served = (c: { row: { user_id: number } }) => this.lastServed.get(c.row.user_id) ?? -1;
+      // A user has at most a few queued jobs (maxActiveRunsPerUser): reading all of them is cheap.
       const next = this.opts.queues
-        .map((queue) => ({ queue, row: this.db.prepare<[], { id: number; created_at: string }>(`SELECT id, created_at FROM ${queue.table} WHERE status = 'queued' ORDER BY id LIMIT 1`).get() }))
-        .filter((c) => c.row !== undefined)
-        .sort((a, b) => (a.row!.created_at < b.row!.created_at ? -1 : a.row!.created_at > b.row!.created_at ? 1 : 0))[0];
+        .flatMap((queue) => this.db.prepare<[], { id: number; created_at: string; user_id: number }>(`SELECT id, created_at, user_id FROM ${queue.table} WHERE status = 'queued' ORDER BY id`).all().map((row) => ({ queue, row })))
+        .sort((a, b) => load(a) - load(b) || served(a) - served(b) || (a.row.created_at < b.row.created_at ? -1 : a.row.created_at > b.row.created_at ? 1 : 0))[0];
       if (next) {
-        this.start(next.queue, next.row!.id);
+        this.lastServed.set(next.row.user_id, this.served++);
+        this.start(next.queue, next.row.id, next.row.user_id);
         continue;
       }
       // Bounds never take the last slot of a pool of several: a new run or frontier starts at once.
@@ -171,22 +194,30 @@ export class SolvePool {
     const workers = [...this.active.values(), ...this.bounds.values()].map((a) => a.worker);
     for (const key of [...this.active.keys()]) this.finish(key, 'failed', { message: RESTART_MESSAGE });
     for (const id of [...this.bounds.keys()]) this.finishBounds(id, 'failed', { message: RESTART_MESSAGE });
-    await Promise.all(workers.map((w) => w.terminate()));
+    await Promise.all([...workers.map((w) => w.terminate()), this.lanes.close()]);
   }
 
-  private start(queue: JobQueue, id: number): void {
+  private start(queue: JobQueue, id: number, user: number): void {
     const job = queue.claim(id);
     if (!job) return;
     const key = `${queue.kind}:${id}`;
     const worker = new Worker(WORKER_URL, { workerData: job.workerData });
     const timer = setTimeout(() => this.finish(key, 'failed', { message: `超过硬性时间上限（${Math.round(job.limitSeconds)}秒），运行被终止` }), job.limitSeconds * 1000);
-    this.active.set(key, { queue, id, worker, timer, phase: null, lastWrite: 0 });
+    const abort = new AbortController();
+    this.active.set(key, { queue, id, user, worker, timer, phase: null, lastWrite: 0, abort });
     this.opts.log.info({ [queue.kind]: id, limitSeconds: Math.round(job.limitSeconds) }, `${queue.kind} started`);
 
     // Events of a worker that was already finished (terminated) are ignored.
     const mine = () => this.active.get(key)?.worker === worker;
     const control: JobControl = { progress: (phase, json) => this.progress(key, phase, json), end: (status, out) => this.finish(key, status, out) };
-    worker.on('message', (m: unknown) => { if (mine()) queue.receive(id, m, control); });
+    // A run's counties go to the shared lanes; their solve progress is the run's (a SolveMessage).
+    const solving = (county: string, p: { objective: number | null; gap: number | null }) =>
+      queue.receive(id, { type: 'progress', phase: 'solving', county, ...p } satisfies SolveMessage, control);
+    worker.on('message', (m: unknown) => {
+      if (!mine()) return;
+      if (isLaneRequest(m)) relayLane(worker, m, this.lanes, `user:${user}`, abort.signal, solving);
+      else queue.receive(id, m, control);
+    });
     worker.on('error', (err) => { if (mine()) this.finish(key, 'failed', { message: `求解进程出错：${err.message}` }); });
     worker.on('exit', (code) => { if (mine()) this.finish(key, 'failed', { message: `求解进程意外退出（退出码 ${code}）` }); });
   }
@@ -207,6 +238,7 @@ export class SolvePool {
     if (!a) return false;
     this.active.delete(key);
     clearTimeout(a.timer);
+    a.abort.abort(); // its counties leave the lanes
     void a.worker.terminate();
     const stored = a.queue.store(a.id, status, out);
     if (stored) logActivity(this.db, { userId: null, action: `${a.queue.kind}.${status}`, entity: a.queue.kind, entityId: a.id });

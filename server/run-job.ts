@@ -12,7 +12,6 @@
 //   validate a scenario's locks, audit a plan, build an XLSX workbook or an audit PDF, a scenario's rotation budget,
 //   compare runs (their large report.json files are parsed here) and the comparison's workbook,
 //   run an appointment cycle's rounds (rounds-job.ts), and share out a dataset's posts (posts-job.ts).
-import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { stringify } from 'csv-stringify/sync';
 import type { Lock, Policy } from '../solver/contract/schemas.ts';
@@ -20,7 +19,6 @@ import { buildCountyContext, countiesOf } from '../solver/policy/county.ts';
 import { rotationBudget } from '../solver/policy/rules.ts';
 import { type Dataset, type DatasetFile, loadDataset } from '../solver/contract/dataset.ts';
 import type { InputError } from '../solver/contract/input-errors.ts';
-import { planDataset } from '../solver/pipeline.ts';
 import { planCsvText } from '../solver/report/plan-rows.ts';
 import { auditPlan } from '../solver/report/audit.ts';
 import { stayReasonsOf } from '../solver/report/stay-reasons.ts';
@@ -29,6 +27,9 @@ import { bestAchievable, withBestAchievable } from '../solver/report/best-achiev
 import { type Comparison, type StoredComparedRun, compareRuns, parseComparedRun, summarizeRun } from './compare.ts';
 import { type Names, buildComparisonWorkbook } from './compare-xlsx.ts';
 import { highsEngine } from './engine.ts';
+import { type Lane, planOnLanes } from './lane-plans.ts';
+import { parentLanes } from './lane-relay.ts';
+import { lowerThreadPriority } from './thread-priority.ts';
 import { parsePlanCsv } from './contract-files.ts';
 import { type BoundsItem, boundsReportSchema } from './bounds.ts';
 import { buildWorkbook, type WorkbookInput } from './xlsx-export.ts';
@@ -97,7 +98,7 @@ const transferOf = (res: Tasks[TaskKind]['res']): ArrayBuffer[] =>
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-async function solve(job: SolveJob, post: (m: SolveMessage) => void): Promise<void> {
+async function solve(job: SolveJob, post: (m: SolveMessage) => void, lane: Lane): Promise<void> {
   type Progress = Omit<Extract<SolveMessage, { type: 'progress' }>, 'type'>;
   const progress: Progress = { phase: 'parsing', county: null, objective: null, gap: null };
   const send = (p: Partial<Progress>) => { Object.assign(progress, p); post({ type: 'progress', ...progress }); };
@@ -110,12 +111,16 @@ async function solve(job: SolveJob, post: (m: SolveMessage) => void): Promise<vo
   const baseline = job.baselinePlanCsv === null ? null : parsePlanCsv('plan.csv', job.baselinePlanCsv);
   if (baseline && !baseline.ok) return post({ type: 'error', message: '基准运行的方案无法解析，可能已损坏' });
   send({ phase: 'building' });
-  const engine = highsEngine((p) => send({ phase: 'solving', objective: p.objective, gap: p.gap }));
-  const plans = await planDataset(ds, engine, {
-    onModel: (county) => send({ phase: 'solving', county, objective: null, gap: null }),
-    ...(baseline ? { baseline: baseline.rows } : {}),
+  // Each county is built and solved on the server's solve lanes (lanes.ts, shared by every run and
+  // fair between users), asked for through the parent thread; the lanes report the solve's progress.
+  const plans = await planOnLanes(ds, lane, baseline ? { baseline: baseline.rows } : {});
+  // The lanes' progress was per county; what is being reported is the whole plan.
+  const planned = plans.filter((p) => p.objective !== null);
+  send({
+    phase: 'reporting', county: null,
+    objective: planned.length > 0 ? planned.reduce((a, p) => a + p.objective!, 0) : null,
+    gap: planned.length > 0 ? Math.max(...planned.map((p) => p.gap ?? 0)) : null,
   });
-  send({ phase: 'reporting' });
   const rows = plans.flatMap((p) => p.rows);
   const report = { ...buildReport(ds, plans), stay_reasons: stayReasonsOf(ds, plans), ...historyFields(ds, rows, returns) };
   post({
@@ -209,21 +214,6 @@ async function runTask(r: TaskRequest): Promise<Tasks[TaskKind]['res']> {
   }
 }
 
-/**
- * Solves are batch work; requests are interactive. On Linux the nice value is per thread and
- * setpriority(0) means the calling thread, so this lowers only this worker thread (and the HiGHS
- * worker it starts, which inherits it): the event loop keeps its core whenever it needs it, and
- * solves use every idle cycle. Elsewhere priority 0 would mean the whole server, so it is left alone.
- */
-function lowerThreadPriority(): void {
-  if (process.platform !== 'linux') return;
-  try {
-    setPriority(10);
-  } catch {
-    // Not permitted in some containers: solves then simply share the CPU evenly.
-  }
-}
-
 const port = parentPort;
 if (port) {
   const input: { mode: 'solve' | 'frontier' | 'bounds' | 'tasks' } = workerData;
@@ -231,9 +221,11 @@ if (port) {
     lowerThreadPriority();
     // Stay alive until the parent terminates this worker: exiting on our own could let the
     // 'exit' event overtake the result message still on its way to the parent.
-    port.on('message', () => undefined);
     const post = (m: SolveMessage | FrontierMessage | BoundsMessage) => port.postMessage(m);
-    const job = input.mode === 'solve' ? solve(workerData as SolveJob, post)
+    // Listening on the port (for the lanes' answers) also keeps this worker alive until the parent
+    // terminates it: exiting on our own could let 'exit' overtake the result still on its way.
+    const lanes = parentLanes(port);
+    const job = input.mode === 'solve' ? solve(workerData as SolveJob, post, lanes)
       : input.mode === 'frontier' ? solveFrontier(workerData as FrontierJob, post)
         : bounds(workerData as BoundsJob, post);
     job.catch((err: unknown) => post({ type: 'error', message: message(err) }));

@@ -11,7 +11,7 @@ import { type BuiltModel, buildModel } from './model/county-model.ts';
 import { movesFromSolution } from './model/decode-moves.ts';
 import { type Engine, type EngineResult, type ProofStats, engineUntil } from './model/engine.ts';
 import { greedyStart } from './model/greedy-start.ts';
-import { startFromPlan } from './model/warm-start.ts';
+import { bestStart } from './model/warm-start.ts';
 import type { LinearModel } from './model/linear-model.ts';
 import { explainElastic } from './report/infeasibility.ts';
 import { planRows } from './report/plan-rows.ts';
@@ -56,8 +56,8 @@ export interface PlanOptions {
   baseline?: readonly PlanRow[];
   /**
    * A plan that keeps every rule of this county's model (e.g. the previous frontier point's, at a
-   * smaller budget): the engine starts from it instead of the greedy plan, so the result is never
-   * worse than it. Ignored when it does not fit the model.
+   * smaller budget): the engine starts from it (or from the baseline or the greedy plan, when
+   * lower), so the result is never worse than it. Ignored when it does not fit the model.
    */
   start?: readonly PlanRow[];
   /** With `baseline`: a move the baseline does not have is no change (the frontier's points). */
@@ -93,7 +93,9 @@ export async function planCounty(ctx: CountyContext, engine: Engine, opts: PlanO
   }
   const against = opts.baseline ? { baseline: opts.baseline, baselineAdditionsFree: opts.baselineAdditionsFree === true } : {};
   const built = buildModel(ctx, against);
-  const start = (opts.start && startFromPlan(built, opts.start.filter((r) => ctx.teacherById.has(r.teacher_id)))) || greedyStart(ctx, built);
+  // The lowest of: the given start, a re-plan's baseline, the greedy plan (those that keep every rule here).
+  const mine = (rows?: readonly PlanRow[]) => rows?.filter((r) => ctx.teacherById.has(r.teacher_id));
+  const start = bestStart(built, [mine(opts.start), mine(opts.baseline)], greedyStart(ctx, built));
   const build = since();
   opts.onModel?.(ctx.county, built.model);
   const engineOpts = { timeLimitSeconds, mipRelGap, presolve };

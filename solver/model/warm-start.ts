@@ -4,7 +4,7 @@
 // than the old plan's. Any doubt (a move without a column, a row it breaks) and it is not used.
 import type { Mode } from '../contract/schemas.ts';
 import { destinationKey, destinationsOf } from '../policy/objective.ts';
-import type { LinearModel } from './linear-model.ts';
+import { type LinearModel, objectiveOf } from './linear-model.ts';
 import { type BuiltModel, type Flow, completeSolution } from './county-model.ts';
 
 const TOL = 1e-6;
@@ -40,4 +40,16 @@ export function keepsEveryRow(m: LinearModel, x: Float64Array): boolean {
     for (let k = 0; k < r.idx.length; k++) s += r.coef[k]! * x[r.idx[k]!]!;
     return s >= r.lb - TOL && s <= r.ub + TOL;
   });
+}
+
+/**
+ * The start with the lowest objective among the plans that fit (`startFromPlan`) and the fallback
+ * (the greedy plan): a re-plan's baseline often keeps every rule of the new model, and then costs no
+ * change at all, far below a greedy plan; any start only ever lowers where the engine begins.
+ */
+export function bestStart(built: BuiltModel, plans: readonly (Parameters<typeof startFromPlan>[1] | undefined)[], fallback: Float64Array | null): Float64Array | null {
+  const fits = plans.flatMap((rows) => (rows ? [startFromPlan(built, rows)] : [])).filter((x): x is Float64Array => x !== null);
+  const candidates = fallback ? [...fits, fallback] : fits;
+  if (candidates.length === 0) return null;
+  return candidates.reduce((a, b) => (objectiveOf(built.model, b) < objectiveOf(built.model, a) ? b : a));
 }
