@@ -92,7 +92,7 @@ describe('a frontier of the small county', () => {
     expect(sc.name).toBe('交流上限15%');
     expect(sc.notes).toContain(`权衡曲线 #${frontier.id}`);
     expect(sc.policy.ratios).toMatchObject({ maxRotatedShareOfEligible: 0.15, minRotatedShareOfEligible: 0.1 });
-    expect(sc.policy.solver.timeLimitSeconds).toBe(FAST_POLICY.solver.timeLimitSeconds);
+    expect(sc.policy.solver.timeLimitSeconds).toBe(PROVING_POLICY.solver.timeLimitSeconds);
     const budget = (await req('GET', `/api/scenarios/${sc.id}/budget`)).json();
     expect(budget.counties[0].max_rotated).toBe(point.counties[0]!.max_rotated);
     const named = await req('POST', `/api/frontiers/${frontier.id}/points/4/scenario`, s.cookie.admin, { name: '多交流' });
