@@ -44,6 +44,7 @@ declare module 'fastify' {
 }
 
 export interface AppOptions {
+  /** The database: a SQLite file path, or a postgres:// URL (production mode, README "Production mode"). */
   dbPath: string;
   /** Fastify/pino logger options; off by default (tests). */
   logger?: FastifyServerOptions['logger'];
@@ -113,7 +114,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  const db = openDb(opts.dbPath);
+  const db = await openDb(opts.dbPath);
   const pool = new SolvePool(db, {
     poolSize: opts.poolSize ?? availableParallelism(),
     log: app.log,
@@ -127,18 +128,18 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     loginThrottle: new LoginThrottle(opts.loginClock),
   };
   app.decorate('lungang', deps);
-  const interrupted = pool.recoverAfterRestart();
+  const interrupted = await pool.recoverAfterRestart();
   if (interrupted.length > 0) app.log.warn({ jobs: interrupted }, 'solves interrupted by a restart marked failed');
   // Here, not in openDb: the CLI opens the same database while the server may be mid-upload.
-  const unfinished = removeUnfinishedDatasets(db);
+  const unfinished = await removeUnfinishedDatasets(db);
   if (unfinished.length > 0) app.log.warn({ datasets: unfinished }, 'datasets left half-written or half-deleted by a restart removed');
-  backfillRowsHashes(db);
+  await backfillRowsHashes(db);
   if (opts.adminPassword) await ensureAdmin(db, opts.adminPassword);
 
   app.addHook('onClose', async () => {
     await pool.close();
     await tasks.close();
-    db.close();
+    await db.close();
   });
 
   await app.register(fastifyCookie);

@@ -266,16 +266,16 @@ async function unlock(username: string, lang: 'zh' | 'en'): Promise<number> {
   }
   const { openDb } = await import('./db.ts');
   const { unlockByName } = await import('./login-lockout.ts');
-  const db = openDb(path);
+  const db = await openDb(path);
   try {
-    if (!unlockByName(db, username)) {
+    if (!await unlockByName(db, username)) {
       process.stderr.write(lang === 'zh' ? `用户不存在：${username}\n` : `no user ${username}\n`);
       return 2;
     }
     process.stdout.write(lang === 'zh' ? `已解除 ${username} 的登录锁定\n` : `${username} unlocked\n`);
     return 0;
   } finally {
-    db.close();
+    await db.close();
   }
 }
 

@@ -26,13 +26,13 @@ const LOGGER: FastifyServerOptions['logger'] = {
 
 /** First start only (remembered in the database): the sample county and its "默认方案". */
 async function seedSample(deps: Deps, userId: number | null): Promise<void> {
-  if (getMeta(deps.db, 'seeded_at') !== undefined) return;
+  if (await getMeta(deps.db, 'seeded_at') !== undefined) return;
   const dataset = await createDataset(deps, { name: '样例县（澜川县）', files: await readContractDir(SAMPLE_DIR), userId });
-  const d = getDataset(deps.db, dataset.id)!;
-  insertScenario(deps.db, {
+  const d = (await getDataset(deps.db, dataset.id))!;
+  await insertScenario(deps.db, {
     datasetId: d.id, name: '默认方案', notes: '首次启动时由样例数据自动创建', policy: datasetPolicy(d), locks: datasetLocks(d), userId,
   });
-  setMeta(deps.db, 'seeded_at', new Date().toISOString());
+  await setMeta(deps.db, 'seeded_at', new Date().toISOString());
 }
 
 export async function serve(): Promise<void> {
@@ -51,7 +51,7 @@ export async function serve(): Promise<void> {
     // Printed once, to the console only (never logged to a file): it must be changed at first login.
     process.stdout.write(`\n已创建管理员账号 admin，一次性密码：${admin.oneTimePassword}\n（首次登录后须修改；也可设置环境变量 LUNGANG_ADMIN_PASSWORD）\n\n`);
   }
-  const adminId = deps.db.prepare<[], { id: number }>("SELECT id FROM users WHERE username = 'admin'").get()?.id ?? null;
+  const adminId = (await deps.db.get<{ id: number }>("SELECT id FROM users WHERE username = 'admin'"))?.id ?? null;
   await seedSample(deps, adminId);
 
   const shutdown = (signal: string) => {

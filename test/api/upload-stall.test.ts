@@ -69,13 +69,13 @@ describe('a 41,000-teacher county uploaded and deleted while another user reads'
     expect(upload.reads.every((r) => !r.listed.includes(created.id))).toBe(true);
 
     const { db } = s.app.lungang;
-    expect(getDataset(db, created.id)!.rows_hash).toBe(rowsHash(db, created.id));
+    expect((await getDataset(db, created.id))!.rows_hash).toBe(await rowsHash(db, created.id));
     const teachers = await s.app.inject({ method: 'GET', url: `/api/datasets/${created.id}/teachers?page=3`, headers: { cookie: s.cookie.leader } });
     expect(teachers.json().total).toBe(created.teachers);
 
     const del = await readsDuring(s.app.inject({ method: 'DELETE', url: `/api/datasets/${created.id}`, headers: { cookie: s.cookie.planner } }));
     expect(del.result.statusCode).toBe(204);
-    expect(db.prepare('SELECT COUNT(*) AS n FROM dataset_teachers WHERE dataset_id = ?').get(created.id)).toEqual({ n: 0 });
+    expect(await db.get('SELECT COUNT(*) AS n FROM dataset_teachers WHERE dataset_id = ?', created.id)).toEqual({ n: 0 });
 
     const worstUpload = Math.max(...upload.reads.map((r) => r.ms));
     const worstDelete = Math.max(...del.reads.map((r) => r.ms));
@@ -108,13 +108,13 @@ describe('a restart after a crash mid-upload', () => {
     try {
       const { id } = await uploadSample(server, 'tiny');
       // What a crash between two chunks leaves: the dataset still hidden with part of its rows.
-      server.app.lungang.db.prepare('UPDATE datasets SET ready = 0 WHERE id = ?').run(id);
+      await server.app.lungang.db.run('UPDATE datasets SET ready = 0 WHERE id = ?', id);
       await server.close();
       server = await startServer({}, dir);
       const { db } = server.app.lungang;
-      expect(db.prepare('SELECT COUNT(*) AS n FROM datasets WHERE id = ?').get(id)).toEqual({ n: 0 });
-      expect(db.prepare('SELECT COUNT(*) AS n FROM dataset_teachers WHERE dataset_id = ?').get(id)).toEqual({ n: 0 });
-      expect(db.prepare('SELECT COUNT(*) AS n FROM dataset_files WHERE dataset_id = ?').get(id)).toEqual({ n: 0 });
+      expect(await db.get('SELECT COUNT(*) AS n FROM datasets WHERE id = ?', id)).toEqual({ n: 0 });
+      expect(await db.get('SELECT COUNT(*) AS n FROM dataset_teachers WHERE dataset_id = ?', id)).toEqual({ n: 0 });
+      expect(await db.get('SELECT COUNT(*) AS n FROM dataset_files WHERE dataset_id = ?', id)).toEqual({ n: 0 });
     } finally {
       await server.close();
       await removeDir(dir);
