@@ -48,6 +48,11 @@ export interface AppOptions {
   dbPath: string;
   /** Fastify/pino logger options; off by default (tests). */
   logger?: FastifyServerOptions['logger'];
+  /**
+   * Production mode (a postgres:// dbPath only): solves go to the job queue for `lungang worker`
+   * processes (solve-queue.ts) instead of this process's pool.
+   */
+  queue?: boolean;
   /** Solves at once (default: the machine's cores). */
   poolSize?: number;
   /** Hard wall-clock limit of a solve from its policy time limit and county count (default jobs.ts; a frontier counts every point). */
@@ -115,7 +120,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   app.setSerializerCompiler(serializerCompiler);
 
   const db = await openDb(opts.dbPath);
-  const pool = new SolvePool(db, {
+  const pool = opts.queue ? await (await import('./solve-queue.ts')).QueuedSolves.open(db, opts.dbPath, app.log) : new SolvePool(db, {
     poolSize: opts.poolSize ?? availableParallelism(),
     log: app.log,
     queues: [runQueue(db, opts.hardLimitSeconds), frontierQueue(db, opts.hardLimitSeconds)],
@@ -128,8 +133,13 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     loginThrottle: new LoginThrottle(opts.loginClock),
   };
   app.decorate('lungang', deps);
-  const interrupted = await pool.recoverAfterRestart();
-  if (interrupted.length > 0) app.log.warn({ jobs: interrupted }, 'solves interrupted by a restart marked failed');
+  if (pool instanceof SolvePool) {
+    const interrupted = await pool.recoverAfterRestart();
+    if (interrupted.length > 0) app.log.warn({ jobs: interrupted }, 'solves interrupted by a restart marked failed');
+  } else {
+    // The workers keep solving across a restart of the server; what was queued but not yet sent goes now.
+    pool.pump();
+  }
   // Here, not in openDb: the CLI opens the same database while the server may be mid-upload.
   const unfinished = await removeUnfinishedDatasets(db);
   if (unfinished.length > 0) app.log.warn({ datasets: unfinished }, 'datasets left half-written or half-deleted by a restart removed');

@@ -89,6 +89,8 @@ export interface PoolOptions {
   hardLimitSeconds?: (policySeconds: number, counties: number) => number;
   /** Compute the best achievable 差异系数 after each run with a plan (off in most API tests: minutes of CPU). */
   bounds?: boolean;
+  /** Jobs come from the distributed queue (solve-queue.ts) through runJob; the pool does not take queued rows itself. */
+  external?: boolean;
 }
 
 /** Solves one best-achievable job may need per county: 6 stage × indicator pairs, up to 4 solves each. */
@@ -110,6 +112,10 @@ export class SolvePool {
   /** pump() is running; `pumpAgain`: called meanwhile, so look again (its awaits must not start two jobs for one slot). */
   private pumping = false;
   private pumpAgain = false;
+  /** Jobs whose claim is under way (between the queued row and the running worker), by key. */
+  private readonly starting = new Map<string, Promise<void>>();
+  /** runJob's callers, by job key: told when the job has ended. */
+  private readonly ended = new Map<string, () => void>();
 
   constructor(private readonly db: Db, private readonly opts: PoolOptions) {}
 
@@ -133,6 +139,23 @@ export class SolvePool {
     return this.active.size;
   }
 
+  /** The jobs solving now. */
+  activeJobs(): { kind: string; id: number }[] {
+    return [...this.active.values()].map((a) => ({ kind: a.queue.kind, id: a.id }));
+  }
+
+  /** Solves queued job `id` of queue `kind` now (a worker of the distributed queue, solve-queue.ts); resolves once it has ended or was not claimed. */
+  async runJob(kind: string, id: number): Promise<void> {
+    const key = `${kind}:${id}`;
+    const ended = new Promise<void>((resolve) => this.ended.set(key, resolve));
+    await this.start(this.opts.queues.find((q) => q.kind === kind)!, id);
+    if (!this.active.has(key)) {
+      this.ended.get(key)?.();
+      this.ended.delete(key);
+    }
+    return ended;
+  }
+
   /** Starts queued jobs, oldest first over every queue, while a worker slot is free; then best-achievable jobs. */
   pump(): void {
     this.pumpAgain = true;
@@ -154,7 +177,7 @@ export class SolvePool {
 
   private async fill(): Promise<void> {
     while (!this.closed && this.active.size + this.bounds.size < this.opts.poolSize) {
-      const candidates = await Promise.all(this.opts.queues.map(async (queue) => ({
+      const candidates = this.opts.external ? [] : await Promise.all(this.opts.queues.map(async (queue) => ({
         queue, row: await this.db.get<{ id: number; created_at: string }>(`SELECT id, created_at FROM ${queue.table} WHERE status = 'queued' ORDER BY id LIMIT 1`),
       })));
       const next = candidates
@@ -183,9 +206,13 @@ export class SolvePool {
 
   /** Cancels a queued or running job; false when it is not active. */
   async cancel(kind: string, id: number): Promise<boolean> {
-    if (this.active.has(`${kind}:${id}`)) return this.finish(`${kind}:${id}`, 'cancelled', { message: '已取消' });
+    const key = `${kind}:${id}`;
     const q = this.opts.queues.find((x) => x.kind === kind)!;
-    return await this.db.run(`UPDATE ${q.table} SET status = 'cancelled', message = '已取消', finished_at = ? WHERE id = ? AND status = 'queued'`, now(), id) > 0;
+    if (!this.active.has(key) && !this.starting.has(key)
+      && await this.db.run(`UPDATE ${q.table} SET status = 'cancelled', message = '已取消', finished_at = ? WHERE id = ? AND status = 'queued'`, now(), id) > 0) return true;
+    // Running, or claimed meanwhile: once its worker is up it is stopped like any running job.
+    await this.starting.get(key)?.catch(() => undefined);
+    return this.finish(key, 'cancelled', { message: '已取消' });
   }
 
   /** Stops every worker; their jobs are marked failed, as after a restart. */
@@ -199,7 +226,14 @@ export class SolvePool {
     await Promise.all(workers.map((w) => w.terminate()));
   }
 
-  private async start(queue: JobQueue, id: number): Promise<void> {
+  private start(queue: JobQueue, id: number): Promise<void> {
+    const key = `${queue.kind}:${id}`;
+    const started = this.launch(queue, id).finally(() => this.starting.delete(key));
+    this.starting.set(key, started);
+    return started;
+  }
+
+  private async launch(queue: JobQueue, id: number): Promise<void> {
     const job = await queue.claim(id);
     if (!job) return;
     const key = `${queue.kind}:${id}`;
@@ -251,6 +285,8 @@ export class SolvePool {
       // The database went away (closing, or PostgreSQL down): the next start marks the job failed.
       this.opts.log.error({ [a.queue.kind]: a.id, err }, `${a.queue.kind}: storing its end failed`);
     }
+    this.ended.get(key)?.();
+    this.ended.delete(key);
     setImmediate(() => this.pump());
     return true;
   }

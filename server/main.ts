@@ -1,7 +1,8 @@
 // `lungang serve` / `npm start`: one process serving the API and the web app.
 //   PORT (8080), HOST (127.0.0.1), DATABASE_PATH (var/lungang.db), LUNGANG_ADMIN_PASSWORD,
 //   LUNGANG_SECURE_COOKIES=1 (behind an HTTPS proxy), LUNGANG_TRUST_PROXY (the proxy's addresses),
-//   LOG_LEVEL (info).
+//   LOG_LEVEL (info). Production mode: LUNGANG_DATABASE_URL=postgres://… stores everything in
+//   PostgreSQL and leaves the solving to `lungang worker` processes (README "Production mode").
 // First start creates the admin user and loads the sample county with a default scenario.
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,9 +39,10 @@ async function seedSample(deps: Deps, userId: number | null): Promise<void> {
 export async function serve(): Promise<void> {
   const port = Number(process.env.PORT ?? 8080);
   const host = process.env.HOST ?? '127.0.0.1';
-  const dbPath = resolve(process.env.DATABASE_PATH ?? 'var/lungang.db');
+  const production = Boolean(process.env.LUNGANG_DATABASE_URL);
+  const dbPath = process.env.LUNGANG_DATABASE_URL || resolve(process.env.DATABASE_PATH ?? 'var/lungang.db');
   const app = await buildApp({
-    dbPath, logger: LOGGER, secureCookies: process.env.LUNGANG_SECURE_COOKIES === '1', bounds: process.env.LUNGANG_BEST_ACHIEVABLE !== '0',
+    dbPath, queue: production, logger: LOGGER, secureCookies: process.env.LUNGANG_SECURE_COOKIES === '1', bounds: process.env.LUNGANG_BEST_ACHIEVABLE !== '0',
     ...(process.env.LUNGANG_TRUST_PROXY ? { trustProxy: process.env.LUNGANG_TRUST_PROXY } : {}),
   });
   const deps = app.lungang;
@@ -64,5 +66,6 @@ export async function serve(): Promise<void> {
   process.once('SIGTERM', () => shutdown('SIGTERM'));
 
   const address = await app.listen({ port, host });
-  process.stdout.write(`轮岗服务已启动：${address}（数据库 ${dbPath}）\n`);
+  // The URL may carry a password: never printed.
+  process.stdout.write(`轮岗服务已启动：${address}（${production ? '生产模式：PostgreSQL，求解由 lungang worker 进行' : `数据库 ${dbPath}`}）\n`);
 }

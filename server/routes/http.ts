@@ -15,7 +15,8 @@ export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerRespo
 
 export interface Deps {
   db: Db;
-  pool: SolvePool;
+  /** Solves in this process (embedded), or sent to the workers (production mode, solve-queue.ts). */
+  pool: Pick<SolvePool, 'pump' | 'cancel' | 'dropBounds' | 'close' | 'running'>;
   tasks: TaskPool;
   /** At most this many queued or running solves (runs and frontiers) per user (429 beyond). */
   maxActiveRunsPerUser: number;
