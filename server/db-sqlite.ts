@@ -97,10 +97,15 @@ class SqliteDb implements Db {
     this.raw.close();
   }
 
-  /** Statements are prepared once per SQL text (the texts are few and fixed). */
+  /**
+   * Statements are prepared once per SQL text: the texts are few and fixed, except the long
+   * multi-row inserts of uploads (their length varies with the rows), which are not kept.
+   */
   statement(sql: string): Database.Statement {
     let s = this.statements.get(sql);
-    if (!s) this.statements.set(sql, (s = this.raw.prepare(sql)));
+    if (s) return s;
+    s = this.raw.prepare(sql);
+    if (sql.length < 2000) this.statements.set(sql, s);
     return s;
   }
 

@@ -18,6 +18,8 @@ const QUEUE = 'lungang-solve';
 const DEAD_LETTERS = 'lungang-solve-dead';
 /** The tables of the job kinds (jobs.ts JobQueue.table). */
 const TABLES: Record<string, string> = { run: 'runs', frontier: 'frontiers' };
+/** What a job started over forgets of its lost attempt (a frontier's points are planned again). */
+const START_OVER: Record<string, string> = { run: '', frontier: ", points_json = '[]'" };
 
 interface SolveJob { kind: string; id: number }
 
@@ -120,7 +122,7 @@ export async function work(): Promise<void> {
 
   const solve = async ({ kind, id }: SolveJob) => {
     // pg-boss gives a job to one worker at a time: a row still 'running' was its last worker's, which died.
-    if (await db.run(`UPDATE ${TABLES[kind]} SET status = 'queued' WHERE id = ? AND status = 'running'`, id) > 0) {
+    if (await db.run(`UPDATE ${TABLES[kind]} SET status = 'queued'${START_OVER[kind]} WHERE id = ? AND status = 'running'`, id) > 0) {
       await logActivity(db, { userId: null, action: `${kind}.retry`, entity: kind, entityId: id });
       log.info({ [kind]: id }, `${kind} started over after its worker was lost`);
     }
