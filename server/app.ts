@@ -44,9 +44,15 @@ declare module 'fastify' {
 }
 
 export interface AppOptions {
+  /** The database: a SQLite file path, or a postgres:// URL (production mode, README "Production mode"). */
   dbPath: string;
   /** Fastify/pino logger options; off by default (tests). */
   logger?: FastifyServerOptions['logger'];
+  /**
+   * Production mode (a postgres:// dbPath only): solves go to the job queue for `lungang worker`
+   * processes (solve-queue.ts) instead of this process's pool.
+   */
+  queue?: boolean;
   /** Solves at once (default: the machine's cores). */
   poolSize?: number;
   /** Solve lanes where runs' counties are built and solved, shared by all runs (default: the cores). */
@@ -115,8 +121,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  const db = openDb(opts.dbPath);
-  const pool = new SolvePool(db, {
+  const db = await openDb(opts.dbPath);
+  const pool = opts.queue ? await (await import('./solve-queue.ts')).QueuedSolves.open(db, opts.dbPath, app.log) : new SolvePool(db, {
     poolSize: opts.poolSize ?? availableParallelism(),
     ...(opts.lanes ? { lanes: opts.lanes } : {}),
     log: app.log,
@@ -130,18 +136,23 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     loginThrottle: new LoginThrottle(opts.loginClock),
   };
   app.decorate('lungang', deps);
-  const interrupted = pool.recoverAfterRestart();
-  if (interrupted.length > 0) app.log.warn({ jobs: interrupted }, 'solves interrupted by a restart marked failed');
+  if (pool instanceof SolvePool) {
+    const interrupted = await pool.recoverAfterRestart();
+    if (interrupted.length > 0) app.log.warn({ jobs: interrupted }, 'solves interrupted by a restart marked failed');
+  } else {
+    // The workers keep solving across a restart of the server; what was queued but not yet sent goes now.
+    pool.pump();
+  }
   // Here, not in openDb: the CLI opens the same database while the server may be mid-upload.
-  const unfinished = removeUnfinishedDatasets(db);
+  const unfinished = await removeUnfinishedDatasets(db);
   if (unfinished.length > 0) app.log.warn({ datasets: unfinished }, 'datasets left half-written or half-deleted by a restart removed');
-  backfillRowsHashes(db);
+  await backfillRowsHashes(db);
   if (opts.adminPassword) await ensureAdmin(db, opts.adminPassword);
 
   app.addHook('onClose', async () => {
     await pool.close();
     await tasks.close();
-    db.close();
+    await db.close();
   });
 
   await app.register(fastifyCookie);

@@ -77,13 +77,12 @@ export const decoy = (): Promise<string> => (decoyHash ??= hashPassword(randomBy
 
 export async function createUser(db: Db, u: { username: string; role: Role; password: string; mustChange?: boolean }): Promise<number> {
   const hash = await hashPassword(u.password);
-  const r = db.prepare('INSERT INTO users (username, role, password_hash, must_change_password, created_at) VALUES (?, ?, ?, ?, ?)')
-    .run(u.username, u.role, hash, u.mustChange ? 1 : 0, now());
-  return Number(r.lastInsertRowid);
+  return db.insert('INSERT INTO users (username, role, password_hash, must_change_password, created_at) VALUES (?, ?, ?, ?, ?)',
+    u.username, u.role, hash, u.mustChange ? 1 : 0, now());
 }
 
 export const userByName = (db: Db, username: string) =>
-  db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ?').get(username);
+  db.get<UserRow>('SELECT * FROM users WHERE username = ?', username);
 
 /**
  * First start: creates the `admin` user when there are no users. With a password given (from
@@ -91,34 +90,34 @@ export const userByName = (db: Db, username: string) =>
  * returned for the caller to print once, and it must be changed at first login.
  */
 export async function ensureAdmin(db: Db, password?: string): Promise<{ created: boolean; oneTimePassword?: string }> {
-  const count = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM users').get()?.n ?? 0;
+  const count = (await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM users'))?.n ?? 0;
   if (count > 0) return { created: false };
   const oneTime = password ? undefined : randomBytes(12).toString('base64url');
   const id = await createUser(db, { username: 'admin', role: 'admin', password: password ?? oneTime!, mustChange: !password });
-  logActivity(db, { userId: null, action: 'user.create', entity: 'user', entityId: id, details: { role: 'admin', first_start: true } });
+  await logActivity(db, { userId: null, action: 'user.create', entity: 'user', entityId: id, details: { role: 'admin', first_start: true } });
   return oneTime ? { created: true, oneTimePassword: oneTime } : { created: true };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Sessions
 
-export function createSession(db: Db, userId: number): string {
+export async function createSession(db: Db, userId: number): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   const t = Date.now();
-  db.prepare('DELETE FROM sessions WHERE expires_at < ?').run(new Date(t).toISOString());
-  db.prepare('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)')
-    .run(sha256(token), userId, new Date(t).toISOString(), new Date(t + SESSION_HOURS * 3600_000).toISOString());
+  await db.run('DELETE FROM sessions WHERE expires_at < ?', new Date(t).toISOString());
+  await db.run('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)',
+    sha256(token), userId, new Date(t).toISOString(), new Date(t + SESSION_HOURS * 3600_000).toISOString());
   return token;
 }
 
-export function sessionUser(db: Db, token: string): SessionUser | null {
-  const row = db.prepare<[string, string], UserRow>(`SELECT u.* FROM sessions s JOIN users u ON u.id = s.user_id
-    WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0`).get(sha256(token), now());
+export async function sessionUser(db: Db, token: string): Promise<SessionUser | null> {
+  const row = await db.get<UserRow>(`SELECT u.* FROM sessions s JOIN users u ON u.id = s.user_id
+    WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0`, sha256(token), now());
   return row ? { id: row.id, username: row.username, role: row.role, must_change_password: row.must_change_password === 1 } : null;
 }
 
-export function deleteSession(db: Db, token: string): void {
-  db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(sha256(token));
+export async function deleteSession(db: Db, token: string): Promise<void> {
+  await db.run('DELETE FROM sessions WHERE token_hash = ?', sha256(token));
 }
 
 export function setSessionCookie(reply: FastifyReply, token: string, secure: boolean): void {
@@ -142,7 +141,7 @@ export function registerAccessControl(app: FastifyInstance, db: Db): void {
     // match no API route and go on to the 404 handler.
     if (req.is404 || !req.routeOptions.url?.startsWith('/api/')) return;
     const token = req.cookies[SESSION_COOKIE];
-    req.user = token ? sessionUser(db, token) : null;
+    req.user = token ? await sessionUser(db, token) : null;
     const access = req.routeOptions.config.access ?? 'admin';
     if (access === 'public') return;
     if (!req.user) return reply.code(401).send({ error: '请先登录' });

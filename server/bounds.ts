@@ -57,13 +57,16 @@ interface BoundsRow {
   message: string | null;
 }
 
-export function queueBounds(db: Db, runId: number): void {
-  db.prepare("INSERT OR REPLACE INTO run_bounds (run_id, status, created_at) VALUES (?, 'queued', ?)").run(runId, now());
+export async function queueBounds(db: Db, runId: number): Promise<void> {
+  // A run's earlier job, if any, is replaced whole.
+  await db.run(`INSERT INTO run_bounds (run_id, status, created_at) VALUES (?, 'queued', ?) ON CONFLICT (run_id) DO UPDATE SET
+    status = excluded.status, created_at = excluded.created_at, progress_json = NULL, bounds_json = NULL, message = NULL, started_at = NULL, finished_at = NULL`,
+  runId, now());
 }
 
 /** The run's best-achievable job as the API shows it; null when the run has none (no plan, or not asked). */
-export function boundsView(db: Db, runId: number): BoundsView | null {
-  const r = db.prepare<[number], BoundsRow>('SELECT status, progress_json, bounds_json, message FROM run_bounds WHERE run_id = ?').get(runId);
+export async function boundsView(db: Db, runId: number): Promise<BoundsView | null> {
+  const r = await db.get<BoundsRow>('SELECT status, progress_json, bounds_json, message FROM run_bounds WHERE run_id = ?', runId);
   if (!r) return null;
   return {
     status: r.status,

@@ -43,7 +43,8 @@ const USAGE = `用法 / usage:
   lungang cycle <数据目录或.xlsx> --years 3 --out <输出目录> [--policy policy.json] [--time-limit 秒] [--engine highs|jslp]   多年交流周期 / a rotation cycle of several years
   lungang posts <数据目录或.xlsx> --out posts.csv [--policy policy.json] [--lang zh|en]   编制与岗位分配（可作学科需求读入）
   lungang notice <数据目录或.xlsx> --list eligible|plan [--plan plan.csv] [--adopted] --out 名单.xlsx|名单.html [--policy policy.json] [--lang zh|en]   公示名单
-  lungang unlock <用户名>   解除登录锁定（数据库 DATABASE_PATH，默认 var/lungang.db） / lift a login lockout`;
+  lungang unlock <用户名>   解除登录锁定（数据库 LUNGANG_DATABASE_URL 或 DATABASE_PATH，默认 var/lungang.db） / lift a login lockout
+  lungang worker   生产模式的求解进程（LUNGANG_DATABASE_URL，见 README“生产模式”） / a production-mode solve worker`;
 
 function fail(errors: InputError[], lang: 'zh' | 'en'): number {
   for (const e of errors) process.stderr.write(`${formatInputError(e, lang)}\n`);
@@ -289,23 +290,23 @@ async function notice(input: string, v: Record<string, string | boolean | undefi
 
 /** Lifts a login lockout on the server's database: the way back in when no admin can log in. */
 async function unlock(username: string, lang: 'zh' | 'en'): Promise<number> {
-  const path = resolve(process.env.DATABASE_PATH ?? 'var/lungang.db');
-  if (!existsSync(path)) {
+  const path = process.env.LUNGANG_DATABASE_URL || resolve(process.env.DATABASE_PATH ?? 'var/lungang.db');
+  if (!process.env.LUNGANG_DATABASE_URL && !existsSync(path)) {
     process.stderr.write(lang === 'zh' ? `数据库不存在：${path}\n` : `no database at ${path}\n`);
     return 2;
   }
   const { openDb } = await import('./db.ts');
   const { unlockByName } = await import('./login-lockout.ts');
-  const db = openDb(path);
+  const db = await openDb(path);
   try {
-    if (!unlockByName(db, username)) {
+    if (!await unlockByName(db, username)) {
       process.stderr.write(lang === 'zh' ? `用户不存在：${username}\n` : `no user ${username}\n`);
       return 2;
     }
     process.stdout.write(lang === 'zh' ? `已解除 ${username} 的登录锁定\n` : `${username} unlocked\n`);
     return 0;
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
@@ -335,6 +336,7 @@ export async function main(argv: string[]): Promise<number> {
   const [command, input] = positionals;
   if (command === 'serve') { await (await import('./main.ts')).serve(); return 0; }
   if (command === 'unlock') return input ? unlock(input, lang) : usage();
+  if (command === 'worker') { await (await import('./solve-queue.ts')).work(); return 0; }
   const commands = {
     plan, audit, frontier, posts, notice,
     rounds: (i: string, v: Record<string, string | boolean | undefined>, l: 'zh' | 'en') => rounds(i, v, l, { fail, usage, loadInput, writeAll }),

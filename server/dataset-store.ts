@@ -5,8 +5,8 @@
 // hash are in, and from the moment its delete starts; what a crash leaves hidden is removed at
 // the next start.
 import type { Lock, Policy, School, Teacher } from '../solver/contract/schemas.ts';
-import { type Db, logActivity, now } from './db.ts';
-import { rowsHashSteps, sha256 } from './hashes.ts';
+import { type Db, type Param, logActivity, now } from './db.ts';
+import { rowsHashPaced, sha256 } from './hashes.ts';
 import { type RowLines, rowChunks } from './row-lines.ts';
 
 /** Rows per transaction: 10–20 ms of SQLite work on a loaded 2-core machine, so other requests wait at most that long. */
@@ -28,41 +28,34 @@ export interface NewDataset {
 
 /** Stores a validated dataset in chunks and makes it visible at the end; on any failure removes what was written. */
 export async function storeDataset(db: Db, d: NewDataset): Promise<number> {
-  const id = Number(db.prepare(`INSERT INTO datasets (name, content_hash, counties_json, school_count, teacher_count, policy_json, locks_json, created_by, created_at, ready)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`).run(d.name, d.contentHash, JSON.stringify(d.counties), d.schools.count, d.teachers.count,
-    JSON.stringify(d.policy), JSON.stringify(d.locks), d.userId, now()).lastInsertRowid);
+  const id = await db.insert(`INSERT INTO datasets (name, content_hash, counties_json, school_count, teacher_count, policy_json, locks_json, created_by, created_at, ready)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`, d.name, d.contentHash, JSON.stringify(d.counties), d.schools.count, d.teachers.count,
+    JSON.stringify(d.policy), JSON.stringify(d.locks), d.userId, now());
   try {
-    const file = db.prepare('INSERT INTO dataset_files (dataset_id, name, sha256, content) VALUES (?, ?, ?, ?)');
     // A file may be 20 MB: one per step.
     for (const f of d.files) {
-      file.run(id, f.name, sha256(f.content), Buffer.from(f.content));
+      await db.run('INSERT INTO dataset_files (dataset_id, name, sha256, content) VALUES (?, ?, ?, ?)', id, f.name, sha256(f.content), Buffer.from(f.content));
       await pause();
     }
-    await insertChunks(db, 'INSERT INTO dataset_schools (dataset_id, seq, id, name, county, data) VALUES (?, ?, ?, ?, ?, ?)', d.schools,
+    await insertChunks(db, 'INSERT INTO dataset_schools (dataset_id, seq, id, name, county, data) VALUES', d.schools,
       (line, seq) => {
         const s = JSON.parse(line) as School;
         return [id, seq, s.id, s.name, s.county ?? '', line];
       });
-    await insertChunks(db, 'INSERT INTO dataset_teachers (dataset_id, seq, id, name, school_id, data) VALUES (?, ?, ?, ?, ?, ?)', d.teachers,
+    await insertChunks(db, 'INSERT INTO dataset_teachers (dataset_id, seq, id, name, school_id, data) VALUES', d.teachers,
       (line, seq) => {
         const t = JSON.parse(line) as Teacher;
         return [id, seq, t.id, t.name, t.school_id, line];
       });
     // Read back from the stored rows, so it is rowsHash's digest by construction.
-    const hashing = rowsHashSteps(db, id, CHUNK_ROWS);
-    let step = hashing.next();
-    while (!step.done) {
-      await pause();
-      step = hashing.next();
-    }
-    const rowsHash = step.value;
-    db.transaction(() => {
-      db.prepare('UPDATE datasets SET rows_hash = ?, ready = 1 WHERE id = ?').run(rowsHash, id);
-      logActivity(db, {
+    const rowsHash = await rowsHashPaced(db, id, CHUNK_ROWS, pause);
+    await db.transaction(async (tx) => {
+      await tx.run('UPDATE datasets SET rows_hash = ?, ready = 1 WHERE id = ?', rowsHash, id);
+      await logActivity(tx, {
         userId: d.userId, action: 'dataset.create', entity: 'dataset', entityId: id,
         details: { files: d.files.length, schools: d.schools.count, teachers: d.teachers.count },
       });
-    })();
+    });
     return id;
   } catch (err) {
     // If the clean-up fails too (the database closed), the hidden rest goes at the next start.
@@ -71,13 +64,16 @@ export async function storeDataset(db: Db, d: NewDataset): Promise<number> {
   }
 }
 
-/** Inserts the rows' lines, CHUNK_ROWS per transaction, with their position as seq. */
-async function insertChunks(db: Db, sql: string, rows: RowLines, values: (line: string, seq: number) => unknown[]): Promise<void> {
-  const insert = db.prepare(sql);
-  const chunk = db.transaction((lines: string[], first: number) => lines.forEach((line, i) => insert.run(...values(line, first + i))));
+/**
+ * Inserts the rows' lines (`insert` ends at VALUES), one statement of CHUNK_ROWS rows each, with
+ * their position as seq: one round trip per chunk on PostgreSQL, within both back ends' parameter limits.
+ */
+async function insertChunks(db: Db, insert: string, rows: RowLines, values: (line: string, seq: number) => Param[]): Promise<void> {
   let seq = 0;
   for (const lines of rowChunks(rows, CHUNK_ROWS)) {
-    chunk(lines, seq);
+    const params = lines.flatMap((line, i) => values(line, seq + i));
+    const row = `(${params.slice(0, params.length / lines.length).map(() => '?').join(', ')})`;
+    await db.run(`${insert} ${Array(lines.length).fill(row).join(', ')}`, ...params);
     seq += lines.length;
     await pause();
   }
@@ -86,15 +82,15 @@ async function insertChunks(db: Db, sql: string, rows: RowLines, values: (line: 
 /** Deletes a hidden dataset (ready = 0): its rows in chunks, then the dataset itself with its files. */
 export async function removeHiddenDataset(db: Db, id: number): Promise<void> {
   for (const table of ['dataset_teachers', 'dataset_schools'] as const) {
-    const del = db.prepare(`DELETE FROM ${table} WHERE dataset_id = ? AND seq IN (SELECT seq FROM ${table} WHERE dataset_id = ? ORDER BY seq LIMIT ?)`);
-    while (del.run(id, id, CHUNK_ROWS).changes > 0) await pause();
+    const del = `DELETE FROM ${table} WHERE dataset_id = ? AND seq IN (SELECT seq FROM ${table} WHERE dataset_id = ? ORDER BY seq LIMIT ?)`;
+    while (await db.run(del, id, id, CHUNK_ROWS) > 0) await pause();
   }
-  db.prepare('DELETE FROM datasets WHERE id = ? AND ready = 0').run(id);
+  await db.run('DELETE FROM datasets WHERE id = ? AND ready = 0', id);
 }
 
 /** At start-up, before any request: datasets an upload or a delete left hidden when the server stopped. */
-export function removeUnfinishedDatasets(db: Db): number[] {
-  const ids = db.prepare<[], { id: number }>('SELECT id FROM datasets WHERE ready = 0').all().map((r) => r.id);
-  db.prepare('DELETE FROM datasets WHERE ready = 0').run();
+export async function removeUnfinishedDatasets(db: Db): Promise<number[]> {
+  const ids = (await db.all<{ id: number }>('SELECT id FROM datasets WHERE ready = 0')).map((r) => r.id);
+  await db.run('DELETE FROM datasets WHERE ready = 0');
   return ids;
 }

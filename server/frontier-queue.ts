@@ -48,12 +48,12 @@ export function frontierQueue(db: Db, hardLimitSeconds = defaultHardLimitSeconds
   return {
     kind: 'frontier',
     table: 'frontiers',
-    claim(id) {
-      const f = getFrontier(db, id)!;
+    async claim(id) {
+      const f = (await getFrontier(db, id))!;
       const inputs = frontierInputsSchema.parse(JSON.parse(f.inputs_json));
       const progress = { phase: 'plans', point: 0, points: inputs.shares.length, share: null, county: null, objective: null, gap: null };
-      if (!markRunning(db, 'frontiers', id, progress)) return null;
-      const { files, counties } = datasetInput(db, f.dataset_id);
+      if (!await markRunning(db, 'frontiers', id, progress)) return null;
+      const { files, counties } = await datasetInput(db, f.dataset_id);
       const solvesPerPoint = 1 + (inputs.bounds ? BOUNDS_SOLVES_PER_COUNTY : 0);
       return {
         workerData: { mode: 'frontier', files, policy: inputs.policy, locks: inputs.locks, shares: inputs.shares, bounds: inputs.bounds },
@@ -61,7 +61,7 @@ export function frontierQueue(db: Db, hardLimitSeconds = defaultHardLimitSeconds
         limitSeconds: hardLimitSeconds(inputs.policy.solver.timeLimitSeconds * inputs.shares.length * solvesPerPoint, counties),
       };
     },
-    receive(id, message, job) {
+    async receive(id, message, job) {
       const m = message as FrontierMessage;
       if (m.type === 'progress') {
         const { type: _type, ...progress } = m;
@@ -69,28 +69,28 @@ export function frontierQueue(db: Db, hardLimitSeconds = defaultHardLimitSeconds
         job.progress(`${m.phase}|${m.point}|${m.county}|${m.done ?? ''}`, JSON.stringify(frontierProgressSchema.parse(progress)));
       } else if (m.type === 'point') {
         const point = frontierPointSchema.parse({ index: m.index, share: m.share, counties: m.rows });
-        db.transaction(() => {
-          const f = getFrontier(db, id);
+        await db.transaction(async (tx) => {
+          const f = await getFrontier(tx, id);
           if (f?.status !== 'running') return;
-          db.prepare('UPDATE frontiers SET points_json = ? WHERE id = ?').run(JSON.stringify([...storedPoints(f.points_json), point]), id);
-        })();
+          await tx.run('UPDATE frontiers SET points_json = ? WHERE id = ?', JSON.stringify([...storedPoints(f.points_json), point]), id);
+        });
       } else if (m.type === 'best') {
         const best = z.array(pointBestSchema).parse(m.items);
-        db.transaction(() => {
-          const f = getFrontier(db, id);
+        await db.transaction(async (tx) => {
+          const f = await getFrontier(tx, id);
           if (f?.status !== 'running') return;
           const points = storedPoints(f.points_json).map((p) => (p.index === m.index ? { ...p, best } : p));
-          db.prepare('UPDATE frontiers SET points_json = ? WHERE id = ?').run(JSON.stringify(points), id);
-        })();
-      } else if (m.type === 'error') job.end('failed', { message: `求解失败：${m.message}` });
+          await tx.run('UPDATE frontiers SET points_json = ? WHERE id = ?', JSON.stringify(points), id);
+        });
+      } else if (m.type === 'error') await job.end('failed', { message: `求解失败：${m.message}` });
       else {
-        const none = storedPoints(getFrontier(db, id)?.points_json ?? '[]').filter((p) => p.counties.some((c) => c.status === 'infeasible')).length;
-        job.end('done', { message: none > 0 ? `${none}个交流比例下无可行方案` : null });
+        const none = storedPoints((await getFrontier(db, id))?.points_json ?? '[]').filter((p) => p.counties.some((c) => c.status === 'infeasible')).length;
+        await job.end('done', { message: none > 0 ? `${none}个交流比例下无可行方案` : null });
       }
     },
-    store(id, status, end) {
-      return db.prepare("UPDATE frontiers SET status = ?, message = ?, finished_at = ? WHERE id = ? AND status = 'running'")
-        .run(status, end.message, now(), id).changes > 0;
+    async store(id, status, end) {
+      return await db.run("UPDATE frontiers SET status = ?, message = ?, finished_at = ? WHERE id = ? AND status = 'running'",
+        status, end.message, now(), id) > 0;
     },
   };
 }

@@ -19,31 +19,25 @@ export function resultHash(datasetHash: string, run: Pick<RunRow, 'inputs_json' 
 }
 
 /** A dataset's parsed rows hash: every stored school and teacher row (names included), in upload order. */
-export function rowsHash(db: Db, datasetId: number): string {
-  const steps = rowsHashSteps(db, datasetId);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
-}
+export const rowsHash = (db: Db, datasetId: number): Promise<string> => rowsHashPaced(db, datasetId);
 
 /**
  * rowsHash read `chunk` rows at a time (keyset pages by seq, so exactly the rows and order of one
- * full scan), pausing between pages: an upload yields to other requests there (dataset-store.ts).
+ * full scan), awaiting `pause` between pages: an upload yields to other requests there (dataset-store.ts).
  */
-export function* rowsHashSteps(db: Db, datasetId: number, chunk = 2000): Generator<void, string> {
+export async function rowsHashPaced(db: Db, datasetId: number, chunk = 2000, pause: () => Promise<void> = async () => undefined): Promise<string> {
   const h = createHash('sha256');
   for (const [tag, sql] of [
     ['s', 'SELECT seq, id, name, county AS extra, data FROM dataset_schools WHERE dataset_id = ? AND seq > ? ORDER BY seq LIMIT ?'],
     ['t', 'SELECT seq, id, name, school_id AS extra, data FROM dataset_teachers WHERE dataset_id = ? AND seq > ? ORDER BY seq LIMIT ?'],
   ] as const) {
-    const page = db.prepare<[number, number, number], { seq: number; id: string; name: string; extra: string; data: string }>(sql);
-    for (let after = -Infinity; ;) {
-      const rows = page.all(datasetId, after, chunk);
+    // seq counts from 0.
+    for (let after = -1; ;) {
+      const rows = await db.all<{ seq: number; id: string; name: string; extra: string; data: string }>(sql, datasetId, after, chunk);
       for (const r of rows) h.update(`${tag}\u0000${r.seq}\u0000${r.id}\u0000${r.name}\u0000${r.extra}\u0000${r.data}\n`);
       if (rows.length < chunk) break;
       after = rows[rows.length - 1]!.seq;
-      yield;
+      await pause();
     }
   }
   return h.digest('hex');
@@ -54,32 +48,32 @@ export function* rowsHashSteps(db: Db, datasetId: number, chunk = 2000): Generat
  * the dataset's content hash, its parsed rows' hash, and the run's result hash. Returns what is wrong, or null.
  * Checked when a run is adopted and on every read of an adopted run.
  */
-export function integrityProblem(db: Db, run: RunRow): string | null {
+export async function integrityProblem(db: Db, run: RunRow): Promise<string | null> {
   // Hashing every file and row of a large county on each read stalls the server, so a passed check
-  // stands until SQLite's data_version moves: it changes only when ANOTHER connection commits (an
-  // edit with the sqlite3 tool or any other program included), and this server never writes an
-  // adopted run's data.
-  const version = Number(db.pragma('data_version', { simple: true }));
+  // stands until the database's data version moves (db.ts): on SQLite when ANOTHER connection
+  // commits (an edit with the sqlite3 tool or any other program included; this server never writes
+  // an adopted run's data), on PostgreSQL at any write.
+  const version = await db.dataVersion();
   let passed = passedChecks.get(db);
   if (!passed) passedChecks.set(db, (passed = new Map()));
   if (passed.get(run.id) === version) return null;
-  const problem = fullCheck(db, run);
+  const problem = await fullCheck(db, run);
   if (problem === null) passed.set(run.id, version);
   else passed.delete(run.id);
   return problem;
 }
 
 /** Per connection: run id → the data_version at which its full check last passed. */
-const passedChecks = new WeakMap<Db, Map<number, number>>();
+const passedChecks = new WeakMap<Db, Map<number, string>>();
 
-function fullCheck(db: Db, run: RunRow): string | null {
-  const dataset = getDataset(db, run.dataset_id);
+async function fullCheck(db: Db, run: RunRow): Promise<string | null> {
+  const dataset = await getDataset(db, run.dataset_id);
   if (!dataset) return `运行 #${run.id} 的数据集不存在`;
-  const files = datasetFiles(db, dataset.id);
+  const files = await datasetFiles(db, dataset.id);
   const bad = files.find((f) => sha256(f.content) !== f.sha256);
   if (bad) return `运行 #${run.id} 的数据集文件 ${bad.name} 与存储的哈希不一致，可能被篡改`;
   if (contentHash(files) !== dataset.content_hash) return `运行 #${run.id} 的数据集内容哈希不一致，可能被篡改`;
-  if (rowsHash(db, dataset.id) !== dataset.rows_hash) return `运行 #${run.id} 的数据集解析行（学校、教师）与存储的哈希不一致，可能被篡改`;
+  if (await rowsHash(db, dataset.id) !== dataset.rows_hash) return `运行 #${run.id} 的数据集解析行（学校、教师）与存储的哈希不一致，可能被篡改`;
   if (run.result_hash === null || resultHash(dataset.content_hash, run) !== run.result_hash) {
     return `运行 #${run.id} 的输入或结果与存储的哈希不一致，可能被篡改`;
   }
@@ -87,8 +81,8 @@ function fullCheck(db: Db, run: RunRow): string | null {
 }
 
 /** Datasets stored before the rows hash existed get theirs (once, at start-up). */
-export function backfillRowsHashes(db: Db): void {
-  for (const { id } of db.prepare<[], { id: number }>('SELECT id FROM datasets WHERE rows_hash IS NULL AND ready = 1').all()) {
-    db.prepare('UPDATE datasets SET rows_hash = ? WHERE id = ?').run(rowsHash(db, id), id);
+export async function backfillRowsHashes(db: Db): Promise<void> {
+  for (const { id } of await db.all<{ id: number }>('SELECT id FROM datasets WHERE rows_hash IS NULL AND ready = 1')) {
+    await db.run('UPDATE datasets SET rows_hash = ? WHERE id = ?', await rowsHash(db, id), id);
   }
 }

@@ -9,15 +9,15 @@ import { ApiError } from './routes/http.ts';
 
 type Stored = RunRow & { plan_csv: string; report_json: string };
 
-export function runAuditDocument(db: Db, run: Stored, auditedBy: string, now = new Date()): AuditDocument {
+export async function runAuditDocument(db: Db, run: Stored, auditedBy: string, now = new Date()): Promise<AuditDocument> {
   const report = JSON.parse(run.report_json) as AuditDocument & Record<string, unknown>;
   // Reports stored before the per-school and by-mode audit rows existed cannot fill the document.
   if (!Array.isArray(report.counts?.per_school) || !Array.isArray(report.counts?.by_mode)) {
     throw new ApiError(409, `运行 #${run.id} 的报告早于审计报告格式，请重新求解后再导出`);
   }
-  const dataset = getDataset(db, run.dataset_id);
+  const dataset = await getDataset(db, run.dataset_id);
   if (!dataset) throw new ApiError(404, `运行 #${run.id} 的数据集不存在`);
-  const scenario = getScenario(db, run.scenario_id);
+  const scenario = await getScenario(db, run.scenario_id);
   const { audit_ok, counts, rules, indicators, school_caps, policy, status, returns, history_checks } = report;
   return {
     audit_ok, counts, rules, indicators, school_caps, policy, status,

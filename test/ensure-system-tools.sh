@@ -2,7 +2,9 @@
 # Makes sure the tests have the Debian tools they use: chromium at /usr/bin/chromium plus a small
 # Chinese font (WenQuanYi Micro Hei) for the end-to-end tests and screenshots, and COIN-OR CBC
 # (/usr/bin/cbc), the native solver that independently re-solves exported full models, and Poppler
-# (pdftotext, pdftoppm) to render the audit PDFs the tests check. Installs with apt-get only when something is missing and we are root
+# (pdftotext, pdftoppm) to render the audit PDFs the tests check, and PostgreSQL, the production mode's
+# database the API tests run on a second time (test/ensure-postgres.sh starts a throwaway server).
+# Installs with apt-get only when something is missing and we are root
 # (CI containers); otherwise it does nothing and says what is missing.
 set -eu
 
@@ -10,6 +12,7 @@ need=""
 [ -x /usr/bin/chromium ] || need="$need chromium"
 [ -x /usr/bin/cbc ] || need="$need coinor-cbc"
 [ -x /usr/bin/pdftotext ] && [ -x /usr/bin/pdftoppm ] || need="$need poppler-utils"
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need="$need postgresql"
 if command -v fc-list >/dev/null 2>&1; then
   [ -n "$(fc-list :lang=zh 2>/dev/null | head -n 1)" ] || need="$need fonts-wqy-microhei"
 else

@@ -29,8 +29,8 @@ export function activityRoutes(app: App, { db }: Deps): void {
     if (before !== undefined) { where.push('id < ?'); args.push(before); }
     if (entity !== undefined) { where.push('entity = ?'); args.push(entity); }
     if (entity_id !== undefined) { where.push('entity_id = ?'); args.push(entity_id); }
-    const rows = db.prepare<(string | number)[], EntryRow>(
-      `SELECT * FROM activity ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`).all(...args, limit);
+    const rows = await db.all<EntryRow>(
+      `SELECT * FROM activity ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`, ...args, limit);
     return { items: rows.map((r) => ({ ...r, details: r.details === null ? null : z.record(z.string(), z.unknown()).parse(JSON.parse(r.details)) })) };
   });
 }

@@ -15,22 +15,22 @@ export function adoptionRoutes(app: App, { db }: Deps): void {
       response: { 200: runDetailSchema, 404: errorSchema, 409: errorSchema, ...authErrors },
     },
   }, async (req) => {
-    const id = db.transaction(() => {
-      const run = getRun(db, req.params.id);
+    const id = await db.transaction(async (tx) => {
+      const run = await getRun(tx, req.params.id);
       if (!run) throw notFound('运行');
       if (run.adopted_at !== null) throw new ApiError(409, `运行 #${run.id} 已被采纳`);
       if (run.status !== 'done') throw new ApiError(409, `只能采纳已完成且有可行方案的运行（当前状态：${run.status}）`);
-      const other = adoptedRunOfDataset(db, run.dataset_id);
+      const other = await adoptedRunOfDataset(tx, run.dataset_id);
       if (other !== undefined) throw new ApiError(409, `该数据集已采纳运行 #${other}，每个数据集只能采纳一个运行`);
-      const problem = integrityProblem(db, run);
+      const problem = await integrityProblem(tx, run);
       if (problem) throw new ApiError(409, `完整性校验失败：${problem}`);
-      db.prepare('UPDATE runs SET adopted_by = ?, adopted_at = ? WHERE id = ?').run(req.user!.id, now(), run.id);
-      logActivity(db, {
+      await tx.run('UPDATE runs SET adopted_by = ?, adopted_at = ? WHERE id = ?', req.user!.id, now(), run.id);
+      await logActivity(tx, {
         userId: req.user!.id, action: 'run.adopt', entity: 'run', entityId: run.id,
         details: { scenario_id: run.scenario_id, dataset_id: run.dataset_id, result_hash: run.result_hash },
       });
       return run.id;
-    })();
+    });
     return runView(db, id);
   });
 }

@@ -63,11 +63,11 @@ export function auditRoutes(app: App, deps: Deps): void {
     if (!format.success) throw new ApiError(400, 'format 只能是 json、xlsx 或 pdf');
     const lang = langField.safeParse(fields.lang || undefined);
     if (!lang.success) throw new ApiError(400, 'lang 只能是 zh 或 en');
-    const d = getDataset(db, datasetId.data);
+    const d = await getDataset(db, datasetId.data);
     if (!d) throw notFound('数据集');
     const scenarioId = fields.scenario_id ? idField.safeParse(fields.scenario_id) : undefined;
     if (scenarioId && !scenarioId.success) throw new ApiError(400, 'scenario_id 格式不正确');
-    const scenario = scenarioId?.success ? getScenario(db, scenarioId.data) : undefined;
+    const scenario = scenarioId?.success ? (await getScenario(db, scenarioId.data)) : undefined;
     if (scenarioId && !scenario) throw notFound('方案');
     if (scenario && scenario.dataset_id !== d.id) throw new ApiError(400, `方案 #${scenario.id} 不属于数据集 #${d.id}`);
     const plan = files.find((f) => f.field === 'plan');
@@ -80,18 +80,18 @@ export function auditRoutes(app: App, deps: Deps): void {
       policy = parsed.policy;
     }
     const result = await deps.tasks.run('audit', {
-      files: datasetFiles(db, d.id).map((f) => ({ name: f.name, content: f.content })),
+      files: (await datasetFiles(db, d.id)).map((f) => ({ name: f.name, content: f.content })),
       policy, locks: scenario ? scenarioLocks(scenario) : datasetLocks(d), plan: { name: plan.name, content: plan.content },
     });
     if (!result.ok) throw invalidInput(result.errors, '方案文件');
     const doc = handAuditDocument({ sections: result.result, history: result.history_checks ? { history_checks: result.history_checks } : {}, policy, dataset: d, scenario, plan, user: req.user!, at: new Date() });
-    logActivity(db, {
+    await logActivity(db, {
       userId: req.user!.id, action: 'audit.create', entity: 'dataset', entityId: d.id,
       details: { scenario_id: scenario?.id ?? null, plan_rows: doc.trace.plan_rows, plan_hash: doc.trace.plan_hash, audit_ok: doc.audit_ok, format: format.data },
     });
     if (format.data === 'xlsx') {
       const parsed = parsePlanCsv(plan.name, plan.content);
-      const book = await deps.tasks.run('xlsx', { doc, lang: lang.data, planCsv: plan.content, ...workbookNames(db, d.id, parsed.ok ? parsed.rows : [], req.user) });
+      const book = await deps.tasks.run('xlsx', { doc, lang: lang.data, planCsv: plan.content, ...await workbookNames(db, d.id, parsed.ok ? parsed.rows : [], req.user) });
       return sendWorkbook(reply, `audit-${doc.trace.plan_hash.slice(0, 12)}.xlsx`, book.content);
     }
     if (format.data === 'pdf') {
@@ -107,5 +107,5 @@ export function auditRoutes(app: App, deps: Deps): void {
       tags: ['audits'], summary: '运行方案的审核文档（与手工方案审核同一结构，含可追溯信息）', params: idParams,
       response: { 200: auditDocumentSchema, 404: errorSchema, 409: errorSchema, ...authErrors },
     },
-  }, async (req) => runAuditDocument(db, runOutputs(db, req.params.id), req.user!.username));
+  }, async (req) => (await runAuditDocument(db, await runOutputs(db, req.params.id), req.user!.username)));
 }

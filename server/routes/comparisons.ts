@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { parsePlanCsv } from '../contract-files.ts';
 import { nameFor } from '../auth.ts';
 import { boundsView } from '../bounds.ts';
-import { type Db, getScenario } from '../db.ts';
+import { type Db, getScenario, jsonValues } from '../db.ts';
 import { type StoredComparedRun, comparisonSchema, diffPlans, runSummarySchema, teacherDiffSchema } from '../compare.ts';
 import { runInputsSchema } from '../jobs.ts';
 import { ApiError, type App, type Deps, authErrors, errorSchema, notFound } from './http.ts';
@@ -15,18 +15,20 @@ const runIds = z.string().regex(/^\d+(,\d+)*$/, '格式为逗号分隔的运行�
   .refine((ids) => ids.length >= 2 && ids.length <= 4, '请选择2–4个不同的运行');
 
 /** The runs to compare as stored, each checked (adopted: hashes re-verified) and finished with a result. */
-function storedRuns(db: Db, ids: readonly number[]): StoredComparedRun[] {
-  return ids.map((id) => {
-    const run = readRun(db, id);
+async function storedRuns(db: Db, ids: readonly number[]): Promise<StoredComparedRun[]> {
+  const runs: StoredComparedRun[] = [];
+  for (const id of ids) {
+    const run = await readRun(db, id);
     if (run.summary_json === null || run.report_json === null) throw new ApiError(409, `运行 #${id} 没有结果（状态：${run.status}），不能比较`);
-    const scenario = getScenario(db, run.scenario_id);
-    return {
+    const scenario = await getScenario(db, run.scenario_id);
+    runs.push({
       run_id: run.id, scenario_id: run.scenario_id, scenario_name: scenario?.name ?? '', notes: scenario?.notes ?? '', dataset_id: run.dataset_id,
       status: run.status, adopted: run.adopted_at !== null,
       summary: runSummarySchema.parse(JSON.parse(run.summary_json)), inputs: runInputsSchema.parse(JSON.parse(run.inputs_json)), report_json: run.report_json,
-      bounds: boundsView(db, run.id),
-    };
-  });
+      bounds: await boundsView(db, run.id),
+    });
+  }
+  return runs;
 }
 
 const runsQuery = z.object({ runs: runIds });
@@ -56,7 +58,7 @@ export function comparisonRoutes(app: App, { db, tasks }: Deps): void {
       querystring: runsQuery,
       response: { 200: comparisonSchema, 400: errorSchema, 404: errorSchema, 409: errorSchema, ...authErrors },
     },
-  }, async (req) => (await tasks.run('compare', { runs: storedRuns(db, req.query.runs) })).comparison);
+  }, async (req) => (await tasks.run('compare', { runs: await storedRuns(db, req.query.runs) })).comparison);
 
   app.get('/api/comparisons.xlsx', {
     config: { access: 'compare' },
@@ -66,15 +68,15 @@ export function comparisonRoutes(app: App, { db, tasks }: Deps): void {
       response: { 200: z.custom<Buffer>((v) => Buffer.isBuffer(v)), 400: errorSchema, 404: errorSchema, 409: errorSchema, ...authErrors },
     },
   }, async (req, reply) => {
-    const runs = storedRuns(db, req.query.runs);
+    const runs = await storedRuns(db, req.query.runs);
     const datasets = JSON.stringify([...new Set(runs.map((r) => r.dataset_id))]);
     const locked = JSON.stringify([...new Set(runs.flatMap((r) => r.inputs.locks.map((l) => l.teacher_id)))]);
     const name = nameFor(req.user);
-    const schools = namesById(db.prepare<[string], { id: string; name: string }>(
-      'SELECT id, name FROM dataset_schools WHERE dataset_id IN (SELECT value FROM json_each(?)) ORDER BY dataset_id').all(datasets));
-    const teachers = namesById(db.prepare<[string, string], { id: string; name: string }>(
-      'SELECT id, name FROM dataset_teachers WHERE dataset_id IN (SELECT value FROM json_each(?)) AND id IN (SELECT value FROM json_each(?)) ORDER BY dataset_id')
-      .all(datasets, locked).map((t) => ({ id: t.id, name: name(t.name) })));
+    const schools = namesById((await db.all<{ id: string; name: string }>(
+      `SELECT id, name FROM dataset_schools WHERE dataset_id IN (${jsonValues(db, 'integer')}) ORDER BY dataset_id, seq`, datasets)));
+    const teachers = namesById((await db.all<{ id: string; name: string }>(
+      `SELECT id, name FROM dataset_teachers WHERE dataset_id IN (${jsonValues(db, 'integer')}) AND id IN (${jsonValues(db, 'text')}) ORDER BY dataset_id, seq`,
+      datasets, locked)).map((t) => ({ id: t.id, name: name(t.name) })));
     const book = await tasks.run('compareXlsx', { runs, names: { schools, teachers } });
     return reply.type(XLSX_TYPE).header('content-disposition', `attachment; filename="comparison-${req.query.runs.join('-')}.xlsx"`)
       .send(Buffer.from(book.content));
@@ -94,19 +96,20 @@ export function comparisonRoutes(app: App, { db, tasks }: Deps): void {
       },
     },
   }, async (req) => {
-    const [a, b] = [runOutputs(db, req.query.a), runOutputs(db, req.query.b)];
+    const [a, b] = [await runOutputs(db, req.query.a), await runOutputs(db, req.query.b)];
     const rows = (csv: string) => {
       const p = parsePlanCsv('plan.csv', csv);
       if (!p.ok) throw notFound('方案');
       return p.rows;
     };
     const diff = diffPlans(rows(a.plan_csv), rows(b.plan_csv));
-    const lookup = db.prepare<[number, number, string], { id: string; name: string }>(
-      'SELECT id, name FROM dataset_teachers WHERE dataset_id IN (?, ?) AND id = ? ORDER BY dataset_id');
+    const lookup = (teacherId: string) => db.all<{ id: string; name: string }>(
+      'SELECT id, name FROM dataset_teachers WHERE dataset_id IN (?, ?) AND id = ? ORDER BY dataset_id, seq', a.dataset_id, b.dataset_id, teacherId);
     const name = nameFor(req.user);
-    return {
-      a: a.id, b: b.id, same: diff.same,
-      rows: diff.rows.map((r) => ({ ...r, name: namesById(lookup.all(a.dataset_id, b.dataset_id, r.teacher_id).map((t) => ({ id: t.id, name: name(t.name) })))[r.teacher_id] ?? '' })),
-    };
+    const named = [];
+    for (const r of diff.rows) {
+      named.push({ ...r, name: namesById((await lookup(r.teacher_id)).map((t) => ({ id: t.id, name: name(t.name) })))[r.teacher_id] ?? '' });
+    }
+    return { a: a.id, b: b.id, same: diff.same, rows: named };
   });
 }

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { lockSchema, policySchema, schoolSchema, teacherSchema, type Lock, type Policy } from '../../solver/contract/schemas.ts';
 import { APPLICATIONS, INPUT_TABLES } from '../../solver/contract/columns.ts';
 import { nameFor } from '../auth.ts';
-import { type DatasetRow, getDataset, logActivity, now } from '../db.ts';
+import { type DatasetRow, getDataset, likeOperator, logActivity, now } from '../db.ts';
 import { contentHash } from '../hashes.ts';
 import { removeHiddenDataset, storeDataset } from '../dataset-store.ts';
 import {
@@ -40,16 +40,16 @@ export const datasetSchema = z.object({
 });
 const datasetDetailSchema = datasetSchema.extend({ policy: policySchema, locks: z.array(lockSchema) });
 
-export function datasetView(deps: Deps, d: DatasetRow): z.infer<typeof datasetSchema> {
+export async function datasetView(deps: Deps, d: DatasetRow): Promise<z.infer<typeof datasetSchema>> {
   const { db } = deps;
   return {
     id: d.id, name: d.name, content_hash: d.content_hash, counties: z.array(z.string()).parse(JSON.parse(d.counties_json)),
     schools: d.school_count, teachers: d.teacher_count,
-    files: db.prepare<[number], { name: string; size: number; sha256: string }>(
-      'SELECT name, length(content) AS size, sha256 FROM dataset_files WHERE dataset_id = ? ORDER BY name').all(d.id),
+    files: await db.all<{ name: string; size: number; sha256: string }>(
+      'SELECT name, length(content) AS size, sha256 FROM dataset_files WHERE dataset_id = ? ORDER BY name', d.id),
     created_at: d.created_at, created_by: d.created_by,
-    scenarios: db.prepare<[number], { n: number }>('SELECT COUNT(*) AS n FROM scenarios WHERE dataset_id = ?').get(d.id)?.n ?? 0,
-    adopted_run_id: db.prepare<[number], { id: number }>('SELECT id FROM runs WHERE dataset_id = ? AND adopted_at IS NOT NULL').get(d.id)?.id ?? null,
+    scenarios: (await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM scenarios WHERE dataset_id = ?', d.id))?.n ?? 0,
+    adopted_run_id: (await db.get<{ id: number }>('SELECT id FROM runs WHERE dataset_id = ? AND adopted_at IS NOT NULL', d.id))?.id ?? null,
   };
 }
 
@@ -70,17 +70,21 @@ export async function createDataset(deps: Deps, input: { name: string; files: { 
     name: input.name, contentHash: contentHash(input.files), files: input.files, counties: checked.counties,
     schools: checked.schools, teachers: checked.teachers, policy: checked.policy, locks: checked.locks, userId: input.userId,
   });
-  return datasetView(deps, getDataset(db, id)!);
+  return datasetView(deps, (await getDataset(db, id))!);
 }
 
 export function datasetRoutes(app: App, deps: Deps): void {
   const { db } = deps;
-  const mustGet = (id: number) => getDataset(db, id) ?? (() => { throw notFound('数据集'); })();
+  const mustGet = async (id: number) => await getDataset(db, id) ?? (() => { throw notFound('数据集'); })();
 
   app.get('/api/datasets', {
     config: { access: 'read' },
     schema: { tags: ['datasets'], summary: '数据集列表', response: { 200: z.object({ items: z.array(datasetSchema) }), ...authErrors } },
-  }, async () => ({ items: db.prepare<[], DatasetRow>('SELECT * FROM datasets WHERE ready = 1 ORDER BY id DESC').all().map((d) => datasetView(deps, d)) }));
+  }, async () => {
+    const items = [];
+    for (const d of await db.all<DatasetRow>('SELECT * FROM datasets WHERE ready = 1 ORDER BY id DESC')) items.push(await datasetView(deps, d));
+    return { items };
+  });
 
   app.post('/api/datasets', {
     config: { access: 'edit' },
@@ -105,8 +109,8 @@ export function datasetRoutes(app: App, deps: Deps): void {
     config: { access: 'read' },
     schema: { tags: ['datasets'], summary: '数据集详情（含数据集自带的政策参数和锁定）', params: idParams, response: { 200: datasetDetailSchema, 404: errorSchema, ...authErrors } },
   }, async (req) => {
-    const d = mustGet(req.params.id);
-    return { ...datasetView(deps, d), policy: datasetPolicy(d), locks: datasetLocks(d) };
+    const d = await mustGet(req.params.id);
+    return { ...await datasetView(deps, d), policy: datasetPolicy(d), locks: datasetLocks(d) };
   });
 
   app.get('/api/datasets/:id/schools', {
@@ -117,16 +121,16 @@ export function datasetRoutes(app: App, deps: Deps): void {
       response: { 200: page(schoolSchema), 404: errorSchema, ...authErrors },
     },
   }, async (req) => {
-    mustGet(req.params.id);
+    await mustGet(req.params.id);
     const { q, county, page: p, page_size: size } = req.query;
+    const like = likeOperator(db);
     const where = ['dataset_id = ?'];
     const args: (string | number)[] = [req.params.id];
-    if (q) { where.push("(id LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\')"); args.push(likePattern(q), likePattern(q)); }
+    if (q) { where.push(`(id ${like} ? ESCAPE '\\' OR name ${like} ? ESCAPE '\\')`); args.push(likePattern(q), likePattern(q)); }
     if (county !== undefined) { where.push('county = ?'); args.push(county); }
     const sql = where.join(' AND ');
-    const total = db.prepare<(string | number)[], { n: number }>(`SELECT COUNT(*) AS n FROM dataset_schools WHERE ${sql}`).get(...args)?.n ?? 0;
-    const rows = db.prepare<(string | number)[], { data: string }>(`SELECT data FROM dataset_schools WHERE ${sql} ORDER BY seq LIMIT ? OFFSET ?`)
-      .all(...args, size, (p - 1) * size);
+    const total = (await db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM dataset_schools WHERE ${sql}`, ...args))?.n ?? 0;
+    const rows = await db.all<{ data: string }>(`SELECT data FROM dataset_schools WHERE ${sql} ORDER BY seq LIMIT ? OFFSET ?`, ...args, size, (p - 1) * size);
     return { total, page: p, page_size: size, items: rows.map((r) => schoolSchema.parse(JSON.parse(r.data))) };
   });
 
@@ -138,19 +142,19 @@ export function datasetRoutes(app: App, deps: Deps): void {
       response: { 200: page(teacherSchema), 404: errorSchema, ...authErrors },
     },
   }, async (req) => {
-    mustGet(req.params.id);
+    await mustGet(req.params.id);
     const { q, school_id, page: p, page_size: size } = req.query;
     const auditor = req.user!.role === 'auditor';
+    const like = likeOperator(db);
     const where = ['dataset_id = ?'];
     const args: (string | number)[] = [req.params.id];
     // Auditors search by id only: matching on names would reveal the names masked below.
-    if (q && auditor) { where.push("id LIKE ? ESCAPE '\\'"); args.push(likePattern(q)); }
-    else if (q) { where.push("(id LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\')"); args.push(likePattern(q), likePattern(q)); }
+    if (q && auditor) { where.push(`id ${like} ? ESCAPE '\\'`); args.push(likePattern(q)); }
+    else if (q) { where.push(`(id ${like} ? ESCAPE '\\' OR name ${like} ? ESCAPE '\\')`); args.push(likePattern(q), likePattern(q)); }
     if (school_id !== undefined) { where.push('school_id = ?'); args.push(school_id); }
     const sql = where.join(' AND ');
-    const total = db.prepare<(string | number)[], { n: number }>(`SELECT COUNT(*) AS n FROM dataset_teachers WHERE ${sql}`).get(...args)?.n ?? 0;
-    const rows = db.prepare<(string | number)[], { data: string }>(`SELECT data FROM dataset_teachers WHERE ${sql} ORDER BY seq LIMIT ? OFFSET ?`)
-      .all(...args, size, (p - 1) * size);
+    const total = (await db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM dataset_teachers WHERE ${sql}`, ...args))?.n ?? 0;
+    const rows = await db.all<{ data: string }>(`SELECT data FROM dataset_teachers WHERE ${sql} ORDER BY seq LIMIT ? OFFSET ?`, ...args, size, (p - 1) * size);
     const name = nameFor(req.user);
     const items = rows.map((r) => {
       const t = teacherSchema.parse(JSON.parse(r.data));
@@ -165,15 +169,15 @@ export function datasetRoutes(app: App, deps: Deps): void {
     config: { access: 'edit' },
     schema: { tags: ['datasets'], summary: '删除数据集（仅当没有方案使用它）', params: idParams, response: { 204: z.null(), 404: errorSchema, 409: errorSchema, ...authErrors } },
   }, async (req, reply) => {
-    const d = mustGet(req.params.id);
-    const used = db.prepare<[number], { n: number }>('SELECT COUNT(*) AS n FROM scenarios WHERE dataset_id = ?').get(d.id)?.n ?? 0;
-    if (used > 0) throw new ApiError(409, `数据集正被${used}个方案使用，不能删除`);
-    // Hidden at once, in the same synchronous step as the check above: from here every read,
-    // a second delete and a new scenario on it answer 404; the rows then go in chunks.
-    db.transaction(() => {
-      db.prepare('UPDATE datasets SET ready = 0 WHERE id = ?').run(d.id);
-      logActivity(db, { userId: req.user!.id, action: 'dataset.delete', entity: 'dataset', entityId: d.id });
-    })();
+    const d = await mustGet(req.params.id);
+    // Hidden at once, in the same transaction as the check: from here every read, a second
+    // delete and a new scenario on it answer 404; the rows then go in chunks.
+    await db.transaction(async (tx) => {
+      const used = (await tx.get<{ n: number }>('SELECT COUNT(*) AS n FROM scenarios WHERE dataset_id = ?', d.id))?.n ?? 0;
+      if (used > 0) throw new ApiError(409, `数据集正被${used}个方案使用，不能删除`);
+      if (await tx.run('UPDATE datasets SET ready = 0 WHERE id = ? AND ready = 1', d.id) === 0) throw notFound('数据集');
+      await logActivity(tx, { userId: req.user!.id, action: 'dataset.delete', entity: 'dataset', entityId: d.id });
+    });
     await removeHiddenDataset(db, d.id);
     return reply.code(204).send(null);
   });

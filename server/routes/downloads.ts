@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { parsePlanCsv } from '../contract-files.ts';
 import type { FastifyReply } from 'fastify';
 import { type SessionUser, nameFor } from '../auth.ts';
-import type { Db } from '../db.ts';
+import { type Db, jsonValues } from '../db.ts';
 import type { AuditDocument } from '../audit-document.ts';
 import { type App, type Deps, authErrors, errorSchema, idParams } from './http.ts';
 import { runOutputs } from './runs.ts';
@@ -23,7 +23,7 @@ export function downloadRoutes(app: App, deps: Deps): void {
     config: { access: 'read' },
     schema: { tags: ['runs'], summary: '下载 plan.csv（交流方案）', params: idParams, produces: ['text/csv'], response: { 200: z.string(), ...errors } },
   }, async (req, reply) => {
-    const run = runOutputs(db, req.params.id);
+    const run = await runOutputs(db, req.params.id);
     return reply.type('text/csv; charset=utf-8').header('content-disposition', attachment(`run-${run.id}-plan.csv`)).send(run.plan_csv);
   });
 
@@ -31,7 +31,7 @@ export function downloadRoutes(app: App, deps: Deps): void {
     config: { access: 'read' },
     schema: { tags: ['runs'], summary: '下载 report.json（方案报告）', params: idParams, response: { 200: z.string(), ...errors } },
   }, async (req, reply) => {
-    const run = runOutputs(db, req.params.id);
+    const run = await runOutputs(db, req.params.id);
     return reply.type('application/json; charset=utf-8').header('content-disposition', attachment(`run-${run.id}-report.json`)).send(run.report_json);
   });
 
@@ -44,10 +44,10 @@ export function downloadRoutes(app: App, deps: Deps): void {
       response: { 200: z.custom<Buffer>((v) => Buffer.isBuffer(v)), ...errors },
     },
   }, async (req, reply) => {
-    const run = runOutputs(db, req.params.id);
-    const doc = withBounds(db, run.id, runAuditDocument(db, run, req.user!.username));
+    const run = await runOutputs(db, req.params.id);
+    const doc = await withBounds(db, run.id, await runAuditDocument(db, run, req.user!.username));
     const plan = parsePlanCsv('plan.csv', run.plan_csv);
-    const book = await deps.tasks.run('xlsx', { doc, lang: req.query.lang, planCsv: run.plan_csv, ...workbookNames(db, run.dataset_id, plan.ok ? plan.rows : [], req.user) });
+    const book = await deps.tasks.run('xlsx', { doc, lang: req.query.lang, planCsv: run.plan_csv, ...await workbookNames(db, run.dataset_id, plan.ok ? plan.rows : [], req.user) });
     return sendWorkbook(reply, `run-${run.id}.xlsx`, book.content);
   });
 
@@ -60,8 +60,8 @@ export function downloadRoutes(app: App, deps: Deps): void {
       response: { 200: z.custom<Buffer>((v) => Buffer.isBuffer(v)), ...errors },
     },
   }, async (req, reply) => {
-    const run = runOutputs(db, req.params.id);
-    const doc = runAuditDocument(db, run, req.user!.username);
+    const run = await runOutputs(db, req.params.id);
+    const doc = await runAuditDocument(db, run, req.user!.username);
     const pdf = await deps.tasks.run('auditPdf', { doc, lang: req.query.lang });
     return reply.type('application/pdf')
       .header('content-disposition', attachment(`run-${run.id}-audit-${req.query.lang}.pdf`)).send(Buffer.from(pdf.content));
@@ -69,8 +69,8 @@ export function downloadRoutes(app: App, deps: Deps): void {
 }
 
 /** The document with the best-achievable columns of the run's CVs, once they are computed (bounds.ts). */
-function withBounds(db: Db, runId: number, doc: AuditDocument): AuditDocument {
-  const { indicators } = reportWithBounds({ indicators: doc.indicators }, boundsView(db, runId)) as Pick<AuditDocument, 'indicators'>;
+async function withBounds(db: Db, runId: number, doc: AuditDocument): Promise<AuditDocument> {
+  const { indicators } = reportWithBounds({ indicators: doc.indicators }, (await boundsView(db, runId))) as Pick<AuditDocument, 'indicators'>;
   return { ...doc, indicators };
 }
 
@@ -83,13 +83,12 @@ export const sendAttachment = (reply: FastifyReply, type: string, name: string, 
 export const sendWorkbook = (reply: FastifyReply, name: string, content: Uint8Array) => sendAttachment(reply, XLSX_TYPE, name, content);
 
 /** The names a workbook shows: the plan's teachers (masked for auditors) and every school of the dataset. */
-export function workbookNames(db: Db, datasetId: number, rows: readonly { teacher_id: string }[], user: SessionUser | null) {
+export async function workbookNames(db: Db, datasetId: number, rows: readonly { teacher_id: string }[], user: SessionUser | null) {
   const ids = JSON.stringify(rows.map((r) => r.teacher_id));
   const name = nameFor(user);
-  const teacherNames = Object.fromEntries(db.prepare<[number, string], { id: string; name: string }>(
-    'SELECT id, name FROM dataset_teachers WHERE dataset_id = ? AND id IN (SELECT value FROM json_each(?))').all(datasetId, ids)
-    .map((t) => [t.id, name(t.name)]));
-  const schoolNames = Object.fromEntries(db.prepare<[number], { id: string; name: string }>('SELECT id, name FROM dataset_schools WHERE dataset_id = ?')
-    .all(datasetId).map((s) => [s.id, s.name]));
+  const teachers = await db.all<{ id: string; name: string }>(
+    `SELECT id, name FROM dataset_teachers WHERE dataset_id = ? AND id IN (${jsonValues(db, 'text')})`, datasetId, ids);
+  const teacherNames = Object.fromEntries(teachers.map((t) => [t.id, name(t.name)]));
+  const schoolNames = Object.fromEntries((await db.all<{ id: string; name: string }>('SELECT id, name FROM dataset_schools WHERE dataset_id = ?', datasetId)).map((s) => [s.id, s.name]));
   return { teacherNames, schoolNames };
 }

@@ -50,8 +50,8 @@ function view(f: ListRow): FrontierView {
   };
 }
 
-function frontierView(db: Db, id: number): FrontierView {
-  const f = db.prepare<[number], ListRow>(`${SELECT} WHERE f.id = ?`).get(id);
+async function frontierView(db: Db, id: number): Promise<FrontierView> {
+  const f = await db.get<ListRow>(`${SELECT} WHERE f.id = ?`, id);
   if (!f) throw notFound('权衡曲线');
   return view(f);
 }
@@ -72,23 +72,22 @@ export function frontierRoutes(app: App, deps: Deps): void {
       response: { 202: frontierSchema, 404: errorSchema, 422: errorSchema, 429: errorSchema, ...authErrors },
     },
   }, async (req, reply) => {
-    const s = getScenario(db, req.params.id);
+    const s = await getScenario(db, req.params.id);
     if (!s) throw notFound('方案');
     const policy = scenarioPolicy(s);
     const picked = frontierShares(policy, req.body.shares);
     if ('problem' in picked) throw new ApiError(422, picked.problem);
     const user = req.user!;
-    const id = db.transaction(() => {
-      checkSolveAllowance(deps, user.id);
+    const id = await db.transaction(async (tx) => {
+      await checkSolveAllowance(deps, user.id, tx);
       const inputs = JSON.stringify({ policy, locks: scenarioLocks(s), shares: picked.shares, bounds: req.body.bounds });
-      const r = db.prepare(`INSERT INTO frontiers (scenario_id, dataset_id, user_id, status, inputs_json, created_at)
-        VALUES (?, ?, ?, 'queued', ?, ?)`).run(s.id, s.dataset_id, user.id, inputs, now());
-      const id = Number(r.lastInsertRowid);
-      logActivity(db, { userId: user.id, action: 'frontier.create', entity: 'frontier', entityId: id, details: { scenario_id: s.id, points: picked.shares.length } });
+      const id = await tx.insert(`INSERT INTO frontiers (scenario_id, dataset_id, user_id, status, inputs_json, created_at)
+        VALUES (?, ?, ?, 'queued', ?, ?)`, s.id, s.dataset_id, user.id, inputs, now());
+      await logActivity(tx, { userId: user.id, action: 'frontier.create', entity: 'frontier', entityId: id, details: { scenario_id: s.id, points: picked.shares.length } });
       return id;
-    })();
+    });
     pool.pump();
-    return reply.code(202).header('location', `/api/frontiers/${id}`).send(frontierView(db, id));
+    return reply.code(202).header('location', `/api/frontiers/${id}`).send(await frontierView(db, id));
   });
 
   app.get('/api/frontiers', {
@@ -103,7 +102,7 @@ export function frontierRoutes(app: App, deps: Deps): void {
     const args: number[] = [];
     if (req.query.scenario_id !== undefined) { where.push('f.scenario_id = ?'); args.push(req.query.scenario_id); }
     if (req.query.dataset_id !== undefined) { where.push('f.dataset_id = ?'); args.push(req.query.dataset_id); }
-    const rows = db.prepare<number[], ListRow>(`${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY f.id DESC LIMIT 50`).all(...args);
+    const rows = await db.all<ListRow>(`${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY f.id DESC LIMIT 50`, ...args);
     return { items: rows.map(view) };
   });
 
@@ -122,10 +121,10 @@ export function frontierRoutes(app: App, deps: Deps): void {
       response: { 200: frontierSchema, 404: errorSchema, 409: errorSchema, ...authErrors },
     },
   }, async (req) => {
-    const f = getFrontier(db, req.params.id);
+    const f = await getFrontier(db, req.params.id);
     if (!f) throw notFound('权衡曲线');
-    if (!pool.cancel('frontier', f.id)) throw new ApiError(409, `权衡曲线已结束（状态：${f.status}），无法取消`);
-    logActivity(db, { userId: req.user!.id, action: 'frontier.cancel', entity: 'frontier', entityId: f.id });
+    if (!await pool.cancel('frontier', f.id)) throw new ApiError(409, `权衡曲线已结束（状态：${f.status}），无法取消`);
+    await logActivity(db, { userId: req.user!.id, action: 'frontier.cancel', entity: 'frontier', entityId: f.id });
     return frontierView(db, f.id);
   });
 
@@ -138,19 +137,19 @@ export function frontierRoutes(app: App, deps: Deps): void {
       response: { 201: scenarioSchema, 404: errorSchema, ...authErrors },
     },
   }, async (req, reply) => {
-    const f = getFrontier(db, req.params.id);
+    const f = await getFrontier(db, req.params.id);
     if (!f) throw notFound('权衡曲线');
     const point = storedPoints(f.points_json).find((p) => p.index === req.params.index);
     if (!point) throw notFound(`权衡曲线 #${f.id} 的第${req.params.index + 1}个点`);
-    const source = getScenario(db, f.scenario_id)!;
+    const source = (await getScenario(db, f.scenario_id))!;
     // The point's own inputs: the snapshot the frontier planned, at the point's upper share.
     const inputs = frontierInputsSchema.parse(JSON.parse(f.inputs_json));
     const policy = { ...inputs.policy, ratios: { ...inputs.policy.ratios, maxRotatedShareOfEligible: point.share } };
-    const id = insertScenario(db, {
+    const id = await insertScenario(db, {
       datasetId: f.dataset_id, name: req.body.name ?? `交流上限${percent(point.share)}`,
       notes: `由权衡曲线 #${f.id}（方案 #${source.id} ${source.name}）交流上限${percent(point.share)}的点保存`,
       policy, locks: inputs.locks, useBaseline: source.use_baseline === 1, userId: req.user!.id,
     }, 'scenario.from_frontier', { source_scenario_id: source.id, frontier_id: f.id, point: point.index });
-    return reply.code(201).header('location', `/api/scenarios/${id}`).send(scenarioView(db, getScenario(db, id)!));
+    return reply.code(201).header('location', `/api/scenarios/${id}`).send(await scenarioView(db, (await getScenario(db, id))!));
   });
 }

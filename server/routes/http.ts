@@ -15,7 +15,8 @@ export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerRespo
 
 export interface Deps {
   db: Db;
-  pool: SolvePool;
+  /** Solves in this process (embedded), or sent to the workers (production mode, solve-queue.ts). */
+  pool: Pick<SolvePool, 'pump' | 'cancel' | 'dropBounds' | 'close' | 'running'>;
   tasks: TaskPool;
   /** At most this many queued or running solves (runs and frontiers) per user (429 beyond). */
   maxActiveRunsPerUser: number;
@@ -44,8 +45,8 @@ export class ApiError extends Error {
 export const notFound = (what: string) => new ApiError(404, `${what}不存在`);
 
 /** 429 when the user already has the most queued or running solves (runs and frontiers) allowed. */
-export function checkSolveAllowance(deps: Deps, userId: number): void {
-  if (activeSolves(deps.db, userId) >= deps.maxActiveRunsPerUser) {
+export async function checkSolveAllowance(deps: Deps, userId: number, tx: Db = deps.db): Promise<void> {
+  if (await activeSolves(tx, userId) >= deps.maxActiveRunsPerUser) {
     throw new ApiError(429, `每位用户最多同时排队或运行${deps.maxActiveRunsPerUser}个求解，请等待完成或取消后再试`);
   }
 }

@@ -20,17 +20,17 @@ export function noticeRoutes(app: App, deps: Deps): void {
   const errors = { 404: errorSchema, 409: errorSchema, ...authErrors };
 
   /** The list as a table: the run's policy, the dataset's schools and teachers, the run's plan. */
-  function table(runId: number, query: z.infer<typeof noticeQuery>, user: Parameters<typeof nameFor>[0]): NoticeTable {
-    const run = runOutputs(db, runId);
-    const rows = <T>(sql: string) => db.prepare<[number], { data: string }>(sql).all(run.dataset_id).map((r) => JSON.parse(r.data) as T);
+  async function table(runId: number, query: z.infer<typeof noticeQuery>, user: Parameters<typeof nameFor>[0]): Promise<NoticeTable> {
+    const run = await runOutputs(db, runId);
+    const rows = async <T>(sql: string) => (await db.all<{ data: string }>(sql, run.dataset_id)).map((r) => JSON.parse(r.data) as T);
     const plan = parsePlanCsv('plan.csv', run.plan_csv);
     const name = nameFor(user);
     return noticeTable({
       list: query.list,
       lang: query.lang,
       policy: runInputsSchema.parse(JSON.parse(run.inputs_json)).policy,
-      schools: rows<School>('SELECT data FROM dataset_schools WHERE dataset_id = ? ORDER BY seq'),
-      teachers: rows<Teacher>('SELECT data FROM dataset_teachers WHERE dataset_id = ? ORDER BY seq'),
+      schools: await rows<School>('SELECT data FROM dataset_schools WHERE dataset_id = ? ORDER BY seq'),
+      teachers: await rows<Teacher>('SELECT data FROM dataset_teachers WHERE dataset_id = ? ORDER BY seq'),
       plan: plan.ok ? plan.rows : [],
       name: (t) => name(t.name),
       draft: run.adopted_at === null,
@@ -45,7 +45,7 @@ export function noticeRoutes(app: App, deps: Deps): void {
       response: { 200: z.custom<Buffer>((v) => Buffer.isBuffer(v)), ...errors },
     },
   }, async (req, reply) => {
-    const book = await deps.tasks.run('noticeXlsx', { table: table(req.params.id, req.query, req.user) });
+    const book = await deps.tasks.run('noticeXlsx', { table: await table(req.params.id, req.query, req.user) });
     return sendWorkbook(reply, `run-${req.params.id}-${req.query.list}-notice.xlsx`, book.content);
   });
 
@@ -55,5 +55,5 @@ export function noticeRoutes(app: App, deps: Deps): void {
       tags: ['runs'], summary: '公示名单打印页（HTML，浏览器打印；参数同 notice.xlsx）', params: idParams,
       querystring: noticeQuery, produces: ['text/html'], response: { 200: z.string(), ...errors },
     },
-  }, async (req, reply) => reply.type('text/html; charset=utf-8').send(noticeHtml(table(req.params.id, req.query, req.user), req.query.lang)));
+  }, async (req, reply) => reply.type('text/html; charset=utf-8').send(noticeHtml(await table(req.params.id, req.query, req.user), req.query.lang)));
 }

@@ -35,13 +35,13 @@ const errors = { 404: errorSchema, 422: errorSchema, ...authErrors };
 
 export function postsRoutes(app: App, deps: Deps): void {
   const { db } = deps;
-  const mustGetScenario = (id: number) => getScenario(db, id) ?? (() => { throw notFound('方案'); })();
-  const storedFiles = (datasetId: number) => datasetFiles(db, datasetId).map((f) => ({ name: f.name, content: f.content }));
+  const mustGetScenario = async (id: number) => await getScenario(db, id) ?? (() => { throw notFound('方案'); })();
+  const storedFiles = async (datasetId: number) => (await datasetFiles(db, datasetId)).map((f) => ({ name: f.name, content: f.content }));
 
   /** The share-out under the scenario's policy; 422 with the numbers when the small-school floors exceed a county's total. */
   async function postsOf(scenarioId: number) {
-    const s = mustGetScenario(scenarioId);
-    const r = await deps.tasks.run('posts', { files: storedFiles(s.dataset_id), policy: scenarioPolicy(s) });
+    const s = await mustGetScenario(scenarioId);
+    const r = await deps.tasks.run('posts', { files: await storedFiles(s.dataset_id), policy: scenarioPolicy(s) });
     if (!r.ok) throw invalidInput(r.errors, '编制岗位分配');
     return { s, r };
   }
@@ -78,8 +78,8 @@ export function postsRoutes(app: App, deps: Deps): void {
       response: { 201: z.object({ dataset: datasetSchema, scenario: scenarioSchema }), 400: errorSchema, 409: errorSchema, 413: errorSchema, ...errors },
     },
   }, async (req, reply) => {
-    const s = mustGetScenario(req.params.id);
-    const d = getDataset(db, s.dataset_id);
+    const s = await mustGetScenario(req.params.id);
+    const d = await getDataset(db, s.dataset_id);
     if (!d) throw notFound('数据集');
     // No form at all is the computed posts with default names.
     const { files, fields } = req.isMultipart() ? await readMultipart(req) : { files: [], fields: {} as Record<string, string> };
@@ -87,13 +87,13 @@ export function postsRoutes(app: App, deps: Deps): void {
     const edited = files[0];
     if (edited && /\.xlsx?$/i.test(edited.name)) throw new ApiError(400, '请上传 CSV 格式的 posts.csv（可在表格软件中“另存为 CSV UTF-8”）');
     const policy = scenarioPolicy(s);
-    const made = await deps.tasks.run('postsAdopt', { files: storedFiles(d.id), policy, edited: edited ? { name: 'posts.csv', content: edited.content } : null });
+    const made = await deps.tasks.run('postsAdopt', { files: await storedFiles(d.id), policy, edited: edited ? { name: 'posts.csv', content: edited.content } : null });
     if (!made.ok) throw invalidInput(made.errors, '编制岗位分配');
     const name = (fields.name ?? '').trim().slice(0, 100) || `${d.name}（编制岗位${edited ? '·修改' : ''}）`.slice(0, 100);
     const dataset = await createDataset(deps, { name, files: made.files, userId: req.user!.id });
-    const id = insertScenario(db, {
+    const id = await insertScenario(db, {
       datasetId: dataset.id, name: `${s.name}（编制岗位）`.slice(0, 100), notes: '', policy, locks: scenarioLocks(s), useBaseline: s.use_baseline === 1, userId: req.user!.id,
     }, 'posts.as_needs', { source_scenario_id: s.id, source_dataset_id: d.id, edited: edited ? 1 : 0 });
-    return reply.code(201).header('location', `/api/scenarios/${id}`).send({ dataset, scenario: scenarioView(db, getScenario(db, id)!) });
+    return reply.code(201).header('location', `/api/scenarios/${id}`).send({ dataset, scenario: (await scenarioView(db, (await getScenario(db, id))!)) });
   });
 }

@@ -34,18 +34,17 @@ const errors = { 400: errorSchema, 404: errorSchema, ...authErrors };
 const attachment = (name: string) => `attachment; filename="${name}"`;
 
 const newest = (db: Db, scenarioId: number) =>
-  db.prepare<[number], StoredRounds>('SELECT * FROM scenario_rounds WHERE scenario_id = ? ORDER BY id DESC LIMIT 1').get(scenarioId);
+  (db.get<StoredRounds>('SELECT * FROM scenario_rounds WHERE scenario_id = ? ORDER BY id DESC LIMIT 1', scenarioId));
 
 export function roundsRoutes(app: App, deps: Deps): void {
   const { db } = deps;
-  const mustGetScenario = (id: number) => getScenario(db, id) ?? (() => { throw notFound('方案'); })();
-  const mustGetRounds = (id: number) => newest(db, id) ?? (() => { throw notFound('竞聘结果'); })();
+  const mustGetScenario = async (id: number) => await getScenario(db, id) ?? (() => { throw notFound('方案'); })();
+  const mustGetRounds = async (id: number) => await newest(db, id) ?? (() => { throw notFound('竞聘结果'); })();
 
-  function view(r: StoredRounds, s: ScenarioRow, name: (n: string) => string): RoundsView {
+  async function view(r: StoredRounds, s: ScenarioRow, name: (n: string) => string): Promise<RoundsView> {
     const parsed = readRoundRows('rounds.csv', r.rounds_csv);
     if (!parsed.ok) throw new Error(`stored rounds.csv of scenario ${s.id} does not parse`);
-    const names = new Map(db.prepare<[number], { id: string; name: string }>('SELECT id, name FROM dataset_teachers WHERE dataset_id = ?')
-      .all(s.dataset_id).map((t) => [t.id, t.name]));
+    const names = new Map((await db.all<{ id: string; name: string }>('SELECT id, name FROM dataset_teachers WHERE dataset_id = ?', s.dataset_id)).map((t) => [t.id, t.name]));
     const summary = JSON.parse(r.rounds_json) as { rounds: RoundSummary[]; audit_ok: boolean | null } & HistoryFields;
     return {
       id: r.id, scenario_id: r.scenario_id, created_by: r.user_id, created_at: r.created_at, stop_after: r.stop_after, from_round: r.from_round,
@@ -57,16 +56,16 @@ export function roundsRoutes(app: App, deps: Deps): void {
 
   /** Runs the cycle in the task pool and stores its files; 400 with every `file:line: column` error, nothing stored. */
   async function run(s: ScenarioRow, userId: number, stop: RoundNo, from: { name: string; content: Uint8Array } | null) {
-    const files = datasetFiles(db, s.dataset_id).map((f) => ({ name: f.name, content: f.content }));
+    const files = (await datasetFiles(db, s.dataset_id)).map((f) => ({ name: f.name, content: f.content }));
     const r = await deps.tasks.run('rounds', { files, policy: scenarioPolicy(s), locks: scenarioLocks(s), stopAfter: stop, from });
     if (!r.ok) throw new ApiError(400, `竞聘表有误，共${r.errors.length}处错误，未保存任何内容`, r.errors);
     const fromRound = r.fromRound;
-    return db.transaction(() => {
-      const id = Number(db.prepare(`INSERT INTO scenario_rounds (scenario_id, user_id, stop_after, from_round, rounds_csv, rounds_json, plan_csv, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(s.id, userId, stop, fromRound, r.files['rounds.csv'], r.files['rounds.json'], r.files['plan.csv'] ?? null, now()).lastInsertRowid);
-      logActivity(db, { userId, action: 'rounds.run', entity: 'scenario', entityId: s.id, details: { rounds_id: id, stop_after: stop, from_round: fromRound } });
-      return newest(db, s.id)!;
-    })();
+    return db.transaction(async (tx) => {
+      const id = await tx.insert(`INSERT INTO scenario_rounds (scenario_id, user_id, stop_after, from_round, rounds_csv, rounds_json, plan_csv, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, s.id, userId, stop, fromRound, r.files['rounds.csv']!, r.files['rounds.json']!, r.files['plan.csv'] ?? null, now());
+      await logActivity(tx, { userId, action: 'rounds.run', entity: 'scenario', entityId: s.id, details: { rounds_id: id, stop_after: stop, from_round: fromRound } });
+      return (await newest(tx, s.id))!;
+    });
   }
 
   app.post('/api/scenarios/:id/rounds', {
@@ -77,16 +76,16 @@ export function roundsRoutes(app: App, deps: Deps): void {
       response: { 201: viewSchema, ...errors },
     },
   }, async (req, reply) => {
-    const s = mustGetScenario(req.params.id);
+    const s = await mustGetScenario(req.params.id);
     const { stop_after: stop, go_on: goOn } = req.body;
     let from: { name: string; content: Uint8Array } | null = null;
     if (goOn) {
-      const last = newest(db, s.id);
+      const last = await newest(db, s.id);
       if (!last || last.stop_after >= 3) throw new ApiError(400, '没有可继续的结果：请先运行并在第1或第2轮后停止');
       from = { name: 'rounds.csv', content: Buffer.from(last.rounds_csv) };
     }
     const stored = await run(s, req.user!.id, stop, from);
-    return reply.code(201).send(view(stored, s, nameFor(req.user)));
+    return reply.code(201).send(await view(stored, s, nameFor(req.user)));
   });
 
   app.post('/api/scenarios/:id/rounds/edited', {
@@ -97,29 +96,29 @@ export function roundsRoutes(app: App, deps: Deps): void {
       consumes: ['multipart/form-data'], params: idParams, response: { 201: viewSchema, 413: errorSchema, 415: errorSchema, ...errors },
     },
   }, async (req, reply) => {
-    const s = mustGetScenario(req.params.id);
+    const s = await mustGetScenario(req.params.id);
     const { files, fields } = await readMultipart(req);
     if (files.length !== 1) throw new ApiError(400, '请上传一个 rounds.csv 文件');
     const stop = stopAfter.safeParse(Number(fields.stop_after ?? 3));
     if (!stop.success) throw new ApiError(400, 'stop_after 只能是 1、2 或 3');
     const file = files[0]!;
     const stored = await run(s, req.user!.id, stop.data, { name: file.name, content: file.content });
-    return reply.code(201).send(view(stored, s, nameFor(req.user)));
+    return reply.code(201).send(await view(stored, s, nameFor(req.user)));
   });
 
   app.get('/api/scenarios/:id/rounds', {
     config: { access: 'read' },
     schema: { tags: ['rounds'], summary: '本方案最近一次竞聘结果（各轮表格、人数、检查和全周期审核结论；审核员看到的姓名已脱敏）', params: idParams, response: { 200: viewSchema, ...errors } },
   }, async (req) => {
-    const s = mustGetScenario(req.params.id);
-    return view(mustGetRounds(s.id), s, nameFor(req.user));
+    const s = await mustGetScenario(req.params.id);
+    return view(await mustGetRounds(s.id), s, nameFor(req.user));
   });
 
   app.get('/api/scenarios/:id/rounds.csv', {
     config: { access: 'read' },
     schema: { tags: ['rounds'], summary: '下载 rounds.csv（与命令行输出相同，可修改后上传继续）', params: idParams, produces: ['text/csv'], response: { 200: z.string(), ...errors } },
   }, async (req, reply) => {
-    const r = mustGetRounds(mustGetScenario(req.params.id).id);
+    const r = await mustGetRounds((await mustGetScenario(req.params.id)).id);
     return reply.type('text/csv; charset=utf-8').header('content-disposition', attachment(`scenario-${r.scenario_id}-rounds.csv`)).send(r.rounds_csv);
   });
 
@@ -127,7 +126,7 @@ export function roundsRoutes(app: App, deps: Deps): void {
     config: { access: 'read' },
     schema: { tags: ['rounds'], summary: '下载全周期方案 plan.csv（第3轮运行后才有）', params: idParams, produces: ['text/csv'], response: { 200: z.string(), 409: errorSchema, ...errors } },
   }, async (req, reply) => {
-    const r = mustGetRounds(mustGetScenario(req.params.id).id);
+    const r = await mustGetRounds((await mustGetScenario(req.params.id)).id);
     if (r.plan_csv === null) throw new ApiError(409, `竞聘在第${r.stop_after}轮后停止，还没有全周期方案`);
     return reply.type('text/csv; charset=utf-8').header('content-disposition', attachment(`scenario-${r.scenario_id}-rounds-plan.csv`)).send(r.plan_csv);
   });

@@ -4,7 +4,7 @@
 // never changes what a run solved. Reads of an adopted run re-verify its stored hashes.
 import { z } from 'zod';
 import { parsePlanCsv } from '../contract-files.ts';
-import { type Db, RUN_STATUSES, type RunRow, getRun, getScenario, logActivity, now } from '../db.ts';
+import { type Db, RUN_STATUSES, type RunRow, getRun, getScenario, jsonInteger, logActivity, now } from '../db.ts';
 import { integrityProblem } from '../hashes.ts';
 import { progressSchema, runInputsSchema } from '../jobs.ts';
 import { runSummarySchema } from '../compare.ts';
@@ -44,9 +44,9 @@ export const runDetailSchema = runSchema.extend({
 });
 
 type RunListRow = Omit<RunRow, 'plan_csv' | 'report_json'> & { scenario_name: string; baseline_run_id: number | null };
-const LIST_COLUMNS = `r.id, r.scenario_id, r.dataset_id, r.user_id, r.status, r.inputs_json, r.progress_json, r.message, r.created_at,
+const listColumns = (db: Db) => `r.id, r.scenario_id, r.dataset_id, r.user_id, r.status, r.inputs_json, r.progress_json, r.message, r.created_at,
   r.started_at, r.finished_at, r.summary_json, r.result_hash, r.adopted_by, r.adopted_at, s.name AS scenario_name,
-  json_extract(r.inputs_json, '$.baseline_run_id') AS baseline_run_id`;
+  ${jsonInteger(db, 'r.inputs_json', 'baseline_run_id')} AS baseline_run_id`;
 
 const seconds = (from: string | null, to: string | null) => (from === null ? null : ((to === null ? Date.now() : Date.parse(to)) - Date.parse(from)) / 1000);
 
@@ -60,31 +60,31 @@ function baseView(r: RunListRow) {
   };
 }
 
-export function runView(db: Db, id: number): z.infer<typeof runDetailSchema> {
-  const r = db.prepare<[number], RunListRow>(`SELECT ${LIST_COLUMNS} FROM runs r JOIN scenarios s ON s.id = r.scenario_id WHERE r.id = ?`).get(id);
+export async function runView(db: Db, id: number): Promise<z.infer<typeof runDetailSchema>> {
+  const r = await db.get<RunListRow>(`SELECT ${listColumns(db)} FROM runs r JOIN scenarios s ON s.id = r.scenario_id WHERE r.id = ?`, id);
   if (!r) throw notFound('运行');
   return {
     ...baseView(r),
     summary: r.summary_json === null ? null : runSummarySchema.parse(JSON.parse(r.summary_json)),
     inputs: runInputsSchema.parse(JSON.parse(r.inputs_json)),
-    bounds: boundsView(db, id),
+    bounds: await boundsView(db, id),
   };
 }
 
 /** A run, its adopted hashes re-verified (409 when they no longer match what was stored). */
-export function readRun(db: Db, id: number): RunRow {
-  const run = getRun(db, id);
+export async function readRun(db: Db, id: number): Promise<RunRow> {
+  const run = await getRun(db, id);
   if (!run) throw notFound('运行');
   if (run.adopted_at !== null) {
-    const problem = integrityProblem(db, run);
+    const problem = await integrityProblem(db, run);
     if (problem) throw new ApiError(409, `完整性校验失败：${problem}`);
   }
   return run;
 }
 
 /** The stored outputs of a run that has them (done or infeasible), else 409. */
-export function runOutputs(db: Db, id: number): RunRow & { plan_csv: string; report_json: string } {
-  const run = readRun(db, id);
+export async function runOutputs(db: Db, id: number): Promise<RunRow & { plan_csv: string; report_json: string }> {
+  const run = await readRun(db, id);
   const { plan_csv, report_json } = run;
   if (plan_csv === null || report_json === null) throw new ApiError(409, `运行 #${id} 没有结果（状态：${run.status}）`);
   return { ...run, plan_csv, report_json };
@@ -111,8 +111,8 @@ export function runRoutes(app: App, deps: Deps): void {
     if (q.dataset_id !== undefined) { where.push('r.dataset_id = ?'); args.push(q.dataset_id); }
     if (q.status !== undefined) { where.push('r.status = ?'); args.push(q.status); }
     if (q.adopted !== undefined) where.push(q.adopted === 'true' ? 'r.adopted_at IS NOT NULL' : 'r.adopted_at IS NULL');
-    const rows = db.prepare<(string | number)[], RunListRow>(`SELECT ${LIST_COLUMNS} FROM runs r JOIN scenarios s ON s.id = r.scenario_id
-      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.id DESC LIMIT 200`).all(...args);
+    const rows = await db.all<RunListRow>(`SELECT ${listColumns(db)} FROM runs r JOIN scenarios s ON s.id = r.scenario_id
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.id DESC LIMIT 200`, ...args);
     return {
       items: rows.map((r) => ({ ...baseView(r), summary: r.summary_json === null ? null : summaryLite.parse(JSON.parse(r.summary_json)) })),
     };
@@ -126,27 +126,26 @@ export function runRoutes(app: App, deps: Deps): void {
       response: { 202: runDetailSchema, 404: errorSchema, 409: errorSchema, 429: errorSchema, ...authErrors },
     },
   }, async (req, reply) => {
-    const s = getScenario(db, req.body.scenario_id);
+    const s = await getScenario(db, req.body.scenario_id);
     if (!s) throw notFound('方案');
     const user = req.user!;
-    const id = db.transaction(() => {
+    const id = await db.transaction(async (tx) => {
       // In the transaction: a leader may adopt a run of this scenario at any moment.
-      mustNotBeFrozen(db, s.id, '不能再求解');
-      checkSolveAllowance(deps, user.id);
+      await mustNotBeFrozen(tx, s.id, '不能再求解');
+      await checkSolveAllowance(deps, user.id, tx);
       // Re-plans start from the scenario's last finished plan (copies have no runs, so no baseline).
       const baseline = s.use_baseline === 1
-        ? db.prepare<[number], { id: number }>("SELECT id FROM runs WHERE scenario_id = ? AND status = 'done' ORDER BY id DESC LIMIT 1").get(s.id)?.id ?? null
+        ? (await tx.get<{ id: number }>("SELECT id FROM runs WHERE scenario_id = ? AND status = 'done' ORDER BY id DESC LIMIT 1", s.id))?.id ?? null
         : null;
       const inputs = JSON.stringify({ policy: scenarioPolicy(s), locks: scenarioLocks(s), baseline_run_id: baseline });
       const progress = JSON.stringify({ phase: 'queued', county: null, objective: null, gap: null });
-      const r = db.prepare(`INSERT INTO runs (scenario_id, dataset_id, user_id, status, inputs_json, progress_json, created_at)
-        VALUES (?, ?, ?, 'queued', ?, ?, ?)`).run(s.id, s.dataset_id, user.id, inputs, progress, now());
-      const id = Number(r.lastInsertRowid);
-      logActivity(db, { userId: user.id, action: 'run.create', entity: 'run', entityId: id, details: { scenario_id: s.id, baseline_run_id: baseline } });
+      const id = await tx.insert(`INSERT INTO runs (scenario_id, dataset_id, user_id, status, inputs_json, progress_json, created_at)
+        VALUES (?, ?, ?, 'queued', ?, ?, ?)`, s.id, s.dataset_id, user.id, inputs, progress, now());
+      await logActivity(tx, { userId: user.id, action: 'run.create', entity: 'run', entityId: id, details: { scenario_id: s.id, baseline_run_id: baseline } });
       return id;
-    })();
+    });
     pool.pump();
-    return reply.code(202).header('location', `/api/runs/${id}`).send(runView(db, id));
+    return reply.code(202).header('location', `/api/runs/${id}`).send(await runView(db, id));
   });
 
   app.get('/api/runs/:id', {
@@ -156,7 +155,7 @@ export function runRoutes(app: App, deps: Deps): void {
       response: { 200: runDetailSchema, 404: errorSchema, 409: errorSchema, ...authErrors },
     },
   }, async (req) => {
-    readRun(db, req.params.id);
+    await readRun(db, req.params.id);
     return runView(db, req.params.id);
   });
 
@@ -164,10 +163,10 @@ export function runRoutes(app: App, deps: Deps): void {
     config: { access: 'edit' },
     schema: { tags: ['runs'], summary: '取消排队或运行中的求解', params: idParams, response: { 200: runDetailSchema, 404: errorSchema, 409: errorSchema, ...authErrors } },
   }, async (req) => {
-    const run = getRun(db, req.params.id);
+    const run = await getRun(db, req.params.id);
     if (!run) throw notFound('运行');
-    if (!pool.cancel('run', run.id)) throw new ApiError(409, `运行已结束（状态：${run.status}），无法取消`);
-    logActivity(db, { userId: req.user!.id, action: 'run.cancel', entity: 'run', entityId: run.id });
+    if (!await pool.cancel('run', run.id)) throw new ApiError(409, `运行已结束（状态：${run.status}），无法取消`);
+    await logActivity(db, { userId: req.user!.id, action: 'run.cancel', entity: 'run', entityId: run.id });
     return runView(db, run.id);
   });
 
@@ -175,18 +174,18 @@ export function runRoutes(app: App, deps: Deps): void {
     config: { access: 'edit' },
     schema: { tags: ['runs'], summary: '删除运行（已采纳或未结束时拒绝）', params: idParams, response: { 204: z.null(), 404: errorSchema, 409: errorSchema, ...authErrors } },
   }, async (req, reply) => {
-    const run = getRun(db, req.params.id);
+    const run = await getRun(db, req.params.id);
     if (!run) throw notFound('运行');
     if (run.adopted_at !== null) throw new ApiError(409, '已采纳的运行不可删除');
     if (run.status === 'queued' || run.status === 'running') throw new ApiError(409, '运行尚未结束，请先取消');
-    const replan = db.prepare<[number], { id: number }>(`SELECT id FROM runs WHERE status IN ('queued', 'running')
-      AND json_extract(inputs_json, '$.baseline_run_id') = ?`).get(run.id);
+    const replan = await db.get<{ id: number }>(`SELECT id FROM runs WHERE status IN ('queued', 'running')
+      AND ${jsonInteger(db, 'inputs_json', 'baseline_run_id')} = ?`, run.id);
     if (replan) throw new ApiError(409, `运行 #${replan.id} 正以本运行为基准求解，请等待其结束或取消后再删除`);
     pool.dropBounds(run.id);
-    db.transaction(() => {
-      db.prepare('DELETE FROM runs WHERE id = ?').run(run.id);
-      logActivity(db, { userId: req.user!.id, action: 'run.delete', entity: 'run', entityId: run.id });
-    })();
+    await db.transaction(async (tx) => {
+      await tx.run('DELETE FROM runs WHERE id = ?', run.id);
+      await logActivity(tx, { userId: req.user!.id, action: 'run.delete', entity: 'run', entityId: run.id });
+    });
     return reply.code(204).send(null);
   });
 
@@ -200,10 +199,10 @@ export function runRoutes(app: App, deps: Deps): void {
       },
     },
   }, async (req) => {
-    const run = runOutputs(db, req.params.id);
+    const run = await runOutputs(db, req.params.id);
     const plan = parsePlanCsv('plan.csv', run.plan_csv);
     if (!plan.ok) throw new Error(`stored plan.csv of run ${run.id} does not parse`);
-    const report = reportWithBounds(JSON.parse(run.report_json), boundsView(db, run.id));
+    const report = reportWithBounds(JSON.parse(run.report_json), await boundsView(db, run.id));
     return { run_id: run.id, plan: plan.rows.map(({ line: _line, ...row }) => row), report };
   });
 }

@@ -49,17 +49,17 @@ export const budgetSchema = z.object({
   })),
 });
 
-const adoptedRunOf = (db: Db, scenarioId: number) =>
-  db.prepare<[number], { id: number }>('SELECT id FROM runs WHERE scenario_id = ? AND adopted_at IS NOT NULL').get(scenarioId)?.id ?? null;
+const adoptedRunOf = async (db: Db, scenarioId: number) =>
+  (await db.get<{ id: number }>('SELECT id FROM runs WHERE scenario_id = ? AND adopted_at IS NOT NULL', scenarioId))?.id ?? null;
 /**
  * 409 when a run of the scenario was adopted: the adopted plan must stay reproducible from its
  * scenario, so the scenario is frozen — no edits, no deletion, no new runs (copy it to change it).
  */
-export function mustNotBeFrozen(db: Db, scenarioId: number, refused: string): void {
-  const adopted = adoptedRunOf(db, scenarioId);
+export async function mustNotBeFrozen(db: Db, scenarioId: number, refused: string): Promise<void> {
+  const adopted = await adoptedRunOf(db, scenarioId);
   if (adopted !== null) throw new ApiError(409, `方案的运行 #${adopted} 已被采纳，方案已冻结，${refused}；如需调整请“复制为新方案”`);
 }
-const runCount = (db: Db, scenarioId: number) => db.prepare<[number], { n: number }>('SELECT COUNT(*) AS n FROM runs WHERE scenario_id = ?').get(scenarioId)?.n ?? 0;
+const runCount = async (db: Db, scenarioId: number) => (await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM runs WHERE scenario_id = ?', scenarioId))?.n ?? 0;
 export const scenarioPolicy = (s: ScenarioRow): Policy => policySchema.parse(JSON.parse(s.policy_json));
 export const scenarioLocks = (s: ScenarioRow): Lock[] => z.array(lockSchema).parse(JSON.parse(s.locks_json));
 
@@ -71,10 +71,10 @@ const notesOf = (s: ScenarioRow) => ({ notes: s.notes, notes_inherited: s.notes_
  */
 const copiedNotes = (s: ScenarioRow) => (s.notes === '' || s.notes_inherited === 1 ? s.notes : `复制自「${s.name}」：${s.notes}`).slice(0, 5000);
 
-export function scenarioView(db: Db, s: ScenarioRow): z.infer<typeof scenarioSchema> {
+export async function scenarioView(db: Db, s: ScenarioRow): Promise<z.infer<typeof scenarioSchema>> {
   return {
     id: s.id, dataset_id: s.dataset_id, name: s.name, ...notesOf(s), policy: scenarioPolicy(s), locks: scenarioLocks(s), use_baseline: s.use_baseline === 1,
-    created_by: s.created_by, created_at: s.created_at, updated_at: s.updated_at, runs: runCount(db, s.id), adopted_run_id: adoptedRunOf(db, s.id),
+    created_by: s.created_by, created_at: s.created_at, updated_at: s.updated_at, runs: await runCount(db, s.id), adopted_run_id: await adoptedRunOf(db, s.id),
   };
 }
 
@@ -95,11 +95,11 @@ function checkPolicy(base: Policy, patch: Record<string, unknown>): Policy {
   return parsed.policy;
 }
 
-const storedFiles = (db: Db, datasetId: number) => datasetFiles(db, datasetId).map((f) => ({ name: f.name, content: f.content }));
+const storedFiles = async (db: Db, datasetId: number) => (await datasetFiles(db, datasetId)).map((f) => ({ name: f.name, content: f.content }));
 
 /** Locks validated like locks.csv against the dataset, in the task worker (422 with `locks.csv:line: column: …`). */
 async function checkLocks(deps: Deps, datasetId: number, locks: z.infer<typeof lockInputSchema>[]): Promise<Lock[]> {
-  const checked = await deps.tasks.run('locks', { files: storedFiles(deps.db, datasetId), locks });
+  const checked = await deps.tasks.run('locks', { files: await storedFiles(deps.db, datasetId), locks });
   if (!checked.ok) throw invalidInput(checked.errors, '锁定');
   return checked.locks;
 }
@@ -111,26 +111,25 @@ export interface ScenarioInput {
 }
 
 /** Stores a scenario whose policy and locks are already valid. Shared with first-start seeding. */
-export function insertScenario(db: Db, s: ScenarioInput, action = 'scenario.create', details: Record<string, number> = {}): number {
-  return db.transaction(() => {
+export function insertScenario(db: Db, s: ScenarioInput, action = 'scenario.create', details: Record<string, number> = {}): Promise<number> {
+  return db.transaction(async (tx) => {
     // The dataset may have been deleted while the locks were checked (an await): a race, not a server error.
-    if (!getDataset(db, s.datasetId)) throw new ApiError(409, '数据集已被删除，无法在其上建立方案');
+    if (!await getDataset(tx, s.datasetId)) throw new ApiError(409, '数据集已被删除，无法在其上建立方案');
     const t = now();
-    const r = db.prepare(`INSERT INTO scenarios (dataset_id, name, notes, notes_inherited, policy_json, locks_json, use_baseline, created_by, created_at, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(s.datasetId, s.name, s.notes, s.notesInherited ? 1 : 0, JSON.stringify(s.policy), JSON.stringify(s.locks),
+    const id = await tx.insert(`INSERT INTO scenarios (dataset_id, name, notes, notes_inherited, policy_json, locks_json, use_baseline, created_by, created_at, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, s.datasetId, s.name, s.notes, s.notesInherited ? 1 : 0, JSON.stringify(s.policy), JSON.stringify(s.locks),
       s.useBaseline === false ? 0 : 1, s.userId, t, t);
-    const id = Number(r.lastInsertRowid);
-    logActivity(db, { userId: s.userId, action, entity: 'scenario', entityId: id, details: { dataset_id: s.datasetId, locks: s.locks.length, ...details } });
+    await logActivity(tx, { userId: s.userId, action, entity: 'scenario', entityId: id, details: { dataset_id: s.datasetId, locks: s.locks.length, ...details } });
     return id;
-  })();
+  });
 }
 
 export function scenarioRoutes(app: App, deps: Deps): void {
   const { db } = deps;
   /** Notes written by a user are the scenario's own from then on. */
-  const setNotes = (id: number, notes: string) => db.prepare('UPDATE scenarios SET notes = ?, notes_inherited = 0 WHERE id = ?').run(notes, id);
-  const mustGet = (id: number) => getScenario(db, id) ?? (() => { throw notFound('方案'); })();
-  const mustBeEditable = (s: ScenarioRow) => mustNotBeFrozen(db, s.id, '不可再修改或删除');
+  const setNotes = (tx: Db, id: number, notes: string) => tx.run('UPDATE scenarios SET notes = ?, notes_inherited = 0 WHERE id = ?', notes, id);
+  const mustGet = async (id: number) => await getScenario(db, id) ?? (() => { throw notFound('方案'); })();
+  const mustBeEditable = (s: ScenarioRow, tx = db) => mustNotBeFrozen(tx, s.id, '不可再修改或删除');
 
   app.get('/api/scenarios', {
     config: { access: 'read' },
@@ -140,15 +139,17 @@ export function scenarioRoutes(app: App, deps: Deps): void {
     },
   }, async (req) => {
     const rows = req.query.dataset_id === undefined
-      ? db.prepare<[], ScenarioRow>('SELECT * FROM scenarios ORDER BY id DESC').all()
-      : db.prepare<[number], ScenarioRow>('SELECT * FROM scenarios WHERE dataset_id = ? ORDER BY id DESC').all(req.query.dataset_id);
-    return {
-      items: rows.map((s) => ({
+      ? await db.all<ScenarioRow>('SELECT * FROM scenarios ORDER BY id DESC')
+      : await db.all<ScenarioRow>('SELECT * FROM scenarios WHERE dataset_id = ? ORDER BY id DESC', req.query.dataset_id);
+    const items = [];
+    for (const s of rows) {
+      items.push({
         id: s.id, dataset_id: s.dataset_id, name: s.name, ...notesOf(s), use_baseline: s.use_baseline === 1,
         created_by: s.created_by, created_at: s.created_at, updated_at: s.updated_at,
-        runs: runCount(db, s.id), adopted_run_id: adoptedRunOf(db, s.id), locks: scenarioLocks(s).length,
-      })),
-    };
+        runs: await runCount(db, s.id), adopted_run_id: await adoptedRunOf(db, s.id), locks: scenarioLocks(s).length,
+      });
+    }
+    return { items };
   });
 
   app.post('/api/scenarios', {
@@ -163,18 +164,18 @@ export function scenarioRoutes(app: App, deps: Deps): void {
       response: { 201: scenarioSchema, 404: errorSchema, 409: errorSchema, 422: errorSchema, ...authErrors },
     },
   }, async (req, reply) => {
-    const d = getDataset(db, req.body.dataset_id);
+    const d = await getDataset(db, req.body.dataset_id);
     if (!d) throw notFound('数据集');
     const policy = checkPolicy(datasetPolicy(d), req.body.policy ?? {});
     const locks = req.body.locks ? await checkLocks(deps, d.id, req.body.locks) : datasetLocks(d);
-    const id = insertScenario(db, { datasetId: d.id, name: req.body.name, notes: req.body.notes, policy, locks, useBaseline: req.body.use_baseline, userId: req.user!.id });
-    return reply.code(201).header('location', `/api/scenarios/${id}`).send(scenarioView(db, getScenario(db, id)!));
+    const id = await insertScenario(db, { datasetId: d.id, name: req.body.name, notes: req.body.notes, policy, locks, useBaseline: req.body.use_baseline, userId: req.user!.id });
+    return reply.code(201).header('location', `/api/scenarios/${id}`).send(await scenarioView(db, (await getScenario(db, id))!));
   });
 
   app.get('/api/scenarios/:id', {
     config: { access: 'read' },
     schema: { tags: ['scenarios'], summary: '方案详情', params: idParams, response: { 200: scenarioSchema, 404: errorSchema, ...authErrors } },
-  }, async (req) => scenarioView(db, mustGet(req.params.id)));
+  }, async (req) => scenarioView(db, await mustGet(req.params.id)));
 
   app.get('/api/scenarios/:id/budget', {
     config: { access: 'read' },
@@ -183,9 +184,9 @@ export function scenarioRoutes(app: App, deps: Deps): void {
       params: idParams, response: { 200: budgetSchema, 404: errorSchema, ...authErrors },
     },
   }, async (req) => {
-    const s = mustGet(req.params.id);
+    const s = await mustGet(req.params.id);
     const policy = scenarioPolicy(s);
-    const r = await deps.tasks.run('budget', { files: storedFiles(db, s.dataset_id), policy, locks: scenarioLocks(s) });
+    const r = await deps.tasks.run('budget', { files: await storedFiles(db, s.dataset_id), policy, locks: scenarioLocks(s) });
     // The files were validated when stored; failing now means the stored bytes changed.
     if (!r.ok) throw new Error(`stored files of dataset ${s.dataset_id} do not parse`);
     return { scenario_id: s.id, min_share: policy.ratios.minRotatedShareOfEligible, max_share: policy.ratios.maxRotatedShareOfEligible, counties: r.counties };
@@ -202,28 +203,27 @@ export function scenarioRoutes(app: App, deps: Deps): void {
       response: { 200: scenarioSchema, 404: errorSchema, 409: errorSchema, 422: errorSchema, ...authErrors },
     },
   }, async (req) => {
-    const s = mustGet(req.params.id);
-    mustBeEditable(s);
+    const s = await mustGet(req.params.id);
+    await mustBeEditable(s);
     const policy = req.body.policy ? checkPolicy(scenarioPolicy(s), req.body.policy) : undefined;
     const locks = req.body.locks ? await checkLocks(deps, s.dataset_id, req.body.locks) : undefined;
-    db.transaction(() => {
+    await db.transaction(async (tx) => {
       // Re-checked inside the transaction: a leader may have adopted a run while locks were validated.
-      mustBeEditable(s);
+      await mustBeEditable(s, tx);
       const useBaseline = req.body.use_baseline === undefined ? null : Number(req.body.use_baseline);
-      db.prepare(`UPDATE scenarios SET name = COALESCE(?, name), policy_json = COALESCE(?, policy_json),
-        locks_json = COALESCE(?, locks_json), use_baseline = COALESCE(?, use_baseline), updated_at = ? WHERE id = ?`)
-        .run(req.body.name ?? null, policy ? JSON.stringify(policy) : null, locks ? JSON.stringify(locks) : null, useBaseline, now(), s.id);
+      await tx.run(`UPDATE scenarios SET name = COALESCE(?, name), policy_json = COALESCE(?, policy_json),
+        locks_json = COALESCE(?, locks_json), use_baseline = COALESCE(?, use_baseline), updated_at = ? WHERE id = ?`, req.body.name ?? null, policy ? JSON.stringify(policy) : null, locks ? JSON.stringify(locks) : null, useBaseline, now(), s.id);
       const changed = (policy !== undefined && !sameJson(policy, scenarioPolicy(s))) || (locks !== undefined && !sameJson(locks, scenarioLocks(s)));
-      if (req.body.notes !== undefined) setNotes(s.id, req.body.notes);
+      if (req.body.notes !== undefined) await setNotes(tx, s.id, req.body.notes);
       // A copied note described the source's policy and locks: once they differ it no longer fits.
       // (Checked in SQL: a note written while the locks were validated is the user's own.)
-      else if (changed) db.prepare("UPDATE scenarios SET notes = '', notes_inherited = 0, notes_reference = notes WHERE id = ? AND notes_inherited = 1").run(s.id);
-      logActivity(db, {
+      else if (changed) await tx.run("UPDATE scenarios SET notes = '', notes_inherited = 0, notes_reference = notes WHERE id = ? AND notes_inherited = 1", s.id);
+      await logActivity(tx, {
         userId: req.user!.id, action: 'scenario.update', entity: 'scenario', entityId: s.id,
         details: { fields: Object.keys(req.body) },
       });
-    })();
-    return scenarioView(db, mustGet(s.id));
+    });
+    return scenarioView(db, await mustGet(s.id));
   });
 
   app.post('/api/scenarios/:id/copy', {
@@ -235,14 +235,14 @@ export function scenarioRoutes(app: App, deps: Deps): void {
       response: { 201: scenarioSchema, 404: errorSchema, ...authErrors },
     },
   }, async (req, reply) => {
-    const s = mustGet(req.params.id);
-    const id = insertScenario(db, {
+    const s = await mustGet(req.params.id);
+    const id = await insertScenario(db, {
       datasetId: s.dataset_id, name: req.body.name ?? `${s.name}（副本）`.slice(0, 100),
       notes: req.body.notes ?? copiedNotes(s), notesInherited: req.body.notes === undefined && s.notes !== '',
       // The flag is copied; a baseline is not: a copy starts with no runs of its own.
       policy: scenarioPolicy(s), locks: scenarioLocks(s), useBaseline: s.use_baseline === 1, userId: req.user!.id,
     }, 'scenario.copy', { source_scenario_id: s.id });
-    return reply.code(201).header('location', `/api/scenarios/${id}`).send(scenarioView(db, getScenario(db, id)!));
+    return reply.code(201).header('location', `/api/scenarios/${id}`).send(await scenarioView(db, (await getScenario(db, id))!));
   });
 
   app.put('/api/scenarios/:id/notes', {
@@ -253,14 +253,14 @@ export function scenarioRoutes(app: App, deps: Deps): void {
       response: { 200: scenarioSchema, 404: errorSchema, 409: errorSchema, ...authErrors },
     },
   }, async (req) => {
-    const s = mustGet(req.params.id);
-    db.transaction(() => {
-      mustBeEditable(s);
-      setNotes(s.id, req.body.notes);
-      db.prepare('UPDATE scenarios SET updated_at = ? WHERE id = ?').run(now(), s.id);
-      logActivity(db, { userId: req.user!.id, action: 'scenario.notes', entity: 'scenario', entityId: s.id });
-    })();
-    return scenarioView(db, mustGet(s.id));
+    const s = await mustGet(req.params.id);
+    await db.transaction(async (tx) => {
+      await mustBeEditable(s, tx);
+      await setNotes(tx, s.id, req.body.notes);
+      await tx.run('UPDATE scenarios SET updated_at = ? WHERE id = ?', now(), s.id);
+      await logActivity(tx, { userId: req.user!.id, action: 'scenario.notes', entity: 'scenario', entityId: s.id });
+    });
+    return scenarioView(db, await mustGet(s.id));
   });
 
   app.delete('/api/scenarios/:id', {
@@ -270,17 +270,17 @@ export function scenarioRoutes(app: App, deps: Deps): void {
       response: { 204: z.null(), 404: errorSchema, 409: errorSchema, ...authErrors },
     },
   }, async (req, reply) => {
-    const s = mustGet(req.params.id);
-    mustBeEditable(s);
-    const active = db.prepare<[number, number], { n: number }>(`SELECT (SELECT COUNT(*) FROM runs WHERE scenario_id = ? AND status IN ('queued', 'running'))
-      + (SELECT COUNT(*) FROM frontiers WHERE scenario_id = ? AND status IN ('queued', 'running')) AS n`).get(s.id, s.id)?.n ?? 0;
+    const s = await mustGet(req.params.id);
+    await mustBeEditable(s);
+    const active = (await db.get<{ n: number }>(`SELECT (SELECT COUNT(*) FROM runs WHERE scenario_id = ? AND status IN ('queued', 'running'))
+      + (SELECT COUNT(*) FROM frontiers WHERE scenario_id = ? AND status IN ('queued', 'running')) AS n`, s.id, s.id))?.n ?? 0;
     if (active > 0) throw new ApiError(409, '方案还有排队或运行中的求解，请先取消');
-    db.transaction(() => {
-      db.prepare('DELETE FROM frontiers WHERE scenario_id = ?').run(s.id);
-      const runs = db.prepare('DELETE FROM runs WHERE scenario_id = ?').run(s.id).changes;
-      db.prepare('DELETE FROM scenarios WHERE id = ?').run(s.id);
-      logActivity(db, { userId: req.user!.id, action: 'scenario.delete', entity: 'scenario', entityId: s.id, details: { runs } });
-    })();
+    await db.transaction(async (tx) => {
+      await tx.run('DELETE FROM frontiers WHERE scenario_id = ?', s.id);
+      const runs = await tx.run('DELETE FROM runs WHERE scenario_id = ?', s.id);
+      await tx.run('DELETE FROM scenarios WHERE id = ?', s.id);
+      await logActivity(tx, { userId: req.user!.id, action: 'scenario.delete', entity: 'scenario', entityId: s.id, details: { runs } });
+    });
     return reply.code(204).send(null);
   });
 }

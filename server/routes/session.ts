@@ -28,35 +28,35 @@ export function sessionRoutes(app: App, { db, secureCookies, loginThrottle }: De
   }, async (req, reply) => {
     const { username, password } = req.body;
     const keys = throttleKeys(username, req.ip);
-    const row = userByName(db, username);
+    const row = await userByName(db, username);
     // The user's id only: never the typed name (it may be a password typed into the wrong box) nor the address.
     const failed = (reason: FailReason) =>
-      logActivity(db, { userId: null, action: 'session.fail', entity: 'user', entityId: row?.id ?? null, details: { reason } });
+      (logActivity(db, { userId: null, action: 'session.fail', entity: 'user', entityId: row?.id ?? null, details: { reason } }));
 
     const refusal = loginThrottle.check(keys);
     if (refusal) {
       // Refused without looking at the password; logged once per back-off, so hammering does not flood the log.
-      if (refusal.first) failed('throttled');
+      if (refusal.first) await failed('throttled');
       reply.header('retry-after', String(refusal.retryAfter));
       throw new ApiError(429, `登录失败次数过多，请 ${refusal.retryAfter} 秒后再试`);
     }
     // Counted before the password is checked, so guesses sent in parallel are throttled too; a success clears it.
     loginThrottle.fail(keys);
     if (row?.locked === 1) {
-      failed('locked');
+      await failed('locked');
       throw new ApiError(423, '账号因多次登录失败已锁定，请联系管理员解锁');
     }
     // Same cost whether or not the user exists: timing does not reveal user names.
     const ok = await verifyPassword(password, row?.password_hash ?? (await decoy()));
     if (!row || !ok || row.disabled === 1) {
-      failed(!row ? 'unknown_user' : !ok ? 'password' : 'disabled');
-      if (row && !ok) recordWrongPassword(db, row.id);
+      await failed(!row ? 'unknown_user' : !ok ? 'password' : 'disabled');
+      if (row && !ok) await recordWrongPassword(db, row.id);
       throw new ApiError(401, '用户名或密码错误');
     }
     loginThrottle.clear(keys);
-    clearFailures(db, row.id);
-    setSessionCookie(reply, createSession(db, row.id), secureCookies);
-    logActivity(db, { userId: row.id, action: 'session.create', entity: 'user', entityId: row.id });
+    await clearFailures(db, row.id);
+    setSessionCookie(reply, await createSession(db, row.id), secureCookies);
+    await logActivity(db, { userId: row.id, action: 'session.create', entity: 'user', entityId: row.id });
     return { user: { id: row.id, username: row.username, role: row.role, must_change_password: row.must_change_password === 1 } };
   });
 
@@ -70,9 +70,9 @@ export function sessionRoutes(app: App, { db, secureCookies, loginThrottle }: De
     schema: { tags: ['session'], summary: '退出登录', response: { 204: z.null(), ...authErrors } },
   }, async (req, reply) => {
     const token = req.cookies[SESSION_COOKIE];
-    if (token) deleteSession(db, token);
+    if (token) await deleteSession(db, token);
     clearSessionCookie(reply, secureCookies);
-    logActivity(db, { userId: req.user!.id, action: 'session.delete', entity: 'user', entityId: req.user!.id });
+    await logActivity(db, { userId: req.user!.id, action: 'session.delete', entity: 'user', entityId: req.user!.id });
     return reply.code(204).send(null);
   });
 
@@ -85,17 +85,17 @@ export function sessionRoutes(app: App, { db, secureCookies, loginThrottle }: De
     },
   }, async (req, reply) => {
     const user = req.user!;
-    const row = userByName(db, user.username);
+    const row = await userByName(db, user.username);
     if (!row || !(await verifyPassword(req.body.current_password, row.password_hash))) throw new ApiError(400, '当前密码不正确');
     if (req.body.new_password === req.body.current_password) throw new ApiError(400, '新密码不能与当前密码相同');
     const hash = await hashPassword(req.body.new_password);
-    db.transaction(() => {
-      db.prepare('UPDATE users SET password_hash = ?, must_change_password = 0 WHERE id = ?').run(hash, user.id);
+    await db.transaction(async (tx) => {
+      await tx.run('UPDATE users SET password_hash = ?, must_change_password = 0 WHERE id = ?', hash, user.id);
       // Other sessions of this user end: a changed password should lock out whoever else had it.
       const token = req.cookies[SESSION_COOKIE];
-      db.prepare('DELETE FROM sessions WHERE user_id = ? AND token_hash != ?').run(user.id, token ? sha256(token) : '');
-      logActivity(db, { userId: user.id, action: 'user.password', entity: 'user', entityId: user.id });
-    })();
+      await tx.run('DELETE FROM sessions WHERE user_id = ? AND token_hash != ?', user.id, token ? sha256(token) : '');
+      await logActivity(tx, { userId: user.id, action: 'user.password', entity: 'user', entityId: user.id });
+    });
     return reply.code(204).send(null);
   });
 }

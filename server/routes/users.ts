@@ -23,13 +23,13 @@ const view = (u: UserRow): UserView => ({
 const usernameSchema = z.string().regex(/^[A-Za-z0-9_.-]{2,64}$/, '用户名为2–64位字母、数字、下划线、点或连字符');
 
 export function userRoutes(app: App, { db, loginThrottle }: Deps): void {
-  const get = (id: number) => db.prepare<[number], UserRow>('SELECT * FROM users WHERE id = ?').get(id);
-  const admins = () => db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND disabled = 0").get()?.n ?? 0;
+  const get = (id: number) => db.get<UserRow>('SELECT * FROM users WHERE id = ?', id);
+  const admins = async (tx = db) => (await tx.get<{ n: number }>("SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND disabled = 0"))?.n ?? 0;
 
   app.get('/api/users', {
     config: { access: 'admin' },
     schema: { tags: ['users'], summary: '用户列表', response: { 200: z.object({ items: z.array(userSchema) }), ...authErrors } },
-  }, async () => ({ items: db.prepare<[], UserRow>('SELECT * FROM users ORDER BY id').all().map(view) }));
+  }, async () => ({ items: (await db.all<UserRow>('SELECT * FROM users ORDER BY id')).map(view) }));
 
   app.post('/api/users', {
     config: { access: 'admin' },
@@ -39,10 +39,10 @@ export function userRoutes(app: App, { db, loginThrottle }: Deps): void {
       response: { 201: userSchema, 409: errorSchema, ...authErrors },
     },
   }, async (req, reply) => {
-    if (userByName(db, req.body.username)) throw new ApiError(409, '用户名已存在');
+    if ((await userByName(db, req.body.username))) throw new ApiError(409, '用户名已存在');
     const id = await createUser(db, { ...req.body, mustChange: true });
-    logActivity(db, { userId: req.user!.id, action: 'user.create', entity: 'user', entityId: id, details: { role: req.body.role } });
-    return reply.code(201).send(view(get(id)!));
+    await logActivity(db, { userId: req.user!.id, action: 'user.create', entity: 'user', entityId: id, details: { role: req.body.role } });
+    return reply.code(201).send(view((await get(id))!));
   });
 
   app.patch('/api/users/:id', {
@@ -58,45 +58,45 @@ export function userRoutes(app: App, { db, loginThrottle }: Deps): void {
       response: { 200: userSchema, 404: errorSchema, 409: errorSchema, ...authErrors },
     },
   }, async (req) => {
-    const u = get(req.params.id);
+    const u = await get(req.params.id);
     if (!u) throw notFound('用户');
     const { role, password, disabled, locked } = req.body;
     const losesAdmin = u.role === 'admin' && u.disabled === 0 && ((role !== undefined && role !== 'admin') || disabled === true);
-    if (losesAdmin && admins() <= 1) throw new ApiError(409, '不能移除最后一名管理员');
+    if (losesAdmin && await admins() <= 1) throw new ApiError(409, '不能移除最后一名管理员');
     const hash = password === undefined ? undefined : await hashPassword(password);
     const unlock = locked === false || hash !== undefined;
-    db.transaction(() => {
-      if (role !== undefined) db.prepare('UPDATE users SET role = ? WHERE id = ?').run(role, u.id);
-      if (disabled !== undefined) db.prepare('UPDATE users SET disabled = ? WHERE id = ?').run(disabled ? 1 : 0, u.id);
-      if (hash !== undefined) db.prepare('UPDATE users SET password_hash = ?, must_change_password = 1 WHERE id = ?').run(hash, u.id);
-      if (unlock) clearFailures(db, u.id);
+    await db.transaction(async (tx) => {
+      if (role !== undefined) await tx.run('UPDATE users SET role = ? WHERE id = ?', role, u.id);
+      if (disabled !== undefined) await tx.run('UPDATE users SET disabled = ? WHERE id = ?', disabled ? 1 : 0, u.id);
+      if (hash !== undefined) await tx.run('UPDATE users SET password_hash = ?, must_change_password = 1 WHERE id = ?', hash, u.id);
+      if (unlock) await clearFailures(tx, u.id);
       // A new role, a reset password or disabling takes effect now, not at the next login (unlocking alone ends no session).
-      if (role !== undefined || disabled !== undefined || hash !== undefined) db.prepare('DELETE FROM sessions WHERE user_id = ?').run(u.id);
-      logActivity(db, {
+      if (role !== undefined || disabled !== undefined || hash !== undefined) await tx.run('DELETE FROM sessions WHERE user_id = ?', u.id);
+      await logActivity(tx, {
         userId: req.user!.id, action: 'user.update', entity: 'user', entityId: u.id,
         details: {
           ...(role ? { role } : {}), ...(disabled !== undefined ? { disabled } : {}), password_reset: hash !== undefined,
           ...(unlock && u.locked === 1 ? { unlocked: true } : {}),
         },
       });
-    })();
+    });
     // The back-off of the name ends with the lock, so the user can log in at once.
     if (unlock) loginThrottle.clear([userKey(u.username)]);
-    return view(get(u.id)!);
+    return view((await get(u.id))!);
   });
 
   app.delete('/api/users/:id', {
     config: { access: 'admin' },
     schema: { tags: ['users'], summary: '删除用户', params: idParams, response: { 204: z.null(), 404: errorSchema, 409: errorSchema, ...authErrors } },
   }, async (req, reply) => {
-    const u = get(req.params.id);
+    const u = await get(req.params.id);
     if (!u) throw notFound('用户');
     if (u.id === req.user!.id) throw new ApiError(409, '不能删除自己');
-    if (u.role === 'admin' && u.disabled === 0 && admins() <= 1) throw new ApiError(409, '不能删除最后一名管理员');
-    db.transaction(() => {
-      db.prepare('DELETE FROM users WHERE id = ?').run(u.id);
-      logActivity(db, { userId: req.user!.id, action: 'user.delete', entity: 'user', entityId: u.id });
-    })();
+    if (u.role === 'admin' && u.disabled === 0 && await admins() <= 1) throw new ApiError(409, '不能删除最后一名管理员');
+    await db.transaction(async (tx) => {
+      await tx.run('DELETE FROM users WHERE id = ?', u.id);
+      await logActivity(tx, { userId: req.user!.id, action: 'user.delete', entity: 'user', entityId: u.id });
+    });
     return reply.code(204).send(null);
   });
 }

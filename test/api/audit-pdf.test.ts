@@ -3,10 +3,9 @@
 // and of the policy), whose text holds every rule of report.json and every school, readable by an
 // auditor, in Chinese and English.
 import { createHash } from 'node:crypto';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ReadPdf, readPdf, squash } from '../helpers/pdf.ts';
-import { FAST_POLICY, type TestServer, createScenario, removeDir, startRun, startServer, uploadSample, waitForRun } from './helpers.ts';
+import { FAST_POLICY, type TestServer, createScenario, otherConnection, removeDir, startRun, startServer, uploadSample, waitForRun } from './helpers.ts';
 
 let s: TestServer;
 beforeAll(async () => { s = await startServer({ poolSize: 2 }); });
@@ -80,18 +79,18 @@ describe('audit PDF of a run', () => {
   });
 
   it('answers 409 for a run whose stored report predates the per-school audit rows', async () => {
-    const raw = new Database(s.dbPath);
-    const stored = raw.prepare<[number], { report_json: string }>('SELECT report_json FROM runs WHERE id = ?').get(runId)!;
+    const raw = await otherConnection(s);
+    const stored = (await raw.get<{ report_json: string }>('SELECT report_json FROM runs WHERE id = ?', runId))!;
     const old = JSON.parse(stored.report_json);
     delete old.counts.per_school;
-    raw.prepare('UPDATE runs SET report_json = ? WHERE id = ?').run(JSON.stringify(old), runId);
+    await raw.run('UPDATE runs SET report_json = ? WHERE id = ?', JSON.stringify(old), runId);
     try {
       const res = await get(`/api/runs/${runId}/audit.pdf`);
       expect(res.statusCode).toBe(409);
       expect(res.json().error).toContain('请重新求解');
     } finally {
-      raw.prepare('UPDATE runs SET report_json = ? WHERE id = ?').run(stored.report_json, runId);
-      raw.close();
+      await raw.run('UPDATE runs SET report_json = ? WHERE id = ?', stored.report_json, runId);
+      await raw.close();
     }
   });
 

@@ -1,12 +1,11 @@
 // What leaders and auditors do with runs: compare 2–4 side by side and teacher by teacher,
 // audit any plan against a dataset + policy, and adopt one run — after which it and its inputs
 // are immutable and every read re-verifies the stored hashes.
-import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FAST_POLICY, type TestServer, createScenario, removeDir, sampleDir, sampleForm, startRun, startServer, uploadSample, waitForRun } from './helpers.ts';
+import { FAST_POLICY, type TestServer, createScenario, otherConnection, removeDir, sampleDir, sampleForm, startRun, startServer, uploadSample, waitForRun } from './helpers.ts';
 
 let s: TestServer;
 let datasetId: number;
@@ -254,34 +253,34 @@ describe('adoption', () => {
 
   it('re-verifies stored hashes on every read: tampered results or dataset files answer 409', async () => {
     expect((await req('GET', `/api/runs/${runA}`, s.cookie.auditor)).statusCode).toBe(200);
-    const raw = new Database(s.dbPath);
-    const original = raw.prepare<[number], { report_json: string }>('SELECT report_json FROM runs WHERE id = ?').get(runA)!.report_json;
-    raw.prepare('UPDATE runs SET report_json = ? WHERE id = ?').run(original.replace('"audit_ok": true', '"audit_ok": false'), runA);
+    const raw = await otherConnection(s);
+    const original = (await raw.get<{ report_json: string }>('SELECT report_json FROM runs WHERE id = ?', runA))!.report_json;
+    await raw.run('UPDATE runs SET report_json = ? WHERE id = ?', original.replace('"audit_ok": true', '"audit_ok": false'), runA);
     for (const url of [`/api/runs/${runA}`, `/api/runs/${runA}/result`, `/api/runs/${runA}/report.json`, `/api/runs/${runA}/plan.csv`, `/api/comparisons?runs=${runA},${runB}`]) {
       const res = await req('GET', url, s.cookie.leader);
       expect(res.statusCode, url).toBe(409);
       expect(res.json().error).toMatch(/^完整性校验失败：运行 #\d+ 的输入或结果与存储的哈希不一致/);
     }
-    raw.prepare('UPDATE runs SET report_json = ? WHERE id = ?').run(original, runA);
+    await raw.run('UPDATE runs SET report_json = ? WHERE id = ?', original, runA);
     expect((await req('GET', `/api/runs/${runA}`, s.cookie.leader)).statusCode).toBe(200);
 
-    const bytes = raw.prepare<[number], { content: Buffer }>("SELECT content FROM dataset_files WHERE dataset_id = ? AND name = 'teachers.csv'").get(datasetId)!.content;
-    raw.prepare("UPDATE dataset_files SET content = CAST(replace(CAST(content AS TEXT), 'F', 'M') AS BLOB) WHERE dataset_id = ? AND name = 'teachers.csv'").run(datasetId);
+    const bytes = (await raw.get<{ content: Buffer }>("SELECT content FROM dataset_files WHERE dataset_id = ? AND name = 'teachers.csv'", datasetId))!.content;
+    await raw.run("UPDATE dataset_files SET content = ? WHERE dataset_id = ? AND name = 'teachers.csv'", Buffer.from(bytes.toString().replaceAll('F', 'M')), datasetId);
     const files = await req('GET', `/api/runs/${runA}/plan.csv`, s.cookie.leader);
     expect(files.statusCode).toBe(409);
     expect(files.json().error).toContain('teachers.csv 与存储的哈希不一致');
     // A run that is not adopted is not affected by the check.
     expect((await req('GET', `/api/runs/${runB}`, s.cookie.leader)).statusCode).toBe(200);
-    raw.prepare("UPDATE dataset_files SET content = ? WHERE dataset_id = ? AND name = 'teachers.csv'").run(bytes, datasetId);
+    await raw.run("UPDATE dataset_files SET content = ? WHERE dataset_id = ? AND name = 'teachers.csv'", bytes, datasetId);
 
     // The parsed rows too: a name changed in the database (workbooks and listings read it) is caught.
-    const teacher = raw.prepare<[number], { seq: number; name: string }>('SELECT seq, name FROM dataset_teachers WHERE dataset_id = ? ORDER BY seq LIMIT 1').get(datasetId)!;
-    raw.prepare('UPDATE dataset_teachers SET name = ? WHERE dataset_id = ? AND seq = ?').run('某某', datasetId, teacher.seq);
+    const teacher = (await raw.get<{ seq: number; name: string }>('SELECT seq, name FROM dataset_teachers WHERE dataset_id = ? ORDER BY seq LIMIT 1', datasetId))!;
+    await raw.run('UPDATE dataset_teachers SET name = ? WHERE dataset_id = ? AND seq = ?', '某某', datasetId, teacher.seq);
     const renamed = await req('GET', `/api/runs/${runA}/result`, s.cookie.leader);
     expect(renamed.statusCode).toBe(409);
     expect(renamed.json().error).toContain('数据集解析行（学校、教师）与存储的哈希不一致');
-    raw.prepare('UPDATE dataset_teachers SET name = ? WHERE dataset_id = ? AND seq = ?').run(teacher.name, datasetId, teacher.seq);
+    await raw.run('UPDATE dataset_teachers SET name = ? WHERE dataset_id = ? AND seq = ?', teacher.name, datasetId, teacher.seq);
     expect((await req('GET', `/api/runs/${runA}/result`, s.cookie.leader)).statusCode).toBe(200);
-    raw.close();
+    await raw.close();
   });
 });

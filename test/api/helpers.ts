@@ -1,9 +1,13 @@
 // Shared set-up for the API tests: a server on a temp database, users of every role, uploads
-// of the committed sample data, and polling a run until it ends.
+// of the committed sample data, and polling a run until it ends. The same tests run on both back
+// ends (vitest.config.ts): SQLite files, or databases on the throwaway PostgreSQL server that
+// test/postgres-setup.ts provides to the `postgres` project.
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { inject } from 'vitest';
 import { buildApp, type AppOptions } from '../../server/app.ts';
+import { type Db, openDb } from '../../server/db.ts';
 import type { App } from '../../server/routes/http.ts';
 import { repoPath } from '../helpers/datasets.ts';
 
@@ -14,6 +18,7 @@ export type TestRole = (typeof ROLES)[number];
 export interface TestServer {
   app: App;
   dir: string;
+  /** The server's database: a SQLite file or a postgres:// URL. */
   dbPath: string;
   /** Session cookie header per role (each role's user is created and has changed its one-time password). */
   cookie: Record<TestRole, string>;
@@ -46,9 +51,36 @@ export async function addUser(app: App, adminCookie: string, username: string, r
   return first;
 }
 
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The PostgreSQL server of the `postgres` project; '' (not provided) elsewhere. */
+    postgresUrl: string;
+  }
+}
+
+export const postgresUrl = (): string => inject('postgresUrl') ?? '';
+
+/**
+ * The database `name` of a test directory: a SQLite file in it, or on PostgreSQL a database named
+ * after the directory (created on first open), so a second server on the same directory sees the same data.
+ */
+export function testDatabase(dir: string, name = 'lungang'): string {
+  const server = postgresUrl();
+  if (!server) return join(dir, `${name}.db`);
+  const url = new URL(server);
+  url.pathname = `/${`${basename(dir)}_${name}`.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`;
+  return url.toString();
+}
+
+/**
+ * A second connection to a server's database, as another program would open it (an edit behind
+ * the server's back: the tamper tests).
+ */
+export const otherConnection = (s: Pick<TestServer, 'dbPath'>): Promise<Db> => openDb(s.dbPath);
+
 export async function startServer(opts: Partial<AppOptions> = {}, dir?: string): Promise<TestServer> {
   const d = dir ?? (await tempDir());
-  const dbPath = join(d, 'lungang.db');
+  const dbPath = testDatabase(d);
   const app = await buildApp({ dbPath, adminPassword: ADMIN_PASSWORD, webDir: join(d, 'no-web'), ...opts });
   const admin = await login(app, 'admin', ADMIN_PASSWORD);
   const existing = await app.inject({ method: 'GET', url: '/api/users', headers: { cookie: admin } });

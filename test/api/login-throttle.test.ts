@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../server/db.ts';
 import { LOCK_AFTER, unlockByName } from '../../server/login-lockout.ts';
 import { FREE_FAILURES, LoginThrottle, MAX_WAIT_MS } from '../../server/login-throttle.ts';
-import { type TestServer, removeDir, startServer, tempDir } from './helpers.ts';
+import { type TestServer, removeDir, startServer, tempDir, testDatabase } from './helpers.ts';
 
 let clock = 1_000_000;
 let s: TestServer;
@@ -151,14 +151,14 @@ describe('lockout', () => {
 
   it('`lungang unlock` lifts a lock without an admin session', async () => {
     const dir = await tempDir();
-    const db = openDb(`${dir}/unlock.db`);
-    const id = Number(db.prepare("INSERT INTO users (username, role, password_hash, created_at, failed_logins, locked) VALUES ('admin', 'admin', 'x', 'now', 12, 1)").run().lastInsertRowid);
-    expect(unlockByName(db, 'nobody')).toBe(false);
-    expect(unlockByName(db, 'admin')).toBe(true);
-    expect(db.prepare('SELECT failed_logins, locked FROM users WHERE id = ?').get(id)).toEqual({ failed_logins: 0, locked: 0 });
-    expect(db.prepare("SELECT user_id, entity_id, details FROM activity WHERE action = 'user.update'").get())
+    const db = await openDb(testDatabase(dir, 'unlock'));
+    const id = await db.insert("INSERT INTO users (username, role, password_hash, created_at, failed_logins, locked) VALUES ('admin', 'admin', 'x', 'now', 12, 1)");
+    expect(await unlockByName(db, 'nobody')).toBe(false);
+    expect(await unlockByName(db, 'admin')).toBe(true);
+    expect(await db.get('SELECT failed_logins, locked FROM users WHERE id = ?', id)).toEqual({ failed_logins: 0, locked: 0 });
+    expect(await db.get("SELECT user_id, entity_id, details FROM activity WHERE action = 'user.update'"))
       .toEqual({ user_id: null, entity_id: id, details: JSON.stringify({ unlocked: true, command_line: true }) });
-    db.close();
+    await db.close();
     await removeDir(dir);
   });
 });

@@ -1,9 +1,8 @@
 // Login, sessions, passwords, user management and the append-only activity log.
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureAdmin, verifyPassword } from '../../server/auth.ts';
 import { openDb } from '../../server/db.ts';
-import { ADMIN_PASSWORD, type TestServer, login, removeDir, startServer, tempDir } from './helpers.ts';
+import { ADMIN_PASSWORD, type TestServer, login, otherConnection, removeDir, startServer, tempDir, testDatabase } from './helpers.ts';
 
 let s: TestServer;
 beforeAll(async () => { s = await startServer(); });
@@ -116,10 +115,10 @@ describe('activity log', () => {
     expect(res.body).not.toMatch(/wang\.li|password-|initial/);
     expect(items.filter((i) => i.action === 'user.create').every((i) => i.user_id !== null || i.details?.first_start === true)).toBe(true);
 
-    const raw = new Database(s.dbPath);
-    expect(() => raw.prepare('UPDATE activity SET action = ?').run('x')).toThrow(/append-only/);
-    expect(() => raw.prepare('DELETE FROM activity').run()).toThrow(/append-only/);
-    raw.close();
+    const raw = await otherConnection(s);
+    await expect(raw.run('UPDATE activity SET action = ?', 'x')).rejects.toThrow(/append-only/);
+    await expect(raw.run('DELETE FROM activity')).rejects.toThrow(/append-only/);
+    await raw.close();
   });
 
   it('pages with before= and filters by entity', async () => {
@@ -135,16 +134,16 @@ describe('activity log', () => {
 describe('first start', () => {
   it('creates an admin with a one-time password when no LUNGANG_ADMIN_PASSWORD is set, and only once', async () => {
     const dir = await tempDir();
-    const db = openDb(`${dir}/first.db`);
+    const db = await openDb(testDatabase(dir, 'first'));
     const first = await ensureAdmin(db);
     expect(first.created).toBe(true);
     expect(first.oneTimePassword).toMatch(/^[A-Za-z0-9_-]{16}$/);
-    const row = db.prepare<[], { password_hash: string; must_change_password: number }>("SELECT * FROM users WHERE username = 'admin'").get()!;
+    const row = (await db.get<{ password_hash: string; must_change_password: number }>("SELECT * FROM users WHERE username = 'admin'"))!;
     expect(row.password_hash).toMatch(/^scrypt\$16384\$8\$1\$/);
     expect(row.must_change_password).toBe(1);
     expect(await verifyPassword(first.oneTimePassword!, row.password_hash)).toBe(true);
     expect(await ensureAdmin(db)).toEqual({ created: false });
-    db.close();
+    await db.close();
     await removeDir(dir);
   });
 });

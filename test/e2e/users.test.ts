@@ -16,7 +16,7 @@ beforeAll(async () => {
   const api = await apiClient(server.url);
   lockedId = (await api.call<{ id: number }>('POST', '/users', { username: 'locked1', role: 'leader', password: 'locked1-pw-123' })).id;
   // Locked as 10 wrong passwords would (test/api/login-throttle.test.ts drives that through the API).
-  server.app.lungang.db.prepare('UPDATE users SET locked = 1, failed_logins = 10 WHERE id = ?').run(lockedId);
+  await server.app.lungang.db.run('UPDATE users SET locked = 1, failed_logins = 10 WHERE id = ?', lockedId);
 });
 
 afterAll(async () => {

@@ -1,0 +1,93 @@
+// Production mode (README "Production mode"): the server only enqueues, `lungang worker`
+// processes solve. A worker killed mid-solve loses nothing: its job comes back to another worker
+// when it expires and is solved again, and once the retries are spent the run is marked failed.
+// PostgreSQL only (the `postgres` project); the expiry is short here so the test does not wait long.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INTERRUPTED_MESSAGE } from '../../server/solve-queue.ts';
+import { repoPath } from '../helpers/datasets.ts';
+import { FAST_POLICY, type TestServer, createScenario, postgresUrl, removeDir, startRun, startServer, uploadSample, waitForRun } from './helpers.ts';
+
+const QUEUE_ENV = { LUNGANG_JOB_EXPIRE_SECONDS: '20', LUNGANG_QUEUE_CHECK_SECONDS: '2', LUNGANG_JOB_RETRIES: '1' };
+
+let s: TestServer;
+const workers: ChildProcess[] = [];
+const saved = { ...process.env };
+
+/** Starts `lungang worker` on the test server's database; resolves once it takes jobs. */
+function startWorker(): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [repoPath('bin', 'lungang.mjs'), 'worker'], {
+    env: { ...process.env, ...QUEUE_ENV, LUNGANG_DATABASE_URL: s.dbPath, LUNGANG_WORKER_SLOTS: '1', LUNGANG_BEST_ACHIEVABLE: '0' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  workers.push(child);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('worker started')) resolve(child);
+    });
+    child.on('exit', (code) => reject(new Error(`worker exited (${code}) before starting: ${out}`)));
+  });
+}
+
+const alive = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
+
+const killed = (child: ChildProcess) => new Promise<void>((resolve) => {
+  if (!alive(child)) return resolve();
+  child.once('exit', () => resolve());
+  child.kill('SIGKILL');
+});
+
+const activity = async (runId: number): Promise<string[]> =>
+  (await s.app.inject({ method: 'GET', url: `/api/activity?entity=run&entity_id=${runId}`, headers: { cookie: s.cookie.auditor } }))
+    .json().items.map((i: { action: string }) => i.action);
+
+describe.skipIf(!postgresUrl())('production mode: the job queue and `lungang worker`', () => {
+  beforeAll(async () => {
+    Object.assign(process.env, QUEUE_ENV);
+    s = await startServer({ queue: true });
+  });
+  afterAll(async () => {
+    for (const w of workers) await killed(w);
+    await s?.close();
+    process.env = saved;
+    if (s) await removeDir(s.dir);
+  });
+
+  it('a worker killed mid-solve: the job is retried by another worker and completes', async () => {
+    const d = await uploadSample(s, 'small-county', FAST_POLICY);
+    const sc = await createScenario(s, d.id);
+    const run = await startRun(s, sc.id);
+    expect(run.status).toBe('queued');
+
+    const first = await startWorker();
+    await waitForRun(s, run.id, (r) => r.status === 'running');
+    await killed(first);
+
+    await startWorker();
+    const done = await waitForRun(s, run.id, undefined, 240_000);
+    expect(done).toMatchObject({ status: 'done', summary: { audit_ok: true } });
+    expect(await activity(run.id)).toEqual(expect.arrayContaining(['run.create', 'run.retry', 'run.done']));
+  }, 300_000);
+
+  it('a job whose workers keep dying is marked failed with the reason, never left running', async () => {
+    for (const w of workers) await killed(w);
+    const d = await uploadSample(s, 'small-county', FAST_POLICY);
+    const sc = await createScenario(s, d.id);
+    const run = await startRun(s, sc.id);
+    // Killed on its first try and on its one retry.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const w = await startWorker();
+      await waitForRun(s, run.id, (r) => r.status === 'running', 240_000);
+      // The retry: once the first worker's job expired, this one took it and claimed the row again.
+      if (attempt === 1) await expect.poll(async () => activity(run.id), { timeout: 240_000, interval: 500 }).toContain('run.retry');
+      await killed(w);
+    }
+    // Any worker handles the dead letters.
+    await startWorker();
+    const failed = await waitForRun(s, run.id, (r) => r.status === 'failed', 240_000);
+    expect(failed.message).toBe(INTERRUPTED_MESSAGE);
+    expect(await activity(run.id)).toContain('run.fail');
+  }, 600_000);
+});
