@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
@@ -10,7 +10,8 @@ export default defineConfig({
     // Every test on the embedded back end (SQLite); the API tests once more on PostgreSQL, the
     // production mode's storage (README "Production mode"). `--project sqlite` or `--project postgres` picks one.
     projects: [
-      { extends: true, test: { name: 'sqlite', include: ['test/**/*.test.ts'] } },
+      // The job queue exists only in production mode: its test runs in the postgres project alone.
+      { extends: true, test: { name: 'sqlite', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, 'test/api/queue.test.ts'] } },
       { extends: true, test: { name: 'postgres', include: ['test/api/**/*.test.ts'], globalSetup: ['test/postgres-setup.ts'] } },
     ],
   },

@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INTERRUPTED_MESSAGE } from '../../server/solve-queue.ts';
 import { repoPath } from '../helpers/datasets.ts';
-import { FAST_POLICY, type TestServer, createScenario, postgresUrl, removeDir, startRun, startServer, uploadSample, waitForRun } from './helpers.ts';
+import { FAST_POLICY, type TestServer, createScenario, removeDir, startRun, startServer, uploadSample, waitForRun } from './helpers.ts';
 
 const QUEUE_ENV = { LUNGANG_JOB_EXPIRE_SECONDS: '20', LUNGANG_QUEUE_CHECK_SECONDS: '2', LUNGANG_JOB_RETRIES: '1' };
 
@@ -43,7 +43,7 @@ const activity = async (runId: number): Promise<string[]> =>
   (await s.app.inject({ method: 'GET', url: `/api/activity?entity=run&entity_id=${runId}`, headers: { cookie: s.cookie.auditor } }))
     .json().items.map((i: { action: string }) => i.action);
 
-describe.skipIf(!postgresUrl())('production mode: the job queue and `lungang worker`', () => {
+describe('production mode: the job queue and `lungang worker`', () => {
   beforeAll(async () => {
     Object.assign(process.env, QUEUE_ENV);
     s = await startServer({ queue: true });
