@@ -9,7 +9,7 @@ import { mustRotateRule } from './must-rotate.ts';
 import { staffFloorRule } from './staff-floor.ts';
 import { shadowRules } from './shadow.ts';
 import {
-  type CountyRule, type Move, STAGE_EN, countsTowardRotation, fmtPct, inBudget, leavesHome, movesPost, rotationBudget, schoolsVerdict, share,
+  type CountyRule, type Move, STAGE_EN, countsTowardRotation, fmtPct, inBudget, leavesHome, postsChange, rotationBudget, schoolsVerdict, share,
 } from './rule-kit.ts';
 
 const isBackbone = (t: Teacher) => t.backbone !== 'none';
@@ -133,7 +133,7 @@ export const countyRules: CountyRule[] = [
         return {
           key: `quota_${s.id}`,
           school: s.id,
-          coef: (m: Move) => ((m.to.id === s.id ? 1 : 0) - (m.from.id === s.id ? 1 : 0)) * movesPost(m),
+          coef: postsChange(s.id),
           max: Math.max(quotaOf(s, ctx.policy).quota, before) - before,
         };
       }),

@@ -97,6 +97,9 @@ export const modeAllowed = (ctx: CountyContext, mode: Mode): boolean => ctx.poli
 /** 1 when the move takes the post with the teacher (a transfer): only then does the quota of either school change. */
 export const movesPost = (m: Pick<Move, 'mode'>): number => (m.mode === 'transfer' ? 1 : 0);
 
+/** A move's change to school `id`'s posts: +1 a transfer in, −1 a transfer out (quota, staff_floor). */
+export const postsChange = (id: string) => (m: Move): number => ((m.to.id === id ? 1 : 0) - (m.from.id === id ? 1 : 0)) * movesPost(m);
+
 /** 1 when the teacher leaves the home school for the year (transfer, 支教, 顶岗培养); a 走教 teacher stays. */
 export const leavesHome = (m: Pick<Move, 'mode'>): number => (m.mode === 'itinerant' ? 0 : 1);
 

@@ -4,7 +4,7 @@
 // a 教学点 of 4 teachers may send no one until it has 5; without the floor the sample county's cycle
 // left teachers at such schools unrotated, and a small school that lost teachers one year could no
 // longer send the teacher about to pass the age cap the next. Only transfers move a post (R17).
-import { type CountyRule, type Move, movesPost, schoolsVerdict } from './rule-kit.ts';
+import { type CountyRule, postsChange, schoolsVerdict } from './rule-kit.ts';
 import type { CountyContext } from './county.ts';
 
 const floorsOf = (ctx: CountyContext) => ctx.schools.filter((s) => ctx.policy.cycle.staffFloor[s.id] !== undefined);
@@ -19,7 +19,7 @@ export const staffFloorRule: CountyRule = {
     floorsOf(ctx).map((s) => ({
       key: `stafffloor_${s.id}`,
       school: s.id,
-      coef: (m: Move) => ((m.to.id === s.id ? 1 : 0) - (m.from.id === s.id ? 1 : 0)) * movesPost(m),
+      coef: postsChange(s.id),
       min: ctx.policy.cycle.staffFloor[s.id]! - (ctx.staffBefore.get(s.id) ?? 0),
     })),
   result: (ctx, sums) => {
