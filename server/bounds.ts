@@ -60,7 +60,8 @@ interface BoundsRow {
 export async function queueBounds(db: Db, runId: number): Promise<void> {
   // A run's earlier job, if any, is replaced whole.
   await db.run(`INSERT INTO run_bounds (run_id, status, created_at) VALUES (?, 'queued', ?) ON CONFLICT (run_id) DO UPDATE SET
-    status = excluded.status, created_at = excluded.created_at, progress_json = NULL, bounds_json = NULL, message = NULL, started_at = NULL, finished_at = NULL`,
+    status = excluded.status, created_at = excluded.created_at, progress_json = NULL, bounds_json = NULL, message = NULL, started_at = NULL, finished_at = NULL,
+    lease = NULL, heartbeat_at = NULL, attempts = 0`,
   runId, now());
 }
 

@@ -114,6 +114,9 @@ export interface RunRow {
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
+  /** The running attempt's token and heartbeat (heartbeat.ts). */
+  lease: string | null;
+  heartbeat_at: string | null;
   plan_csv: string | null;
   report_json: string | null;
   summary_json: string | null;
@@ -139,6 +142,8 @@ export interface FrontierRow {
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
+  lease: string | null;
+  heartbeat_at: string | null;
 }
 
 export const now = (): string => new Date().toISOString();
@@ -199,6 +204,14 @@ export const jsonValues = (db: Db, type: 'text' | 'integer'): string =>
 /** An integer field of a JSON text column. */
 export const jsonInteger = (db: Db, column: string, field: string): string =>
   db.dialect === 'sqlite' ? `json_extract(${column}, '$.${field}')` : `(${column}::json->>'${field}')::integer`;
+
+/**
+ * The database's clock as now() writes it (ISO 8601, UTC, milliseconds). Heartbeats use it: written
+ * by workers on several machines and compared by others, they need one clock, not each machine's.
+ */
+export const sqlNow = (db: Db): string => (db.dialect === 'sqlite'
+  ? "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+  : `to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
 
 /** Case-insensitive LIKE (SQLite's LIKE already is, for ASCII). */
 export const likeOperator = (db: Db): string => (db.dialect === 'sqlite' ? 'LIKE' : 'ILIKE');

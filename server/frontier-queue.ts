@@ -48,11 +48,11 @@ export function frontierQueue(db: Db, hardLimitSeconds = defaultHardLimitSeconds
   return {
     kind: 'frontier',
     table: 'frontiers',
-    async claim(id) {
+    async claim(id, lease) {
       const f = (await getFrontier(db, id))!;
       const inputs = frontierInputsSchema.parse(JSON.parse(f.inputs_json));
       const progress = { phase: 'plans', point: 0, points: inputs.shares.length, share: null, county: null, objective: null, gap: null };
-      if (!await markRunning(db, 'frontiers', id, progress)) return null;
+      if (!await markRunning(db, 'frontiers', id, lease, progress)) return null;
       const { files, counties } = await datasetInput(db, f.dataset_id);
       const solvesPerPoint = 1 + (inputs.bounds ? BOUNDS_SOLVES_PER_COUNTY : 0);
       return {
@@ -71,14 +71,14 @@ export function frontierQueue(db: Db, hardLimitSeconds = defaultHardLimitSeconds
         const point = frontierPointSchema.parse({ index: m.index, share: m.share, counties: m.rows });
         await db.transaction(async (tx) => {
           const f = await getFrontier(tx, id);
-          if (f?.status !== 'running') return;
+          if (f?.status !== 'running' || f.lease !== job.lease) return;
           await tx.run('UPDATE frontiers SET points_json = ? WHERE id = ?', JSON.stringify([...storedPoints(f.points_json), point]), id);
         });
       } else if (m.type === 'best') {
         const best = z.array(pointBestSchema).parse(m.items);
         await db.transaction(async (tx) => {
           const f = await getFrontier(tx, id);
-          if (f?.status !== 'running') return;
+          if (f?.status !== 'running' || f.lease !== job.lease) return;
           const points = storedPoints(f.points_json).map((p) => (p.index === m.index ? { ...p, best } : p));
           await tx.run('UPDATE frontiers SET points_json = ? WHERE id = ?', JSON.stringify(points), id);
         });
@@ -88,9 +88,9 @@ export function frontierQueue(db: Db, hardLimitSeconds = defaultHardLimitSeconds
         await job.end('done', { message: none > 0 ? `${none}个交流比例下无可行方案` : null });
       }
     },
-    async store(id, status, end) {
-      return await db.run("UPDATE frontiers SET status = ?, message = ?, finished_at = ? WHERE id = ? AND status = 'running'",
-        status, end.message, now(), id) > 0;
+    async store(id, lease, status, end) {
+      return await db.run("UPDATE frontiers SET status = ?, message = ?, finished_at = ? WHERE id = ? AND status = 'running' AND lease = ?",
+        status, end.message, now(), id, lease) > 0;
     },
   };
 }

@@ -3,18 +3,20 @@
 // - SolvePool: the solve queues (runs; frontiers). The database is the queue (status 'queued',
 //   users with fewer jobs running first, then oldest first over every queue); at most `poolSize`
 //   jobs solve at once, each in a fresh worker (a run's counties then go to the shared solve lanes),
-//   so cancelling or hitting the hard time limit is simply terminating that worker. Outcomes are
-//   written only while the job is still 'running' in the database, so a job that was marked failed
-//   meanwhile (restart, cancel) is never overwritten. After a run with a plan the pool also computes
+//   so cancelling or hitting the hard time limit is simply terminating that worker. Each attempt
+//   claims its row with a lease (a random token): progress and outcomes are written only while the
+//   row is still 'running' under that lease, so a job that was marked failed meanwhile (restart,
+//   cancel) or handed to another worker (heartbeat.ts) is never overwritten. After a run with a plan the pool also computes
 //   its best achievable 差异系数 (bounds.ts), in the same kind of worker, when no job of any queue is
 //   waiting and leaving one slot for them.
 // Request-time CPU work (upload validation, lock validation, audits, XLSX export: 0.1–0.5 s on a
 // county of 5,000 teachers, far too long for the event loop) is task-pool.ts.
+import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import { lockSchema, policySchema } from '../solver/contract/schemas.ts';
-import { type Db, type RunStatus, datasetFiles, getDataset, getRun, logActivity, now } from './db.ts';
+import { type Db, type RunStatus, datasetFiles, getDataset, getRun, logActivity, now, sqlNow } from './db.ts';
 import type { BoundsMessage, SolveMessage } from './run-job.ts';
 import { queueBounds } from './bounds.ts';
 import { LanePool } from './lanes.ts';
@@ -61,6 +63,8 @@ export type JobStatus = Exclude<RunStatus, 'queued' | 'running'>;
 
 /** What a queue's job may tell the pool while its worker runs. */
 export interface JobControl {
+  /** The attempt's lease: a write of its own (a frontier's points) checks the row still has it. */
+  readonly lease: string;
   /** Stores progress: a new phase at once, the same phase at most once a second (status polls read the row). */
   progress(phase: string, json: string): void;
   end(status: JobStatus, out: JobEnd): Promise<boolean>;
@@ -75,12 +79,12 @@ export interface JobQueue {
   /** The activity log's entity and the pool's key prefix. */
   readonly kind: string;
   readonly table: string;
-  /** Claims queued job `id` (→ running): its worker's data and hard limit; null when it does not start (marked failed, or taken). */
-  claim(id: number): Promise<{ workerData: object; limitSeconds: number } | null>;
+  /** Claims queued job `id` (→ running, under `lease`): its worker's data and hard limit; null when it does not start (marked failed, or taken). */
+  claim(id: number, lease: string): Promise<{ workerData: object; limitSeconds: number } | null>;
   /** A message from the job's worker (the next waits until this one's writes are done). */
   receive(id: number, message: unknown, job: JobControl): Promise<void>;
-  /** Writes how the job ended, only while it is still running in the table; whether it was. */
-  store(id: number, status: JobStatus, end: JobEnd): Promise<boolean>;
+  /** Writes how the job ended, only while it is still running in the table under `lease`; whether it was. */
+  store(id: number, lease: string, status: JobStatus, end: JobEnd): Promise<boolean>;
 }
 
 export interface PoolOptions {
@@ -102,8 +106,8 @@ export interface PoolOptions {
 export const BOUNDS_SOLVES_PER_COUNTY = 24;
 
 /** `messages`: the worker's messages handled so far, one after another (a frontier's last point is stored before its end). */
-interface Active { queue: JobQueue; id: number; user: number; worker: Worker; timer: NodeJS.Timeout; phase: string | null; lastWrite: number; messages: Promise<unknown>; abort: AbortController }
-interface BoundsJob { worker: Worker; timer: NodeJS.Timeout }
+interface Active { queue: JobQueue; id: number; lease: string; user: number; worker: Worker; timer: NodeJS.Timeout; phase: string | null; lastWrite: number; messages: Promise<unknown>; abort: AbortController }
+interface BoundsJob { worker: Worker; timer: NodeJS.Timeout; lease: string }
 
 export class SolvePool {
   private readonly active = new Map<string, Active>();
@@ -151,14 +155,18 @@ export class SolvePool {
     return this.active.size;
   }
 
-  /** The jobs solving now. */
-  activeJobs(): { kind: string; id: number }[] {
-    return [...this.active.values()].map((a) => ({ kind: a.queue.kind, id: a.id }));
+  /** The jobs solving now and their leases; best-achievable ones are kind 'bounds', by run id. */
+  activeJobs(): { kind: string; id: number; lease: string }[] {
+    return [...[...this.active.values()].map((a) => ({ kind: a.queue.kind, id: a.id, lease: a.lease })),
+      ...[...this.bounds].map(([id, b]) => ({ kind: 'bounds', id, lease: b.lease }))];
   }
 
   /** Solves queued job `id` of queue `kind` now (a worker of the distributed queue, solve-queue.ts); resolves once it has ended or was not claimed. */
   async runJob(kind: string, id: number): Promise<void> {
     const key = `${kind}:${id}`;
+    // Still solving here: an earlier attempt, taken back from this worker and handed to it again. It
+    // ends first (its lease is gone, so it stores nothing), or its timers would end the new one.
+    if (this.active.has(key) || this.starting.has(key)) await this.cancel(kind, id);
     const ended = new Promise<void>((resolve) => this.ended.set(key, resolve));
     const queue = this.opts.queues.find((q) => q.kind === kind)!;
     const owner = await this.db.get<{ user_id: number }>(`SELECT user_id FROM ${queue.table} WHERE id = ?`, id);
@@ -257,19 +265,20 @@ export class SolvePool {
   }
 
   private async launch(queue: JobQueue, id: number, user: number): Promise<void> {
-    const job = await queue.claim(id);
+    const lease = randomUUID();
+    const job = await queue.claim(id, lease);
     if (!job) return;
     const key = `${queue.kind}:${id}`;
     const worker = new Worker(WORKER_URL, { workerData: job.workerData });
     const timer = setTimeout(() => void this.finish(key, 'failed', { message: `超过硬性时间上限（${Math.round(job.limitSeconds)}秒），运行被终止` }), job.limitSeconds * 1000);
     const abort = new AbortController();
-    const active: Active = { queue, id, user, worker, timer, phase: null, lastWrite: 0, messages: Promise.resolve(), abort };
+    const active: Active = { queue, id, lease, user, worker, timer, phase: null, lastWrite: 0, messages: Promise.resolve(), abort };
     this.active.set(key, active);
     this.opts.log.info({ [queue.kind]: id, limitSeconds: Math.round(job.limitSeconds) }, `${queue.kind} started`);
 
     // Events of a worker that was already finished (terminated) are ignored.
     const mine = () => this.active.get(key)?.worker === worker;
-    const control: JobControl = { progress: (phase, json) => this.progress(key, phase, json), end: (status, out) => this.finish(key, status, out) };
+    const control: JobControl = { lease, progress: (phase, json) => this.progress(key, phase, json), end: (status, out) => this.finish(key, status, out) };
     // The worker's events are handled in order, each after the previous one's writes: its exit must
     // not overtake the result it posted just before.
     const next = (handle: () => Promise<unknown>) => {
@@ -296,7 +305,7 @@ export class SolvePool {
     a.phase = phase;
     a.lastWrite = t;
     // Not awaited: a lost progress write only delays what a status poll shows.
-    this.db.run(`UPDATE ${a.queue.table} SET progress_json = ? WHERE id = ? AND status = 'running'`, json, a.id)
+    this.db.run(`UPDATE ${a.queue.table} SET progress_json = ? WHERE id = ? AND status = 'running' AND lease = ?`, json, a.id, a.lease)
       .catch((err: unknown) => this.opts.log.error({ err }, 'storing progress failed'));
   }
 
@@ -309,7 +318,7 @@ export class SolvePool {
     a.abort.abort(); // its counties leave the lanes
     void a.worker.terminate();
     try {
-      const stored = await a.queue.store(a.id, status, out);
+      const stored = await a.queue.store(a.id, a.lease, status, out);
       if (stored) await logActivity(this.db, { userId: null, action: `${a.queue.kind}.${status}`, entity: a.queue.kind, entityId: a.id });
       if (stored && status === 'done' && a.queue.kind === 'run' && this.opts.bounds) await queueBounds(this.db, a.id);
       this.opts.log.info({ [a.queue.kind]: a.id, status }, `${a.queue.kind} finished`);
@@ -324,7 +333,9 @@ export class SolvePool {
   }
 
   private async startBounds(runId: number): Promise<void> {
-    const claimed = await this.db.run("UPDATE run_bounds SET status = 'running', started_at = ? WHERE run_id = ? AND status = 'queued'", now(), runId);
+    const lease = randomUUID();
+    const claimed = await this.db.run(`UPDATE run_bounds SET status = 'running', started_at = ?, lease = ?, heartbeat_at = ${sqlNow(this.db)},
+      attempts = attempts + 1 WHERE run_id = ? AND status = 'queued'`, now(), lease, runId);
     const run = await getRun(this.db, runId);
     if (claimed === 0 || !run) return;
     if (run.report_json === null) return void await this.db.run("UPDATE run_bounds SET status = 'failed', message = '运行没有结果' WHERE run_id = ?", runId);
@@ -334,7 +345,7 @@ export class SolvePool {
     const limit = hard(inputs.policy.solver.timeLimitSeconds * BOUNDS_SOLVES_PER_COUNTY, counties);
     const worker = new Worker(WORKER_URL, { workerData: { mode: 'bounds', files, policy: inputs.policy, locks: inputs.locks, reportJson: run.report_json } });
     const timer = setTimeout(() => void this.finishBounds(runId, 'failed', { message: `超过硬性时间上限（${Math.round(limit)}秒），计算被终止` }), limit * 1000);
-    this.bounds.set(runId, { worker, timer });
+    this.bounds.set(runId, { worker, timer, lease });
     const mine = () => this.bounds.get(runId)?.worker === worker;
     worker.on('message', (m: BoundsMessage) => {
       if (!mine()) return;
@@ -347,26 +358,28 @@ export class SolvePool {
   }
 
   private boundsProgress(runId: number, m: Extract<BoundsMessage, { type: 'progress' }>): void {
-    if (!this.bounds.has(runId)) return;
+    const b = this.bounds.get(runId);
+    if (!b) return;
     const progress = { done: m.done, total: m.total, county: m.county };
-    this.db.run("UPDATE run_bounds SET progress_json = ? WHERE run_id = ? AND status = 'running'", JSON.stringify(progress), runId)
+    this.db.run("UPDATE run_bounds SET progress_json = ? WHERE run_id = ? AND status = 'running' AND lease = ?", JSON.stringify(progress), runId, b.lease)
       .catch((err: unknown) => this.opts.log.error({ err }, 'storing progress failed'));
   }
 
   private async finishBounds(runId: number, status: 'done' | 'failed', out: { message: string | null; items?: string }): Promise<void> {
-    if (!this.bounds.has(runId)) return;
+    const b = this.bounds.get(runId);
+    if (!b) return;
     this.dropBounds(runId);
-    await this.db.run("UPDATE run_bounds SET status = ?, message = ?, bounds_json = ?, finished_at = ? WHERE run_id = ? AND status = 'running'",
-      status, out.message, out.items ?? null, now(), runId).catch((err: unknown) => this.opts.log.error({ run: runId, err }, 'storing best achievable failed'));
+    await this.db.run("UPDATE run_bounds SET status = ?, message = ?, bounds_json = ?, finished_at = ? WHERE run_id = ? AND status = 'running' AND lease = ?",
+      status, out.message, out.items ?? null, now(), runId, b.lease).catch((err: unknown) => this.opts.log.error({ run: runId, err }, 'storing best achievable failed'));
     this.opts.log.info({ run: runId, status }, 'best achievable finished');
     setImmediate(() => this.pump());
   }
 }
 
-/** Claims queued job `id` of `table` (→ running, with its first progress); false when it was no longer queued. */
-export async function markRunning(db: Db, table: string, id: number, progress: object): Promise<boolean> {
-  return await db.run(`UPDATE ${table} SET status = 'running', started_at = ?, progress_json = ? WHERE id = ? AND status = 'queued'`,
-    now(), JSON.stringify(progress), id) > 0;
+/** Claims queued job `id` of `table` (→ running under `lease`, with its first progress and heartbeat); false when it was no longer queued. */
+export async function markRunning(db: Db, table: string, id: number, lease: string, progress: object): Promise<boolean> {
+  return await db.run(`UPDATE ${table} SET status = 'running', started_at = ?, progress_json = ?, lease = ?, heartbeat_at = ${sqlNow(db)}
+    WHERE id = ? AND status = 'queued'`, now(), JSON.stringify(progress), lease, id) > 0;
 }
 
 /** A dataset's stored files for a worker, and its number of counties (hard limits scale with it). */

@@ -11,7 +11,7 @@ export function runQueue(db: Db, hardLimitSeconds = defaultHardLimitSeconds): Jo
   return {
     kind: 'run',
     table: 'runs',
-    async claim(id) {
+    async claim(id, lease) {
       const run = (await getRun(db, id))!;
       const inputs = runInputsSchema.parse(JSON.parse(run.inputs_json));
       // A run never loses its baseline while it is active (DELETE /api/runs refuses), so this is only a safeguard.
@@ -22,7 +22,7 @@ export function runQueue(db: Db, hardLimitSeconds = defaultHardLimitSeconds): Jo
         return null;
       }
       const progress: Progress = { phase: 'parsing', county: null, objective: null, gap: null };
-      if (!await markRunning(db, 'runs', run.id, progress)) return null;
+      if (!await markRunning(db, 'runs', run.id, lease, progress)) return null;
       const { files, counties } = await datasetInput(db, run.dataset_id);
       return {
         workerData: { mode: 'solve', files, policy: inputs.policy, locks: inputs.locks, baselinePlanCsv },
@@ -41,14 +41,14 @@ export function runQueue(db: Db, hardLimitSeconds = defaultHardLimitSeconds): Jo
         });
       }
     },
-    async store(id, status, end) {
+    async store(id, lease, status, end) {
       const run = await getRun(db, id);
       const dataset = run ? await getDataset(db, run.dataset_id) : undefined;
       const o = end.outputs ?? {};
       const outputs = { plan_csv: o.plan_csv ?? null, report_json: o.report_json ?? null, summary_json: o.summary_json ?? null };
       const hash = run && dataset && outputs.report_json !== null ? resultHash(dataset.content_hash, { inputs_json: run.inputs_json, ...outputs }) : null;
       return await db.run(`UPDATE runs SET status = ?, message = ?, finished_at = ?, plan_csv = ?, report_json = ?, summary_json = ?, result_hash = ?
-        WHERE id = ? AND status = 'running'`, status, end.message, now(), outputs.plan_csv, outputs.report_json, outputs.summary_json, hash, id) > 0;
+        WHERE id = ? AND status = 'running' AND lease = ?`, status, end.message, now(), outputs.plan_csv, outputs.report_json, outputs.summary_json, hash, id, lease) > 0;
     },
   };
 }

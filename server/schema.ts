@@ -177,4 +177,14 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX scenario_rounds_scenario ON scenario_rounds(scenario_id, id);
   `,
+  // Lost-worker recovery in production mode (heartbeat.ts): a running solve's lease (the token its
+  // attempt writes under) and heartbeat (the database's clock); best-achievable claims counted, so
+  // a job that keeps losing its worker ends failed.
+  `ALTER TABLE runs ADD COLUMN lease TEXT;
+   ALTER TABLE runs ADD COLUMN heartbeat_at TEXT;
+   ALTER TABLE frontiers ADD COLUMN lease TEXT;
+   ALTER TABLE frontiers ADD COLUMN heartbeat_at TEXT;
+   ALTER TABLE run_bounds ADD COLUMN lease TEXT;
+   ALTER TABLE run_bounds ADD COLUMN heartbeat_at TEXT;
+   ALTER TABLE run_bounds ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;`,
 ];

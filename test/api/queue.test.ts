@@ -1,23 +1,27 @@
 // Production mode (README "Production mode"): the server only enqueues, `lungang worker`
-// processes solve. A worker killed mid-solve loses nothing: its job comes back to another worker
-// when it expires and is solved again, and once the retries are spent the run is marked failed.
-// PostgreSQL only (the `postgres` project); the expiry is short here so the test does not wait long.
+// processes solve. A worker killed mid-solve loses nothing: once its heartbeat is stale another
+// worker takes the job back and solves it again, and once the retries are spent the run is marked
+// failed; a best-achievable job is taken up again the same way. PostgreSQL only (the `postgres`
+// project). The queue's expiry keeps its default of hours, so every recovery within these tests'
+// minutes comes from the heartbeat; the lost limit is short (yet many heartbeats, for a busy machine).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INTERRUPTED_MESSAGE } from '../../server/solve-queue.ts';
 import { repoPath } from '../helpers/datasets.ts';
-import { FAST_POLICY, type TestServer, createScenario, removeDir, startRun, startServer, uploadSample, waitForRun } from './helpers.ts';
+import { FAST_POLICY, type TestServer, createScenario, removeDir, startRun, startServer, uploadSample, waitForJob, waitForRun } from './helpers.ts';
 
-const QUEUE_ENV = { LUNGANG_JOB_EXPIRE_SECONDS: '20', LUNGANG_QUEUE_CHECK_SECONDS: '2', LUNGANG_JOB_RETRIES: '1' };
+const QUEUE_ENV = {
+  LUNGANG_JOB_EXPIRE_SECONDS: String(6 * 3600), LUNGANG_JOB_RETRIES: '1', LUNGANG_HEARTBEAT_SECONDS: '2', LUNGANG_WORKER_LOST_SECONDS: '15',
+};
 
 let s: TestServer;
 const workers: ChildProcess[] = [];
 const saved = { ...process.env };
 
 /** Starts `lungang worker` on the test server's database; resolves once it takes jobs. */
-function startWorker(): Promise<ChildProcess> {
+function startWorker(bestAchievable = false): Promise<ChildProcess> {
   const child = spawn(process.execPath, [repoPath('bin', 'lungang.mjs'), 'worker'], {
-    env: { ...process.env, ...QUEUE_ENV, LUNGANG_DATABASE_URL: s.dbPath, LUNGANG_WORKER_SLOTS: '1', LUNGANG_BEST_ACHIEVABLE: '0' },
+    env: { ...process.env, ...QUEUE_ENV, LUNGANG_DATABASE_URL: s.dbPath, LUNGANG_WORKER_SLOTS: '1', LUNGANG_BEST_ACHIEVABLE: bestAchievable ? '1' : '0' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   workers.push(child);
@@ -42,6 +46,11 @@ const killed = (child: ChildProcess) => new Promise<void>((resolve) => {
 const activity = async (runId: number): Promise<string[]> =>
   (await s.app.inject({ method: 'GET', url: `/api/activity?entity=run&entity_id=${runId}`, headers: { cookie: s.cookie.auditor } }))
     .json().items.map((i: { action: string }) => i.action);
+
+interface RunWithBounds { status: string; bounds: { status: string; message: string | null; cv: unknown[] } | null }
+/** Polls a run until its best-achievable job has reached one of `statuses`. */
+const waitForBounds = (runId: number, statuses: string[]) =>
+  waitForJob<RunWithBounds>(s, `/api/runs/${runId}`, (r) => statuses.includes(r.bounds?.status ?? ''), 240_000);
 
 describe('production mode: the job queue and `lungang worker`', () => {
   beforeAll(async () => {
@@ -80,7 +89,7 @@ describe('production mode: the job queue and `lungang worker`', () => {
     for (let attempt = 0; attempt < 2; attempt++) {
       const w = await startWorker();
       await waitForRun(s, run.id, (r) => r.status === 'running', 240_000);
-      // The retry: once the first worker's job expired, this one took it and claimed the row again.
+      // The retry: once the first worker's heartbeat was stale, this one took the job and claimed the row again.
       if (attempt === 1) await expect.poll(async () => activity(run.id), { timeout: 240_000, interval: 500 }).toContain('run.retry');
       await killed(w);
     }
@@ -89,5 +98,20 @@ describe('production mode: the job queue and `lungang worker`', () => {
     const failed = await waitForRun(s, run.id, (r) => r.status === 'failed', 240_000);
     expect(failed.message).toBe(INTERRUPTED_MESSAGE);
     expect(await activity(run.id)).toContain('run.fail');
+  }, 600_000);
+
+  it('a worker killed mid best-achievable: another worker takes that job up again and completes it', async () => {
+    for (const w of workers) await killed(w);
+    const d = await uploadSample(s, 'small-county', FAST_POLICY);
+    const run = await startRun(s, (await createScenario(s, d.id)).id);
+    const first = await startWorker(true);
+    // The run, then its best-achievable job, on the first worker.
+    expect((await waitForBounds(run.id, ['running', 'done', 'failed'])).bounds!.status).toBe('running');
+    await killed(first);
+
+    await startWorker(true);
+    const { bounds } = await waitForBounds(run.id, ['done', 'failed']);
+    expect(bounds).toMatchObject({ status: 'done', message: null });
+    expect(bounds!.cv.length).toBeGreaterThan(0);
   }, 600_000);
 });
