@@ -6,9 +6,9 @@
 //   so cancelling or hitting the hard time limit is simply terminating that worker. Each attempt
 //   claims its row with a lease (a random token): progress and outcomes are written only while the
 //   row is still 'running' under that lease, so a job that was marked failed meanwhile (restart,
-//   cancel) or handed to another worker (heartbeat.ts) is never overwritten. After a run with a plan the pool also computes
-//   its best achievable 差异系数 (bounds.ts), in the same kind of worker, when no job of any queue is
-//   waiting and leaving one slot for them.
+//   cancel) or handed to another worker (heartbeat.ts) is never overwritten. After a run with a
+//   plan the pool also computes its best achievable 差异系数 (bounds.ts), in the same kind of
+//   worker, when no job of any queue is waiting and leaving one slot for them.
 // Request-time CPU work (upload validation, lock validation, audits, XLSX export: 0.1–0.5 s on a
 // county of 5,000 teachers, far too long for the event loop) is task-pool.ts.
 import { randomUUID } from 'node:crypto';
@@ -219,7 +219,8 @@ export class SolvePool {
         continue;
       }
       // Bounds never take the last slot of a pool of several: a new run or frontier starts at once.
-      if (this.bounds.size >= Math.max(1, this.opts.poolSize - 1)) return;
+      // A pool that computes none takes none queued by others either (a worker with them off).
+      if (!this.opts.bounds || this.bounds.size >= Math.max(1, this.opts.poolSize - 1)) return;
       const queued = await this.db.get<{ run_id: number }>("SELECT run_id FROM run_bounds WHERE status = 'queued' ORDER BY run_id LIMIT 1");
       if (!queued) return;
       await this.startBounds(queued.run_id);

@@ -176,9 +176,9 @@ export async function work(): Promise<void> {
 
   /** Gives a taken-back job to the queue again; one pg-boss no longer holds can never come back, so its row is failed. */
   const retry = async (job: SolveJob) => {
-    const queued = await boss.getJobById<SolveJob>(QUEUE, jobId(job.kind, job.id));
-    if (queued?.state === 'active') await boss.fail(QUEUE, queued.id, { reason: 'worker lost' });
-    else if (!queued || ['completed', 'cancelled', 'failed'].includes(queued.state)) await failLost(db, job);
+    const current = await boss.getJobById<SolveJob>(QUEUE, jobId(job.kind, job.id));
+    if (current?.state === 'active') await boss.fail(QUEUE, current.id, { reason: 'worker lost' });
+    else if (!current || ['completed', 'cancelled', 'failed'].includes(current.state)) await failLost(db, job);
   };
   const stopHere = async (j: Held) => (j.kind === 'bounds' ? pool.dropBounds(j.id) : void await pool.cancel(j.kind, j.id));
   // A job cancelled on the server, or taken back from this worker, stops here within seconds, writing nothing more.
