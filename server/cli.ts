@@ -116,8 +116,8 @@ async function plan(input: string, v: Record<string, string | boolean | undefine
   const stay = stayReasonsOf(ds, plans);
   // --bounds: per stage × indicator, the lowest CV any plan could reach (one more solve each, or a few).
   const planned = plans.filter((p) => p.status !== 'infeasible').map((p) => p.county);
-  const bounds = v.bounds === true ? await bestAchievable(ds, deadline === undefined ? engine : engineUntil(engine, deadline), { counties: planned }) : null;
   const rowsOfPlan = plans.flatMap((p) => p.rows);
+  const bounds = v.bounds === true ? await bestAchievable(ds, deadline === undefined ? engine : engineUntil(engine, deadline), { counties: planned, plan: rowsOfPlan }) : null;
   const plain = { ...buildReport(ds, plans), stay_reasons: stay, ...historyFields(ds, rowsOfPlan, returns) };
   const achieved = bounds ? withBestAchievable(plain, bounds) : null;
   const report = achieved ?? plain;

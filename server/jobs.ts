@@ -333,7 +333,7 @@ export class SolvePool {
     const { files, counties } = await datasetInput(this.db, run.dataset_id);
     const hard = this.opts.hardLimitSeconds ?? defaultHardLimitSeconds;
     const limit = hard(inputs.policy.solver.timeLimitSeconds * BOUNDS_SOLVES_PER_COUNTY, counties);
-    const worker = new Worker(WORKER_URL, { workerData: { mode: 'bounds', files, policy: inputs.policy, locks: inputs.locks, reportJson: run.report_json } });
+    const worker = new Worker(WORKER_URL, { workerData: { mode: 'bounds', files, policy: inputs.policy, locks: inputs.locks, reportJson: run.report_json, planCsv: run.plan_csv ?? '' } });
     const timer = setTimeout(() => void this.finishBounds(runId, 'failed', { message: `超过硬性时间上限（${Math.round(limit)}秒），计算被终止` }), limit * 1000);
     this.bounds.set(runId, { worker, timer });
     const mine = () => this.bounds.get(runId)?.worker === worker;
