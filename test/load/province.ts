@@ -10,6 +10,7 @@
 //   PROVINCE_COUNTIES (150)   PROVINCE_TEACHERS (6000, the mean; 2,000 … 10,000)
 //   PROVINCE_WORKERS (2)      PROVINCE_SLOTS (1 solve per worker)   PROVINCE_BOUNDS (1; 0 = plans only)
 import { randomBytes } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -38,6 +39,28 @@ const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? 0;
 };
+/** CPU seconds a process has used so far (all its threads; Linux /proc, clock ticks of 1/100 s). */
+export function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime are fields 14 and 15 of stat; [0] here is field 3.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** PostgreSQL backends serving `database` (their CPU is the database's share of the work). */
+function backends(database: string): number[] {
+  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(database);
+    } catch {
+      return false;
+    }
+  });
+}
+
 const log = (line: string) => process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
 
 /** The files of one county as the upload form of a bureau's planner. */
@@ -47,6 +70,10 @@ async function countyForm(dir: string, name: string): Promise<FormData> {
   for (const f of await readdir(dir)) form.append('files', new Blob([new Uint8Array(await readFile(join(dir, f)))]), f);
   return form;
 }
+
+type Cpu = { workers: number; server: number; db: number };
+const perPlan = (from: Cpu, to: Cpu, plans: number): Cpu =>
+  ({ workers: (to.workers - from.workers) / plans, server: (to.server - from.server) / plans, db: (to.db - from.db) / plans });
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'lungang-province-'));
@@ -85,15 +112,34 @@ async function main(): Promise<void> {
     log(`${WORKERS} workers × ${SLOTS} slot(s) started; ${runs.length} runs queued`);
 
     const loads: number[] = [];
+    const database = url.pathname.slice(1);
+    const [server, ...workers] = children.map((c) => c.pid!);
+    // Backends come and go: each counts from its first sample (one that ends between samples is missed, so the database's share is a lower bound).
+    const dbSeen = new Map<number, number>();
+    const dbCpu = () => backends(database).reduce((a, p) => {
+      const now = cpuSeconds(p);
+      if (!dbSeen.has(p)) dbSeen.set(p, now);
+      return a + now - dbSeen.get(p)!;
+    }, 0);
+    const cpuAt = () => ({ workers: workers.reduce((a, p) => a + cpuSeconds(p), 0), server: cpuSeconds(server!), db: dbCpu() });
+    const cpu0 = cpuAt();
+    let cpuPlans = cpu0;
     let plansSeconds = 0;
     let rows: RunRow[] = [];
+    const mine = new Set(runs.map((r) => r.runId));
     for (;;) {
       await new Promise((r) => setTimeout(r, 5000));
       loads.push(loadavg()[0]!);
-      rows = await Promise.all(runs.map((r) => client.api(`/api/runs/${r.runId}`, {}, r.cookie) as Promise<RunRow>));
-      const plansOpen = rows.filter((r) => ['queued', 'running'].includes(r.status)).length;
-      const boundsOpen = rows.filter((r) => r.bounds && ['queued', 'running'].includes(r.bounds.status)).length;
-      if (plansOpen === 0 && plansSeconds === 0) plansSeconds = seconds(t1);
+      dbCpu();
+      // One list request (the latest 200 runs) instead of a status poll per county: the server's CPU is part of the measurement.
+      const listed = (await client.api('/api/runs', {}, admin)).items.filter((r: RunRow) => mine.has(r.id)) as RunRow[];
+      const plansOpen = listed.filter((r) => ['queued', 'running'].includes(r.status)).length;
+      let boundsOpen = 0;
+      if (plansOpen === 0) {
+        if (plansSeconds === 0) [plansSeconds, cpuPlans] = [seconds(t1), cpuAt()];
+        rows = await Promise.all(runs.map((r) => client.api(`/api/runs/${r.runId}`, {}, r.cookie) as Promise<RunRow>));
+        boundsOpen = rows.filter((r) => r.bounds && ['queued', 'running'].includes(r.bounds.status)).length;
+      }
       log(`plans open ${plansOpen}, best-achievable open ${boundsOpen}, load ${loadavg()[0]!.toFixed(1)}`);
       if (plansOpen === 0 && boundsOpen === 0) break;
     }
@@ -110,9 +156,13 @@ async function main(): Promise<void> {
         makespanSeconds: Math.round(plansSeconds), perHour: Math.round((3600 * done.length) / plansSeconds),
         solveSeconds: { mean: solve.reduce((a, x) => a + x, 0) / Math.max(1, solve.length), p50: quantile(solve, 0.5), p90: quantile(solve, 0.9), max: Math.max(...solve) } },
       bounds: BOUNDS ? { done: rows.filter((r) => r.bounds?.status === 'done').length, untilAllSeconds: Math.round(allSeconds) } : null,
+      cpuSecondsPerPlan: perPlan(cpu0, cpuPlans, done.length),
+      cpuSecondsPerPlanWithBounds: BOUNDS ? perPlan(cpu0, cpuAt(), done.length) : null,
       loadAverage: { mean: loads.reduce((a, x) => a + x, 0) / Math.max(1, loads.length), max: Math.max(...loads) },
     };
     const perWorkerHour = result.plans.perHour / WORKERS;
+    const c = result.cpuSecondsPerPlan;
+    const perCoreHour = 3600 / c.workers;
     process.stdout.write([
       '',
       `| counties | teachers | workers | plans done (audit ok, optimal) | plans makespan | plans per hour | solve s mean / p50 / p90 / max | with best-achievable | load avg mean / max |`,
@@ -121,8 +171,12 @@ async function main(): Promise<void> {
         `${result.plans.solveSeconds.mean.toFixed(1)} / ${result.plans.solveSeconds.p50} / ${result.plans.solveSeconds.p90} / ${result.plans.solveSeconds.max} | ` +
         `${BOUNDS ? `${result.bounds!.done} done, all by ${result.bounds!.untilAllSeconds} s` : 'off'} | ${result.loadAverage.mean.toFixed(1)} / ${result.loadAverage.max.toFixed(1)} |`,
       '',
-      `Projection (workers are independent; the server and PostgreSQL only store and hand out jobs): ≈ ${Math.round(perWorkerHour)} plans per hour per one-slot worker here,`,
-      `so N such workers ≈ ${Math.round(perWorkerHour)} × N per hour (${COUNTIES} counties in ≈ ${((COUNTIES / perWorkerHour) * 60).toFixed(0)} / N minutes).`,
+      `CPU per plan: workers ${c.workers.toFixed(1)} s, server ${c.server.toFixed(2)} s, PostgreSQL ${c.db.toFixed(2)} s` +
+        (BOUNDS ? `; with best-achievable: workers ${result.cpuSecondsPerPlanWithBounds!.workers.toFixed(1)} s` : '') + '.',
+      `Measured wall: ${Math.round(perWorkerHour)} plans per hour per one-slot worker on this shared machine (load ${result.loadAverage.mean.toFixed(1)} on ${cpus().length} cores).`,
+      `Projection: a worker with a core of its own plans ≈ 3600 / ${c.workers.toFixed(1)} = ${Math.round(perCoreHour)} counties per hour, N such workers ≈ ${Math.round(perCoreHour)} × N;`,
+      `one server and one PostgreSQL keep up while N × ${Math.round(perCoreHour)} × (${c.server.toFixed(2)} + ${c.db.toFixed(2)}) CPU s per hour fit in their cores` +
+        ` (≈ ${Math.floor(3600 / ((c.server + c.db) * perCoreHour))} workers per core of server + database).`,
       `Uploads (generate + upload + scenario + queue, one bureau after another): ${result.uploadSeconds} s.`,
       '',
     ].join('\n'));
