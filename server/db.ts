@@ -5,7 +5,7 @@
 // in the subset both understand; the few differences are the fragments at the end of this file.
 //
 // Every statement here is an indexed lookup or a small write. Heavy work (parsing, solving,
-// auditing) happens in worker threads (jobs.ts), never here.
+// auditing) happens in worker threads (solve-pool.ts, task-pool.ts), never here.
 import { openSqlite } from './db-sqlite.ts';
 
 /** A statement parameter: both back ends bind these (Buffers are BLOB / bytea). */

@@ -7,7 +7,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { formatInputError, type InputError } from '../../solver/contract/input-errors.ts';
 import { type Db, activeSolves } from '../db.ts';
-import type { SolvePool } from '../jobs.ts';
+import type { SolvePool } from '../solve-pool.ts';
 import type { TaskPool } from '../task-pool.ts';
 import type { LoginThrottle } from '../login-throttle.ts';
 

@@ -1,12 +1,12 @@
 // Runs: a solve of one scenario. Starting one answers 202 at once; the solve happens in the
-// worker pool (jobs.ts) and the client polls the status (progress, elapsed, best objective and
+// worker pool (solve-pool.ts) and the client polls the status (progress, elapsed, best objective and
 // gap so far). A run keeps a snapshot of the scenario's inputs, so editing the scenario later
 // never changes what a run solved. Reads of an adopted run re-verify its stored hashes.
 import { z } from 'zod';
 import { parsePlanCsv } from '../contract-files.ts';
 import { type Db, RUN_STATUSES, type RunRow, getRun, getScenario, jsonInteger, logActivity, now } from '../db.ts';
 import { integrityProblem } from '../hashes.ts';
-import { progressSchema, runInputsSchema } from '../jobs.ts';
+import { progressSchema, runInputsSchema } from '../run-inputs.ts';
 import { runSummarySchema } from '../compare.ts';
 import { boundsView, boundsViewSchema, reportWithBounds } from '../bounds.ts';
 import { ApiError, type App, type Deps, authErrors, checkSolveAllowance, errorSchema, idParams, notFound } from './http.ts';
