@@ -1,5 +1,5 @@
 // Checks that a write depends on hold when requests race: the per-user solve limit, the last
-// admin, a scenario deleted while a run of it starts. On PostgreSQL (READ COMMITTED) two
+// admin, a user name, a scenario deleted while a run of it starts. On PostgreSQL (READ COMMITTED) two
 // transactions could both pass such a check unless the first locks what it checked (db.ts
 // lockRows); SQLite's write transactions run one at a time anyway.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +25,13 @@ describe('concurrent requests', () => {
     expect(codes.filter((c) => c === 429)).toHaveLength(10 - LIMIT);
   });
 
+  it('creating one user name twice at once: one 201, one 409 (the UNIQUE constraint decides, not a lookup)', async () => {
+    const create = () => inject('POST', '/api/users', s.cookie.admin, { username: 'twin', role: 'planner', password: 'twin-initial-pw' });
+    const codes = (await Promise.all([create(), create()])).map((r) => r.statusCode).sort();
+    expect(codes).toEqual([201, 409]);
+  });
+
+  // Last of those using the admin's session: it may be the one demoted (its sessions end).
   it('demoting the last two admins at once: only one is demoted', async () => {
     const second = await addUser(s.app, s.cookie.admin, 'second-admin', 'admin');
     const ids = Object.fromEntries(((await s.app.inject({ method: 'GET', url: '/api/users', headers: { cookie: s.cookie.admin } })).json().items as { id: number; username: string }[])
