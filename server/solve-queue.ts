@@ -12,7 +12,9 @@ import { availableParallelism } from 'node:os';
 import PgBoss from 'pg-boss';
 import { type Db, isPostgresUrl, logActivity, now, openDb } from './db.ts';
 import { frontierQueue } from './frontier-queue.ts';
-import { type Logger, SolvePool, runQueue } from './jobs.ts';
+import type { Logger } from './logger.ts';
+import { runQueue } from './run-queue.ts';
+import { SolvePool } from './solve-pool.ts';
 
 const QUEUE = 'lungang-solve';
 const DEAD_LETTERS = 'lungang-solve-dead';
