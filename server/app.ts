@@ -18,8 +18,8 @@ import { openDb } from './db.ts';
 import { removeUnfinishedDatasets } from './dataset-store.ts';
 import { backfillRowsHashes } from './hashes.ts';
 import { LoginThrottle } from './login-throttle.ts';
-import { SolvePool } from './jobs.ts';
 import { runQueue } from './run-queue.ts';
+import { SolvePool } from './solve-pool.ts';
 import { TaskPool } from './task-pool.ts';
 import { frontierQueue } from './frontier-queue.ts';
 import { activityRoutes } from './routes/activity.ts';
@@ -58,7 +58,7 @@ export interface AppOptions {
   poolSize?: number;
   /** Solve lanes where runs' counties are built and solved, shared by all runs (default: the cores). */
   lanes?: number;
-  /** Hard wall-clock limit of a solve from its policy time limit and county count (default jobs.ts; a frontier counts every point). */
+  /** Hard wall-clock limit of a solve from its policy time limit and county count (default job-queue.ts; a frontier counts every point). */
   hardLimitSeconds?: (policySeconds: number, counties: number) => number;
   maxActiveRunsPerUser?: number;
   /** Built web app to serve at / (default web/dist, when it exists). */

@@ -75,10 +75,14 @@ export const decoy = (): Promise<string> => (decoyHash ??= hashPassword(randomBy
 // ---------------------------------------------------------------------------------------------
 // Users
 
-export async function createUser(db: Db, u: { username: string; role: Role; password: string; mustChange?: boolean }): Promise<number> {
+/**
+ * The new user's id; undefined when the name is taken. The UNIQUE constraint decides, not an
+ * earlier lookup: two concurrent creations of one name (a password hash is awaited) cannot both pass.
+ */
+export async function createUser(db: Db, u: { username: string; role: Role; password: string; mustChange?: boolean }): Promise<number | undefined> {
   const hash = await hashPassword(u.password);
-  return db.insert('INSERT INTO users (username, role, password_hash, must_change_password, created_at) VALUES (?, ?, ?, ?, ?)',
-    u.username, u.role, hash, u.mustChange ? 1 : 0, now());
+  return (await db.get<{ id: number }>(`INSERT INTO users (username, role, password_hash, must_change_password, created_at) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (username) DO NOTHING RETURNING id`, u.username, u.role, hash, u.mustChange ? 1 : 0, now()))?.id;
 }
 
 export const userByName = (db: Db, username: string) =>
@@ -94,6 +98,8 @@ export async function ensureAdmin(db: Db, password?: string): Promise<{ created:
   if (count > 0) return { created: false };
   const oneTime = password ? undefined : randomBytes(12).toString('base64url');
   const id = await createUser(db, { username: 'admin', role: 'admin', password: password ?? oneTime!, mustChange: !password });
+  // Another process sharing the database (PostgreSQL) created it first.
+  if (id === undefined) return { created: false };
   await logActivity(db, { userId: null, action: 'user.create', entity: 'user', entityId: id, details: { role: 'admin', first_start: true } });
   return oneTime ? { created: true, oneTimePassword: oneTime } : { created: true };
 }

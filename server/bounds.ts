@@ -1,11 +1,14 @@
 // The best achievable 差异系数 of a finished run (issue 8): a background job after each run with a
-// plan (jobs.ts starts it, run-job.ts computes it) stores, per county × stage × indicator, the
+// plan (bounds-jobs.ts starts it, run-job.ts computes it) stores, per county × stage × indicator, the
 // lowest CV any plan keeping every rule could reach and this plan's share of that reduction. The
 // run's own outputs and result hash never change: the fields are added to the result, the run
 // view and the workbook when they are ready.
 import { z } from 'zod';
 import { STAGES } from '../solver/contract/schemas.ts';
 import { type Db, now } from './db.ts';
+
+/** Solves one best-achievable job may need per county: 6 stage × indicator pairs, up to 4 solves each. */
+export const BOUNDS_SOLVES_PER_COUNTY = 24;
 
 export const BOUNDS_STATUSES = ['queued', 'running', 'done', 'failed'] as const;
 

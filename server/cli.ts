@@ -20,14 +20,14 @@ import { planCsvText } from '../solver/report/plan-rows.ts';
 import { destinationsOf } from '../solver/policy/objective.ts';
 import { ELIGIBILITY_COLUMNS, eligibilityRows } from '../solver/policy/eligibility.ts';
 import { stayReasonsOf } from '../solver/report/stay-reasons.ts';
-import { type AchievableFields, type CvRowLike, bestAchievable, withBestAchievable } from '../solver/report/best-achievable.ts';
+import { type AchievableFields, type BestAchievable, type BestAchievableOptions, type CvRowLike, bestAchievable, withBestAchievable } from '../solver/report/best-achievable.ts';
 import { STAGE_ZH } from '../solver/contract/labels.ts';
 import { allocatePosts, postsCsvText, postsProblemErrors } from '../solver/cycle/posts.ts';
 import { NOTICE_LISTS, type NoticeList, noticeTable } from '../solver/report/notice-lists.ts';
 import { noticeHtml, noticeWorkbook } from './notice-export.ts';
 import { highsEngine } from './engine.ts';
 import { LanePool } from './lanes.ts';
-import { type LaneOptions, planOnLanes } from './lane-plans.ts';
+import { type LaneOptions, bestAchievableOnLanes, planOnLanes } from './lane-plans.ts';
 import { countiesOf } from '../solver/policy/county.ts';
 import { loadDatasetFrom, parsePlanCsv } from './contract-files.ts';
 import { rounds } from './rounds-command.ts';
@@ -116,8 +116,8 @@ async function plan(input: string, v: Record<string, string | boolean | undefine
   const stay = stayReasonsOf(ds, plans);
   // --bounds: per stage × indicator, the lowest CV any plan could reach (one more solve each, or a few).
   const planned = plans.filter((p) => p.status !== 'infeasible').map((p) => p.county);
-  const bounds = v.bounds === true ? await bestAchievable(ds, deadline === undefined ? engine : engineUntil(engine, deadline), { counties: planned }) : null;
   const rowsOfPlan = plans.flatMap((p) => p.rows);
+  const bounds = v.bounds === true ? await boundCounties(ds, engine, { counties: planned, plan: rowsOfPlan, ...(deadline === undefined ? {} : { deadline }) }) : null;
   const plain = { ...buildReport(ds, plans), stay_reasons: stay, ...historyFields(ds, rowsOfPlan, returns) };
   const achieved = bounds ? withBestAchievable(plain, bounds) : null;
   const report = achieved ?? plain;
@@ -164,6 +164,19 @@ async function planCounties(ds: Dataset, engine: Engine, onModel: PlanOptions['o
     }
   }
   return planDataset(ds, engine, { concurrency: availableParallelism(), ...opts, ...(onModel ? { onModel } : {}) });
+}
+
+/** --bounds: with HiGHS every county × stage × indicator is a lane job, so one county's pairs use every core. */
+async function boundCounties(ds: Dataset, engine: Engine, opts: BestAchievableOptions & { deadline?: number }): Promise<BestAchievable[]> {
+  if (engine !== jsLpSolverEngine) {
+    const lanes = new LanePool();
+    try {
+      return await bestAchievableOnLanes(ds, (_county, job) => lanes.plan('cli', job), opts);
+    } finally {
+      await lanes.close();
+    }
+  }
+  return bestAchievable(ds, opts.deadline === undefined ? engine : engineUntil(engine, opts.deadline), opts);
 }
 
 /**

@@ -17,7 +17,7 @@ import { type BoundsView, reportWithBounds } from './bounds.ts';
 import { assumptionsOf, assumptionsSchema, requirementsOf, requirementsSchema } from './compare-inputs.ts';
 import { countyFigures, countyFiguresSchema, keyFiguresSchema } from './compare-counties.ts';
 import { type ComparedReport, comparedReportSchema, schoolRowSchema, schoolStageRowSchema, schoolsSideBySide } from './compare-schools.ts';
-import type { RunInputs } from './jobs.ts';
+import type { RunInputs } from './run-inputs.ts';
 import { destinationsOf } from '../solver/policy/objective.ts';
 
 const INDICATORS = ['aboveDegree', 'backbone', 'peArt'] as const;

@@ -5,7 +5,7 @@
 // in the subset both understand; the few differences are the fragments at the end of this file.
 //
 // Every statement here is an indexed lookup or a small write. Heavy work (parsing, solving,
-// auditing) happens in worker threads (jobs.ts), never here.
+// auditing) happens in worker threads (solve-pool.ts, task-pool.ts), never here.
 import { openSqlite } from './db-sqlite.ts';
 
 /** A statement parameter: both back ends bind these (Buffers are BLOB / bytea). */
@@ -212,6 +212,18 @@ export const jsonInteger = (db: Db, column: string, field: string): string =>
 export const sqlNow = (db: Db): string => (db.dialect === 'sqlite'
   ? "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
   : `to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
+
+/**
+ * Inside a transaction, before checking what a write depends on (a count, a row's state): locks the
+ * rows of `table` that `where` matches until the transaction ends, so a concurrent request making
+ * the same check waits and then sees this one's write. PostgreSQL runs transactions side by side
+ * (READ COMMITTED: both would pass the check); FOR NO KEY UPDATE, so rows merely referencing them
+ * can still be inserted. Nothing to do on SQLite: its write transactions (BEGIN IMMEDIATE, one
+ * connection) already run one at a time.
+ */
+export async function lockRows(tx: Db, table: string, where: string, ...params: Param[]): Promise<void> {
+  if (tx.dialect === 'postgres') await tx.all(`SELECT id FROM ${table} WHERE ${where} ORDER BY id FOR NO KEY UPDATE`, ...params);
+}
 
 /** Case-insensitive LIKE (SQLite's LIKE already is, for ASCII). */
 export const likeOperator = (db: Db): string => (db.dialect === 'sqlite' ? 'LIKE' : 'ILIKE');

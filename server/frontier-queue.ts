@@ -1,4 +1,4 @@
-// Frontiers as a queue of the solve pool (jobs.ts): the `frontiers` table is the queue, the job
+// Frontiers as a queue of the solve pool (solve-pool.ts): the `frontiers` table is the queue, the job
 // runs in its own worker (frontier-job.ts), and every point is stored the moment it is planned,
 // so progress is per point and a cancelled or failed frontier keeps the points it reached.
 import { z } from 'zod';
@@ -6,8 +6,8 @@ import { lockSchema, policySchema } from '../solver/contract/schemas.ts';
 import { CV_COLUMNS } from '../solver/frontier.ts';
 import { type Db, getFrontier, now } from './db.ts';
 import type { FrontierMessage } from './frontier-job.ts';
-import { BOUNDS_SOLVES_PER_COUNTY, type JobQueue, datasetInput, defaultHardLimitSeconds, markRunning } from './jobs.ts';
-import { boundsItemSchema } from './bounds.ts';
+import { type JobQueue, datasetInput, defaultHardLimitSeconds, markRunning } from './job-queue.ts';
+import { BOUNDS_SOLVES_PER_COUNTY, boundsItemSchema } from './bounds.ts';
 
 /** What a frontier solves: the scenario's policy and locks when it started, and the shares (ascending). */
 /** `bounds`: also the best achievable CVs at every point (frontiers stored before it existed: false). */

@@ -1,8 +1,9 @@
 // Lost-worker recovery in production mode (README "Production mode"). Every solve a worker runs
 // holds a lease on its row (runs, frontiers, run_bounds): the token its attempt claimed the row
-// with, which every write of that attempt requires (jobs.ts), and a heartbeat, `heartbeat_at`, the
-// worker renews every LUNGANG_HEARTBEAT_SECONDS from its main thread. The solves run in worker
-// threads, so a long solve never delays the heartbeat; a worker that stops beating is gone or hung.
+// with, which every write of that attempt requires (solve-pool.ts, the queues, bounds-jobs.ts), and
+// a heartbeat, `heartbeat_at`, the worker renews every LUNGANG_HEARTBEAT_SECONDS from its main
+// thread. The solves run in worker threads, so a long solve never delays the heartbeat; a worker
+// that stops beating is gone or hung.
 //
 // A row still 'running' whose heartbeat is older than LUNGANG_WORKER_LOST_SECONDS has lost its
 // worker: any worker takes it back with one conditional UPDATE (of several that see it, exactly one

@@ -1,6 +1,6 @@
 // The server's solve lanes (lanes.ts) live on the main thread, shared by every run; a run's own
 // worker (run-job.ts) reaches them through its parent: it posts a LaneRequest per county, and
-// jobs.ts hands the county's bytes to the pool untouched and posts the plan's bytes back.
+// job-worker.ts hands the county's bytes to the pool untouched and posts the plan's bytes back.
 import type { MessagePort, Worker } from 'node:worker_threads';
 import type { Lane } from './lane-plans.ts';
 import type { LanePool, LaneProgress } from './lanes.ts';

@@ -59,7 +59,7 @@ export type SolveMessage =
   | { type: 'error'; message: string };
 
 /** `reportJson`: the finished run's report (its CV rows, and which counties have a plan). */
-export interface BoundsJob { mode: 'bounds'; files: StoredFile[]; policy: Policy; locks: Lock[]; reportJson: string }
+export interface BoundsJob { mode: 'bounds'; files: StoredFile[]; policy: Policy; locks: Lock[]; reportJson: string; planCsv: string }
 export type BoundsMessage =
   | { type: 'progress'; done: number; total: number; county: string | null }
   | { type: 'bounds'; items: BoundsItem[] }
@@ -140,7 +140,8 @@ async function bounds(job: BoundsJob, post: (m: BoundsMessage) => void): Promise
   const { ds } = applyHistory({ ...loaded.dataset, policy: job.policy, locks: job.locks });
   const report = boundsReportSchema.parse(JSON.parse(job.reportJson));
   const counties = report.solver.filter((s) => s.status !== 'infeasible').map((s) => s.county);
-  const found = await bestAchievable(ds, highsEngine(), { counties, onProgress: (p) => post({ type: 'progress', ...p }) });
+  const plan = parsePlanCsv('plan.csv', job.planCsv);
+  const found = await bestAchievable(ds, highsEngine(), { counties, onProgress: (p) => post({ type: 'progress', ...p }), ...(plan.ok ? { plan: plan.rows } : {}) });
   post({ type: 'progress', done: found.length, total: found.length, county: null });
   const items = withBestAchievable(report, found).indicators.cv.map(({ max: _m, before: _b, after: _a, ...item }) => item);
   post({ type: 'bounds', items });

@@ -1,12 +1,11 @@
-// Runs as a queue of the solve pool (jobs.ts): the `runs` table is the queue, the job runs in its
-// own worker (run-job.ts, its counties on the shared solve lanes), and its plan, report and summary
-// are stored together with their result hash when it ends.
+// The run queue of the solve pool: one solve of a scenario's snapshot (optionally re-planning
+// against an earlier run), in a worker running run-job.ts; its outputs and result hash go to `runs`.
 import { type Db, getDataset, getRun, now } from './db.ts';
 import { resultHash } from './hashes.ts';
-import { type JobQueue, type Progress, datasetInput, defaultHardLimitSeconds, markRunning, runInputsSchema } from './jobs.ts';
 import type { SolveMessage } from './run-job.ts';
+import { type JobQueue, datasetInput, defaultHardLimitSeconds, markRunning } from './job-queue.ts';
+import { type Progress, runInputsSchema } from './run-inputs.ts';
 
-/** The run queue: one solve of a scenario's snapshot (optionally re-planning against an earlier run). */
 export function runQueue(db: Db, hardLimitSeconds = defaultHardLimitSeconds): JobQueue {
   return {
     kind: 'run',

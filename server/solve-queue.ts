@@ -1,7 +1,7 @@
 // Production mode's solve queue (README "Production mode"): pg-boss on the PostgreSQL database
 // holds one job per queued run or frontier. The server only enqueues (QueuedSolves); any number
 // of `lungang worker` processes, on any machines, take jobs and solve them with the same
-// SolvePool the embedded mode uses (jobs.ts, external), writing progress and results to the rows.
+// SolvePool the embedded mode uses (solve-pool.ts, external), writing progress and results to the rows.
 //
 // Never lost: a job is active with one worker at a time, whose heartbeat on the job's row shows it
 // is alive (heartbeat.ts). A worker that dies (killed, machine lost) stops beating; once that is
@@ -22,12 +22,13 @@ import PgBoss from 'pg-boss';
 import { type Db, isPostgresUrl, logActivity, now, openDb } from './db.ts';
 import { frontierQueue } from './frontier-queue.ts';
 import { type Held, beat, holds, takeBack, takeBackLost } from './heartbeat.ts';
-import { type Logger, SolvePool } from './jobs.ts';
+import type { Logger } from './logger.ts';
 import { runQueue } from './run-queue.ts';
+import { SolvePool } from './solve-pool.ts';
 
 const QUEUE = 'lungang-solve';
 const DEAD_LETTERS = 'lungang-solve-dead';
-/** The tables of the job kinds (jobs.ts JobQueue.table). */
+/** The tables of the job kinds (job-queue.ts JobQueue.table). */
 const TABLES: Record<string, string> = { run: 'runs', frontier: 'frontiers' };
 /** What a job started over forgets of its lost attempt (a frontier's points are planned again). */
 const START_OVER: Record<string, string> = { run: '', frontier: ", points_json = '[]'" };

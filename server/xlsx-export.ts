@@ -3,7 +3,7 @@
 // fills_subject, empty on rows without them so the columns never shift), the auditor's sheets
 // (xlsx-audit.ts), with a history.csv the returns and history checks, the school indicators
 // before/after and the 差异系数; Chinese sheet and column names, or English on request. Built in
-// the task worker (jobs.ts): exceljs is CPU-bound and must not stall requests. Teacher names
+// the task worker (task-pool.ts): exceljs is CPU-bound and must not stall requests. Teacher names
 // arrive already masked for the auditor role.
 import ExcelJS from 'exceljs';
 import { z } from 'zod';

@@ -181,7 +181,7 @@ export async function planFrontier(ds: Dataset, engine: Engine, shares: readonly
 /** The best achievable CV of every stage × indicator at one point, against that point's plan (audit rules kept). */
 export async function bestAtPoint(point: FrontierPoint, engine: Engine, onProgress?: (p: BoundsProgress) => void): Promise<PointBest[]> {
   const counties = point.plans.filter((p) => p.status !== 'infeasible').map((p) => p.county);
-  const found = await bestAchievable(point.ds, engine, { counties, ...(onProgress ? { onProgress } : {}) });
+  const found = await bestAchievable(point.ds, engine, { counties, plan: point.plans.flatMap((p) => p.rows), ...(onProgress ? { onProgress } : {}) });
   // The plan's CVs unrounded (frontier rows round to 6 digits): the plan may itself be the best witness.
   const audits = new Map(point.plans.filter((p) => counties.includes(p.county)).map((p) => [p.county, auditCounty(buildCountyContext(p.county, point.ds), p.moves)]));
   return found.map((b) => {

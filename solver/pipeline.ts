@@ -11,7 +11,7 @@ import { type BuiltModel, buildModel } from './model/county-model.ts';
 import { movesFromSolution } from './model/decode-moves.ts';
 import { type Engine, type EngineResult, type ProofStats, engineUntil } from './model/engine.ts';
 import { greedyStart } from './model/greedy-start.ts';
-import { bestStart } from './model/warm-start.ts';
+import { bestStart, elasticStart } from './model/warm-start.ts';
 import type { LinearModel } from './model/linear-model.ts';
 import { explainElastic } from './report/infeasibility.ts';
 import { planRows } from './report/plan-rows.ts';
@@ -104,7 +104,7 @@ export async function planCounty(ctx: CountyContext, engine: Engine, opts: PlanO
   const solved = { engine: result.engine, seconds, model: modelStats(built), proof: result.proof };
   if (result.status === 'infeasible') {
     const elastic = buildModel(ctx, { elastic: true, ...against });
-    const relaxed = await solve(elastic.model, engineOpts, { active: elastic.initial });
+    const relaxed = await solve(elastic.model, engineOpts, { active: elastic.initial, start: elasticStart(elastic) });
     const bestBroken = relaxed.x ? movesFromSolution(ctx, elastic, relaxed.x) : [];
     const found = relaxed.x ? explainElastic(ctx, elastic, relaxed.x, bestBroken) : [];
     return {

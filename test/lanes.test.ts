@@ -9,7 +9,8 @@ import { buildCountyContext, countiesOf } from '../solver/policy/county.ts';
 import { planDataset } from '../solver/pipeline.ts';
 import { highsEngine } from '../server/engine.ts';
 import { LanePool } from '../server/lanes.ts';
-import { countyJob, planOnLanes, readPlan } from '../server/lane-plans.ts';
+import { bestAchievableOnLanes, countyJob, planOnLanes, readPlan } from '../server/lane-plans.ts';
+import { bestAchievable } from '../solver/report/best-achievable.ts';
 
 const ds = { ...generateCity({ counties: 4, teachersPerCounty: 250, seed: 11 }), policy: defaultPolicy() };
 const counties = countiesOf(ds);
@@ -35,6 +36,22 @@ describe('solve lanes', () => {
       expect(p.moves.length).toBe(alone[i]!.moves.length);
     });
   }, 180_000);
+
+  it('best-achievable pairs on lanes equal the same pairs solved one at a time, from the plan', async () => {
+    const lanes = pool(2);
+    const two = countiesOf(ds).slice(0, 2);
+    const plan = (await planDataset(ds, highsEngine())).flatMap((p) => p.rows);
+    const progress: number[] = [];
+    const onLanes = await bestAchievableOnLanes(ds, (_county, bytes) => lanes.plan('me', bytes), { counties: two, plan, onProgress: (p) => progress.push(p.done) });
+    const alone = await bestAchievable(ds, highsEngine(), { counties: two, plan });
+    expect(onLanes.length).toBeGreaterThan(2);
+    expect(onLanes.map((b) => [b.county, b.stage, b.indicator, b.proven])).toEqual(alone.map((b) => [b.county, b.stage, b.indicator, b.proven]));
+    onLanes.forEach((b, i) => {
+      expect(b.best_achievable!).toBeCloseTo(alone[i]!.best_achievable!, 9);
+      expect(b.bound!).toBeCloseTo(alone[i]!.bound!, 6);
+    });
+    expect(progress.sort((a, b) => a - b)).toEqual(onLanes.map((_, i) => i + 1));
+  }, 300_000);
 
   it('serve owners in turn: a second owner\'s county does not wait for the first owner\'s queue', async () => {
     const lanes = pool(1);

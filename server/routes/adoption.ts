@@ -2,7 +2,7 @@
 // scenario and its dataset are immutable (edits and deletes answer 409), and every read of the
 // run re-verifies the stored hashes (runs.ts readRun). One adopted run per dataset: a county
 // adopts one plan for the year.
-import { adoptedRunOfDataset, getRun, logActivity, now } from '../db.ts';
+import { adoptedRunOfDataset, getRun, lockRows, logActivity, now } from '../db.ts';
 import { integrityProblem } from '../hashes.ts';
 import { ApiError, type App, type Deps, authErrors, errorSchema, idParams, notFound } from './http.ts';
 import { runDetailSchema, runView } from './runs.ts';
@@ -16,7 +16,13 @@ export function adoptionRoutes(app: App, { db }: Deps): void {
     },
   }, async (req) => {
     const id = await db.transaction(async (tx) => {
-      const run = await getRun(tx, req.params.id);
+      const found = await getRun(tx, req.params.id);
+      if (!found) throw notFound('运行');
+      // Checked with the dataset's and the scenario's rows locked: a second adoption on the dataset,
+      // and a new run, an edit or a delete of the scenario (or of this run), wait for this one.
+      await lockRows(tx, 'datasets', 'id = ?', found.dataset_id);
+      await lockRows(tx, 'scenarios', 'id = ?', found.scenario_id);
+      const run = await getRun(tx, found.id);
       if (!run) throw notFound('运行');
       if (run.adopted_at !== null) throw new ApiError(409, `运行 #${run.id} 已被采纳`);
       if (run.status !== 'done') throw new ApiError(409, `只能采纳已完成且有可行方案的运行（当前状态：${run.status}）`);

@@ -6,7 +6,7 @@ import { nameFor } from '../auth.ts';
 import { boundsView } from '../bounds.ts';
 import { type Db, getScenario, jsonValues } from '../db.ts';
 import { type StoredComparedRun, comparisonSchema, diffPlans, runSummarySchema, teacherDiffSchema } from '../compare.ts';
-import { runInputsSchema } from '../jobs.ts';
+import { runInputsSchema } from '../run-inputs.ts';
 import { ApiError, type App, type Deps, authErrors, errorSchema, notFound } from './http.ts';
 import { readRun, runOutputs } from './runs.ts';
 

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { lockSchema, policySchema, schoolSchema, teacherSchema, type Lock, type Policy } from '../../solver/contract/schemas.ts';
 import { APPLICATIONS, INPUT_TABLES } from '../../solver/contract/columns.ts';
 import { nameFor } from '../auth.ts';
-import { type DatasetRow, getDataset, likeOperator, logActivity, now } from '../db.ts';
+import { type DatasetRow, getDataset, likeOperator, lockRows, logActivity, now } from '../db.ts';
 import { contentHash } from '../hashes.ts';
 import { removeHiddenDataset, storeDataset } from '../dataset-store.ts';
 import {
@@ -173,6 +173,8 @@ export function datasetRoutes(app: App, deps: Deps): void {
     // Hidden at once, in the same transaction as the check: from here every read, a second
     // delete and a new scenario on it answer 404; the rows then go in chunks.
     await db.transaction(async (tx) => {
+      // The row locked first: a scenario being created on it (scenarios.ts) is counted, or sees it gone.
+      await lockRows(tx, 'datasets', 'id = ?', d.id);
       const used = (await tx.get<{ n: number }>('SELECT COUNT(*) AS n FROM scenarios WHERE dataset_id = ?', d.id))?.n ?? 0;
       if (used > 0) throw new ApiError(409, `数据集正被${used}个方案使用，不能删除`);
       if (await tx.run('UPDATE datasets SET ready = 0 WHERE id = ? AND ready = 1', d.id) === 0) throw notFound('数据集');

@@ -3,7 +3,7 @@
 // a frontier can be cancelled (its points so far are kept), and any point saved as a scenario.
 import { z } from 'zod';
 import { frontierShares } from '../../solver/frontier.ts';
-import { type Db, FRONTIER_STATUSES, type FrontierRow, getFrontier, getScenario, logActivity, now } from '../db.ts';
+import { type Db, FRONTIER_STATUSES, type FrontierRow, getFrontier, getScenario, lockRows, logActivity, now } from '../db.ts';
 import { frontierInputsSchema, frontierPointSchema, frontierProgressSchema, storedPoints } from '../frontier-queue.ts';
 import { ApiError, type App, type Deps, authErrors, checkSolveAllowance, errorSchema, idParams, notFound } from './http.ts';
 import { insertScenario, scenarioLocks, scenarioPolicy, scenarioSchema, scenarioView } from './scenarios.ts';
@@ -79,6 +79,9 @@ export function frontierRoutes(app: App, deps: Deps): void {
     if ('problem' in picked) throw new ApiError(422, picked.problem);
     const user = req.user!;
     const id = await db.transaction(async (tx) => {
+      // The scenario's row locked: deleting it (scenarios.ts) counts this frontier, or it is gone.
+      await lockRows(tx, 'scenarios', 'id = ?', s.id);
+      if (!await getScenario(tx, s.id)) throw notFound('方案');
       await checkSolveAllowance(deps, user.id, tx);
       const inputs = JSON.stringify({ policy, locks: scenarioLocks(s), shares: picked.shares, bounds: req.body.bounds });
       const id = await tx.insert(`INSERT INTO frontiers (scenario_id, dataset_id, user_id, status, inputs_json, created_at)

@@ -6,8 +6,8 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, RawServerDefau
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { formatInputError, type InputError } from '../../solver/contract/input-errors.ts';
-import { type Db, activeSolves } from '../db.ts';
-import type { SolvePool } from '../jobs.ts';
+import { type Db, activeSolves, lockRows } from '../db.ts';
+import type { SolvePool } from '../solve-pool.ts';
 import type { TaskPool } from '../task-pool.ts';
 import type { LoginThrottle } from '../login-throttle.ts';
 
@@ -44,8 +44,13 @@ export class ApiError extends Error {
 
 export const notFound = (what: string) => new ApiError(404, `${what}不存在`);
 
-/** 429 when the user already has the most queued or running solves (runs and frontiers) allowed. */
-export async function checkSolveAllowance(deps: Deps, userId: number, tx: Db = deps.db): Promise<void> {
+/**
+ * 429 when the user already has the most queued or running solves (runs and frontiers) allowed.
+ * In the transaction that inserts the solve: the user's row stays locked until it commits, so
+ * concurrent starts of one user are counted one after another.
+ */
+export async function checkSolveAllowance(deps: Deps, userId: number, tx: Db): Promise<void> {
+  await lockRows(tx, 'users', 'id = ?', userId);
   if (await activeSolves(tx, userId) >= deps.maxActiveRunsPerUser) {
     throw new ApiError(429, `每位用户最多同时排队或运行${deps.maxActiveRunsPerUser}个求解，请等待完成或取消后再试`);
   }

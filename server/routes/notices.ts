@@ -7,7 +7,7 @@ import type { Teacher, School } from '../../solver/contract/schemas.ts';
 import { NOTICE_LISTS, type NoticeTable, noticeTable } from '../../solver/report/notice-lists.ts';
 import { parsePlanCsv } from '../contract-files.ts';
 import { nameFor } from '../auth.ts';
-import { runInputsSchema } from '../jobs.ts';
+import { runInputsSchema } from '../run-inputs.ts';
 import { noticeHtml } from '../notice-export.ts';
 import { type App, type Deps, authErrors, errorSchema, idParams } from './http.ts';
 import { runOutputs } from './runs.ts';

@@ -1,12 +1,12 @@
 // Runs: a solve of one scenario. Starting one answers 202 at once; the solve happens in the
-// worker pool (jobs.ts) and the client polls the status (progress, elapsed, best objective and
+// worker pool (solve-pool.ts) and the client polls the status (progress, elapsed, best objective and
 // gap so far). A run keeps a snapshot of the scenario's inputs, so editing the scenario later
 // never changes what a run solved. Reads of an adopted run re-verify its stored hashes.
 import { z } from 'zod';
 import { parsePlanCsv } from '../contract-files.ts';
-import { type Db, RUN_STATUSES, type RunRow, getRun, getScenario, jsonInteger, logActivity, now } from '../db.ts';
+import { type Db, RUN_STATUSES, type RunRow, getRun, getScenario, jsonInteger, lockRows, logActivity, now } from '../db.ts';
 import { integrityProblem } from '../hashes.ts';
-import { progressSchema, runInputsSchema } from '../jobs.ts';
+import { progressSchema, runInputsSchema } from '../run-inputs.ts';
 import { runSummarySchema } from '../compare.ts';
 import { boundsView, boundsViewSchema, reportWithBounds } from '../bounds.ts';
 import { ApiError, type App, type Deps, authErrors, checkSolveAllowance, errorSchema, idParams, notFound } from './http.ts';
@@ -126,11 +126,13 @@ export function runRoutes(app: App, deps: Deps): void {
       response: { 202: runDetailSchema, 404: errorSchema, 409: errorSchema, 429: errorSchema, ...authErrors },
     },
   }, async (req, reply) => {
-    const s = await getScenario(db, req.body.scenario_id);
-    if (!s) throw notFound('方案');
     const user = req.user!;
     const id = await db.transaction(async (tx) => {
-      // In the transaction: a leader may adopt a run of this scenario at any moment.
+      // Read and checked with the scenario's row locked: a leader may adopt a run of it, or it may
+      // be deleted, at any moment.
+      await lockRows(tx, 'scenarios', 'id = ?', req.body.scenario_id);
+      const s = await getScenario(tx, req.body.scenario_id);
+      if (!s) throw notFound('方案');
       await mustNotBeFrozen(tx, s.id, '不能再求解');
       await checkSolveAllowance(deps, user.id, tx);
       // Re-plans start from the scenario's last finished plan (copies have no runs, so no baseline).
@@ -174,15 +176,19 @@ export function runRoutes(app: App, deps: Deps): void {
     config: { access: 'edit' },
     schema: { tags: ['runs'], summary: '删除运行（已采纳或未结束时拒绝）', params: idParams, response: { 204: z.null(), 404: errorSchema, 409: errorSchema, ...authErrors } },
   }, async (req, reply) => {
-    const run = await getRun(db, req.params.id);
-    if (!run) throw notFound('运行');
-    if (run.adopted_at !== null) throw new ApiError(409, '已采纳的运行不可删除');
-    if (run.status === 'queued' || run.status === 'running') throw new ApiError(409, '运行尚未结束，请先取消');
-    const replan = await db.get<{ id: number }>(`SELECT id FROM runs WHERE status IN ('queued', 'running')
-      AND ${jsonInteger(db, 'inputs_json', 'baseline_run_id')} = ?`, run.id);
-    if (replan) throw new ApiError(409, `运行 #${replan.id} 正以本运行为基准求解，请等待其结束或取消后再删除`);
-    pool.dropBounds(run.id);
+    const found = await getRun(db, req.params.id);
+    if (!found) throw notFound('运行');
     await db.transaction(async (tx) => {
+      // Checked with its scenario's row locked: an adoption, or a re-plan against it, waits for this.
+      await lockRows(tx, 'scenarios', 'id = ?', found.scenario_id);
+      const run = await getRun(tx, found.id);
+      if (!run) throw notFound('运行');
+      if (run.adopted_at !== null) throw new ApiError(409, '已采纳的运行不可删除');
+      if (run.status === 'queued' || run.status === 'running') throw new ApiError(409, '运行尚未结束，请先取消');
+      const replan = await tx.get<{ id: number }>(`SELECT id FROM runs WHERE status IN ('queued', 'running')
+        AND ${jsonInteger(tx, 'inputs_json', 'baseline_run_id')} = ?`, run.id);
+      if (replan) throw new ApiError(409, `运行 #${replan.id} 正以本运行为基准求解，请等待其结束或取消后再删除`);
+      pool.dropBounds(run.id);
       await tx.run('DELETE FROM runs WHERE id = ?', run.id);
       await logActivity(tx, { userId: req.user!.id, action: 'run.delete', entity: 'run', entityId: run.id });
     });

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { lockSchema, policySchema, type Lock, type Policy } from '../../solver/contract/schemas.ts';
 import { parsePolicy } from '../../solver/contract/dataset.ts';
-import { type Db, type ScenarioRow, datasetFiles, getDataset, getScenario, logActivity, now } from '../db.ts';
+import { type Db, type ScenarioRow, datasetFiles, getDataset, getScenario, lockRows, logActivity, now } from '../db.ts';
 import { sameJson } from '../compare-inputs.ts';
 import { datasetLocks, datasetPolicy } from './datasets.ts';
 import { ApiError, type App, type Deps, authErrors, errorSchema, idParams, invalidInput, notFound } from './http.ts';
@@ -113,7 +113,9 @@ export interface ScenarioInput {
 /** Stores a scenario whose policy and locks are already valid. Shared with first-start seeding. */
 export function insertScenario(db: Db, s: ScenarioInput, action = 'scenario.create', details: Record<string, number> = {}): Promise<number> {
   return db.transaction(async (tx) => {
-    // The dataset may have been deleted while the locks were checked (an await): a race, not a server error.
+    // The dataset may have been deleted while the locks were checked (an await): a race, not a
+    // server error. Its row locked: a delete of it (datasets.ts) waits, then counts this scenario.
+    await lockRows(tx, 'datasets', 'id = ?', s.datasetId);
     if (!await getDataset(tx, s.datasetId)) throw new ApiError(409, '数据集已被删除，无法在其上建立方案');
     const t = now();
     const id = await tx.insert(`INSERT INTO scenarios (dataset_id, name, notes, notes_inherited, policy_json, locks_json, use_baseline, created_by, created_at, updated_at)
@@ -208,7 +210,8 @@ export function scenarioRoutes(app: App, deps: Deps): void {
     const policy = req.body.policy ? checkPolicy(scenarioPolicy(s), req.body.policy) : undefined;
     const locks = req.body.locks ? await checkLocks(deps, s.dataset_id, req.body.locks) : undefined;
     await db.transaction(async (tx) => {
-      // Re-checked inside the transaction: a leader may have adopted a run while locks were validated.
+      // Re-checked inside the transaction, the row locked: a leader may adopt a run at any moment.
+      await lockRows(tx, 'scenarios', 'id = ?', s.id);
       await mustBeEditable(s, tx);
       const useBaseline = req.body.use_baseline === undefined ? null : Number(req.body.use_baseline);
       await tx.run(`UPDATE scenarios SET name = COALESCE(?, name), policy_json = COALESCE(?, policy_json),
@@ -255,6 +258,7 @@ export function scenarioRoutes(app: App, deps: Deps): void {
   }, async (req) => {
     const s = await mustGet(req.params.id);
     await db.transaction(async (tx) => {
+      await lockRows(tx, 'scenarios', 'id = ?', s.id);
       await mustBeEditable(s, tx);
       await setNotes(tx, s.id, req.body.notes);
       await tx.run('UPDATE scenarios SET updated_at = ? WHERE id = ?', now(), s.id);
@@ -271,11 +275,13 @@ export function scenarioRoutes(app: App, deps: Deps): void {
     },
   }, async (req, reply) => {
     const s = await mustGet(req.params.id);
-    await mustBeEditable(s);
-    const active = (await db.get<{ n: number }>(`SELECT (SELECT COUNT(*) FROM runs WHERE scenario_id = ? AND status IN ('queued', 'running'))
-      + (SELECT COUNT(*) FROM frontiers WHERE scenario_id = ? AND status IN ('queued', 'running')) AS n`, s.id, s.id))?.n ?? 0;
-    if (active > 0) throw new ApiError(409, '方案还有排队或运行中的求解，请先取消');
     await db.transaction(async (tx) => {
+      // Checked with the row locked: a run or frontier starting, or an adoption, waits for this.
+      await lockRows(tx, 'scenarios', 'id = ?', s.id);
+      await mustBeEditable(s, tx);
+      const active = (await tx.get<{ n: number }>(`SELECT (SELECT COUNT(*) FROM runs WHERE scenario_id = ? AND status IN ('queued', 'running'))
+        + (SELECT COUNT(*) FROM frontiers WHERE scenario_id = ? AND status IN ('queued', 'running')) AS n`, s.id, s.id))?.n ?? 0;
+      if (active > 0) throw new ApiError(409, '方案还有排队或运行中的求解，请先取消');
       await tx.run('DELETE FROM frontiers WHERE scenario_id = ?', s.id);
       const runs = await tx.run('DELETE FROM runs WHERE scenario_id = ?', s.id);
       await tx.run('DELETE FROM scenarios WHERE id = ?', s.id);

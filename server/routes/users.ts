@@ -1,8 +1,8 @@
 // User management (admin only). Users are never shown password hashes; resetting a password
 // makes it one-time again, lifts a login lockout and ends the user's sessions.
 import { z } from 'zod';
-import { createUser, hashPassword, userByName } from '../auth.ts';
-import { ROLES, type UserRow, logActivity } from '../db.ts';
+import { createUser, hashPassword } from '../auth.ts';
+import { type Db, ROLES, type UserRow, lockRows, logActivity } from '../db.ts';
 import { clearFailures } from '../login-lockout.ts';
 import { userKey } from '../login-throttle.ts';
 import { ApiError, type App, type Deps, authErrors, errorSchema, idParams, notFound } from './http.ts';
@@ -24,7 +24,11 @@ const usernameSchema = z.string().regex(/^[A-Za-z0-9_.-]{2,64}$/, '用户名为2
 
 export function userRoutes(app: App, { db, loginThrottle }: Deps): void {
   const get = (id: number) => db.get<UserRow>('SELECT * FROM users WHERE id = ?', id);
-  const admins = async (tx = db) => (await tx.get<{ n: number }>("SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND disabled = 0"))?.n ?? 0;
+  /** Active admins, counted in `tx` with their rows locked: two requests cannot each remove one of the last two. */
+  const admins = async (tx: Db) => {
+    await lockRows(tx, 'users', "role = 'admin' AND disabled = 0");
+    return (await tx.get<{ n: number }>("SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND disabled = 0"))?.n ?? 0;
+  };
 
   app.get('/api/users', {
     config: { access: 'admin' },
@@ -39,8 +43,8 @@ export function userRoutes(app: App, { db, loginThrottle }: Deps): void {
       response: { 201: userSchema, 409: errorSchema, ...authErrors },
     },
   }, async (req, reply) => {
-    if ((await userByName(db, req.body.username))) throw new ApiError(409, '用户名已存在');
     const id = await createUser(db, { ...req.body, mustChange: true });
+    if (id === undefined) throw new ApiError(409, '用户名已存在');
     await logActivity(db, { userId: req.user!.id, action: 'user.create', entity: 'user', entityId: id, details: { role: req.body.role } });
     return reply.code(201).send(view((await get(id))!));
   });
@@ -62,10 +66,10 @@ export function userRoutes(app: App, { db, loginThrottle }: Deps): void {
     if (!u) throw notFound('用户');
     const { role, password, disabled, locked } = req.body;
     const losesAdmin = u.role === 'admin' && u.disabled === 0 && ((role !== undefined && role !== 'admin') || disabled === true);
-    if (losesAdmin && await admins() <= 1) throw new ApiError(409, '不能移除最后一名管理员');
     const hash = password === undefined ? undefined : await hashPassword(password);
     const unlock = locked === false || hash !== undefined;
     await db.transaction(async (tx) => {
+      if (losesAdmin && await admins(tx) <= 1) throw new ApiError(409, '不能移除最后一名管理员');
       if (role !== undefined) await tx.run('UPDATE users SET role = ? WHERE id = ?', role, u.id);
       if (disabled !== undefined) await tx.run('UPDATE users SET disabled = ? WHERE id = ?', disabled ? 1 : 0, u.id);
       if (hash !== undefined) await tx.run('UPDATE users SET password_hash = ?, must_change_password = 1 WHERE id = ?', hash, u.id);
@@ -92,8 +96,8 @@ export function userRoutes(app: App, { db, loginThrottle }: Deps): void {
     const u = await get(req.params.id);
     if (!u) throw notFound('用户');
     if (u.id === req.user!.id) throw new ApiError(409, '不能删除自己');
-    if (u.role === 'admin' && u.disabled === 0 && await admins() <= 1) throw new ApiError(409, '不能删除最后一名管理员');
     await db.transaction(async (tx) => {
+      if (u.role === 'admin' && u.disabled === 0 && await admins(tx) <= 1) throw new ApiError(409, '不能删除最后一名管理员');
       await tx.run('DELETE FROM users WHERE id = ?', u.id);
       await logActivity(tx, { userId: req.user!.id, action: 'user.delete', entity: 'user', entityId: u.id });
     });

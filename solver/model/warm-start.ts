@@ -53,3 +53,28 @@ export function bestStart(built: BuiltModel, plans: readonly (Parameters<typeof 
   if (candidates.length === 0) return null;
   return candidates.reduce((a, b) => (objectiveOf(built.model, b) < objectiveOf(built.model, a) ? b : a));
 }
+
+/**
+ * The elastic model's start (explaining an infeasible county): nobody moves and each county rule
+ * that staying breaks has its slack set to what it is short, so the engine holds an explanation
+ * from its first second and a short time limit still names the rules.
+ */
+export function elasticStart(built: BuiltModel): Float64Array | null {
+  const x = completeSolution(built, () => 0);
+  const slack = new Set<number>();
+  for (const s of built.slacks.values()) for (const j of [s.lo, s.hi]) if (j !== undefined) slack.add(j);
+  for (const r of built.model.rows) {
+    let activity = 0;
+    const own: number[] = [];
+    for (let k = 0; k < r.idx.length; k++) {
+      if (slack.has(r.idx[k]!)) own.push(k);
+      else activity += r.coef[k]! * x[r.idx[k]!]!;
+    }
+    for (const k of own) {
+      const c = r.coef[k]!;
+      const short = c > 0 ? r.lb - activity : activity - r.ub;
+      if (short > 0) x[r.idx[k]!] = short / Math.abs(c);
+    }
+  }
+  return keepsEveryRow(built.model, x) ? x : null;
+}

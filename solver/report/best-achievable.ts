@@ -20,6 +20,7 @@ import { type BuiltModel, buildModel, scopeCrossing } from '../model/county-mode
 import { movesFromSolution } from '../model/decode-moves.ts';
 import type { Engine } from '../model/engine.ts';
 import { greedyStart } from '../model/greedy-start.ts';
+import { bestStart } from '../model/warm-start.ts';
 import { Terms } from '../model/linear-model.ts';
 
 /** The focus term is SCALE·CV²: HiGHS's absolute gap (1e-6) is then 1e-10 in CV². */
@@ -50,6 +51,9 @@ export interface BestAchievable {
   solves: number;
 }
 
+/** Plan rows as a start (startFromPlan's input). */
+type PlanStart = Parameters<typeof bestStart>[1][number];
+
 export interface BoundsProgress {
   county: string;
   done: number;
@@ -60,7 +64,7 @@ export interface BoundsProgress {
  * The policy of a best-achievable solve: only the focus CV counts. Every other weight is 0 — the
  * ones added later too: a term left in would shift the model's value, and the bound read from it.
  */
-function focusPolicy(p: Policy): Policy {
+export function focusPolicy(p: Policy): Policy {
   const { cvBalance, cvOverThreshold, cvIndicator, ...rest } = p.weights;
   const zero = Object.fromEntries(Object.keys(rest).map((k) => [k, 0])) as typeof rest;
   return { ...p, weights: { cvBalance, cvOverThreshold, cvIndicator, ...zero } };
@@ -151,7 +155,7 @@ async function solveFocus(ctx: CountyContext, built: BuiltModel, start: Float64A
  * the best plan, with d fixed (where the crossing price no longer matters). When a solve stops at
  * the time limit, or after MAX_SOLVES, the bound proven so far is reported (proven: false).
  */
-export async function bestForPair(ctx: CountyContext, pair: CvPair, engine: Engine, tol = CV_TOLERANCE): Promise<BestAchievable> {
+export async function bestForPair(ctx: CountyContext, pair: CvPair, engine: Engine, tol = CV_TOLERANCE, plan?: PlanStart): Promise<BestAchievable> {
   const focusCtx = { ...ctx, policy: focusPolicy(ctx.policy) };
   const built = buildModel(focusCtx, { focus: { stage: pair.stage, indicator: pair.indicator, scale: SCALE } });
   const { lo, hi } = crossingRange(focusCtx, built, pair);
@@ -176,7 +180,8 @@ export async function bestForPair(ctx: CountyContext, pair: CvPair, engine: Engi
     if (lp !== undefined && count(true) < MAX_RELAXATIONS) return { d: lp, relaxation: true };
     return open.length === 0 || count(false) >= MAX_SOLVES ? null : { d: open[0]!, relaxation: false };
   };
-  const start = greedyStart(focusCtx, built);
+  // The run's plan keeps every rule of the focus model too (only the weights differ): the better of it and the greedy plan starts.
+  const start = bestStart(built, [plan?.filter((r) => ctx.teacherById.has(r.teacher_id))], greedyStart(focusCtx, built));
   for (let step = next(); step; step = next()) solved.push(await solveFocus(focusCtx, built, start, pair, engine, tol, step.d, step.relaxation));
   const finite = (x: number) => (Number.isFinite(x) ? x : null);
   const [b, l] = [finite(best()), finite(Math.min(best(), ...ds.map(bound)))];
@@ -190,6 +195,8 @@ export interface BestAchievableOptions {
   /** Only these counties (e.g. those with a plan); default every county. */
   counties?: readonly string[];
   onProgress?: (p: BoundsProgress) => void;
+  /** The plan these bounds are for (every county's rows): a start no worse than it for each solve. */
+  plan?: PlanStart;
 }
 
 /** Every county × stage × indicator with a CV, in report order. */
@@ -199,7 +206,7 @@ export async function bestAchievable(ds: Dataset, engine: Engine, opts: BestAchi
   const work = counties.flatMap((ctx) => cvPairs(ctx).map((pair) => ({ ctx, pair })));
   for (const { ctx, pair } of work) {
     opts.onProgress?.({ county: ctx.county, done: out.length, total: work.length });
-    out.push(await bestForPair(ctx, pair, engine));
+    out.push(await bestForPair(ctx, pair, engine, CV_TOLERANCE, opts.plan));
   }
   return out;
 }

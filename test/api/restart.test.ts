@@ -1,7 +1,7 @@
 // Restarting keeps everything (datasets, scenarios, runs, sessions, the log); a run that was
 // queued or running when the process died is marked failed on the next start, not lost.
 import { afterAll, describe, expect, it } from 'vitest';
-import { RESTART_MESSAGE } from '../../server/jobs.ts';
+import { RESTART_MESSAGE } from '../../server/job-queue.ts';
 import { type TestServer, createScenario, removeDir, startRun, startServer, tempDir, uploadSample, waitForRun } from './helpers.ts';
 
 const dirs: string[] = [];

@@ -11,50 +11,19 @@
 // and a planner created through the API, two each: two solving, two queued), while hostile
 // uploads are refused in a loop and a generated 40,000-teacher county is uploaded and deleted in
 // another (uploads.ts). Target p99 < 250 ms, no failed request.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { ROOT, apiClient, freePort, startServer, stop } from './server-process.ts';
 import { hostileCases, largeCounty, uploadLoops } from './uploads.ts';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
 const HOSTILE = process.env.LOAD_SCENARIO === 'hostile';
 const DURATION_SECONDS = Number(process.env.LOAD_SECONDS ?? (HOSTILE ? 20 : 10));
 const CONNECTIONS = Number(process.env.LOAD_CONNECTIONS ?? (HOSTILE ? 50 : 10));
 const TARGET_P99_MS = HOSTILE ? 250 : 100;
-
-const freePort = () => new Promise<number>((done, fail) => {
-  const srv = createServer();
-  srv.once('error', fail);
-  srv.listen(0, '127.0.0.1', () => {
-    const address = srv.address();
-    const port = typeof address === 'object' && address ? address.port : 0;
-    srv.close(() => done(port));
-  });
-});
-
-function startServer(dir: string, port: number, password: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'lungang.mjs'), 'serve'], {
-    cwd: ROOT,
-    // Request logs go to a pipe nobody reads here; warn keeps them from flooding it (and the
-    // measurement is about the event loop, not about log I/O).
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: join(dir, 'lungang.db'), LUNGANG_ADMIN_PASSWORD: password, LOG_LEVEL: process.env.LOAD_LOG_LEVEL ?? 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  return new Promise((done, fail) => {
-    const onData = (b: Buffer) => {
-      out += b.toString();
-      if (out.includes('轮岗服务已启动')) done(child);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => fail(new Error(`server exited (${code}):\n${out}`)));
-  });
-}
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'lungang-load-'));
@@ -65,28 +34,19 @@ async function main(): Promise<void> {
   const giveUp = setTimeout(() => { process.stderr.write('load test took over 5 minutes; stopping\n'); server?.kill('SIGKILL'); process.exit(1); }, 300_000);
   try {
     const t0 = Date.now();
-    server = await startServer(dir, port, password);
+    server = await startServer(port, password, { DATABASE_PATH: join(dir, 'lungang.db') });
     process.stdout.write(`server up on ${base} with the sample county seeded (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
 
-    const login = await fetch(`${base}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) });
-    const cookieOf = (res: Response) => (res.headers.get('set-cookie') ?? '').split(';')[0]!;
-    const cookie = cookieOf(login);
-    const send = (path: string, init: RequestInit = {}, as = cookie) =>
-      fetch(`${base}${path}`, { ...init, headers: { cookie: as, 'content-type': 'application/json', ...init.headers } });
-    const api = async (path: string, init: RequestInit = {}, as = cookie) => {
-      const res = await send(path, init, as);
-      if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${path}: ${res.status} ${await res.text()}`);
-      return res.status === 204 ? null : res.json();
-    };
+    const client = apiClient(base);
+    const cookie = await client.login('admin', password);
+    const send = (path: string, init: RequestInit = {}, as = cookie) => client.send(path, init, as);
+    const api = (path: string, init: RequestInit = {}, as = cookie) => client.api(path, init, as);
     const dataset = (await api('/api/datasets')).items[0];
     const scenario = (await api('/api/scenarios')).items[0];
     // Who starts solves: the hostile scenario needs four active, past one user's limit of three.
     const solvers = [cookie];
     if (HOSTILE) {
-      await api('/api/users', { method: 'POST', body: JSON.stringify({ username: 'load-planner', role: 'planner', password: 'load-planner-initial' }) });
-      const first = await send('/api/session', { method: 'POST', body: JSON.stringify({ username: 'load-planner', password: 'load-planner-initial' }) }, '');
-      const planner = cookieOf(first);
-      await api('/api/session/password', { method: 'PUT', body: JSON.stringify({ current_password: 'load-planner-initial', new_password: 'load-planner-final-pw' }) }, planner);
+      const planner = await client.addUser(cookie, 'load-planner', 'planner');
       solvers.push(planner);
     }
     /** Starts a solve as the first user below their limit. */
@@ -162,12 +122,7 @@ async function main(): Promise<void> {
     if (result.non2xx > 0 || result.errors > 0 || (uploads?.tally.unexpected.length ?? 0) > 0) process.exitCode = 1;
   } finally {
     clearTimeout(giveUp);
-    if (server && server.exitCode === null) {
-      server.removeAllListeners('exit');
-      const exited = new Promise((r) => server!.once('exit', r));
-      server.kill('SIGTERM');
-      await exited;
-    }
+    await stop(server);
     await rm(dir, { recursive: true, force: true });
   }
 }
