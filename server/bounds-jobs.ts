@@ -11,8 +11,12 @@ import { jobWorker } from './job-worker.ts';
 import type { Logger } from './logger.ts';
 import { runInputsSchema } from './run-inputs.ts';
 
-/** `lease`: the token its attempt claimed the row with (heartbeat.ts); its writes require it. */
-interface BoundsJob { worker: Worker; timer: NodeJS.Timeout; lease: string }
+/**
+ * `lease`: the token its attempt claimed the row with (heartbeat.ts); its writes require it.
+ * `progressWrite`: its progress writes, one after another, which the end's write waits for (on
+ * PostgreSQL's pool the last could otherwise land after the end and, no longer 'running', be lost).
+ */
+interface BoundsJob { worker: Worker; timer: NodeJS.Timeout; lease: string; progressWrite: Promise<unknown> }
 
 export interface BoundsJobsOptions {
   log: Logger;
@@ -59,7 +63,7 @@ export class BoundsJobs {
     const limit = hard(inputs.policy.solver.timeLimitSeconds * BOUNDS_SOLVES_PER_COUNTY, counties);
     const worker = jobWorker({ mode: 'bounds', files, policy: inputs.policy, locks: inputs.locks, reportJson: run.report_json, planCsv: run.plan_csv ?? '' });
     const timer = setTimeout(() => void this.finish(runId, 'failed', { message: `超过硬性时间上限（${Math.round(limit)}秒），计算被终止` }), limit * 1000);
-    this.jobs.set(runId, { worker, timer, lease });
+    this.jobs.set(runId, { worker, timer, lease, progressWrite: Promise.resolve() });
     const mine = () => this.jobs.get(runId)?.worker === worker;
     worker.on('message', (m: BoundsMessage) => {
       if (!mine()) return;
@@ -89,14 +93,15 @@ export class BoundsJobs {
     const b = this.jobs.get(runId);
     if (!b) return;
     const progress = { done: m.done, total: m.total, county: m.county };
-    this.db.run("UPDATE run_bounds SET progress_json = ? WHERE run_id = ? AND status = 'running' AND lease = ?", JSON.stringify(progress), runId, b.lease)
-      .catch((err: unknown) => this.opts.log.error({ err }, 'storing progress failed'));
+    b.progressWrite = b.progressWrite.then(() => this.db.run("UPDATE run_bounds SET progress_json = ? WHERE run_id = ? AND status = 'running' AND lease = ?",
+      JSON.stringify(progress), runId, b.lease)).catch((err: unknown) => this.opts.log.error({ err }, 'storing progress failed'));
   }
 
   private async finish(runId: number, status: 'done' | 'failed', out: { message: string | null; items?: string }): Promise<void> {
     const b = this.jobs.get(runId);
     if (!b) return;
     this.drop(runId);
+    await b.progressWrite;
     await this.db.run("UPDATE run_bounds SET status = ?, message = ?, bounds_json = ?, finished_at = ? WHERE run_id = ? AND status = 'running' AND lease = ?",
       status, out.message, out.items ?? null, now(), runId, b.lease).catch((err: unknown) => this.opts.log.error({ run: runId, err }, 'storing best achievable failed'));
     this.opts.log.info({ run: runId, status }, 'best achievable finished');
