@@ -1,6 +1,8 @@
 // Best-achievable jobs (bounds.ts): after a run with a plan, its best achievable 差异系数, computed
-// in the same kind of worker as a solve. The solve pool decides when one starts (only while no
-// queued job waits, never in its last slot); this keeps their workers and writes their rows.
+// in the same kind of worker as a solve, each county × stage × indicator a job on the shared solve
+// lanes (as one owner, BOUNDS_OWNER: users' counties take their turns in between). The solve pool
+// decides when one starts (only while no queued job waits, never in its last slot); this keeps
+// their workers and writes their rows.
 import { randomUUID } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
 import { type Db, getRun, now, sqlNow } from './db.ts';
@@ -8,6 +10,8 @@ import type { BoundsMessage } from './run-job.ts';
 import { BOUNDS_SOLVES_PER_COUNTY } from './bounds.ts';
 import { datasetInput, defaultHardLimitSeconds } from './job-queue.ts';
 import { jobWorker } from './job-worker.ts';
+import { isLaneRequest, relayLane } from './lane-relay.ts';
+import type { LanePool } from './lanes.ts';
 import type { Logger } from './logger.ts';
 import { runInputsSchema } from './run-inputs.ts';
 
@@ -16,10 +20,14 @@ import { runInputsSchema } from './run-inputs.ts';
  * `progressWrite`: its progress writes, one after another, which the end's write waits for (on
  * PostgreSQL's pool the last could otherwise land after the end and, no longer 'running', be lost).
  */
-interface BoundsJob { worker: Worker; timer: NodeJS.Timeout; lease: string; progressWrite: Promise<unknown> }
+interface BoundsJob { worker: Worker; timer: NodeJS.Timeout; lease: string; progressWrite: Promise<unknown>; abort: AbortController }
+
+/** The lanes' owner of every best-achievable pair: one turn among the users, so a user's plan never waits behind all of them. */
+const BOUNDS_OWNER = 'best-achievable';
 
 export interface BoundsJobsOptions {
   log: Logger;
+  lanes: LanePool;
   /** Hard limit of a best-achievable job (default: defaultHardLimitSeconds). */
   hardLimitSeconds?: (policySeconds: number, counties: number) => number;
   /** Called after a job ended: its slot is free. */
@@ -63,11 +71,13 @@ export class BoundsJobs {
     const limit = hard(inputs.policy.solver.timeLimitSeconds * BOUNDS_SOLVES_PER_COUNTY, counties);
     const worker = jobWorker({ mode: 'bounds', files, policy: inputs.policy, locks: inputs.locks, reportJson: run.report_json, planCsv: run.plan_csv ?? '' });
     const timer = setTimeout(() => void this.finish(runId, 'failed', { message: `超过硬性时间上限（${Math.round(limit)}秒），计算被终止` }), limit * 1000);
-    this.jobs.set(runId, { worker, timer, lease, progressWrite: Promise.resolve() });
+    const abort = new AbortController();
+    this.jobs.set(runId, { worker, timer, lease, progressWrite: Promise.resolve(), abort });
     const mine = () => this.jobs.get(runId)?.worker === worker;
     worker.on('message', (m: BoundsMessage) => {
       if (!mine()) return;
-      if (m.type === 'progress') this.progress(runId, m);
+      if (isLaneRequest(m)) relayLane(worker, m, this.opts.lanes, BOUNDS_OWNER, abort.signal, () => undefined);
+      else if (m.type === 'progress') this.progress(runId, m);
       else if (m.type === 'error') void this.finish(runId, 'failed', { message: `计算失败：${m.message}` });
       else void this.finish(runId, 'done', { message: null, items: JSON.stringify(m.items) });
     });
@@ -81,6 +91,7 @@ export class BoundsJobs {
     if (!b) return;
     this.jobs.delete(runId);
     clearTimeout(b.timer);
+    b.abort.abort();
     void b.worker.terminate();
   }
 

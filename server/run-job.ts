@@ -23,11 +23,10 @@ import { planCsvText } from '../solver/report/plan-rows.ts';
 import { auditPlan } from '../solver/report/audit.ts';
 import { stayReasonsOf } from '../solver/report/stay-reasons.ts';
 import { auditSections, buildReport } from '../solver/report/report.ts';
-import { bestAchievable, withBestAchievable } from '../solver/report/best-achievable.ts';
+import { withBestAchievable } from '../solver/report/best-achievable.ts';
 import { type Comparison, type StoredComparedRun, compareRuns, parseComparedRun, summarizeRun } from './compare.ts';
 import { type Names, buildComparisonWorkbook } from './compare-xlsx.ts';
-import { highsEngine } from './engine.ts';
-import { type Lane, planOnLanes } from './lane-plans.ts';
+import { type Lane, bestAchievableOnLanes, planOnLanes } from './lane-plans.ts';
 import { parentLanes } from './lane-relay.ts';
 import { lowerThreadPriority } from './thread-priority.ts';
 import { parsePlanCsv } from './contract-files.ts';
@@ -133,7 +132,7 @@ async function solve(job: SolveJob, post: (m: SolveMessage) => void, lane: Lane)
   });
 }
 
-async function bounds(job: BoundsJob, post: (m: BoundsMessage) => void): Promise<void> {
+async function bounds(job: BoundsJob, post: (m: BoundsMessage) => void, lane: Lane): Promise<void> {
   const loaded = await loadDataset(job.files);
   if (!loaded.ok) return post({ type: 'error', message: `数据集文件无法解析（${loaded.errors.length}处错误），可能已损坏` });
   // The run's own dataset: the history's stay locks bound what any plan could reach, as in the solve.
@@ -141,7 +140,8 @@ async function bounds(job: BoundsJob, post: (m: BoundsMessage) => void): Promise
   const report = boundsReportSchema.parse(JSON.parse(job.reportJson));
   const counties = report.solver.filter((s) => s.status !== 'infeasible').map((s) => s.county);
   const plan = parsePlanCsv('plan.csv', job.planCsv);
-  const found = await bestAchievable(ds, highsEngine(), { counties, onProgress: (p) => post({ type: 'progress', ...p }), ...(plan.ok ? { plan: plan.rows } : {}) });
+  // Every county × stage × indicator on the shared lanes: one county's pairs use every core.
+  const found = await bestAchievableOnLanes(ds, lane, { counties, onProgress: (p) => post({ type: 'progress', ...p }), ...(plan.ok ? { plan: plan.rows } : {}) });
   post({ type: 'progress', done: found.length, total: found.length, county: null });
   const items = withBestAchievable(report, found).indicators.cv.map(({ max: _m, before: _b, after: _a, ...item }) => item);
   post({ type: 'bounds', items });
@@ -228,7 +228,7 @@ if (port) {
     const lanes = parentLanes(port);
     const job = input.mode === 'solve' ? solve(workerData as SolveJob, post, lanes)
       : input.mode === 'frontier' ? solveFrontier(workerData as FrontierJob, post)
-        : bounds(workerData as BoundsJob, post);
+        : bounds(workerData as BoundsJob, post, lanes);
     job.catch((err: unknown) => post({ type: 'error', message: message(err) }));
   } else {
     // Validating a hostile or huge upload is batch work too: reads get the CPU first (issue 9).

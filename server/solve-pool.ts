@@ -59,7 +59,7 @@ export class SolvePool {
 
   constructor(private readonly db: Db, private readonly opts: PoolOptions) {
     this.lanes = new LanePool(opts.lanes ?? availableParallelism(), true);
-    this.bounds = new BoundsJobs(db, { log: opts.log, hardLimitSeconds: opts.hardLimitSeconds, ended: () => setImmediate(() => this.pump()) });
+    this.bounds = new BoundsJobs(db, { log: opts.log, lanes: this.lanes, hardLimitSeconds: opts.hardLimitSeconds, ended: () => setImmediate(() => this.pump()) });
   }
 
   /** On start: a job that was queued or running when the process died has no worker any more. */

@@ -1,7 +1,8 @@
 // The best achievable 差异系数 as a background job after each run: queued when the run is done,
 // progress in the run view, then each CV's fields in the run view, the result and the workbook.
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { LanePool } from '../../server/lanes.ts';
 import { type TestServer, createScenario, removeDir, startServer, startRun, uploadSample, waitForRun } from './helpers.ts';
 
 let s: TestServer;
@@ -28,7 +29,15 @@ describe('best achievable after a run (tiny county, never-worse switch off so it
   let runId: number;
   let bounds: BoundsView;
 
+  // Every owner whose work the shared solve lanes took, in order (the run's county, then the pairs).
+  const owners: string[] = [];
+
   beforeAll(async () => {
+    const plan = LanePool.prototype.plan;
+    vi.spyOn(LanePool.prototype, 'plan').mockImplementation(function (this: LanePool, owner, job, hooks) {
+      owners.push(owner);
+      return plan.call(this, owner, job, hooks);
+    });
     const d = await uploadSample(s, 'tiny', { year: 2026, indicators: { neverWorse: false }, solver: { timeLimitSeconds: 20 } });
     runId = (await startRun(s, (await createScenario(s, d.id)).id)).id;
     expect((await waitForRun(s, runId)).status).toBe('done');
@@ -36,6 +45,11 @@ describe('best achievable after a run (tiny county, never-worse switch off so it
     bounds = waited.bounds;
     expect(waited.seen.at(-1)).toBe('done');
   }, 300_000);
+
+  it('each stage × indicator was a job on the shared solve lanes, as the best-achievable owner', () => {
+    expect(owners.filter((o) => o === 'best-achievable')).toHaveLength(6);
+    expect(owners.filter((o) => o.startsWith('user:'))).toHaveLength(1);
+  });
 
   it('the run view shows the job done, with every stage × indicator', () => {
     expect(bounds.progress).toEqual({ done: 6, total: 6, county: null });
