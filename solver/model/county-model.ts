@@ -207,7 +207,11 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
       const kinds = MODES.map((mode): Move => ({ teacher: cls.rep, from: cls.origin, to, mode, ...(mode === 'itinerant' ? { fte: itinerant.fte } : {}) }))
         .filter((m) => moveAllowed(ctx, m));
       const extras = fillable.filter((s) => needed.has(needKey(to.id, cls.stage, s)));
-      const columns = kinds.flatMap((m) => [m, ...(m.mode === 'itinerant' ? [] : extras.map((fills) => ({ ...m, fills })))]);
+      const columns: Move[] = [];
+      for (const m of kinds) {
+        columns.push(m);
+        if (m.mode !== 'itinerant') for (const fills of extras) columns.push({ ...m, fills });
+      }
       if (kinds.some((m) => m.mode === 'itinerant')) itinerantTo.push(to);
       // A move lock fixes the school, not the kind or the subject: with more than one column to it, a row below.
       for (const m of columns) addFlow(cls, m, cls.lockedTo !== undefined && !opts.elastic && columns.length === 1);
@@ -299,10 +303,16 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
   const countyWide = ruleRows.filter((r) => r.c.school === undefined);
   const bySchool = new Map<string, typeof ruleRows>();
   for (const r of ruleRows) if (r.c.school !== undefined) pushTo(bySchool, r.c.school, r);
+  const schoolRows = (s: School, f: Flow, move: Move) => {
+    for (const r of bySchool.get(s.id) ?? []) r.terms.add(f.v, r.c.coef(move));
+  };
   for (const f of flows) {
     const move: Move = { teacher: f.cls.rep, from: f.cls.origin, to: f.to, also: f.also, mode: f.mode };
     for (const r of countyWide) r.terms.add(f.v, r.c.coef(move));
-    for (const s of [f.cls.origin, ...servedSchools(f)]) for (const r of bySchool.get(s.id) ?? []) r.terms.add(f.v, r.c.coef(move));
+    // Its home school, then each school served (servedSchools' order), with no array per flow.
+    schoolRows(f.cls.origin, f, move);
+    schoolRows(f.to, f, move);
+    for (const s of f.also) schoolRows(s, f, move);
   }
   let rowNo = 0;
   for (const { rule, c, terms } of ruleRows) {
