@@ -38,7 +38,7 @@ export function initialColumns(ctx: CountyContext, built: BuiltModel): Uint8Arra
   const active = new Uint8Array(built.model.vars.length).fill(1);
   const byClass = new Map<number, Flow[]>();
   for (const f of built.flows) {
-    moveScore(ctx, built, f); // kept on the flow (buildModel scores most): the sort reads it there, not from a map of 10⁶ entries
+    moveScore(ctx, built, f); // kept on the flow (buildModel's rows pass sets it): the sort reads it there, not from a map of 10⁶ entries
     active[f.v] = 0;
     pushTo(byClass, f.cls.id, f);
   }
