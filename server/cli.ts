@@ -1,18 +1,17 @@
 // The `lungang` command line. Exit codes: 0 plan (or frontier) written / audit passed; 1
 // infeasible, at some point for a frontier (report still written) / audit failed; 2 bad input
 // (errors on stderr, nothing written).
-import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { csvText } from '../solver/contract/csv-text.ts';
 import { formatInputError, type InputError } from '../solver/contract/input-errors.ts';
-import { type Engine, engineUntil, jsLpSolverEngine } from '../solver/model/engine.ts';
+import { type Engine, jsLpSolverEngine } from '../solver/model/engine.ts';
 import { type LinearModel, toLpText } from '../solver/model/linear-model.ts';
 import type { PlanRow } from '../solver/contract/schemas.ts';
 import type { Dataset } from '../solver/contract/dataset.ts';
-import { type CountyPlan, type PlanOptions, planDataset } from '../solver/pipeline.ts';
+import type { CountyPlan } from '../solver/pipeline.ts';
 import { frontierBestCsvText, frontierCsvText, frontierShares, planFrontier, shareLabel } from '../solver/frontier.ts';
 import { auditPlan } from '../solver/report/audit.ts';
 import { auditSections, buildReport } from '../solver/report/report.ts';
@@ -20,15 +19,13 @@ import { planCsvText } from '../solver/report/plan-rows.ts';
 import { destinationsOf } from '../solver/policy/objective.ts';
 import { ELIGIBILITY_COLUMNS, eligibilityRows } from '../solver/policy/eligibility.ts';
 import { stayReasonsOf } from '../solver/report/stay-reasons.ts';
-import { type AchievableFields, type BestAchievable, type BestAchievableOptions, type CvRowLike, bestAchievable, withBestAchievable } from '../solver/report/best-achievable.ts';
+import { type AchievableFields, type CvRowLike, withBestAchievable } from '../solver/report/best-achievable.ts';
 import { STAGE_ZH } from '../solver/contract/labels.ts';
 import { allocatePosts, postsCsvText, postsProblemErrors } from '../solver/cycle/posts.ts';
 import { NOTICE_LISTS, type NoticeList, noticeTable } from '../solver/report/notice-lists.ts';
 import { noticeHtml, noticeWorkbook } from './notice-export.ts';
 import { highsEngine } from './engine.ts';
-import { LanePool } from './lanes.ts';
-import { type LaneOptions, bestAchievableOnLanes, planOnLanes } from './lane-plans.ts';
-import { countiesOf } from '../solver/policy/county.ts';
+import { boundCounties, planCounties } from './plan-counties.ts';
 import { loadDatasetFrom, parsePlanCsv } from './contract-files.ts';
 import { rounds } from './rounds-command.ts';
 import { cycle } from './cycle-command.ts';
@@ -146,37 +143,6 @@ async function plan(input: string, v: Record<string, string | boolean | undefine
   for (const k of report.infeasibility) process.stdout.write(`  ✗ ${k.county ? `[${k.county}] ` : ''}${k.message}\n`);
   if (noncompliant.length > 0) process.stdout.write(`  不合规的参考方案（违反：${[...new Set(report.noncompliant_plan.flatMap((n) => n.breaks))].join('、')}）已写入 plan-noncompliant.csv，不可直接采用\n`);
   return report.status === 'infeasible' ? 1 : 0;
-}
-
-/**
- * Counties are independent: with HiGHS each is built and solved on a solve lane, one per core
- * (lanes.ts). One county has nothing to run beside it, and a lane would only add its start: it is
- * planned here. So are the counties of --export-lp and javascript-lp-solver, which need the models
- * on this thread (one county per core).
- */
-async function planCounties(ds: Dataset, engine: Engine, onModel: PlanOptions['onModel'] | null, opts: LaneOptions): Promise<CountyPlan[]> {
-  if (engine !== jsLpSolverEngine && !onModel && countiesOf(ds).length > 1) {
-    const lanes = new LanePool();
-    try {
-      return await planOnLanes(ds, (_county, job) => lanes.plan('cli', job), opts);
-    } finally {
-      await lanes.close();
-    }
-  }
-  return planDataset(ds, engine, { concurrency: availableParallelism(), ...opts, ...(onModel ? { onModel } : {}) });
-}
-
-/** --bounds: with HiGHS every county × stage × indicator is a lane job, so one county's pairs use every core. */
-async function boundCounties(ds: Dataset, engine: Engine, opts: BestAchievableOptions & { deadline?: number }): Promise<BestAchievable[]> {
-  if (engine !== jsLpSolverEngine) {
-    const lanes = new LanePool();
-    try {
-      return await bestAchievableOnLanes(ds, (_county, job) => lanes.plan('cli', job), opts);
-    } finally {
-      await lanes.close();
-    }
-  }
-  return bestAchievable(ds, opts.deadline === undefined ? engine : engineUntil(engine, opts.deadline), opts);
 }
 
 /**

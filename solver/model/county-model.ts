@@ -21,13 +21,14 @@ import { extrasKey, fillableExtras } from '../policy/extra-subjects.ts';
 import {
   type CvFocus, type CvPair, type ObjectiveContext, cvPairs, moveCost, objectiveContext, qCost, qSpan, scopeEntryCost, baselineOffset,
 } from '../policy/objective.ts';
-import { countyRules, isMustRotate, isNamedShadow, type Move, moveAllowed, movesMax, postMayStay, rotationBudget, servedSchools } from '../policy/rules.ts';
+import { countyRules, isMustRotate, isNamedShadow, type Move, moveAllowed, movesMax, placeAllowed, postMayStay, rotationBudget, servedSchools } from '../policy/rules.ts';
 import { ModelBuilder, type LinearModel, Terms } from './linear-model.ts';
 import { type LineVar, addThresholdLines, lineEffects, lineValues } from './threshold-lines.ts';
 import { needsStillShort } from './extra-columns.ts';
 import { addShareStepRows, shareStepKeys, tallyKey } from './share-steps.ts';
 import { severalServed } from './itinerant-sets.ts';
-import { initialColumns } from './initial-columns.ts';
+import { initialColumns, scoreOf } from './initial-columns.ts';
+import { EndKeys } from './end-keys.ts';
 
 export interface TeacherClass {
   id: number;
@@ -88,6 +89,8 @@ export interface BuiltModel {
   objective: ObjectiveContext;
   /** Slack column of each county constraint (elastic mode only), keyed by constraint key. */
   slacks: Map<string, { lo?: number; hi?: number; min?: number; max?: number }>;
+  /** The keys of `needs` and `tallies` by school, for flowEffects. */
+  keys: EndKeys;
 }
 
 export interface BuildOptions {
@@ -139,27 +142,32 @@ export const flowEnds = (f: Pick<Flow, 'to' | 'also' | 'share' | 'cls'>): [strin
 };
 
 /** The need rows and CV tallies one flow changes, with the sign of the change. */
-export function flowEffects(built: Pick<BuiltModel, 'needs' | 'tallies' | 'pairs'>, f: Flow): FlowEffects {
+export function flowEffects(built: Pick<BuiltModel, 'pairs' | 'keys'>, f: Flow): FlowEffects {
   const ends = flowEnds(f);
   const needs: [string, number][] = [];
   for (const [school, sign] of ends) {
-    const key = needKey(school, f.cls.stage, sign > 0 ? (f.fills ?? f.cls.subject) : f.cls.subject);
-    if (built.needs.has(key)) needs.push([key, sign]);
+    const key = built.keys.need(school, f.cls.stage, sign > 0 ? (f.fills ?? f.cls.subject) : f.cls.subject);
+    if (key !== null) needs.push([key, sign]);
   }
   const tallies: [string, number][] = [];
   for (const p of built.pairs) {
     if (p.stage !== f.cls.stage || !f.cls.flags[p.indicator]) continue;
     for (const [school, sign] of ends) {
-      const key = tallyKey(p.stage, p.indicator, school);
-      if (built.tallies.has(key)) tallies.push([key, sign]);
+      const key = built.keys.tally(p, school);
+      if (key !== null) tallies.push([key, sign]);
     }
   }
   return { needs, tallies };
 }
 
 /** +share for each counted teacher (or 走教 share of one) the flow brings into the pair's CV scope, −share for each it takes out. */
-export const scopeCrossing = (p: CvPair, f: Flow): number =>
-  p.stage !== f.cls.stage || !f.cls.flags[p.indicator] ? 0 : flowEnds(f).reduce((a, [school, d]) => a + (p.schools.has(school) ? d : 0), 0);
+export function scopeCrossing(p: CvPair, f: Flow): number {
+  if (p.stage !== f.cls.stage || !f.cls.flags[p.indicator]) return 0;
+  // flowEnds' sum, term by term in its order, without its arrays: asked of every column × pair.
+  let a = 0;
+  for (const s of servedSchools(f)) a += p.schools.has(s.id) ? f.share : 0;
+  return a + (p.schools.has(f.cls.origin.id) ? -f.share * (1 + f.also.length) : 0);
+}
 
 export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltModel {
   const b = new ModelBuilder();
@@ -184,20 +192,26 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
   const needed = needsStillShort(ctx, classes, (school) => (opts.elastic ? Infinity : itinerant.allowed ? most : cap(school)));
   const flows: Flow[] = [];
   const addFlow = (cls: TeacherClass, m: Move, fixed: boolean) => {
-    const f: Flow = { v: -1, cls, to: m.to, also: m.also ?? [], mode: m.mode, share: m.fte ?? 1, ...(m.fills ? { fills: m.fills } : {}) };
+    // Every flow gets every field up front (score too): one object shape for 10⁶ flows, no property added later.
+    const f: Flow = { v: -1, cls, to: m.to, also: m.also ?? [], mode: m.mode, share: m.fte ?? 1, fills: m.fills || undefined, score: undefined };
     f.v = b.addVar('x', { lb: fixed ? 1 : 0, ub: cls.members.length, cost: moveCost(o, m) + crossingCost(f), int: true });
     flows.push(f);
   };
   for (const cls of classes) {
     const itinerantTo: School[] = [];
+    const fillable = fillableExtras(cls.rep);
     for (const to of ctx.schools) {
-      if (cls.lockedTo !== undefined && cls.lockedTo !== to.id) continue;
+      if ((cls.lockedTo !== undefined && cls.lockedTo !== to.id) || !placeAllowed(ctx, cls.rep, cls.origin, to)) continue;
       // 走教 fills the shortage subject it is allowed for (itinerant_subject) in FTE shares, never an
       // extra subject: a transfer or 支教 teaches a whole post at the destination, so only those fill one.
       const kinds = MODES.map((mode): Move => ({ teacher: cls.rep, from: cls.origin, to, mode, ...(mode === 'itinerant' ? { fte: itinerant.fte } : {}) }))
         .filter((m) => moveAllowed(ctx, m));
-      const extras = fillableExtras(cls.rep).filter((s) => needed.has(needKey(to.id, cls.stage, s)));
-      const columns = kinds.flatMap((m) => [m, ...(m.mode === 'itinerant' ? [] : extras.map((fills) => ({ ...m, fills })))]);
+      const extras = fillable.filter((s) => needed.has(needKey(to.id, cls.stage, s)));
+      const columns: Move[] = [];
+      for (const m of kinds) {
+        columns.push(m);
+        if (m.mode !== 'itinerant') for (const fills of extras) columns.push({ ...m, fills });
+      }
       if (kinds.some((m) => m.mode === 'itinerant')) itinerantTo.push(to);
       // A move lock fixes the school, not the kind or the subject: with more than one column to it, a row below.
       for (const m of columns) addFlow(cls, m, cls.lockedTo !== undefined && !opts.elastic && columns.length === 1);
@@ -254,7 +268,9 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
       tallies.set(key, t);
     }
   }
-  const built: BuiltModel = { model: b.model, classes, flows, initial: new Uint8Array(0), needs, tallies, pairs, step: finest, lines: [], objective: o, slacks: new Map() };
+  const built: BuiltModel = {
+    model: b.model, classes, flows, initial: new Uint8Array(0), needs, tallies, pairs, step: finest, lines: [], objective: o, slacks: new Map(), keys: new EndKeys(needs, tallies),
+  };
 
   // Rows. Terms are gathered per row first: each flow touches a handful of rows.
   const needTerms = new Map([...needs.keys()].map((k) => [k, new Terms()]));
@@ -262,6 +278,7 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
   const shareColumns = new Map<string, number[]>();
   for (const f of flows) {
     const e = flowEffects(built, f);
+    f.score = scoreOf(ctx, built, f, e); // moveScore, here where the effects are at hand (initial columns, greedy start)
     for (const [k, s] of e.needs) needTerms.get(k)!.add(f.v, s);
     for (const [k, s] of e.tallies) tallyTerms.get(k)!.add(f.v, s);
     if (f.share !== 1) for (const [k] of e.tallies) pushTo(shareColumns, k, f.v);
@@ -286,10 +303,16 @@ export function buildModel(ctx: CountyContext, opts: BuildOptions = {}): BuiltMo
   const countyWide = ruleRows.filter((r) => r.c.school === undefined);
   const bySchool = new Map<string, typeof ruleRows>();
   for (const r of ruleRows) if (r.c.school !== undefined) pushTo(bySchool, r.c.school, r);
+  const schoolRows = (s: School, f: Flow, move: Move) => {
+    for (const r of bySchool.get(s.id) ?? []) r.terms.add(f.v, r.c.coef(move));
+  };
   for (const f of flows) {
     const move: Move = { teacher: f.cls.rep, from: f.cls.origin, to: f.to, also: f.also, mode: f.mode };
     for (const r of countyWide) r.terms.add(f.v, r.c.coef(move));
-    for (const s of [f.cls.origin, ...servedSchools(f)]) for (const r of bySchool.get(s.id) ?? []) r.terms.add(f.v, r.c.coef(move));
+    // Its home school, then each school served (servedSchools' order), with no array per flow.
+    schoolRows(f.cls.origin, f, move);
+    schoolRows(f.to, f, move);
+    for (const s of f.also) schoolRows(s, f, move);
   }
   let rowNo = 0;
   for (const { rule, c, terms } of ruleRows) {

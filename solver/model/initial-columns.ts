@@ -4,14 +4,17 @@
 import { pushTo } from '../contract/collections.ts';
 import type { CountyContext } from '../policy/county.ts';
 import { destinationKey } from '../policy/objective.ts';
-import { type BuiltModel, type Flow, flowEffects } from './county-model.ts';
+import { type BuiltModel, type Flow, type FlowEffects, flowEffects } from './county-model.ts';
 
 /** How much one teacher on this flow helps on its own: its cost, the first CV steps at both ends, a need filled or opened. */
 export function moveScore(ctx: CountyContext, built: BuiltModel, f: Flow): number {
-  if (f.score !== undefined) return f.score;
+  return (f.score ??= scoreOf(ctx, built, f, flowEffects(built, f)));
+}
+
+/** moveScore from the flow's effects (flowEffects), for a caller that has them at hand. */
+export function scoreOf(ctx: CountyContext, built: Pick<BuiltModel, 'model' | 'tallies' | 'needs'>, f: Flow, e: FlowEffects): number {
   const { vars } = built.model;
   const w = ctx.policy.weights.unfilledNeed;
-  const e = flowEffects(built, f);
   let s = vars[f.v]!.cost;
   for (const [k, sign] of e.tallies) {
     const t = built.tallies.get(k)!;
@@ -22,7 +25,6 @@ export function moveScore(ctx: CountyContext, built: BuiltModel, f: Flow): numbe
     const gap = built.needs.get(k)!.gap;
     s += sign > 0 ? (gap > 0 ? -w : 0) : gap >= 0 ? w : 0;
   }
-  f.score = s;
   return s;
 }
 
@@ -34,14 +36,14 @@ export function moveScore(ctx: CountyContext, built: BuiltModel, f: Flow): numbe
  */
 export function initialColumns(ctx: CountyContext, built: BuiltModel): Uint8Array {
   const active = new Uint8Array(built.model.vars.length).fill(1);
-  const score = new Map(built.flows.map((f) => [f.v, moveScore(ctx, built, f)]));
   const byClass = new Map<number, Flow[]>();
   for (const f of built.flows) {
+    moveScore(ctx, built, f); // kept on the flow (buildModel's rows pass sets it): the sort reads it there, not from a map of 10⁶ entries
     active[f.v] = 0;
     pushTo(byClass, f.cls.id, f);
   }
   for (const fs of byClass.values()) {
-    fs.sort((a, b) => score.get(a.v)! - score.get(b.v)! || a.v - b.v);
+    fs.sort((a, b) => a.score! - b.score! || a.v - b.v);
     const picked = new Set<string>();
     for (const f of fs) {
       if (picked.size >= ctx.policy.solver.destinationsPerClass) break;

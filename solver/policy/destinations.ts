@@ -19,7 +19,7 @@ const STAGE_RULE = 'stage_match';
 const COMMUTE_RULE = 'commute';
 
 const ruleOf = (id: string): MoveRule => moveRules.find((r) => r.id === id)!;
-const passes = (ctx: CountyContext, rule: MoveRule, m: Move) => rule.violation(ctx, m) === null;
+const passes = (ctx: CountyContext, rule: MoveRule, m: Move) => rule.allows(ctx, m);
 /** The destination rules a blocked teacher is told about, in rule order. */
 const DESTINATION_RULES = moveRules.filter((r) => !STRUCTURAL.has(r.id) && r.id !== STAGE_RULE);
 const NOT_COMMUTE = moveRules.filter((r) => r.id !== COMMUTE_RULE);

@@ -36,6 +36,7 @@ export const moveRules: MoveRule[] = [
   }),
   moveRule({
     id: 'stage_match',
+    anyMode: true,
     name: '只到任教学段的学校（九年一贯制收两个学段）',
     name_en: 'Only to schools of the stage taught (nine-year schools take both)',
     clause: '数据约定：教师只调往开设其任教学段的学校（九年一贯制学校两个学段均可）',
@@ -47,6 +48,7 @@ export const moveRules: MoveRule[] = [
   }),
   moveRule({
     id: 'other_school',
+    anyMode: true,
     name: '不得“交流”回原校',
     name_en: 'Never back to the own school',
     clause: '数据约定：不得调往本校',
@@ -55,6 +57,7 @@ export const moveRules: MoveRule[] = [
   }),
   moveRule({
     id: 'same_county',
+    anyMode: true,
     name: '不跨县交流',
     name_en: 'No moves across counties',
     clause: '数据约定“县区”：不跨县区交流',
@@ -63,6 +66,7 @@ export const moveRules: MoveRule[] = [
   }),
   moveRule({
     id: 'commute',
+    anyMode: true,
     name: '通勤距离不超过上限',
     name_en: 'Commute within the limit',
     clause: '政策参数“通勤距离上限”',
@@ -99,6 +103,7 @@ export const moveRules: MoveRule[] = [
   }),
   moveRule({
     id: 'same_cluster',
+    anyMode: true,
     name: '只在学区/集团内交流（“以学区/集团为载体”选“只在学区内”时）',
     name_en: 'Only within the school district or group (when flows.cluster = only)',
     clause: '政策参数“以学区/集团为载体”；青海省《关于构建优质均衡的基本公共教育服务体系的实施方案》（2024）：以学区或集团化办学为载体促进交流轮岗；海盐县 学区教育发展联合体',
@@ -188,6 +193,7 @@ export const moveRules: MoveRule[] = [
   }),
   moveRule({
     id: 'locks',
+    anyMode: true,
     name: '人工锁定必须执行',
     name_en: 'Manual locks are kept',
     clause: '人工锁定（规划员锁定，须注明理由）',

@@ -23,6 +23,8 @@ export interface Move {
 
 export interface MoveRule {
   id: string;
+  /** The rule judges only the teacher and the two schools, never the kind of move (placeAllowed). */
+  anyMode?: boolean;
   name: string;
   name_en: string;
   clause: string;
@@ -31,6 +33,8 @@ export interface MoveRule {
   violation(ctx: CountyContext, m: Move): string | null;
   /** The same finding in English (null exactly when `violation` is). */
   violationEn(ctx: CountyContext, m: Move): string | null;
+  /** True exactly when `violation` is null, without its words: the model asks this of millions of candidate moves. */
+  allows(ctx: CountyContext, m: Move): boolean;
 }
 
 /** One linear constraint Σ coef(move) ∈ [min, max] over the plan's moves. */
@@ -151,14 +155,16 @@ export const perServed = <M extends Pick<Move, 'to' | 'also'>>(m: M): M[] =>
  * one destination at a time: a 走教 to several schools keeps the rule only where every served school
  * does, and the findings name each school that does not. `whole` rules judge the move as one (itinerant_schools).
  */
-export const moveRule = (r: Omit<MoveRule, 'violation' | 'violationEn'> & { check(ctx: CountyContext, m: Move): Finding; whole?: boolean }): MoveRule => {
+export const moveRule = (r: Omit<MoveRule, 'violation' | 'violationEn' | 'allows'> & { check(ctx: CountyContext, m: Move): Finding; whole?: boolean }): MoveRule => {
   const { check, whole, ...rest } = r;
+  // A check only builds its words for a finding, so asking it is cheap; perServed's copies are made only for a 走教 to several schools.
+  const allows = (ctx: CountyContext, m: Move) => (whole || !m.also?.length ? check(ctx, m) === null : perServed(m).every((p) => check(ctx, p) === null));
   const findings = (ctx: CountyContext, m: Move) => (whole ? [check(ctx, m)] : perServed(m).map((p) => check(ctx, p))).filter((f) => f !== null);
   const joined = (ctx: CountyContext, m: Move, lang: 'zh' | 'en', sep: string) => {
     const f = findings(ctx, m);
     return f.length === 0 ? null : f.map((x) => x[lang]).join(sep);
   };
-  return { ...rest, violation: (ctx, m) => joined(ctx, m, 'zh', '；'), violationEn: (ctx, m) => joined(ctx, m, 'en', '; ') };
+  return { ...rest, violation: (ctx, m) => joined(ctx, m, 'zh', '；'), violationEn: (ctx, m) => joined(ctx, m, 'en', '; '), allows };
 };
 export const STAGE_EN: Record<Stage, string> = { primary: 'primary', junior: 'junior' };
 

@@ -11,6 +11,7 @@
 // over the plan) with policy/leaders.ts (principals and vice-principals) and policy/shadow.ts
 // (顶岗培养, also its move rule); their shapes in
 // policy/rule-kit.ts. This file evaluates them the one way the model, the audit and the report share.
+import type { School, Teacher } from '../contract/schemas.ts';
 import type { CountyContext } from './county.ts';
 import { countyRules } from './county-rules.ts';
 import { moveRules } from './move-rules.ts';
@@ -46,5 +47,17 @@ export function checkMoveRules(ctx: CountyContext, moves: Move[]): RuleResult[] 
 
 /** True when a teacher may be sent to a school under every move rule (the model's destination filter). */
 export function moveAllowed(ctx: CountyContext, m: Move): boolean {
-  return moveRules.every((r) => r.violation(ctx, m) === null);
+  return moveRules.every((r) => r.allows(ctx, m));
+}
+
+const placeRules = moveRules.filter((r) => r.anyMode);
+
+/**
+ * False when no kind of move from `from` to `to` can keep every move rule, by the rules blind to
+ * the kind (anyMode): the model skips such a school before asking moveAllowed of each kind, which
+ * at 460 schools × 5,000 classes was millions of candidate moves for nothing.
+ */
+export function placeAllowed(ctx: CountyContext, teacher: Teacher, from: School, to: School): boolean {
+  const m: Move = { teacher, from, to, mode: 'transfer' };
+  return placeRules.every((r) => r.allows(ctx, m));
 }

@@ -2,6 +2,8 @@
 // the pricing proof (columns priced in / of all, rounds), rotated ÷ minimum, peak memory, audit;
 // for BENCH_E2E sizes (default 8,000, 20,000 and the 60,000-teacher city) also `lungang plan` end to
 // end in a child process (start to exit) and that wall ÷ the engine's solve time in the same run.
+// Each HiGHS row plans as `lungang plan` does (server/plan-counties.ts): a city's counties on the
+// solve lanes, a single county in-process; its solve column is the engine's own time, summed.
 // HiGHS (WebAssembly, in a worker) on every size; javascript-lp-solver, which has no working time
 // limit, in a child process that is killed after JSLP_LIMIT_S seconds. Then the frontier of
 // BENCH_FRONTIER counties (default 8,000 teachers): 5 points against one plan of the same county.
@@ -20,6 +22,7 @@ import { auditPlan } from '../../solver/report/audit.ts';
 import { overallStatus } from '../../solver/report/report.ts';
 import { bestAchievable } from '../../solver/report/best-achievable.ts';
 import { highsEngine } from '../../server/engine.ts';
+import { planCounties } from '../../server/plan-counties.ts';
 
 const JSLP_LIMIT_S = Number(process.env.JSLP_LIMIT_S ?? 120);
 const list = (v: string) => v.split(',').filter((x) => x.trim() !== '').map(Number);
@@ -93,7 +96,7 @@ async function runHighs(teachers: number): Promise<Row> {
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
   const started = performance.now();
-  const plans = await planDataset(ds, highsEngine(), { concurrency: availableParallelism() });
+  const plans = await planCounties(ds, highsEngine(), null, {});
   const wall = (performance.now() - started) / 1000;
   clearInterval(sampler);
   const audit = auditPlan(ds, plans.flatMap((p) => p.rows));
