@@ -7,7 +7,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { csvText } from '../solver/contract/csv-text.ts';
 import { formatInputError, type InputError } from '../solver/contract/input-errors.ts';
-import { type Engine, jsLpSolverEngine } from '../solver/model/engine.ts';
+import { jsLpSolverEngine } from '../solver/model/engine.ts';
 import { type LinearModel, toLpText } from '../solver/model/linear-model.ts';
 import type { PlanRow } from '../solver/contract/schemas.ts';
 import type { Dataset } from '../solver/contract/dataset.ts';
