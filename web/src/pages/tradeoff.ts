@@ -100,7 +100,7 @@ export async function renderTradeoff(root: HTMLElement, ctx: PageContext): Promi
     scenario: ['请先在“方案”页建立方案。', 'Create a scenario on the Scenario page first.'],
   });
   if (!picked) return;
-  const { ds, list, scenarioId } = picked;
+  const { list, scenarioId } = picked;
   const [frontiers, scenario] = await Promise.all([api.frontiers(scenarioId), api.scenario(scenarioId)]);
   if (ctx.signal.aborted) return;
   // The server's default points as the placeholder (solver/frontier.ts DEFAULT_SHARES): the policy minimum, then 12, 15, 20, 25 % above it.
