@@ -30,8 +30,8 @@ export const countySize = (k: number, n = COUNTIES, mean = MEAN_TEACHERS) =>
   Math.round(mean * (1 / 3 + (4 / 3) * (n > 1 ? ((k * 37) % n) / (n - 1) : 0.5)));
 
 interface RunRow {
-  id: number; status: string; elapsed_seconds: number | null; started_at: string | null; finished_at: string | null;
-  summary: { audit_ok: boolean; rotated: number; plan_status: string } | null; bounds: { status: string } | null;
+  id: number; status: string; message: string | null; elapsed_seconds: number | null; started_at: string | null; finished_at: string | null;
+  summary: { audit_ok: boolean; rotated: number; plan_status: string } | null; bounds: { status: string; message: string | null } | null;
 }
 
 const seconds = (from: number) => (Date.now() - from) / 1000;
@@ -180,8 +180,12 @@ async function main(): Promise<void> {
       `Uploads (generate + upload + scenario + queue, one bureau after another): ${result.uploadSeconds} s.`,
       '',
     ].join('\n'));
+    // What went wrong, if anything: ids, statuses and the product's own messages (no personal data).
+    for (const r of rows.filter((x) => x.status !== 'done' || (BOUNDS && x.bounds?.status !== 'done'))) {
+      log(`run ${r.id}: ${r.status}${r.message ? ` (${r.message})` : ''}; best achievable ${r.bounds?.status ?? '-'}${r.bounds?.message ? ` (${r.bounds.message})` : ''}`);
+    }
     if (process.env.PROVINCE_OUT) await writeFile(process.env.PROVINCE_OUT, JSON.stringify(result, null, 2) + '\n');
-    if (done.length !== rows.length || result.plans.auditOk !== done.length) process.exitCode = 1;
+    if (done.length !== rows.length || result.plans.auditOk !== done.length || (BOUNDS && result.bounds!.done !== rows.length)) process.exitCode = 1;
   } finally {
     for (const c of children.reverse()) await stop(c);
     await rm(dir, { recursive: true, force: true });
