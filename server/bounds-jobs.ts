@@ -1,6 +1,6 @@
 // Best-achievable jobs (bounds.ts): after a run with a plan, its best achievable 差异系数, computed
-// in the same kind of worker as a solve, each county × stage × indicator a job on the shared solve
-// lanes (as one owner, BOUNDS_OWNER: users' counties take their turns in between). The solve pool
+// in the same kind of worker as a solve, each county × stage × indicator a background job on the
+// shared solve lanes (lanes.ts: only while no user's county waits, on all lanes but one). The solve pool
 // decides when one starts (only while no queued job waits, never in its last slot); this keeps
 // their workers and writes their rows.
 import { randomUUID } from 'node:crypto';
@@ -22,7 +22,7 @@ import { runInputsSchema } from './run-inputs.ts';
  */
 interface BoundsJob { worker: Worker; timer: NodeJS.Timeout; lease: string; progressWrite: Promise<unknown>; abort: AbortController }
 
-/** The lanes' owner of every best-achievable pair: one turn among the users, so a user's plan never waits behind all of them. */
+/** The lanes' owner of every best-achievable pair. */
 const BOUNDS_OWNER = 'best-achievable';
 
 export interface BoundsJobsOptions {
@@ -76,7 +76,7 @@ export class BoundsJobs {
     const mine = () => this.jobs.get(runId)?.worker === worker;
     worker.on('message', (m: BoundsMessage) => {
       if (!mine()) return;
-      if (isLaneRequest(m)) relayLane(worker, m, this.opts.lanes, BOUNDS_OWNER, abort.signal, () => undefined);
+      if (isLaneRequest(m)) relayLane(worker, m, this.opts.lanes, BOUNDS_OWNER, abort.signal, () => undefined, true);
       else if (m.type === 'progress') this.progress(runId, m);
       else if (m.type === 'error') void this.finish(runId, 'failed', { message: `计算失败：${m.message}` });
       else void this.finish(runId, 'done', { message: null, items: JSON.stringify(m.items) });

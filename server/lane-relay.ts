@@ -29,8 +29,9 @@ export function parentLanes(port: MessagePort): Lane {
 export const isLaneRequest = (m: unknown): m is LaneRequest => (m as { type?: unknown } | null)?.type === 'lane';
 
 /** On the main thread: one county of a run's worker onto the shared lanes, its answer back to the worker. */
-export function relayLane(worker: Worker, req: LaneRequest, lanes: LanePool, owner: string, signal: AbortSignal, onProgress: (county: string, p: LaneProgress) => void): void {
-  lanes.plan(owner, req.job, { signal, onProgress: (p) => onProgress(req.county, p) }).then(
+export function relayLane(worker: Worker, req: LaneRequest, lanes: LanePool, owner: string, signal: AbortSignal, onProgress: (county: string, p: LaneProgress) => void,
+  background = false): void {
+  lanes.plan(owner, req.job, { signal, onProgress: (p) => onProgress(req.county, p), background }).then(
     (plan) => worker.postMessage({ type: 'lane-plan', id: req.id, plan } satisfies LaneReply),
     (err: Error) => { if (!signal.aborted) worker.postMessage({ type: 'lane-error', id: req.id, message: err.message } satisfies LaneReply); },
   );

@@ -16,6 +16,11 @@ export interface LaneProgress { objective: number | null; gap: number | null }
 
 export interface LaneHooks {
   onProgress?: (p: LaneProgress) => void;
+  /**
+   * Work nobody waits for (best-achievable pairs): taken only when no other owner's county waits,
+   * and on at most all lanes but one, so a plan that arrives finds a lane without waiting for it.
+   */
+  background?: boolean;
   /** Aborting drops the county if queued, and ends the lane solving it (a fresh one replaces it). */
   signal?: AbortSignal;
 }
@@ -85,10 +90,18 @@ export class LanePool {
     if (!this.turns.includes(task.owner)) this.turns.push(task.owner);
   }
 
-  /** The next owner's oldest county; that owner then goes to the back of the turns. */
+  /**
+   * The next owner's oldest county; that owner then goes to the back of the turns. Owners of
+   * foreground work first; background work only within its lanes (LaneHooks.background).
+   */
   private next(): Task | undefined {
-    const owner = this.turns.shift();
-    if (owner === undefined) return undefined;
+    let at = this.turns.findIndex((o) => !this.queues.get(o)![0]!.hooks.background);
+    if (at < 0) {
+      const background = this.lanes.filter((l) => l.task?.hooks.background).length;
+      if (background >= Math.max(1, this.size - 1)) return undefined;
+      at = 0;
+    }
+    const [owner] = this.turns.splice(at, 1) as [string];
     const q = this.queues.get(owner)!;
     const task = q.shift()!;
     if (q.length > 0) this.turns.push(owner);
@@ -101,7 +114,8 @@ export class LanePool {
       // Lanes start only as counties need them: each loads the solver and its own HiGHS (~1 s of CPU).
       const lane = this.lanes.find((l) => !l.task) ?? (this.lanes.length < this.size ? this.spawn() : undefined);
       if (!lane) return;
-      const task = this.next()!;
+      const task = this.next();
+      if (!task) return;
       lane.task = task;
       lane.worker.ref();
       lane.worker.postMessage(task.job);

@@ -65,6 +65,19 @@ describe('solve lanes', () => {
     expect(done.indexOf(`b:${counties[0]}`)).toBeLessThanOrEqual(2);
   }, 180_000);
 
+  it('run background work (best-achievable pairs) only on all lanes but one and after every waiting foreground county', async () => {
+    const lanes = pool(2);
+    const submit = (owner: string, county: string, background: boolean) => lanes.plan(owner, job(county), { background });
+    // Handed out at once, in the calls: bg1 takes a lane; bg2 and bg3 may not take the second, which fg, queued after them, gets.
+    const all = [submit('bg', counties[0]!, true), submit('bg', counties[1]!, true), submit('bg', counties[2]!, true), submit('fg', counties[3]!, false)];
+    // Which owner each lane is working for is a private detail, read here only to see the hand-out.
+    const running = (lanes as unknown as { lanes: { task: { owner: string } | null }[] }).lanes.map((l) => l.task?.owner ?? null);
+    expect(running.sort()).toEqual(['bg', 'fg']);
+    expect(lanes.queued).toBe(2);
+    const plans = (await Promise.all(all)).map(readPlan);
+    expect(plans.map((p) => p.status)).toEqual(['optimal', 'optimal', 'optimal', 'optimal']);
+  }, 180_000);
+
   it('replace a lane that dies under a county, and still plan that county', async () => {
     const lanes = pool(1);
     const expected = readPlan(await lanes.plan('me', job(counties[1]!)));
