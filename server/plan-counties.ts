@@ -7,8 +7,18 @@ import { type Engine, engineUntil, jsLpSolverEngine } from '../solver/model/engi
 import { type CountyPlan, type PlanOptions, planDataset } from '../solver/pipeline.ts';
 import { countiesOf } from '../solver/policy/county.ts';
 import { LanePool } from './lanes.ts';
-import { type LaneOptions, bestAchievableOnLanes, planOnLanes } from './lane-plans.ts';
+import { type Lane, type LaneOptions, bestAchievableOnLanes, planOnLanes } from './lane-plans.ts';
 import { type BestAchievable, type BestAchievableOptions, bestAchievable } from '../solver/report/best-achievable.ts';
+
+/** `work` on a pool of solve lanes of this command's own, closed when it is done (idle lanes never keep the process alive). */
+async function onLanes<T>(work: (lane: Lane) => Promise<T>): Promise<T> {
+  const lanes = new LanePool();
+  try {
+    return await work((_county, job) => lanes.plan('cli', job));
+  } finally {
+    await lanes.close();
+  }
+}
 
 /**
  * Counties are independent: with HiGHS each is built and solved on a solve lane, one per core
@@ -17,26 +27,12 @@ import { type BestAchievable, type BestAchievableOptions, bestAchievable } from 
  * on this thread (one county per core).
  */
 export async function planCounties(ds: Dataset, engine: Engine, onModel: PlanOptions['onModel'] | null, opts: LaneOptions): Promise<CountyPlan[]> {
-  if (engine !== jsLpSolverEngine && !onModel && countiesOf(ds).length > 1) {
-    const lanes = new LanePool();
-    try {
-      return await planOnLanes(ds, (_county, job) => lanes.plan('cli', job), opts);
-    } finally {
-      await lanes.close();
-    }
-  }
+  if (engine !== jsLpSolverEngine && !onModel && countiesOf(ds).length > 1) return onLanes((lane) => planOnLanes(ds, lane, opts));
   return planDataset(ds, engine, { concurrency: availableParallelism(), ...opts, ...(onModel ? { onModel } : {}) });
 }
 
 /** --bounds: with HiGHS every county × stage × indicator is a lane job, so one county's pairs use every core. */
 export async function boundCounties(ds: Dataset, engine: Engine, opts: BestAchievableOptions & { deadline?: number }): Promise<BestAchievable[]> {
-  if (engine !== jsLpSolverEngine) {
-    const lanes = new LanePool();
-    try {
-      return await bestAchievableOnLanes(ds, (_county, job) => lanes.plan('cli', job), opts);
-    } finally {
-      await lanes.close();
-    }
-  }
+  if (engine !== jsLpSolverEngine) return onLanes((lane) => bestAchievableOnLanes(ds, lane, opts));
   return bestAchievable(ds, opts.deadline === undefined ? engine : engineUntil(engine, opts.deadline), opts);
 }
