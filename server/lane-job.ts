@@ -27,7 +27,7 @@ async function answer(job: LaneJob): Promise<Uint8Array> {
 
 port.on('message', (bytes: Uint8Array) => {
   answer(readLaneJob(bytes)).then(
-    (result) => post({ type: 'plan', plan: result }),
+    (bytes) => post({ type: 'answer', bytes }),
     (err: unknown) => post({ type: 'error', message: err instanceof Error ? err.message : String(err) }),
   );
 });

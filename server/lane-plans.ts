@@ -11,8 +11,10 @@ import type { IndicatorKey } from '../solver/policy/indicators.ts';
 import { cvPairs } from '../solver/policy/objective.ts';
 import type { BestAchievable, BestAchievableOptions } from '../solver/report/best-achievable.ts';
 
-/** The options that cross to a lane (the rest are the caller's: onModel stays on the calling thread). */
-/** `deadline` (epoch ms, the command's --time-limit) is one clock for every thread. */
+/**
+ * The options that cross to a lane (the rest are the caller's: onModel stays on the calling thread);
+ * `deadline` (epoch ms, the command's --time-limit) is one clock for every thread.
+ */
 export type LaneOptions = Pick<PlanOptions, 'baseline' | 'start' | 'baselineAdditionsFree' | 'deadline'>;
 export interface CountyJob { kind: 'plan'; ctx: CountyContext; opts: LaneOptions }
 /** One best-achievable pair (bestForPair), starting from the county's rows of `plan`. */
@@ -68,11 +70,14 @@ export async function planOnLanes(ds: Dataset, lane: Lane, opts: LaneOptions = {
  */
 export async function bestAchievableOnLanes(ds: Dataset, lane: Lane, opts: BestAchievableOptions & { deadline?: number } = {}, inFlight = availableParallelism()): Promise<BestAchievable[]> {
   const contexts = countiesOf(ds).filter((c) => !opts.counties || opts.counties.includes(c)).map((c) => buildCountyContext(c, ds));
-  const work = contexts.flatMap((ctx) => cvPairs(ctx).map((pair) => ({ ctx, pair })));
+  // The county's rows of the plan only, once per county: the others would be copied to every lane for nothing.
+  const work = contexts.flatMap((ctx) => {
+    const plan = opts.plan?.filter((r) => ctx.teacherById.has(r.teacher_id));
+    return cvPairs(ctx).map((pair) => ({ ctx, pair, plan }));
+  });
   let done = 0;
   return inOrder(work.length, inFlight, async (i) => {
-    const { ctx, pair } = work[i]!;
-    const plan = opts.plan?.filter((r) => ctx.teacherById.has(r.teacher_id));
+    const { ctx, pair, plan } = work[i]!;
     const job: PairJob = { kind: 'bounds', ctx, stage: pair.stage, indicator: pair.indicator, ...(plan ? { plan } : {}), ...(opts.deadline !== undefined ? { deadline: opts.deadline } : {}) };
     const found = deserialize(await lane(ctx.county, serialize(job))) as BestAchievable;
     opts.onProgress?.({ county: ctx.county, done: ++done, total: work.length });

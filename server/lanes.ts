@@ -38,7 +38,7 @@ interface Lane { worker: Worker; task: Task | null }
 
 export type LaneMessage =
   | { type: 'progress'; objective: number | null; gap: number | null }
-  | { type: 'plan'; plan: Uint8Array }
+  | { type: 'answer'; bytes: Uint8Array }
   | { type: 'error'; message: string };
 
 export class LanePool {
@@ -51,7 +51,7 @@ export class LanePool {
   /** `lowPriority`: lanes yield the CPU to the server's request thread (see thread-priority.ts). */
   constructor(readonly size = availableParallelism(), private readonly lowPriority = false) {}
 
-  /** Plans one county (bytes of lane-plans.ts `countyJob`); resolves to the bytes of its CountyPlan. */
+  /** Hands one job to a lane (lane-plans.ts: a county to plan, or a best-achievable pair); resolves to its answer's bytes. */
   plan(owner: string, job: Uint8Array, hooks: LaneHooks = {}): Promise<Uint8Array> {
     if (this.closed) return Promise.reject(new Error('求解通道已关闭'));
     if (hooks.signal?.aborted) return Promise.reject(new Error('求解已取消'));
@@ -131,7 +131,7 @@ export class LanePool {
       lane.task = null;
       // An idle lane never keeps the process alive (the CLI exits when its plan is written).
       lane.worker.unref();
-      if (m.type === 'plan') task.resolve(m.plan);
+      if (m.type === 'answer') task.resolve(m.bytes);
       else task.reject(new Error(m.message));
       this.pump();
     });
